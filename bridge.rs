@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The bridge: one block per namespace on the kernel's own FIB chain.
+//!
+//! The C glue registers pernet operations whose init puts the namespace on
+//! the bridged list and registers a block on the namespace's kernel FIB
+//! chain, and whose exit undoes both. The block's events land here: count
+//! (see `seq_counter.rs`), then forward to the global chain, in order.
+
+use core::marker::PhantomData;
+
+use kernel::{
+    bindings,
+    ffi::{c_int, c_ulong},
+    prelude::*,
+    sync::rcu,
+};
+
+use crate::{chain, ffi, seq_counter};
+
+/// A bridged namespace (`struct rfn_net`), borrowed.
+///
+/// # Invariants
+///
+/// Points to a live `struct rfn_net` for the lifetime of the reference: it
+/// is on the bridged list under an RCU guard, or it is the argument of a
+/// bridge callback.
+#[repr(transparent)]
+pub(crate) struct BridgedNet(ffi::RfnNet);
+
+impl BridgedNet {
+    /// # Safety
+    ///
+    /// `raw` must point to a live `struct rfn_net` for `'a`.
+    unsafe fn from_raw<'a>(raw: *mut ffi::RfnNet) -> &'a Self {
+        // SAFETY: per the function's safety requirement; `Self` is a
+        // transparent wrapper of an opaque, zero-sized type.
+        unsafe { &*raw.cast::<Self>() }
+    }
+
+    pub(crate) fn as_raw(&self) -> *mut ffi::RfnNet {
+        core::ptr::from_ref(self).cast_mut().cast()
+    }
+
+    /// The namespace.
+    pub(crate) fn net(&self) -> *mut ffi::Net {
+        // SAFETY: `self` is live (type invariant).
+        unsafe { ffi::rfn_net_net(self.as_raw()) }
+    }
+}
+
+/// Iterates over the bridged namespaces, under `guard`.
+pub(crate) struct Nets<'a> {
+    prev: *mut ffi::RfnNet,
+    _guard: PhantomData<&'a rcu::Guard>,
+}
+
+/// Every bridged namespace, in the order they were created.
+pub(crate) fn nets(_guard: &rcu::Guard) -> Nets<'_> {
+    Nets {
+        prev: core::ptr::null_mut(),
+        _guard: PhantomData,
+    }
+}
+
+impl<'a> Iterator for Nets<'a> {
+    type Item = &'a BridgedNet;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // SAFETY: the RCU read lock is held for `'a`; `prev` is null or an
+        // entry this walk returned under the same lock.
+        let next = unsafe { ffi::rfn_net_next_rcu(self.prev) };
+        if next.is_null() {
+            return None;
+        }
+        self.prev = next;
+        // SAFETY: entries on the list stay valid until an RCU grace period
+        // after their removal (the glue's exit_batch waits), and we hold
+        // the read lock for `'a`.
+        Some(unsafe { BridgedNet::from_raw(next) })
+    }
+}
+
+/// A kernel FIB event of one namespace: count it, then forward it.
+#[no_mangle]
+extern "C" fn rfn_rs_bridge_event(
+    rn: *mut ffi::RfnNet,
+    event: c_ulong,
+    info: *mut ffi::FibNotifierInfo,
+) -> c_int {
+    // SAFETY: the glue calls us from the namespace's block, while it is
+    // bridged.
+    let net = unsafe { BridgedNet::from_raw(rn) };
+    seq_counter::bump(net);
+    chain::call(net.net(), event, info)
+}
+
+/// The namespace left the bridged list (RTNL held).
+#[no_mangle]
+extern "C" fn rfn_rs_net_retire(rn: *mut ffi::RfnNet) {
+    // SAFETY: the glue's exit path; the entry is freed only after it.
+    seq_counter::retire(unsafe { BridgedNet::from_raw(rn) });
+}
+
+/// The namespace's last event: listeners drop whatever they hold of it.
+#[no_mangle]
+extern "C" fn rfn_rs_bridge_exit(rn: *mut ffi::RfnNet) {
+    // SAFETY: as above.
+    let net = unsafe { BridgedNet::from_raw(rn) };
+    chain::call(net.net(), ffi::RUST_FIB_EVENT_NETNS_EXIT, core::ptr::null_mut());
+}
+
+/// Bridges every namespace, existing and future.
+pub(crate) fn register() -> Result {
+    // SAFETY: called once, from module init.
+    kernel::error::to_result(unsafe { ffi::rfn_bridge_register() })
+}
+
+/// Unbridges every namespace. Listeners must be gone.
+pub(crate) fn unregister() {
+    // SAFETY: paired with a successful `register`, from module exit.
+    unsafe { ffi::rfn_bridge_unregister() }
+}

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The global atomic FIB chain: listeners, typed events, registrations.
+//!
+//! One `atomic_notifier_head` (4.11's `fib_chain`, in the C glue) carries
+//! every FIB event of every namespace. It is called under RCU, so listeners
+//! run in atomic context and must not sleep.
+//!
+//! Every registration is a pinned [`Node`] with two notifier blocks of its
+//! own: `chain_nb`, which hangs on the chain and applies the optional
+//! namespace filter, and `replay_nb`, which `dump.rs` hands to the kernel's
+//! family dump so that a replay reaches this one listener only. Both end in
+//! the node's [`Target`]: a Rust [`Listener`] or, through the exported C
+//! API, a C `notifier_block`.
+
+use core::{pin::Pin, ptr};
+
+use kernel::{
+    bindings,
+    ffi::{c_int, c_ulong, c_void},
+    prelude::*,
+    sync::atomic::{Atomic, Relaxed},
+    types::Opaque,
+};
+
+use crate::ffi::{self, FibNotifierInfo, RfnInfo, RfnRoute, RfnRule};
+
+/// The address family of an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    fn from_raw(family: c_int) -> Option<Self> {
+        match family {
+            ffi::AF_INET => Some(Self::Ipv4),
+            ffi::AF_INET6 => Some(Self::Ipv6),
+            _ => None,
+        }
+    }
+
+    /// 4 or 6, as `ip -4` / `ip -6` say.
+    pub(crate) fn version(self) -> u8 {
+        match self {
+            Self::Ipv4 => 4,
+            Self::Ipv6 => 6,
+        }
+    }
+}
+
+/// What happened (`enum fib_event_type`, plus the end of a namespace).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EventKind {
+    EntryReplace,
+    EntryAppend,
+    EntryAdd,
+    EntryDel,
+    RuleAdd,
+    RuleDel,
+    NhAdd,
+    NhDel,
+    /// The namespace is gone: forget everything received for it.
+    NetnsExit,
+    /// Anything else (never sent by the bridge; used by tests).
+    Other(c_ulong),
+}
+
+impl EventKind {
+    pub(crate) fn from_raw(event: c_ulong) -> Self {
+        match event {
+            ffi::FIB_EVENT_ENTRY_REPLACE => Self::EntryReplace,
+            ffi::FIB_EVENT_ENTRY_APPEND => Self::EntryAppend,
+            ffi::FIB_EVENT_ENTRY_ADD => Self::EntryAdd,
+            ffi::FIB_EVENT_ENTRY_DEL => Self::EntryDel,
+            ffi::FIB_EVENT_RULE_ADD => Self::RuleAdd,
+            ffi::FIB_EVENT_RULE_DEL => Self::RuleDel,
+            ffi::FIB_EVENT_NH_ADD => Self::NhAdd,
+            ffi::FIB_EVENT_NH_DEL => Self::NhDel,
+            ffi::RUST_FIB_EVENT_NETNS_EXIT => Self::NetnsExit,
+            other => Self::Other(other),
+        }
+    }
+
+    fn is_entry(self) -> bool {
+        matches!(
+            self,
+            Self::EntryReplace | Self::EntryAppend | Self::EntryAdd | Self::EntryDel
+        )
+    }
+
+    fn is_rule(self) -> bool {
+        matches!(self, Self::RuleAdd | Self::RuleDel)
+    }
+}
+
+/// A route as the event describes it (a copy: valid after the callback).
+#[derive(Clone, Copy)]
+pub(crate) struct Route(RfnRoute);
+
+impl Route {
+    pub(crate) fn family(&self) -> Option<Family> {
+        Family::from_raw(self.0.family.into())
+    }
+    pub(crate) fn table(&self) -> u32 {
+        self.0.tb_id
+    }
+    /// The destination: 4 bytes for IPv4, 16 for IPv6, network order.
+    pub(crate) fn dst(&self) -> &[u8] {
+        match self.family() {
+            Some(Family::Ipv4) => &self.0.dst[..4],
+            _ => &self.0.dst[..],
+        }
+    }
+    pub(crate) fn dst_len(&self) -> u8 {
+        self.0.dst_len
+    }
+    /// The TOS byte (DSCP << 2) of an IPv4 route; 0 for IPv6.
+    pub(crate) fn tos(&self) -> u8 {
+        self.0.dscp
+    }
+    /// `RTN_*`: unicast, local, broadcast, blackhole, ...
+    pub(crate) fn rtn_type(&self) -> u8 {
+        self.0.rtn_type
+    }
+    /// The metric (`ip route ... metric N`).
+    pub(crate) fn priority(&self) -> u32 {
+        self.0.priority
+    }
+    /// How many nexthops the route has (more than one: multipath).
+    pub(crate) fn nexthops(&self) -> u32 {
+        self.0.nhs
+    }
+}
+
+/// A policy routing rule as the event describes it (a copy).
+#[derive(Clone, Copy)]
+pub(crate) struct Rule(RfnRule);
+
+impl Rule {
+    pub(crate) fn family(&self) -> Option<Family> {
+        Family::from_raw(self.0.family.into())
+    }
+    pub(crate) fn pref(&self) -> u32 {
+        self.0.pref
+    }
+    pub(crate) fn table(&self) -> u32 {
+        self.0.table
+    }
+    /// `FR_ACT_*`.
+    pub(crate) fn action(&self) -> u8 {
+        self.0.action
+    }
+}
+
+/// One event, borrowed for the duration of a listener's callback.
+pub(crate) struct Event<'a> {
+    kind: EventKind,
+    raw: &'a RfnInfo,
+}
+
+impl<'a> Event<'a> {
+    /// What happened.
+    pub(crate) fn kind(&self) -> EventKind {
+        self.kind
+    }
+
+    /// Whether this event replays existing state to a new registration.
+    pub(crate) fn is_replay(&self) -> bool {
+        self.raw.replay
+    }
+
+    /// The namespace's inode number, as `readlink /proc/self/ns/net` shows.
+    pub(crate) fn netns_inum(&self) -> u32 {
+        // SAFETY: `raw.net` is the event's namespace; the bridge delivers
+        // its events only while the namespace is alive, and the replay only
+        // while it is on the bridged list under RCU.
+        unsafe { ffi::rfn_net_inum(self.raw.net) }
+    }
+
+    /// The namespace, as an identity to compare (never dereferenced here).
+    pub(crate) fn netns(&self) -> *const ffi::Net {
+        self.raw.net
+    }
+
+    fn info(&self) -> Option<&'a FibNotifierInfo> {
+        // SAFETY: `raw.info` is either null or the kernel's info for this
+        // event, valid for the callback, i.e. for `'a`.
+        unsafe { self.raw.info.as_ref() }
+    }
+
+    /// The family, for events that carry FIB information.
+    pub(crate) fn family(&self) -> Option<Family> {
+        let info = self.info()?;
+        // SAFETY: `info` is a valid `struct fib_notifier_info`.
+        Family::from_raw(unsafe { ffi::rfn_info_family(info) })
+    }
+
+    /// The route of an entry event.
+    pub(crate) fn route(&self) -> Option<Route> {
+        if !self.kind.is_entry() {
+            return None;
+        }
+        let info = self.info()?;
+        let mut route = RfnRoute::default();
+        // SAFETY: for entry events the kernel's info is embedded in a
+        // `fib_entry_notifier_info` (IPv4) or `fib6_entry_notifier_info`
+        // (IPv6), which is what `rfn_info_route` decodes by family.
+        (unsafe { ffi::rfn_info_route(info, &mut route) } == 0).then_some(Route(route))
+    }
+
+    /// The rule of a rule event.
+    pub(crate) fn rule(&self) -> Option<Rule> {
+        if !self.kind.is_rule() {
+            return None;
+        }
+        let info = self.info()?;
+        let mut rule = RfnRule::default();
+        // SAFETY: for rule events the info is embedded in a
+        // `fib_rule_notifier_info`.
+        (unsafe { ffi::rfn_info_rule(info, &mut rule) } == 0).then_some(Rule(rule))
+    }
+}
+
+/// A listener on the chain, written in Rust.
+pub(crate) trait Listener: Send + Sync {
+    /// Called in atomic context (under RCU, maybe with BH disabled) for
+    /// every event, replayed or live. Must not sleep. An error vetoes an
+    /// add or replace: the kernel passes it back to `ip route add`.
+    fn event(&self, event: &Event<'_>) -> Result;
+
+    /// A replay was inconsistent: forget everything received so far. Called
+    /// in process context, with no event of this listener in flight.
+    fn flush(&self);
+}
+
+/// The receiving end of a registration: a Rust listener or a C block.
+pub(crate) trait Target: Send + Sync {
+    /// Delivers one event; returns a notifier value (`NOTIFY_*`).
+    fn call(&self, event: c_ulong, info: &RfnInfo) -> c_int;
+    /// See [`Listener::flush`].
+    fn flush(&self);
+}
+
+/// Adapts a [`Listener`] to a [`Target`]: decodes events into [`Event`].
+pub(crate) struct RustTarget<L>(pub(crate) L);
+
+impl<L: Listener> Target for RustTarget<L> {
+    fn call(&self, event: c_ulong, info: &RfnInfo) -> c_int {
+        let event = Event {
+            kind: EventKind::from_raw(event),
+            raw: info,
+        };
+        match self.0.event(&event) {
+            Ok(()) => 0,
+            Err(e) => ffi::notifier_from_errno(e.to_errno()),
+        }
+    }
+
+    fn flush(&self) {
+        self.0.flush()
+    }
+}
+
+/// One registration: the blocks the kernel calls and what they lead to.
+///
+/// # Invariants
+///
+/// - `chain_nb` is on the chain only between [`Node::add`] and
+///   [`Node::remove`] (or drop), and the node is pinned meanwhile.
+/// - `replay_nb` is only called by the registering thread, during
+///   `dump.rs`'s replay, after `replay_net` was set.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Node<T: Target> {
+    #[pin]
+    chain_nb: Opaque<bindings::notifier_block>,
+    #[pin]
+    replay_nb: Opaque<bindings::notifier_block>,
+    replay_net: Atomic<*mut ffi::Net>,
+    on_chain: Atomic<bool>,
+    /// Deliver only this namespace's events (null: every namespace).
+    filter: *const ffi::Net,
+    pub(crate) target: T,
+}
+
+// SAFETY: `filter` is an identity compared, never dereferenced; the rest is
+// `Send`/`Sync` on its own (`T: Target` is).
+unsafe impl<T: Target> Send for Node<T> {}
+// SAFETY: See above; the notifier blocks are only touched by the chain's
+// own locking and the registering thread.
+unsafe impl<T: Target> Sync for Node<T> {}
+
+fn notifier_block(call: bindings::notifier_fn_t) -> bindings::notifier_block {
+    bindings::notifier_block {
+        notifier_call: call,
+        next: ptr::null_mut(),
+        priority: 0,
+    }
+}
+
+impl<T: Target> Node<T> {
+    /// A registration for `target`, optionally restricted to one namespace.
+    pub(crate) fn new(target: T, filter: *const ffi::Net) -> impl PinInit<Self> {
+        pin_init!(Self {
+            chain_nb: Opaque::new(notifier_block(Some(Self::chain_call))),
+            replay_nb: Opaque::new(notifier_block(Some(Self::replay_call))),
+            replay_net: Atomic::new(ptr::null_mut()),
+            on_chain: Atomic::new(false),
+            filter,
+            target,
+        })
+    }
+
+    /// Whether this registration wants events of `net`.
+    pub(crate) fn accepts(&self, net: *const ffi::Net) -> bool {
+        self.filter.is_null() || self.filter == net
+    }
+
+    /// The block that replays reach; `net` is the namespace being replayed.
+    pub(crate) fn replay_block(&self, net: *mut ffi::Net) -> *mut bindings::notifier_block {
+        self.replay_net.store(net, Relaxed);
+        self.replay_nb.get()
+    }
+
+    /// Delivers one event through the replay block, as the kernel's dump
+    /// does (used by sources that are not the kernel).
+    pub(crate) fn replay_event(&self, net: *mut ffi::Net, event: c_ulong) -> c_int {
+        let nb = self.replay_block(net);
+        // SAFETY: `nb` is our own, initialised replay block; `replay_call`
+        // accepts a null info pointer.
+        unsafe { Self::replay_call(nb, event, ptr::null_mut()) }
+    }
+
+    /// Puts the node on the chain.
+    pub(crate) fn add(self: Pin<&Self>) {
+        if self.on_chain.xchg(true, Relaxed) {
+            return;
+        }
+        // SAFETY: the chain head is a static of the C glue; `chain_nb` is
+        // pinned and stays valid until `remove` takes it off (type
+        // invariant); registering an unregistered block cannot fail.
+        unsafe { bindings::atomic_notifier_chain_register(ffi::rfn_chain(), self.chain_nb.get()) };
+    }
+
+    /// Takes the node off the chain; when this returns, no callback of the
+    /// node runs any more (the kernel waits for RCU readers).
+    pub(crate) fn remove(&self) {
+        if !self.on_chain.xchg(false, Relaxed) {
+            return;
+        }
+        // SAFETY: `chain_nb` is on the chain (checked above).
+        unsafe { bindings::atomic_notifier_chain_unregister(ffi::rfn_chain(), self.chain_nb.get()) };
+    }
+
+    unsafe extern "C" fn chain_call(
+        nb: *mut bindings::notifier_block,
+        event: c_ulong,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: the chain only calls blocks registered by `add`, which are
+        // the `chain_nb` of a pinned, live `Node<T>` (type invariant).
+        let node = unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, chain_nb) };
+        // SAFETY: `chain::call` passes a valid `RfnInfo` for the call.
+        let info = unsafe { &*data.cast::<RfnInfo>() };
+        if !node.accepts(info.net) {
+            return 0;
+        }
+        node.target.call(event, info)
+    }
+
+    unsafe extern "C" fn replay_call(
+        nb: *mut bindings::notifier_block,
+        event: c_ulong,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: only `replay_block` hands out this block, which is the
+        // `replay_nb` of a pinned, live `Node<T>`.
+        let node = unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, replay_nb) };
+        let info = RfnInfo {
+            net: node.replay_net.load(Relaxed),
+            info: data.cast::<FibNotifierInfo>(),
+            replay: true,
+        };
+        node.target.call(event, &info)
+    }
+}
+
+#[pinned_drop]
+impl<T: Target> PinnedDrop for Node<T> {
+    fn drop(self: Pin<&mut Self>) {
+        self.remove();
+    }
+}
+
+/// A Rust listener's registration: dropping it unregisters the listener and
+/// waits for RCU readers, so no callback runs after the listener is gone.
+pub(crate) struct Registration<L: Listener> {
+    node: Pin<KBox<Node<RustTarget<L>>>>,
+}
+
+impl<L: Listener> Registration<L> {
+    /// Registers `listener` on every namespace (or only `filter`'s) with
+    /// dump-and-replay: see `dump::register`.
+    pub(crate) fn new(listener: L, filter: *const ffi::Net) -> Result<Self> {
+        let node = KBox::pin_init(Node::new(RustTarget(listener), filter), GFP_KERNEL)?;
+        crate::dump::register(&crate::dump::KernelFib, node.as_ref())?;
+        Ok(Self { node })
+    }
+
+    /// Like [`Registration::new`], with the replay taken from `source`.
+    pub(crate) fn with_source<S: crate::dump::Source>(
+        source: &S,
+        listener: L,
+    ) -> Result<Self> {
+        let node = KBox::pin_init(Node::new(RustTarget(listener), ptr::null()), GFP_KERNEL)?;
+        crate::dump::register(source, node.as_ref())?;
+        Ok(Self { node })
+    }
+
+    /// The listener.
+    pub(crate) fn listener(&self) -> &L {
+        &self.node.target.0
+    }
+}
+
+/// Calls every listener on the chain with one event of `net`.
+///
+/// Returns a notifier value: the first veto stops the chain, as the kernel's
+/// own `call_fib_notifiers()` does.
+pub(crate) fn call(net: *mut ffi::Net, event: c_ulong, info: *mut FibNotifierInfo) -> c_int {
+    let mut raw = RfnInfo {
+        net,
+        info,
+        replay: false,
+    };
+    // SAFETY: the chain head is valid for the module's lifetime; `raw`
+    // outlives the call, which is all listeners may rely on.
+    unsafe {
+        bindings::atomic_notifier_call_chain(
+            ffi::rfn_chain(),
+            event,
+            ptr::from_mut(&mut raw).cast::<c_void>(),
+        )
+    }
+}

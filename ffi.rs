@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The one Rust FFI layer: declarations of the C glue (`rfn_glue.c`) and of
+//! the kernel functions that `bindings` does not carry.
+//!
+//! Every type here mirrors `rfn_glue.h` or a kernel header by hand; the C
+//! side checks the layouts with `static_assert()`, this side with const
+//! asserts. Nothing outside this file and `chain.rs`'s registration node
+//! dereferences a raw pointer.
+
+use kernel::{bindings, ffi::c_int, ffi::c_uint, ffi::c_ulong};
+
+/// `enum fib_event_type` (`include/net/fib_notifier.h`), by value.
+pub(crate) const FIB_EVENT_ENTRY_REPLACE: c_ulong = 0;
+pub(crate) const FIB_EVENT_ENTRY_APPEND: c_ulong = 1;
+pub(crate) const FIB_EVENT_ENTRY_ADD: c_ulong = 2;
+pub(crate) const FIB_EVENT_ENTRY_DEL: c_ulong = 3;
+pub(crate) const FIB_EVENT_RULE_ADD: c_ulong = 4;
+pub(crate) const FIB_EVENT_RULE_DEL: c_ulong = 5;
+pub(crate) const FIB_EVENT_NH_ADD: c_ulong = 6;
+pub(crate) const FIB_EVENT_NH_DEL: c_ulong = 7;
+/// `RUST_FIB_EVENT_NETNS_EXIT` (`include/rust_fib_notifier.h`).
+pub(crate) const RUST_FIB_EVENT_NETNS_EXIT: c_ulong = 0x100;
+
+pub(crate) const AF_INET: c_int = 2;
+pub(crate) const AF_INET6: c_int = 10;
+
+/// `struct fib_notifier_info`: opaque here, decoded by the C glue.
+#[repr(C)]
+pub(crate) struct FibNotifierInfo {
+    _opaque: [u8; 0],
+}
+
+/// `struct net`: opaque here (only passed back to C and compared).
+#[repr(C)]
+pub(crate) struct Net {
+    _opaque: [u8; 0],
+}
+
+/// `struct rfn_net`: opaque here, one per bridged namespace.
+#[repr(C)]
+pub(crate) struct RfnNet {
+    _opaque: [u8; 0],
+}
+
+/// `struct rust_fib_notifier_info`: what every listener's callback receives.
+#[repr(C)]
+pub(crate) struct RfnInfo {
+    pub(crate) net: *mut Net,
+    pub(crate) info: *mut FibNotifierInfo,
+    pub(crate) replay: bool,
+}
+
+/// `struct rfn_route`.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub(crate) struct RfnRoute {
+    pub(crate) dst: [u8; 16],
+    pub(crate) tb_id: u32,
+    pub(crate) priority: u32,
+    pub(crate) family: u8,
+    pub(crate) dst_len: u8,
+    pub(crate) dscp: u8,
+    pub(crate) rtn_type: u8,
+    pub(crate) nhs: u32,
+}
+const _: () = assert!(core::mem::size_of::<RfnRoute>() == 32);
+
+/// `struct rfn_rule`.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub(crate) struct RfnRule {
+    pub(crate) pref: u32,
+    pub(crate) table: u32,
+    pub(crate) family: u8,
+    pub(crate) action: u8,
+    pub(crate) pad: [u8; 2],
+}
+const _: () = assert!(core::mem::size_of::<RfnRule>() == 12);
+
+extern "C" {
+    pub(crate) fn rfn_chain() -> *mut bindings::atomic_notifier_head;
+    pub(crate) fn rfn_rtnl_lock();
+    pub(crate) fn rfn_rtnl_unlock();
+    pub(crate) fn rfn_bridge_register() -> c_int;
+    pub(crate) fn rfn_bridge_unregister();
+    pub(crate) fn rfn_net_next_rcu(prev: *mut RfnNet) -> *mut RfnNet;
+    pub(crate) fn rfn_net_net(rn: *const RfnNet) -> *mut Net;
+    pub(crate) fn rfn_net_seq_bump(rn: *mut RfnNet) -> u64;
+    pub(crate) fn rfn_net_seq_read(rn: *const RfnNet) -> u64;
+    pub(crate) fn rfn_net_inum(net: *const Net) -> c_uint;
+    pub(crate) fn rfn_fib_dump(
+        net: *mut Net,
+        family: c_int,
+        nb: *mut bindings::notifier_block,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int;
+    pub(crate) fn rfn_info_family(info: *const FibNotifierInfo) -> c_int;
+    pub(crate) fn rfn_info_route(info: *const FibNotifierInfo, out: *mut RfnRoute) -> c_int;
+    pub(crate) fn rfn_info_rule(info: *const FibNotifierInfo, out: *mut RfnRule) -> c_int;
+}
+
+/// `notifier_from_errno()`: encode an errno as a notifier return value.
+pub(crate) fn notifier_from_errno(err: c_int) -> c_int {
+    const NOTIFY_DONE: c_int = 0;
+    const NOTIFY_STOP_MASK: c_int = 0x8000;
+    const NOTIFY_OK: c_int = 1;
+    if err != 0 {
+        NOTIFY_STOP_MASK | (NOTIFY_OK - err)
+    } else {
+        NOTIFY_DONE
+    }
+}
+
+/// `notifier_to_errno()`: decode a notifier return value into an errno (or 0).
+pub(crate) fn notifier_to_errno(ret: c_int) -> c_int {
+    const NOTIFY_STOP_MASK: c_int = 0x8000;
+    const NOTIFY_OK: c_int = 1;
+    let ret = ret & !NOTIFY_STOP_MASK;
+    if ret > NOTIFY_OK {
+        NOTIFY_OK - ret
+    } else {
+        0
+    }
+}

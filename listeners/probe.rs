@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The probe: a listener that records what it receives, for tests and users.
+//!
+//! debugfs `rust_fib_notifier/probe/`:
+//!
+//! - `attach`: write `1` to register (with replay), `0` to unregister; read
+//!   gives the state. A registration that stays inconsistent fails the
+//!   write with `EBUSY`.
+//! - `routes`: one route per line, sorted:
+//!   `<netns inum> <4|6> <table> <dst>/<len> tos <tos> type <rtn> metric <m> nhs <n>`
+//! - `rules`: one rule per line: `<netns inum> <4|6> pref <p> table <t> action <a>`
+//! - `stats`: `key value` lines: events, replayed, live, flushes,
+//!   netns_exits, alloc_failed, routes, rules.
+//!
+//! Routes are keyed like hardware keys them and like the kernel notifies
+//! them: one entry per (namespace, family, table, prefix, length).
+
+use core::fmt;
+
+use kernel::{
+    prelude::*,
+    rbtree::{RBTree, RBTreeNode},
+    sync::{
+        atomic::{Atomic, Relaxed},
+        Arc, Mutex, SpinLock,
+    },
+    uaccess::UserSliceReader,
+};
+
+use crate::chain::{Event, EventKind, Listener, Registration};
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct RouteKey {
+    inum: u32,
+    family: u8,
+    table: u32,
+    dst: [u8; 16],
+    dst_len: u8,
+}
+
+#[derive(Clone, Copy)]
+struct RouteVal {
+    tos: u8,
+    rtn_type: u8,
+    priority: u32,
+    nexthops: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct RuleKey {
+    inum: u32,
+    family: u8,
+    pref: u32,
+    table: u32,
+    action: u8,
+}
+
+struct Tables {
+    routes: RBTree<RouteKey, RouteVal>,
+    rules: RBTree<RuleKey, ()>,
+}
+
+/// Counters of what the probe received.
+struct Counters {
+    events: Atomic<u64>,
+    replayed: Atomic<u64>,
+    live: Atomic<u64>,
+    flushes: Atomic<u64>,
+    netns_exits: Atomic<u64>,
+    alloc_failed: Atomic<u64>,
+}
+
+impl Counters {
+    const fn new() -> Self {
+        Self {
+            events: Atomic::new(0),
+            replayed: Atomic::new(0),
+            live: Atomic::new(0),
+            flushes: Atomic::new(0),
+            netns_exits: Atomic::new(0),
+            alloc_failed: Atomic::new(0),
+        }
+    }
+}
+
+fn count(c: &Atomic<u64>) {
+    c.fetch_add(1, Relaxed);
+}
+
+/// What the listener side holds (shared with the debugfs readers).
+#[pin_data]
+pub(crate) struct ProbeState {
+    #[pin]
+    tables: SpinLock<Tables>,
+    counters: Counters,
+}
+
+/// The listener: a handle on the state.
+pub(crate) struct ProbeListener(Arc<ProbeState>);
+
+impl ProbeState {
+    fn remove_netns(tables: &mut Tables, inum: u32) {
+        let lo = RouteKey {
+            inum,
+            family: 0,
+            table: 0,
+            dst: [0; 16],
+            dst_len: 0,
+        };
+        let mut cursor = tables.routes.cursor_lower_bound_mut(&lo);
+        while let Some(c) = cursor {
+            if c.current().0.inum != inum {
+                break;
+            }
+            cursor = c.remove_current().0;
+        }
+        let lo = RuleKey {
+            inum,
+            family: 0,
+            pref: 0,
+            table: 0,
+            action: 0,
+        };
+        let mut cursor = tables.rules.cursor_lower_bound_mut(&lo);
+        while let Some(c) = cursor {
+            if c.current().0.inum != inum {
+                break;
+            }
+            cursor = c.remove_current().0;
+        }
+    }
+
+    fn apply(&self, event: &Event<'_>) -> Result {
+        let inum = event.netns_inum();
+        match event.kind() {
+            EventKind::EntryReplace | EventKind::EntryAppend | EventKind::EntryAdd => {
+                let Some(route) = event.route() else {
+                    return Ok(());
+                };
+                let mut key = RouteKey {
+                    inum,
+                    family: route.family().map_or(0, |f| f.version()),
+                    table: route.table(),
+                    dst: [0; 16],
+                    dst_len: route.dst_len(),
+                };
+                key.dst[..route.dst().len()].copy_from_slice(route.dst());
+                let val = RouteVal {
+                    tos: route.tos(),
+                    rtn_type: route.rtn_type(),
+                    priority: route.priority(),
+                    nexthops: route.nexthops(),
+                };
+                // Atomic context: allocate before taking the lock.
+                let node = RBTreeNode::new(key, val, GFP_ATOMIC)?;
+                drop(self.tables.lock().routes.insert(node));
+            }
+            EventKind::EntryDel => {
+                let Some(route) = event.route() else {
+                    return Ok(());
+                };
+                let mut key = RouteKey {
+                    inum,
+                    family: route.family().map_or(0, |f| f.version()),
+                    table: route.table(),
+                    dst: [0; 16],
+                    dst_len: route.dst_len(),
+                };
+                key.dst[..route.dst().len()].copy_from_slice(route.dst());
+                drop(self.tables.lock().routes.remove_node(&key));
+            }
+            EventKind::RuleAdd | EventKind::RuleDel => {
+                let Some(rule) = event.rule() else {
+                    return Ok(());
+                };
+                let key = RuleKey {
+                    inum,
+                    family: rule.family().map_or(0, |f| f.version()),
+                    pref: rule.pref(),
+                    table: rule.table(),
+                    action: rule.action(),
+                };
+                if event.kind() == EventKind::RuleAdd {
+                    let node = RBTreeNode::new(key, (), GFP_ATOMIC)?;
+                    drop(self.tables.lock().rules.insert(node));
+                } else {
+                    drop(self.tables.lock().rules.remove_node(&key));
+                }
+            }
+            EventKind::NetnsExit => {
+                count(&self.counters.netns_exits);
+                Self::remove_netns(&mut self.tables.lock(), inum);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl Listener for ProbeListener {
+    fn event(&self, event: &Event<'_>) -> Result {
+        let c = &self.0.counters;
+        count(&c.events);
+        count(if event.is_replay() { &c.replayed } else { &c.live });
+        if self.0.apply(event).is_err() {
+            // Never lost silently: counted, and shown in `stats`. The probe
+            // does not veto: it only observes.
+            count(&c.alloc_failed);
+        }
+        Ok(())
+    }
+
+    fn flush(&self) {
+        count(&self.0.counters.flushes);
+        let (routes, rules) = {
+            let mut t = self.0.tables.lock();
+            (
+                core::mem::replace(&mut t.routes, RBTree::new()),
+                core::mem::replace(&mut t.rules, RBTree::new()),
+            )
+        };
+        drop(routes);
+        drop(rules);
+    }
+}
+
+/// The probe: its state and its registration slot.
+#[pin_data]
+pub(crate) struct Probe {
+    state: Arc<ProbeState>,
+    #[pin]
+    registration: Mutex<Option<Registration<ProbeListener>>>,
+}
+
+impl Probe {
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        let state = Arc::pin_init(
+            pin_init!(ProbeState {
+                tables <- kernel::new_spinlock!(Tables {
+                    routes: RBTree::new(),
+                    rules: RBTree::new(),
+                }),
+                counters: Counters::new(),
+            }),
+            GFP_KERNEL,
+        )?;
+        Arc::pin_init(
+            pin_init!(Self {
+                state,
+                registration <- kernel::new_mutex!(None),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Registers the probe (with replay); a no-op when attached.
+    pub(crate) fn attach(&self) -> Result {
+        let mut slot = self.registration.lock();
+        if slot.is_none() {
+            *slot = Some(Registration::new(
+                ProbeListener(self.state.clone()),
+                core::ptr::null(),
+            )?);
+        }
+        Ok(())
+    }
+
+    /// Unregisters the probe and forgets what it holds.
+    pub(crate) fn detach(&self) {
+        let registration = self.registration.lock().take();
+        if let Some(registration) = registration {
+            registration.listener().flush();
+            drop(registration);
+        }
+    }
+
+    fn attached(&self) -> bool {
+        self.registration.lock().is_some()
+    }
+}
+
+/// Reads a short decimal from a debugfs write; rejects anything else.
+pub(crate) fn parse_u64(reader: &mut UserSliceReader) -> Result<u64> {
+    let mut buf = [0u8; 24];
+    let len = reader.len();
+    if len == 0 || len >= buf.len() {
+        return Err(EINVAL);
+    }
+    reader.read_slice(&mut buf[..len])?;
+    let text = core::str::from_utf8(&buf[..len]).map_err(|_| EINVAL)?;
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(EINVAL);
+    }
+    text.parse::<u64>().map_err(|_| ERANGE)
+}
+
+pub(crate) fn write_attach(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> Result {
+    match parse_u64(reader)? {
+        1 => probe.attach(),
+        0 => {
+            probe.detach();
+            Ok(())
+        }
+        _ => Err(ERANGE),
+    }
+}
+
+pub(crate) fn show_attach(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", u8::from(probe.attached()))
+}
+
+/// Writes an address: dotted quad, or eight hex groups (not compressed).
+fn write_addr(f: &mut fmt::Formatter<'_>, family: u8, dst: &[u8; 16]) -> fmt::Result {
+    if family == 4 {
+        return write!(f, "{}.{}.{}.{}", dst[0], dst[1], dst[2], dst[3]);
+    }
+    for (i, pair) in dst.chunks_exact(2).enumerate() {
+        let sep = if i == 0 { "" } else { ":" };
+        write!(f, "{sep}{:x}", u16::from_be_bytes([pair[0], pair[1]]))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn show_routes(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let tables = probe.state.tables.lock();
+    for (k, v) in tables.routes.iter() {
+        write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
+        write_addr(f, k.family, &k.dst)?;
+        writeln!(
+            f,
+            "/{} tos {} type {} metric {} nhs {}",
+            k.dst_len, v.tos, v.rtn_type, v.priority, v.nexthops
+        )?;
+    }
+    Ok(())
+}
+
+pub(crate) fn show_rules(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let tables = probe.state.tables.lock();
+    for (k, ()) in tables.rules.iter() {
+        writeln!(
+            f,
+            "{} {} pref {} table {} action {}",
+            k.inum, k.family, k.pref, k.table, k.action
+        )?;
+    }
+    Ok(())
+}
+
+pub(crate) fn show_stats(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let c = &probe.state.counters;
+    let (routes, rules) = {
+        let t = probe.state.tables.lock();
+        (t.routes.iter().count(), t.rules.iter().count())
+    };
+    for (name, value) in [
+        ("events", c.events.load(Relaxed)),
+        ("replayed", c.replayed.load(Relaxed)),
+        ("live", c.live.load(Relaxed)),
+        ("flushes", c.flushes.load(Relaxed)),
+        ("netns_exits", c.netns_exits.load(Relaxed)),
+        ("alloc_failed", c.alloc_failed.load(Relaxed)),
+        ("routes", routes as u64),
+        ("rules", rules as u64),
+    ] {
+        writeln!(f, "{name} {value}")?;
+    }
+    Ok(())
+}

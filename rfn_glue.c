@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * C glue of rust_fib_notifier: what Rust cannot reach through `bindings`
+ * (inline helpers, macros, structs whose headers bindgen does not see) and
+ * the per-namespace bridge onto the kernel's own FIB notifier chain.
+ *
+ * Everything here is plumbing; the logic (bump-then-forward, the counter
+ * sum, the replay loop) lives in Rust.
+ */
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/notifier.h>
+#include <linux/rculist.h>
+#include <linux/rtnetlink.h>
+#include <net/fib_notifier.h>
+#include <net/fib_rules.h>
+#include <net/ip_fib.h>
+#include <net/ip6_fib.h>
+#include <net/nexthop.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "rfn_glue.h"
+
+static_assert(sizeof(struct rfn_route) == 32);
+static_assert(sizeof(struct rfn_rule) == 12);
+/* ffi.rs mirrors enum fib_event_type by value. */
+static_assert(FIB_EVENT_ENTRY_REPLACE == 0 && FIB_EVENT_ENTRY_APPEND == 1 &&
+	      FIB_EVENT_ENTRY_ADD == 2 && FIB_EVENT_ENTRY_DEL == 3 &&
+	      FIB_EVENT_RULE_ADD == 4 && FIB_EVENT_RULE_DEL == 5 &&
+	      FIB_EVENT_NH_ADD == 6 && FIB_EVENT_NH_DEL == 7);
+
+/* The one global chain every listener hangs off (4.11's fib_chain). */
+static ATOMIC_NOTIFIER_HEAD(rfn_fib_chain);
+
+struct atomic_notifier_head *rfn_chain(void)
+{
+	return &rfn_fib_chain;
+}
+
+void rfn_rtnl_lock(void)
+{
+	rtnl_lock();
+}
+
+void rfn_rtnl_unlock(void)
+{
+	rtnl_unlock();
+}
+
+/*
+ * struct rfn_net - the bridge of one namespace
+ * @nb: our block on the namespace's kernel FIB chain
+ * @list: on rfn_nets (RCU readers; writers hold RTNL)
+ * @net: the namespace
+ * @seq: its change counter (see seq_counter.rs)
+ */
+struct rfn_net {
+	struct notifier_block nb;
+	struct list_head list;
+	struct net *net;
+	atomic64_t seq;
+};
+
+static unsigned int rfn_net_id;
+/*
+ * Every bridged namespace.  A namespace is on this list from before its
+ * bridge forwards its first event until after it forwarded its last one, so
+ * a replay that walks this list never misses state that was forwarded
+ * before the walk (net_namespace_list gets a new namespace only after every
+ * pernet init ran, too late for that).
+ */
+static LIST_HEAD(rfn_nets);
+
+struct rfn_net *rfn_net_next_rcu(struct rfn_net *prev)
+{
+	struct list_head *pos = prev ? &prev->list : &rfn_nets;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "rfn_nets walked without RCU");
+	return list_next_or_null_rcu(&rfn_nets, pos, struct rfn_net, list);
+}
+
+struct net *rfn_net_net(const struct rfn_net *rn)
+{
+	return rn->net;
+}
+
+u64 rfn_net_seq_bump(struct rfn_net *rn)
+{
+	/* A value-returning atomic: fully ordered, as seq_counter.rs needs. */
+	return atomic64_inc_return(&rn->seq);
+}
+
+u64 rfn_net_seq_read(const struct rfn_net *rn)
+{
+	return atomic64_read(&rn->seq);
+}
+
+unsigned int rfn_net_inum(const struct net *net)
+{
+	return net->ns.inum;
+}
+
+static int rfn_bridge_call(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct rfn_net *rn = container_of(nb, struct rfn_net, nb);
+	struct fib_notifier_info *info = ptr;
+
+	/* Unicast routes and rules only: ipmr/ip6mr events are out of scope. */
+	if (info->family != AF_INET && info->family != AF_INET6)
+		return NOTIFY_DONE;
+	return rfn_rs_bridge_event(rn, event, info);
+}
+
+static int __net_init rfn_net_init(struct net *net)
+{
+	struct rfn_net *rn = net_generic(net, rfn_net_id);
+	int err;
+
+	rn->net = net;
+	atomic64_set(&rn->seq, 0);
+	rn->nb.notifier_call = rfn_bridge_call;
+
+	rtnl_lock();
+	list_add_tail_rcu(&rn->list, &rfn_nets);
+	rtnl_unlock();
+
+	/*
+	 * The kernel replays this namespace's routes and rules into the
+	 * bridge, which forwards them: listeners registered before the
+	 * namespace existed learn its default rules this way.  No flush
+	 * callback: a retried dump forwards REPLACE/RULE_ADD twice, which
+	 * listeners keyed like hardware absorb.
+	 */
+	err = register_fib_notifier(net, &rn->nb, NULL, NULL);
+	if (err) {
+		rtnl_lock();
+		list_del_rcu(&rn->list);
+		rfn_rs_net_retire(rn);
+		rtnl_unlock();
+		synchronize_rcu();
+	}
+	return err;
+}
+
+static void __net_exit rfn_net_exit(struct net *net)
+{
+	struct rfn_net *rn = net_generic(net, rfn_net_id);
+
+	/* Waits for RCU: no kernel event is in flight in the bridge after it. */
+	unregister_fib_notifier(net, &rn->nb);
+	rtnl_lock();
+	list_del_rcu(&rn->list);
+	rfn_rs_net_retire(rn);
+	rtnl_unlock();
+	rfn_rs_bridge_exit(rn);
+}
+
+static void __net_exit rfn_net_exit_batch(struct list_head *net_list)
+{
+	/* rfn_nets readers are done with these entries before they are freed. */
+	synchronize_rcu();
+}
+
+static struct pernet_operations rfn_net_ops = {
+	.init = rfn_net_init,
+	.exit = rfn_net_exit,
+	.exit_batch = rfn_net_exit_batch,
+	.id = &rfn_net_id,
+	.size = sizeof(struct rfn_net),
+};
+
+int rfn_bridge_register(void)
+{
+	return register_pernet_subsys(&rfn_net_ops);
+}
+
+void rfn_bridge_unregister(void)
+{
+	unregister_pernet_subsys(&rfn_net_ops);
+}
+
+int rfn_fib_dump(struct net *net, int family, struct notifier_block *nb,
+		 struct netlink_ext_ack *extack)
+{
+	struct fib_notifier_ops *ops = NULL;
+	int err;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "FIB dump without RCU");
+	if (family == AF_INET)
+		ops = net->ipv4.notifier_ops;
+#if IS_ENABLED(CONFIG_IPV6)
+	else if (family == AF_INET6)
+		ops = net->ipv6.notifier_ops;
+#endif
+	/* Valid while the namespace is bridged: the family exits after us. */
+	if (!ops || !try_module_get(ops->owner))
+		return 0;
+	err = ops->fib_dump(net, nb, extack);
+	module_put(ops->owner);
+	return err;
+}
+
+int rfn_info_family(const struct fib_notifier_info *info)
+{
+	return info->family;
+}
+
+int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = info->family;
+	if (info->family == AF_INET) {
+		const struct fib_entry_notifier_info *fen =
+			container_of_const(info, struct fib_entry_notifier_info, info);
+		__be32 dst = htonl(fen->dst);
+
+		memcpy(out->dst, &dst, sizeof(dst));
+		out->dst_len = fen->dst_len;
+		out->tb_id = fen->tb_id;
+		out->dscp = inet_dscp_to_dsfield(fen->dscp);
+		out->type = fen->type;
+		out->priority = fen->fi->fib_priority;
+		out->nhs = fib_info_num_path(fen->fi);
+		return 0;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (info->family == AF_INET6) {
+		const struct fib6_entry_notifier_info *fen6 =
+			container_of_const(info, struct fib6_entry_notifier_info, info);
+		const struct fib6_info *rt = fen6->rt;
+
+		memcpy(out->dst, &rt->fib6_dst.addr, sizeof(out->dst));
+		out->dst_len = rt->fib6_dst.plen;
+		out->tb_id = rt->fib6_table->tb6_id;
+		out->type = rt->fib6_type;
+		out->priority = rt->fib6_metric;
+		out->nhs = fen6->nsiblings + 1;
+		return 0;
+	}
+#endif
+	return -EAFNOSUPPORT;
+}
+
+int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out)
+{
+	const struct fib_rule_notifier_info *frn =
+		container_of_const(info, struct fib_rule_notifier_info, info);
+
+	memset(out, 0, sizeof(*out));
+	out->family = info->family;
+	out->pref = frn->rule->pref;
+	out->table = frn->rule->table;
+	out->action = frn->rule->action;
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interface between the C glue (rfn_glue.c) and the Rust crate.
+ * Rust mirrors these declarations by hand in ffi.rs; the layouts that cross
+ * the boundary are checked with static_assert() here and const asserts there.
+ */
+#ifndef _RFN_GLUE_H
+#define _RFN_GLUE_H
+
+#include <linux/types.h>
+#include "include/rust_fib_notifier.h"
+
+struct net;
+struct notifier_block;
+struct netlink_ext_ack;
+struct fib_notifier_info;
+struct atomic_notifier_head;
+/* One per network namespace: the bridge onto the kernel's own FIB chain. */
+struct rfn_net;
+
+/* A route, flattened from fib_entry_notifier_info / fib6_entry_notifier_info. */
+struct rfn_route {
+	u8 dst[16];		/* IPv4 in the first 4 bytes, network order */
+	u32 tb_id;
+	u32 priority;
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 dst_len;
+	u8 dscp;
+	u8 type;		/* RTN_* */
+	u32 nhs;		/* number of nexthops */
+};
+
+struct rfn_rule {
+	u32 pref;
+	u32 table;
+	u8 family;
+	u8 action;		/* FR_ACT_* */
+	u8 pad[2];
+};
+
+/* C glue, called from Rust. */
+struct atomic_notifier_head *rfn_chain(void);
+void rfn_rtnl_lock(void);
+void rfn_rtnl_unlock(void);
+int rfn_bridge_register(void);
+void rfn_bridge_unregister(void);
+struct rfn_net *rfn_net_next_rcu(struct rfn_net *prev);
+struct net *rfn_net_net(const struct rfn_net *rn);
+u64 rfn_net_seq_bump(struct rfn_net *rn);
+u64 rfn_net_seq_read(const struct rfn_net *rn);
+unsigned int rfn_net_inum(const struct net *net);
+int rfn_fib_dump(struct net *net, int family, struct notifier_block *nb,
+		 struct netlink_ext_ack *extack);
+int rfn_info_family(const struct fib_notifier_info *info);
+int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out);
+int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out);
+
+/* Rust, called from the C glue. */
+int rfn_rs_bridge_event(struct rfn_net *rn, unsigned long event,
+			struct fib_notifier_info *info);
+void rfn_rs_net_retire(struct rfn_net *rn);
+void rfn_rs_bridge_exit(struct rfn_net *rn);
+
+#endif /* _RFN_GLUE_H */

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! rust_fib_notifier: an atomic FIB notifier chain for every network
+//! namespace, with dump-and-replay on registration.
+//!
+//! The design of Linux 4.11's "ipv4: fib: Replay events when registering FIB
+//! notifier", rebuilt on the 7.3 kernel's per-namespace FIB chains:
+//!
+//! - `bridge.rs`: a block per namespace on the kernel's own chain forwards
+//!   every IPv4/IPv6 route, rule and nexthop event, counted first
+//!   (`seq_counter.rs`), to one global atomic chain (`chain.rs`);
+//! - `dump.rs`: a new listener gets every namespace's rules and routes
+//!   replayed, is put on the chain, and retries (5 times, then `EBUSY`) when
+//!   the counter says the replay may have missed something.
+
+use core::fmt;
+
+use kernel::{
+    debugfs::{Dir, File},
+    prelude::*,
+    sync::{atomic::Relaxed, Arc},
+};
+
+mod bridge;
+mod chain;
+mod dump;
+mod ffi;
+mod seq_counter;
+
+mod listeners {
+    pub(crate) mod probe;
+}
+
+#[cfg(CONFIG_KUNIT)]
+#[path = "tests/kunit/chain_tests.rs"]
+mod chain_tests;
+
+use listeners::probe::{self, Probe};
+
+module! {
+    type: RustFibNotifier,
+    name: "rust_fib_notifier",
+    authors: ["rust-fib-notifier developers"],
+    description: "Atomic FIB notifier chain with dump-and-replay on registration",
+    license: "GPL",
+}
+
+/// The debugfs files; dropped first at unload, so no write races teardown.
+struct DebugFs {
+    _probe_files: KVec<Pin<KBox<File<Arc<Probe>>>>>,
+    _stats: Pin<KBox<File<()>>>,
+    _probe_dir: Dir,
+    _root: Dir,
+}
+
+fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let s = &dump::STATS;
+    for (name, value) in [
+        ("tries", s.tries.load(Relaxed)),
+        ("flushes", s.flushes.load(Relaxed)),
+        ("ebusy", s.ebusy.load(Relaxed)),
+        ("registered", s.registered.load(Relaxed)),
+        ("aborted", s.aborted.load(Relaxed)),
+        ("seq_sum", seq_counter::sum()),
+    ] {
+        writeln!(f, "{name} {value}")?;
+    }
+    Ok(())
+}
+
+impl DebugFs {
+    fn new(probe: &Arc<Probe>) -> Result<Self> {
+        let root = Dir::new(c"rust_fib_notifier");
+        let probe_dir = root.subdir(c"probe");
+        let stats = KBox::pin_init(
+            root.read_callback_file(c"stats", (), &show_dump_stats),
+            GFP_KERNEL,
+        )?;
+        let mut files = KVec::new();
+        files.push(
+            KBox::pin_init(
+                probe_dir.read_write_callback_file(
+                    c"attach",
+                    probe.clone(),
+                    &probe::show_attach,
+                    &probe::write_attach,
+                ),
+                GFP_KERNEL,
+            )?,
+            GFP_KERNEL,
+        )?;
+        let show_routes = probe_dir.read_callback_file(c"routes", probe.clone(), &probe::show_routes);
+        files.push(KBox::pin_init(show_routes, GFP_KERNEL)?, GFP_KERNEL)?;
+        let show_rules = probe_dir.read_callback_file(c"rules", probe.clone(), &probe::show_rules);
+        files.push(KBox::pin_init(show_rules, GFP_KERNEL)?, GFP_KERNEL)?;
+        let show_stats = probe_dir.read_callback_file(c"stats", probe.clone(), &probe::show_stats);
+        files.push(KBox::pin_init(show_stats, GFP_KERNEL)?, GFP_KERNEL)?;
+        Ok(Self {
+            _probe_files: files,
+            _stats: stats,
+            _probe_dir: probe_dir,
+            _root: root,
+        })
+    }
+}
+
+struct RustFibNotifier {
+    debugfs: Option<DebugFs>,
+    probe: Arc<Probe>,
+}
+
+impl kernel::Module for RustFibNotifier {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let probe = Probe::new()?;
+        bridge::register()?;
+        let debugfs = match DebugFs::new(&probe) {
+            Ok(d) => d,
+            Err(e) => {
+                bridge::unregister();
+                return Err(e);
+            }
+        };
+        pr_info!("loaded: one FIB chain over every network namespace\n");
+        Ok(Self {
+            debugfs: Some(debugfs),
+            probe,
+        })
+    }
+}
+
+impl Drop for RustFibNotifier {
+    fn drop(&mut self) {
+        drop(self.debugfs.take());
+        self.probe.detach();
+        bridge::unregister();
+        pr_info!("unloaded\n");
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Idempotent set-up of everything `make test` / `make demo` need on a fresh
+# Debian 12 (bookworm) machine.  Each step says what it does and why, and is
+# skipped when it is already done.  A stamp keyed by this script's content
+# makes a second run cost nothing.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/env.sh
+. "$here/env.sh"
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
+
+stamp="$RFN_CACHE/setup.$(sha256sum "$0" | cut -c1-16).done"
+if [ -f "$stamp" ] && [ -z "${RFN_SETUP_FORCE:-}" ]; then
+	exit 0
+fi
+mkdir -p "$RFN_CACHE"
+
+[ "$(id -u)" = 0 ] || die "run as root (apt-get and /usr/src are needed)"
+
+# --- apt ------------------------------------------------------------------
+# Only two extra suites, both backports (NotAutomatic: nothing is upgraded
+# unless asked for by -t):
+#  - trixie-backports ships linux-source-7.3, the kernel we build and test;
+#  - bookworm-backports ships a qemu-system-x86 that matches the installed
+#    qemu-utils (bookworm's own qemu conflicts with it).
+# Adding all of trixie or sid would upgrade the whole system: never do that.
+src=/etc/apt/sources.list.d/rust-fib-notifier.sources
+if [ ! -f "$src" ]; then
+	say "adding apt suites trixie-backports (linux-source-7.3) and bookworm-backports (qemu)"
+	cat >"$src" <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports trixie-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	rm -f "$RFN_CACHE"/apt-updated
+fi
+# trixie's archive key may be missing from bookworm's keyring package;
+# debian-archive-keyring from bookworm-updates carries it.
+if [ ! -f "$RFN_CACHE/apt-updated" ]; then
+	say "apt-get update"
+	apt-get update -q || die "apt-get update failed"
+	touch "$RFN_CACHE/apt-updated"
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+pkgs=(clang-19 lld-19 llvm-19 libclang-19-dev bc bison flex libelf-dev
+      libssl-dev cpio kmod iproute2 jq python3 python3-pip xz-utils make
+      gcc rsync pahole dwarves busybox-static procps udev file perl)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	say "installing build and guest dependencies: ${missing[*]}"
+	apt-get install -y -q --no-install-recommends "${missing[@]}" || die "apt-get install failed"
+fi
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	say "installing qemu-system-x86 from bookworm-backports (matches qemu-utils)"
+	apt-get install -y -q --no-install-recommends -t bookworm-backports \
+		qemu-system-x86 || die "cannot install qemu-system-x86 from bookworm-backports"
+fi
+if [ -z "${KDIR:-}" ] && [ ! -f /usr/src/linux-source-7.3.tar.xz ]; then
+	say "installing linux-source-7.3 from trixie-backports (the kernel under test)"
+	apt-get install -y -q --no-install-recommends -t trixie-backports linux-source-7.3 ||
+		die "linux-source-7.3 is not available from trixie-backports.
+  Point KDIR= at another Rust-enabled 7.3 build tree instead, e.g.
+  KDIR=/lib/modules/\$(uname -r)/build make test   (needs CONFIG_RUST=y)"
+fi
+
+# --- Rust -----------------------------------------------------------------
+# The kernel's Rust support needs the standard library's source (it builds
+# its own `core`) and bindgen >= 0.71.1 linked against libclang >= 17.
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+	say "rustup component add rust-src (the kernel builds core/alloc from source)"
+	rustup component add rust-src
+fi
+if ! command -v bindgen >/dev/null; then
+	say "cargo install --locked bindgen-cli (Rust-for-Linux needs >= 0.71.1)"
+	LIBCLANG_PATH=$LIBCLANG_PATH cargo install --locked bindgen-cli
+fi
+
+# --- guest runner -----------------------------------------------------------
+# virtme-ng: boots a kernel with the host's userspace (iproute2, jq, python)
+# over virtiofs/9p; what the kernel's own netdev CI uses.
+if ! command -v vng >/dev/null; then
+	say "pip install virtme-ng (guest runner)"
+	python3 -m pip install -q virtme-ng || die "pip install virtme-ng failed"
+fi
+
+touch "$stamp"
+say "done"
