@@ -10,7 +10,6 @@
 use core::marker::PhantomData;
 
 use kernel::{
-    bindings,
     ffi::{c_int, c_ulong},
     prelude::*,
     sync::rcu,

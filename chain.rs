@@ -172,29 +172,21 @@ impl<'a> Event<'a> {
     }
 
     /// The namespace's inode number, as `readlink /proc/self/ns/net` shows.
+    /// 0 for events that name no namespace (only tests send those).
     pub(crate) fn netns_inum(&self) -> u32 {
+        if self.raw.net.is_null() {
+            return 0;
+        }
         // SAFETY: `raw.net` is the event's namespace; the bridge delivers
         // its events only while the namespace is alive, and the replay only
         // while it is on the bridged list under RCU.
         unsafe { ffi::rfn_net_inum(self.raw.net) }
     }
 
-    /// The namespace, as an identity to compare (never dereferenced here).
-    pub(crate) fn netns(&self) -> *const ffi::Net {
-        self.raw.net
-    }
-
     fn info(&self) -> Option<&'a FibNotifierInfo> {
         // SAFETY: `raw.info` is either null or the kernel's info for this
         // event, valid for the callback, i.e. for `'a`.
         unsafe { self.raw.info.as_ref() }
-    }
-
-    /// The family, for events that carry FIB information.
-    pub(crate) fn family(&self) -> Option<Family> {
-        let info = self.info()?;
-        // SAFETY: `info` is a valid `struct fib_notifier_info`.
-        Family::from_raw(unsafe { ffi::rfn_info_family(info) })
     }
 
     /// The route of an entry event.
@@ -353,6 +345,12 @@ impl<T: Target> Node<T> {
         unsafe { bindings::atomic_notifier_chain_unregister(ffi::rfn_chain(), self.chain_nb.get()) };
     }
 
+    /// The chain's callback.
+    ///
+    /// # Safety
+    ///
+    /// `nb` must be the `chain_nb` of a live node, and `data` a valid
+    /// `RfnInfo`: only the chain, through `chain::call`, calls this.
     unsafe extern "C" fn chain_call(
         nb: *mut bindings::notifier_block,
         event: c_ulong,
@@ -369,6 +367,12 @@ impl<T: Target> Node<T> {
         node.target.call(event, info)
     }
 
+    /// The replay's callback.
+    ///
+    /// # Safety
+    ///
+    /// `nb` must be the `replay_nb` of a live node, and `data` null or the
+    /// kernel's `struct fib_notifier_info` of the event.
     unsafe extern "C" fn replay_call(
         nb: *mut bindings::notifier_block,
         event: c_ulong,

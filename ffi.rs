@@ -95,7 +95,6 @@ extern "C" {
         nb: *mut bindings::notifier_block,
         extack: *mut bindings::netlink_ext_ack,
     ) -> c_int;
-    pub(crate) fn rfn_info_family(info: *const FibNotifierInfo) -> c_int;
     pub(crate) fn rfn_info_route(info: *const FibNotifierInfo, out: *mut RfnRoute) -> c_int;
     pub(crate) fn rfn_info_rule(info: *const FibNotifierInfo, out: *mut RfnRule) -> c_int;
 }

@@ -202,11 +202,6 @@ int rfn_fib_dump(struct net *net, int family, struct notifier_block *nb,
 	return err;
 }
 
-int rfn_info_family(const struct fib_notifier_info *info)
-{
-	return info->family;
-}
-
 int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -51,7 +51,6 @@ u64 rfn_net_seq_read(const struct rfn_net *rn);
 unsigned int rfn_net_inum(const struct net *net);
 int rfn_fib_dump(struct net *net, int family, struct notifier_block *nb,
 		 struct netlink_ext_ack *extack);
-int rfn_info_family(const struct fib_notifier_info *info);
 int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out);
 int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out);
 

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the module against KDIR with W=1 and CLIPPY=1; any warning is an
+# error.  Prints nothing but the build log on failure.
+#   scripts/build-module.sh KDIR [LOG]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/env.sh"
+top=$(cd "$here/.." && pwd)
+kdir=$1 log=${2:-/dev/null}
+make -C "$kdir" M="$top" LLVM="$LLVM" clean >/dev/null 2>&1 || true
+if ! make -C "$kdir" M="$top" LLVM="$LLVM" W=1 CLIPPY=1 -j"$(nproc)" >"$log.tmp" 2>&1; then
+	cat "$log.tmp" >&2; mv "$log.tmp" "$log" 2>/dev/null || true
+	echo "build-module: build failed" >&2
+	exit 1
+fi
+mv "$log.tmp" "$log" 2>/dev/null || true
+if grep -nE 'warning|error:' "$log" >&2; then
+	echo "build-module: warnings with W=1 CLIPPY=1 (treated as errors)" >&2
+	exit 1
+fi
+echo "build-module: $top/rust_fib_notifier.ko (W=1 CLIPPY=1, no warning)" >&2

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make test`: set-up, the test kernel, the module (W=1, CLIPPY=1, warnings
+# are errors), one guest boot that runs the KUnit suites (at insmod) and the
+# integration tests, then the verdict.  Ends with `N passed, N failed`.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/env.sh"
+top=$(cd "$here/.." && pwd)
+cd "$top"
+t0=$(date +%s)
+
+"$here/setup.sh" || exit 1
+if [ -z "${KDIR:-}" ]; then
+	KDIR=$("$here/build-kernel.sh") || exit 1
+fi
+out=${RFN_OUT:-$top/out/test}
+rm -rf "$out"; mkdir -p "$out"
+
+passed=0 failed=0
+result() { # result NAME STATUS
+	if [ "$2" = 0 ]; then passed=$((passed + 1)); echo "ok - $1"
+	else failed=$((failed + 1)); echo "not ok - $1"; fi
+}
+
+"$here/build-module.sh" "$KDIR" "$out/build.log"
+result "module builds with W=1 CLIPPY=1, no warning" $?
+[ -f rust_fib_notifier.ko ] || { echo "0 passed, 1 failed"; exit 1; }
+
+"$here/guest.sh" "$KDIR" "$out" bash tests/guest/run.sh "$out" "$top/rust_fib_notifier.ko"
+guest_rc=$?
+result "guest ran the tests to the end" $guest_rc
+echo "guest: $(cat "$out/guest-seconds" 2>/dev/null) s (boot, tests, shutdown)"
+
+kunit=$KDIR/source/tools/testing/kunit/kunit.py
+[ -f "$kunit" ] || kunit=$KDIR/tools/testing/kunit/kunit.py
+# count FILE LABEL: add a kunit.py parse summary to the totals.
+count() {
+	local summary p f
+	if [ ! -s "$1" ]; then result "$2: results present" 1; return; fi
+	python3 "$kunit" parse "$1" | tee "$1.parsed"
+	summary=$(grep 'Testing complete' "$1.parsed" | tail -1)
+	p=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
+	f=$(grep -oE '(failed|crashed|errors): [0-9]+' <<<"$summary" | awk '{s += $2} END {print s + 0}')
+	if [ -z "$p" ] && [ "$f" = 0 ]; then result "$2: results parse" 1; return; fi
+	passed=$((passed + ${p:-0})); failed=$((failed + f))
+	echo "$2: ${p:-0} passed, $f failed"
+}
+# The module's KTAP starts after its load line (built-in suites ran at boot).
+sed -n '/rust_fib_notifier: loaded/,$p' "$out/dmesg.txt" >"$out/kunit.log"
+count "$out/kunit.log" "KUnit (in the module, at insmod)"
+grep -q 'PASSED.*rust_fib_notifier_chain' "$out/kunit.log.parsed" 2>/dev/null
+result "KUnit suite rust_fib_notifier_chain ran and passed" $?
+count "$out/guest.ktap" "guest integration"
+
+# A clean kernel log: any of these fails the run.
+splats='WARNING:|BUG:|BUG |Oops|general protection|KASAN|kmemleak:.*new suspected|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|rcu_sched detected stall|rcu: INFO:|detected stall|Call Trace:|UBSAN|refcount_t:|list_add corruption|list_del corruption'
+if grep -nE "$splats" "$out/dmesg.txt" >"$out/splats.txt" 2>/dev/null; then
+	result "kernel log clean (no WARN, BUG, lockdep, KASAN, kmemleak, RCU stall)" 1
+	head -60 "$out/splats.txt"
+else
+	result "kernel log clean (no WARN, BUG, lockdep, KASAN, kmemleak, RCU stall)" $([ -s "$out/dmesg.txt" ]; echo $?)
+fi
+
+echo "wall time: $(( $(date +%s) - t0 )) s; logs in $out"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
