@@ -106,7 +106,11 @@ extern "C" fn rfn_rs_net_retire(rn: *mut ffi::RfnNet) {
 extern "C" fn rfn_rs_bridge_exit(rn: *mut ffi::RfnNet) {
     // SAFETY: as above.
     let net = unsafe { BridgedNet::from_raw(rn) };
-    chain::call(net.net(), ffi::RUST_FIB_EVENT_NETNS_EXIT, core::ptr::null_mut());
+    chain::call(
+        net.net(),
+        ffi::RUST_FIB_EVENT_NETNS_EXIT,
+        core::ptr::null_mut(),
+    );
 }
 
 /// Bridges every namespace, existing and future.

@@ -342,7 +342,9 @@ impl<T: Target> Node<T> {
             return;
         }
         // SAFETY: `chain_nb` is on the chain (checked above).
-        unsafe { bindings::atomic_notifier_chain_unregister(ffi::rfn_chain(), self.chain_nb.get()) };
+        unsafe {
+            bindings::atomic_notifier_chain_unregister(ffi::rfn_chain(), self.chain_nb.get())
+        };
     }
 
     /// The chain's callback.
@@ -358,7 +360,8 @@ impl<T: Target> Node<T> {
     ) -> c_int {
         // SAFETY: the chain only calls blocks registered by `add`, which are
         // the `chain_nb` of a pinned, live `Node<T>` (type invariant).
-        let node = unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, chain_nb) };
+        let node =
+            unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, chain_nb) };
         // SAFETY: `chain::call` passes a valid `RfnInfo` for the call.
         let info = unsafe { &*data.cast::<RfnInfo>() };
         if !node.accepts(info.net) {
@@ -380,7 +383,8 @@ impl<T: Target> Node<T> {
     ) -> c_int {
         // SAFETY: only `replay_block` hands out this block, which is the
         // `replay_nb` of a pinned, live `Node<T>`.
-        let node = unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, replay_nb) };
+        let node =
+            unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, replay_nb) };
         let info = RfnInfo {
             net: node.replay_net.load(Relaxed),
             info: data.cast::<FibNotifierInfo>(),
@@ -413,10 +417,7 @@ impl<L: Listener> Registration<L> {
     }
 
     /// Like [`Registration::new`], with the replay taken from `source`.
-    pub(crate) fn with_source<S: crate::dump::Source>(
-        source: &S,
-        listener: L,
-    ) -> Result<Self> {
+    pub(crate) fn with_source<S: crate::dump::Source>(source: &S, listener: L) -> Result<Self> {
         let node = KBox::pin_init(Node::new(RustTarget(listener), ptr::null()), GFP_KERNEL)?;
         crate::dump::register(source, node.as_ref())?;
         Ok(Self { node })

@@ -89,7 +89,8 @@ impl DebugFs {
             )?,
             GFP_KERNEL,
         )?;
-        let show_routes = probe_dir.read_callback_file(c"routes", probe.clone(), &probe::show_routes);
+        let show_routes =
+            probe_dir.read_callback_file(c"routes", probe.clone(), &probe::show_routes);
         files.push(KBox::pin_init(show_routes, GFP_KERNEL)?, GFP_KERNEL)?;
         let show_rules = probe_dir.read_callback_file(c"rules", probe.clone(), &probe::show_rules);
         files.push(KBox::pin_init(show_rules, GFP_KERNEL)?, GFP_KERNEL)?;

@@ -92,5 +92,7 @@ pub(crate) fn retire(net: &bridge::BridgedNet) {
 pub(crate) fn sum() -> u64 {
     let _rtnl = Rtnl::lock();
     let guard = rcu::read_lock();
-    bridge::nets(&guard).fold(RETIRED.load(Relaxed), |acc, net| acc.wrapping_add(read(net)))
+    bridge::nets(&guard).fold(RETIRED.load(Relaxed), |acc, net| {
+        acc.wrapping_add(read(net))
+    })
 }

@@ -202,7 +202,11 @@ impl Listener for ProbeListener {
     fn event(&self, event: &Event<'_>) -> Result {
         let c = &self.0.counters;
         count(&c.events);
-        count(if event.is_replay() { &c.replayed } else { &c.live });
+        count(if event.is_replay() {
+            &c.replayed
+        } else {
+            &c.live
+        });
         if self.0.apply(event).is_err() {
             // Never lost silently: counted, and shown in `stats`. The probe
             // does not veto: it only observes.

@@ -19,7 +19,7 @@ log() { printf 'build-kernel: %s\n' "$*" >&2; }
 die() { printf 'build-kernel: ERROR: %s\n' "$*" >&2; exit 1; }
 
 tarball=/usr/src/linux-source-$KVER.tar.xz
-[ -f "$tarball" ] || die "$tarball missing: run scripts/setup.sh, or set KDIR= to a Rust-enabled $KVER build tree"
+[ -f "$tarball" ] || [ "${1:-}" = --cached ] || die "$tarball missing: run scripts/setup.sh, or set KDIR= to a Rust-enabled $KVER build tree"
 srcver=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null || stat -c %s-%Y "$tarball")
 srcdir=$RFN_CACHE/src/$srcver/linux-source-$KVER
 if [ ! -f "$srcdir/.rfn-unpacked" ]; then
@@ -42,6 +42,10 @@ if [ -f "$out/.rfn-built" ]; then
 	log "cached: $out"
 	echo "$out"
 	exit 0
+fi
+if [ "${1:-}" = --cached ]; then
+	log "not built yet: $out"
+	exit 1
 fi
 
 mk() { make -C "$srcdir" O="$out" LLVM="$LLVM" ARCH=x86_64 "$@"; }

@@ -3,7 +3,8 @@
 #
 # Boot the test kernel in QEMU (virtme-ng: the host's userspace, read-only,
 # with OUTDIR shared read-write), run one command, and return its exit
-# status.  The guest's kernel log is left in OUTDIR/dmesg.txt.
+# status.  The command's output is printed when the guest is done and kept
+# in OUTDIR/output.log; the guest's kernel log is left in OUTDIR/dmesg.txt.
 #
 #   scripts/guest.sh KDIR OUTDIR COMMAND...
 #
@@ -48,17 +49,20 @@ opts=()
 [ "$accel" = tcg ] && opts+=(--disable-kvm)
 log "booting $image ($accel)"
 
-# The wrapper keeps the command's status and the kernel log in OUTDIR even
-# when the command fails.
+# The wrapper keeps the command's output, its status and the kernel log in
+# OUTDIR even when the command fails; QEMU's console goes to console.log.
 cmd=$(printf '%q ' "$@")
-wrapped="cd $(printf '%q' "$PWD"); $cmd; echo \$? > $outdir/rc; dmesg > $outdir/dmesg.txt"
-rm -f "$outdir/rc" "$outdir/dmesg.txt"
+wrapped="cd $(printf '%q' "$PWD"); $cmd > $outdir/output.log 2>&1; echo \$? > $outdir/rc; dmesg > $outdir/dmesg.txt"
+rm -f "$outdir/rc" "$outdir/dmesg.txt" "$outdir/output.log"
 start=$(date +%s.%N)
-timeout "${RFN_GUEST_TIMEOUT:-1800}" "${vng_run[@]}" "${opts[@]}" --exec "$wrapped" </dev/null || true
+timeout "${RFN_GUEST_TIMEOUT:-1800}" "${vng_run[@]}" "${opts[@]}" --exec "$wrapped" \
+	</dev/null >"$outdir/console.log" 2>&1 || true
 end=$(date +%s.%N)
 printf '%.1f\n' "$(echo "$end - $start" | bc)" >"$outdir/guest-seconds"
+[ -f "$outdir/output.log" ] && cat "$outdir/output.log"
 if [ ! -f "$outdir/rc" ]; then
-	log "the guest did not finish (timeout or crash)"
+	log "the guest did not finish (timeout or crash); its console:"
+	tail -40 "$outdir/console.log" >&2
 	exit 3
 fi
 exit "$(cat "$outdir/rc")"

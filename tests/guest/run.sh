@@ -11,7 +11,6 @@ out=$1 ko=$2
 export KTAP_RESULTS=$out/guest.results
 : >"$KTAP_RESULTS"
 here=$(cd "$(dirname "$0")" && pwd)
-exec > >(tee "$out/guest.log") 2>&1
 . "$here/lib.sh"
 kmemleak=/sys/kernel/debug/kmemleak
 

@@ -68,7 +68,9 @@ impl Listener for Rec {
         if event.is_replay() {
             self.0.replayed.fetch_add(1, Relaxed);
         }
-        self.0.last_seen.store(CLOCK.fetch_add(1, Relaxed) + 1, Relaxed);
+        self.0
+            .last_seen
+            .store(CLOCK.fetch_add(1, Relaxed) + 1, Relaxed);
         if self.0.veto {
             return Err(EOPNOTSUPP);
         }
@@ -162,7 +164,10 @@ mod tests {
         let reg1 = register(&source, &first)?;
         let reg2 = register(&source, &second)?;
         fire();
-        let (a, b) = (first.last_seen.load(Relaxed), second.last_seen.load(Relaxed));
+        let (a, b) = (
+            first.last_seen.load(Relaxed),
+            second.last_seen.load(Relaxed),
+        );
         assert!(a != 0 && b != 0 && a < b);
         drop(reg1);
         fire();

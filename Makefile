@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# rust-fib-notifier: the project's targets.  The kernel build of the module
+# itself is Kbuild's (make -C $(KDIR) M=$(CURDIR)).
+#
+#   make demo            boot the test kernel, show replay and the listener
+#   make test            W=1 CLIPPY=1 build, KUnit + guest tests, clean log
+#   make kunit           the KUnit suites through tools/testing/kunit/kunit.py
+#   make check           rustfmt, clippy, checkpatch
+#   make module          just build rust_fib_notifier.ko (against KDIR)
+#   make rust-analyzer   rust-project.json for editors
+#
+# KDIR=/path/to/build: use another Rust-enabled 7.3 build tree instead of the
+# project's test kernel (built once, cached under $(RFN_CACHE)).
+
+RFN_CACHE ?= /var/cache/rust-fib-notifier
+LLVM ?= -19
+export RFN_CACHE LLVM
+ifneq ($(KDIR),)
+export KDIR
+endif
+
+.PHONY: all module demo test kunit check rust-analyzer kernel setup clean
+
+all: module
+
+setup:
+	scripts/setup.sh
+
+kernel: setup
+	scripts/build-kernel.sh
+
+module: setup
+	$(MAKE) -C "$$(scripts/kdir.sh)" M=$(CURDIR) LLVM=$(LLVM) modules
+
+demo:
+	scripts/demo.sh
+
+test:
+	scripts/test.sh
+
+kunit:
+	scripts/kunit.sh
+
+check:
+	scripts/check.sh
+
+rust-analyzer: setup
+	$(MAKE) -C "$$(scripts/kdir.sh)" M=$(CURDIR) LLVM=$(LLVM) rust-analyzer
+
+clean:
+	-[ -d "$$(scripts/kdir.sh --cached 2>/dev/null)" ] && \
+		$(MAKE) -C "$$(scripts/kdir.sh --cached)" M=$(CURDIR) clean
+	rm -rf out

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Inside the guest: the story of `make demo`.
+#   tests/guest/demo.sh MODULE.ko
+set -u
+ko=$1
+RFN=/sys/kernel/debug/rust_fib_notifier
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+say "Routes exist first: three namespaces, IPv4 and IPv6, three tables, rules"
+for i in 1 2 3; do
+	ip netns add "ns$i"
+	ip -n "ns$i" link set lo up
+	ip -n "ns$i" link add d0 type dummy
+	ip -n "ns$i" link set d0 up
+	ip -n "ns$i" addr add "10.$i.0.1/24" dev d0
+	ip -n "ns$i" -6 addr add "2001:db8:$i::1/64" dev d0 nodad
+	ip -n "ns$i" route add "198.51.$i.0/24" via "10.$i.0.2"
+	ip -n "ns$i" route add default via "10.$i.0.2" table 100
+	ip -n "ns$i" -6 route add "2001:db8:ff$i::/48" via "2001:db8:$i::2" table 200
+	ip -n "ns$i" rule add from "10.$i.0.0/16" table 100 pref 1000
+done
+run ip -n ns1 route show table all
+run ip -n ns1 -6 route show table 200
+run ip -n ns1 rule
+
+say "Load the module: it bridges every namespace's FIB chain into one"
+run insmod "$ko"
+dmesg | grep rust_fib_notifier | sed 's/^/    /'
+
+say "A listener registers late (the probe): every namespace is replayed"
+run sh -c "echo 1 > $RFN/probe/attach"
+run cat $RFN/stats
+run cat $RFN/probe/stats
+for i in 1 2 3; do
+	printf '    ns%s is netns inode %s\n' "$i" "$(stat -L -c %i /run/netns/ns$i)"
+done
+run cat $RFN/probe/routes
+run cat $RFN/probe/rules
+
+say "Then every change: a route added in ns2 arrives once"
+run ip -n ns2 route add 192.0.2.0/24 via 10.2.0.2 table 100
+run grep " 192.0.2.0/24" $RFN/probe/routes
+
+say "A namespace deleted: the listener drops all of it"
+ino=$(stat -L -c %i /run/netns/ns3)
+run ip netns del ns3
+sleep 2
+printf '    routes of ns3 (inode %s) still held: %s\n' "$ino" \
+	"$(grep -c "^$ino " $RFN/probe/routes)"
+run cat $RFN/probe/stats
+
+say "Unload"
+run sh -c "echo 0 > $RFN/probe/attach"
+run rmmod rust_fib_notifier
+dmesg | grep rust_fib_notifier | tail -1 | sed 's/^/    /'
