@@ -273,6 +273,9 @@ pub(crate) struct Node<T: Target> {
     on_chain: Atomic<bool>,
     /// Deliver only this namespace's events (null: every namespace).
     filter: *const ffi::Net,
+    /// The filtered namespace sent its exit: nothing matches any more (its
+    /// address may be reused by a new namespace).
+    filter_gone: Atomic<bool>,
     pub(crate) target: T,
 }
 
@@ -293,6 +296,10 @@ fn notifier_block(call: bindings::notifier_fn_t) -> bindings::notifier_block {
 
 impl<T: Target> Node<T> {
     /// A registration for `target`, optionally restricted to one namespace.
+    ///
+    /// The caller keeps `filter` alive while it registers (as for the
+    /// kernel's `register_fib_notifier()`); once the namespace sent its
+    /// exit event the node matches nothing.
     pub(crate) fn new(target: T, filter: *const ffi::Net) -> impl PinInit<Self> {
         pin_init!(Self {
             chain_nb: Opaque::new(notifier_block(Some(Self::chain_call))),
@@ -300,13 +307,14 @@ impl<T: Target> Node<T> {
             replay_net: Atomic::new(ptr::null_mut()),
             on_chain: Atomic::new(false),
             filter,
+            filter_gone: Atomic::new(false),
             target,
         })
     }
 
     /// Whether this registration wants events of `net`.
     pub(crate) fn accepts(&self, net: *const ffi::Net) -> bool {
-        self.filter.is_null() || self.filter == net
+        self.filter.is_null() || (self.filter == net && !self.filter_gone.load(Relaxed))
     }
 
     /// The block that replays reach; `net` is the namespace being replayed.
@@ -367,7 +375,11 @@ impl<T: Target> Node<T> {
         if !node.accepts(info.net) {
             return 0;
         }
-        node.target.call(event, info)
+        let ret = node.target.call(event, info);
+        if event == ffi::RUST_FIB_EVENT_NETNS_EXIT && !node.filter.is_null() {
+            node.filter_gone.store(true, Relaxed);
+        }
+        ret
     }
 
     /// The replay's callback.
@@ -412,7 +424,7 @@ impl<L: Listener> Registration<L> {
     /// dump-and-replay: see `dump::register`.
     pub(crate) fn new(listener: L, filter: *const ffi::Net) -> Result<Self> {
         let node = KBox::pin_init(Node::new(RustTarget(listener), filter), GFP_KERNEL)?;
-        crate::dump::register(&crate::dump::KernelFib, node.as_ref())?;
+        crate::dump::register(&crate::dump::KernelFib::new(), node.as_ref())?;
         Ok(Self { node })
     }
 

@@ -6,6 +6,7 @@
 use core::{pin::Pin, ptr};
 
 use kernel::{
+    bindings,
     prelude::*,
     sync::{
         atomic::{Atomic, Full, Relaxed},
@@ -33,8 +34,20 @@ pub(crate) trait Source {
     fn replay<T: Target>(&self, node: Pin<&Node<T>>) -> Result;
 }
 
-/// The kernel's real tables, through each family's own dump.
-pub(crate) struct KernelFib;
+/// The kernel's real tables, through each family's own dump. A listener's
+/// veto message during the replay goes to `extack` (may be null).
+pub(crate) struct KernelFib {
+    pub(crate) extack: *mut bindings::netlink_ext_ack,
+}
+
+impl KernelFib {
+    /// The real tables, with no extack.
+    pub(crate) const fn new() -> Self {
+        Self {
+            extack: ptr::null_mut(),
+        }
+    }
+}
 
 impl Source for KernelFib {
     fn seq_sum(&self) -> u64 {
@@ -53,7 +66,7 @@ impl Source for KernelFib {
                 // replay block is the node's, pinned for the call. The
                 // family dump replays rules, then every table entry.
                 kernel::error::to_result(unsafe {
-                    ffi::rfn_fib_dump(net, family, node.replay_block(net), ptr::null_mut())
+                    ffi::rfn_fib_dump(net, family, node.replay_block(net), self.extack)
                 })?;
             }
         }

@@ -250,3 +250,52 @@ int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out)
 	out->action = frn->rule->action;
 	return 0;
 }
+
+/*
+ * The exported C API: thin wrappers over c_api.rs.  While a C listener is
+ * registered this module holds a reference on itself, so it cannot be
+ * unloaded under the listener (the listener's module also depends on ours
+ * through these symbols).
+ */
+static int rfn_register(struct net *net, struct notifier_block *nb,
+			void (*cb)(struct notifier_block *nb),
+			struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (!nb)
+		return -EINVAL;
+	__module_get(THIS_MODULE);
+	err = rfn_rs_c_register(net, nb, cb, extack);
+	if (err)
+		module_put(THIS_MODULE);
+	return err;
+}
+
+int rust_fib_notifier_register(struct notifier_block *nb,
+			       void (*cb)(struct notifier_block *nb),
+			       struct netlink_ext_ack *extack)
+{
+	return rfn_register(NULL, nb, cb, extack);
+}
+EXPORT_SYMBOL_GPL(rust_fib_notifier_register);
+
+int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
+				   void (*cb)(struct notifier_block *nb),
+				   struct netlink_ext_ack *extack)
+{
+	if (!net)
+		return -EINVAL;
+	return rfn_register(net, nb, cb, extack);
+}
+EXPORT_SYMBOL_GPL(rust_fib_notifier_register_net);
+
+int rust_fib_notifier_unregister(struct notifier_block *nb)
+{
+	int err = rfn_rs_c_unregister(nb);
+
+	if (!err)
+		module_put(THIS_MODULE);
+	return err;
+}
+EXPORT_SYMBOL_GPL(rust_fib_notifier_unregister);

@@ -59,5 +59,9 @@ int rfn_rs_bridge_event(struct rfn_net *rn, unsigned long event,
 			struct fib_notifier_info *info);
 void rfn_rs_net_retire(struct rfn_net *rn);
 void rfn_rs_bridge_exit(struct rfn_net *rn);
+int rfn_rs_c_register(struct net *net, struct notifier_block *nb,
+		      void (*cb)(struct notifier_block *nb),
+		      struct netlink_ext_ack *extack);
+int rfn_rs_c_unregister(struct notifier_block *nb);
 
 #endif /* _RFN_GLUE_H */

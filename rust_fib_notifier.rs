@@ -22,6 +22,7 @@ use kernel::{
 };
 
 mod bridge;
+mod c_api;
 mod chain;
 mod dump;
 mod ffi;
@@ -34,6 +35,10 @@ mod listeners {
 #[cfg(CONFIG_KUNIT)]
 #[path = "tests/kunit/chain_tests.rs"]
 mod chain_tests;
+
+#[cfg(CONFIG_KUNIT)]
+#[path = "tests/kunit/c_api_tests.rs"]
+mod c_api_tests;
 
 use listeners::probe::{self, Probe};
 
@@ -61,6 +66,7 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
         ("ebusy", s.ebusy.load(Relaxed)),
         ("registered", s.registered.load(Relaxed)),
         ("aborted", s.aborted.load(Relaxed)),
+        ("c_listeners", c_api::count() as u64),
         ("seq_sum", seq_counter::sum()),
     ] {
         writeln!(f, "{name} {value}")?;
@@ -112,6 +118,7 @@ struct RustFibNotifier {
 
 impl kernel::Module for RustFibNotifier {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        c_api::init();
         let probe = Probe::new()?;
         bridge::register()?;
         let debugfs = match DebugFs::new(&probe) {

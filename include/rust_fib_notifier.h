@@ -39,4 +39,51 @@ struct rust_fib_notifier_info {
 	bool replay;
 };
 
+/**
+ * rust_fib_notifier_register - register a listener on every namespace
+ * @nb: the listener; its notifier_call gets struct rust_fib_notifier_info
+ * @cb: called (process context) each time the replay was inconsistent,
+ *	before the next try: forget everything received so far.  May be NULL.
+ * @extack: where a veto during the replay reports (may be NULL)
+ *
+ * Replays every namespace's rules, then every table entry, to @nb alone,
+ * puts @nb on the chain, and checks that nothing changed meanwhile; else
+ * unregisters, calls @cb and tries again, 5 times in all.  Sleeps.
+ *
+ * Return: 0; -EBUSY when the FIB kept changing during 5 replays; -EEXIST
+ * when @nb is registered already; -EINVAL when @nb is NULL; -ENOMEM; or the
+ * error @nb returned for a replayed event (the veto).
+ */
+int rust_fib_notifier_register(struct notifier_block *nb,
+			       void (*cb)(struct notifier_block *nb),
+			       struct netlink_ext_ack *extack);
+
+/**
+ * rust_fib_notifier_register_net - register a listener on one namespace
+ * @net: the namespace (the caller holds a reference while registering)
+ * @nb: as for rust_fib_notifier_register()
+ * @cb: as for rust_fib_notifier_register()
+ * @extack: as for rust_fib_notifier_register()
+ *
+ * Like rust_fib_notifier_register(), with the replay and the events
+ * restricted to @net (mainline register_fib_notifier() semantics).  After
+ * @net's RUST_FIB_EVENT_NETNS_EXIT, @nb gets nothing more.
+ *
+ * Return: as for rust_fib_notifier_register().
+ */
+int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
+				   void (*cb)(struct notifier_block *nb),
+				   struct netlink_ext_ack *extack);
+
+/**
+ * rust_fib_notifier_unregister - unregister a listener
+ * @nb: a registered listener
+ *
+ * When this returns, @nb's notifier_call is not running and will not be
+ * called again.  Sleeps (waits for RCU readers).
+ *
+ * Return: 0; -ENOENT when @nb is not registered; -EINVAL when @nb is NULL.
+ */
+int rust_fib_notifier_unregister(struct notifier_block *nb);
+
 #endif /* _RUST_FIB_NOTIFIER_H */

@@ -5,6 +5,8 @@
 # kernel/rfn.config applied on top of Kconfig defaults.  Prints the build
 # directory (a KDIR for out-of-tree modules, with arch/x86/boot/bzImage) on
 # stdout; progress goes to stderr.
+#   --cached   only print it if it is built already, else fail
+#   --src      only unpack the source and print its directory
 #
 # Cache layout (outside the repo, $RFN_CACHE):
 #   src/<package version>/linux-source-7.3   unpacked once per source version
@@ -27,6 +29,11 @@ if [ ! -f "$srcdir/.rfn-unpacked" ]; then
 	rm -rf "$srcdir"; mkdir -p "$(dirname "$srcdir")"
 	tar -C "$(dirname "$srcdir")" -xf "$tarball"
 	touch "$srcdir/.rfn-unpacked"
+fi
+
+if [ "${1:-}" = --src ]; then
+	echo "$srcdir"
+	exit 0
 fi
 
 frag=$top/kernel/rfn.config

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rfn_c_example: a C listener of rust_fib_notifier, small enough to copy
+ * into a switchdev driver.
+ *
+ * Atomic side (the notifier call, under RCU): copy the event into a work
+ * item allocated with GFP_ATOMIC, take references on what it points at
+ * (fib_info_hold(), fib6_info_hold(), fib_rule_get()), and queue it on an
+ * ordered workqueue of our own, so events are applied in the order they
+ * came.  Process side (the work): apply it to the "hardware" table under a
+ * mutex, then drop the references.
+ *
+ * debugfs rfn_c_example/: routes and rules (the probe's format), stats.
+ */
+#include <linux/debugfs.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/fib_notifier.h>
+#include <net/fib_rules.h>
+#include <net/ip6_fib.h>
+#include <net/ip_fib.h>
+#include <net/net_namespace.h>
+
+#include <rust_fib_notifier.h>
+
+struct ex_route {
+	struct list_head list;
+	unsigned int inum;
+	u8 family;
+	u8 dst_len;
+	u32 table;
+	u8 dst[16];
+};
+
+struct ex_rule {
+	struct list_head list;
+	unsigned int inum;
+	u8 family;
+	u8 action;
+	u32 pref;
+	u32 table;
+};
+
+struct ex_event {
+	struct work_struct work;
+	unsigned long type;
+	unsigned int inum;
+	int family;
+	union {
+		struct fib_entry_notifier_info fen;
+		struct fib6_entry_notifier_info fen6;
+		struct fib_rule_notifier_info frn;
+	};
+};
+
+static struct workqueue_struct *ex_wq;
+static DEFINE_MUTEX(ex_lock);		/* the tables below */
+static LIST_HEAD(ex_routes);
+static LIST_HEAD(ex_rules);
+static atomic64_t ex_events, ex_replayed, ex_lost, ex_flushes;
+static struct dentry *ex_dir;
+
+static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->inum = ev->inum;
+	key->family = ev->family == AF_INET ? 4 : 6;
+	if (ev->family == AF_INET) {
+		__be32 dst = htonl(ev->fen.dst);
+
+		memcpy(key->dst, &dst, sizeof(dst));
+		key->dst_len = ev->fen.dst_len;
+		key->table = ev->fen.tb_id;
+	} else {
+		const struct fib6_info *rt = ev->fen6.rt;
+
+		memcpy(key->dst, &rt->fib6_dst.addr, sizeof(key->dst));
+		key->dst_len = rt->fib6_dst.plen;
+		key->table = rt->fib6_table->tb6_id;
+	}
+}
+
+static struct ex_route *ex_route_find(const struct ex_route *key)
+{
+	struct ex_route *r;
+
+	list_for_each_entry(r, &ex_routes, list)
+		if (r->inum == key->inum && r->family == key->family &&
+		    r->table == key->table && r->dst_len == key->dst_len &&
+		    !memcmp(r->dst, key->dst, sizeof(r->dst)))
+			return r;
+	return NULL;
+}
+
+static void ex_apply_route(const struct ex_event *ev)
+{
+	struct ex_route key, *r;
+
+	ex_route_key(ev, &key);
+	r = ex_route_find(&key);
+	if (ev->type == FIB_EVENT_ENTRY_DEL) {
+		if (r) {
+			list_del(&r->list);
+			kfree(r);
+		}
+		return;
+	}
+	if (r)
+		return;		/* replace or append: same hardware entry */
+	r = kmemdup(&key, sizeof(key), GFP_KERNEL);
+	if (!r) {
+		atomic64_inc(&ex_lost);
+		return;
+	}
+	list_add_tail(&r->list, &ex_routes);
+}
+
+static void ex_apply_rule(const struct ex_event *ev)
+{
+	const struct fib_rule *rule = ev->frn.rule;
+	u8 family = ev->family == AF_INET ? 4 : 6;
+	struct ex_rule *r;
+
+	list_for_each_entry(r, &ex_rules, list) {
+		if (r->inum == ev->inum && r->family == family &&
+		    r->pref == rule->pref && r->table == rule->table &&
+		    r->action == rule->action) {
+			if (ev->type == FIB_EVENT_RULE_DEL) {
+				list_del(&r->list);
+				kfree(r);
+			}
+			return;
+		}
+	}
+	if (ev->type == FIB_EVENT_RULE_DEL)
+		return;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r) {
+		atomic64_inc(&ex_lost);
+		return;
+	}
+	r->inum = ev->inum;
+	r->family = family;
+	r->pref = rule->pref;
+	r->table = rule->table;
+	r->action = rule->action;
+	list_add_tail(&r->list, &ex_rules);
+}
+
+static void ex_forget_netns(unsigned int inum)
+{
+	struct ex_route *r, *rn;
+	struct ex_rule *u, *un;
+
+	list_for_each_entry_safe(r, rn, &ex_routes, list)
+		if (r->inum == inum || !inum) {
+			list_del(&r->list);
+			kfree(r);
+		}
+	list_for_each_entry_safe(u, un, &ex_rules, list)
+		if (u->inum == inum || !inum) {
+			list_del(&u->list);
+			kfree(u);
+		}
+}
+
+static void ex_put_refs(struct ex_event *ev)
+{
+	switch (ev->type) {
+	case FIB_EVENT_ENTRY_REPLACE:
+	case FIB_EVENT_ENTRY_APPEND:
+	case FIB_EVENT_ENTRY_ADD:
+	case FIB_EVENT_ENTRY_DEL:
+		if (ev->family == AF_INET)
+			fib_info_put(ev->fen.fi);
+		else
+			fib6_info_release(ev->fen6.rt);
+		break;
+	case FIB_EVENT_RULE_ADD:
+	case FIB_EVENT_RULE_DEL:
+		fib_rule_put(ev->frn.rule);
+		break;
+	}
+}
+
+static void ex_work(struct work_struct *work)
+{
+	struct ex_event *ev = container_of(work, struct ex_event, work);
+
+	mutex_lock(&ex_lock);
+	switch (ev->type) {
+	case FIB_EVENT_ENTRY_REPLACE:
+	case FIB_EVENT_ENTRY_APPEND:
+	case FIB_EVENT_ENTRY_ADD:
+	case FIB_EVENT_ENTRY_DEL:
+		ex_apply_route(ev);
+		break;
+	case FIB_EVENT_RULE_ADD:
+	case FIB_EVENT_RULE_DEL:
+		ex_apply_rule(ev);
+		break;
+	case RUST_FIB_EVENT_NETNS_EXIT:
+		ex_forget_netns(ev->inum);
+		break;
+	}
+	mutex_unlock(&ex_lock);
+	ex_put_refs(ev);
+	kfree(ev);
+}
+
+/* Atomic context: no sleeping, GFP_ATOMIC, references, then defer. */
+static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
+{
+	struct rust_fib_notifier_info *ri = ptr;
+	struct ex_event *ev;
+
+	switch (type) {
+	case FIB_EVENT_ENTRY_REPLACE:
+	case FIB_EVENT_ENTRY_APPEND:
+	case FIB_EVENT_ENTRY_ADD:
+	case FIB_EVENT_ENTRY_DEL:
+	case FIB_EVENT_RULE_ADD:
+	case FIB_EVENT_RULE_DEL:
+	case RUST_FIB_EVENT_NETNS_EXIT:
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
+	atomic64_inc(&ex_events);
+	if (ri->replay)
+		atomic64_inc(&ex_replayed);
+
+	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	if (!ev) {
+		atomic64_inc(&ex_lost);
+		return NOTIFY_DONE;
+	}
+	INIT_WORK(&ev->work, ex_work);
+	ev->type = type;
+	ev->inum = ri->net->ns.inum;
+	if (ri->info)
+		ev->family = ri->info->family;
+
+	switch (type) {
+	case FIB_EVENT_ENTRY_REPLACE:
+	case FIB_EVENT_ENTRY_APPEND:
+	case FIB_EVENT_ENTRY_ADD:
+	case FIB_EVENT_ENTRY_DEL:
+		if (ev->family == AF_INET) {
+			ev->fen = *container_of(ri->info, struct fib_entry_notifier_info, info);
+			fib_info_hold(ev->fen.fi);
+		} else {
+			ev->fen6 = *container_of(ri->info, struct fib6_entry_notifier_info, info);
+			fib6_info_hold(ev->fen6.rt);
+		}
+		break;
+	case FIB_EVENT_RULE_ADD:
+	case FIB_EVENT_RULE_DEL:
+		ev->frn = *container_of(ri->info, struct fib_rule_notifier_info, info);
+		fib_rule_get(ev->frn.rule);
+		break;
+	}
+	queue_work(ex_wq, &ev->work);
+	return NOTIFY_DONE;
+}
+
+/* The replay was inconsistent: drop everything, the next try resends it. */
+static void ex_flush(struct notifier_block *nb)
+{
+	atomic64_inc(&ex_flushes);
+	flush_workqueue(ex_wq);
+	mutex_lock(&ex_lock);
+	ex_forget_netns(0);
+	mutex_unlock(&ex_lock);
+}
+
+static struct notifier_block ex_nb = {
+	.notifier_call = ex_event,
+};
+
+static int ex_routes_show(struct seq_file *m, void *v)
+{
+	struct ex_route *r;
+
+	flush_workqueue(ex_wq);		/* show what the hardware has now */
+	mutex_lock(&ex_lock);
+	list_for_each_entry(r, &ex_routes, list) {
+		seq_printf(m, "%u %u %u ", r->inum, r->family, r->table);
+		if (r->family == 4)
+			seq_printf(m, "%pI4", r->dst);
+		else
+			seq_printf(m, "%pI6c", r->dst);
+		seq_printf(m, "/%u\n", r->dst_len);
+	}
+	mutex_unlock(&ex_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ex_routes);
+
+static int ex_rules_show(struct seq_file *m, void *v)
+{
+	struct ex_rule *r;
+
+	flush_workqueue(ex_wq);
+	mutex_lock(&ex_lock);
+	list_for_each_entry(r, &ex_rules, list)
+		seq_printf(m, "%u %u pref %u table %u action %u\n", r->inum,
+			   r->family, r->pref, r->table, r->action);
+	mutex_unlock(&ex_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ex_rules);
+
+static int ex_stats_show(struct seq_file *m, void *v)
+{
+	struct ex_route *r;
+	unsigned long n = 0;
+
+	flush_workqueue(ex_wq);
+	mutex_lock(&ex_lock);
+	list_for_each_entry(r, &ex_routes, list)
+		n++;
+	mutex_unlock(&ex_lock);
+	seq_printf(m, "events %lld\nreplayed %lld\nlost %lld\nflushes %lld\nroutes %lu\n",
+		   atomic64_read(&ex_events), atomic64_read(&ex_replayed),
+		   atomic64_read(&ex_lost), atomic64_read(&ex_flushes), n);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ex_stats);
+
+static int __init ex_init(void)
+{
+	int err;
+
+	ex_wq = alloc_ordered_workqueue("rfn_c_example", 0);
+	if (!ex_wq)
+		return -ENOMEM;
+	err = rust_fib_notifier_register(&ex_nb, ex_flush, NULL);
+	if (err) {
+		pr_err("rfn_c_example: register: %d\n", err);
+		destroy_workqueue(ex_wq);
+		ex_forget_netns(0);
+		return err;
+	}
+	ex_dir = debugfs_create_dir("rfn_c_example", NULL);
+	debugfs_create_file("routes", 0400, ex_dir, NULL, &ex_routes_fops);
+	debugfs_create_file("rules", 0400, ex_dir, NULL, &ex_rules_fops);
+	debugfs_create_file("stats", 0400, ex_dir, NULL, &ex_stats_fops);
+	pr_info("rfn_c_example: registered, %lld events replayed\n",
+		atomic64_read(&ex_replayed));
+	return 0;
+}
+
+static void __exit ex_exit(void)
+{
+	debugfs_remove(ex_dir);
+	rust_fib_notifier_unregister(&ex_nb);	/* no callback after this */
+	destroy_workqueue(ex_wq);		/* drains the queue first */
+	ex_forget_netns(0);
+}
+
+module_init(ex_init);
+module_exit(ex_exit);
+MODULE_DESCRIPTION("Example C listener of rust_fib_notifier");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit: misuse of the exported C API gets an errno, never a crash. Calls
+//! the exported symbols themselves, as a C driver would.
+
+use core::ptr;
+
+use kernel::{
+    bindings,
+    ffi::{c_int, c_ulong, c_void},
+    prelude::*,
+};
+
+type FlushFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block)>;
+
+extern "C" {
+    fn rust_fib_notifier_register(
+        nb: *mut bindings::notifier_block,
+        cb: FlushFn,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int;
+    fn rust_fib_notifier_register_net(
+        net: *mut c_void,
+        nb: *mut bindings::notifier_block,
+        cb: FlushFn,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int;
+    fn rust_fib_notifier_unregister(nb: *mut bindings::notifier_block) -> c_int;
+}
+
+/// A listener that ignores everything.
+///
+/// # Safety
+///
+/// Any arguments: it reads none of them.
+unsafe extern "C" fn ignore(_: *mut bindings::notifier_block, _: c_ulong, _: *mut c_void) -> c_int {
+    0
+}
+
+fn block() -> Result<KBox<bindings::notifier_block>> {
+    Ok(KBox::new(
+        bindings::notifier_block {
+            notifier_call: Some(ignore),
+            next: ptr::null_mut(),
+            priority: 0,
+        },
+        GFP_KERNEL,
+    )?)
+}
+
+#[kunit_tests(rust_fib_notifier_c_api)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_block_is_einval() {
+        // SAFETY: the API accepts NULL and must reject it.
+        unsafe {
+            assert_eq!(
+                rust_fib_notifier_register(ptr::null_mut(), None, ptr::null_mut()),
+                EINVAL.to_errno()
+            );
+            assert_eq!(
+                rust_fib_notifier_unregister(ptr::null_mut()),
+                EINVAL.to_errno()
+            );
+        }
+    }
+
+    #[test]
+    fn null_net_is_einval() -> Result {
+        let mut nb = block()?;
+        // SAFETY: `nb` is a valid block that outlives the call.
+        let ret = unsafe {
+            rust_fib_notifier_register_net(ptr::null_mut(), &mut *nb, None, ptr::null_mut())
+        };
+        assert_eq!(ret, EINVAL.to_errno());
+        Ok(())
+    }
+
+    #[test]
+    fn twice_is_eexist_and_unknown_is_enoent() -> Result {
+        let mut nb = block()?;
+        let nb: *mut bindings::notifier_block = &mut *nb;
+        // SAFETY: `nb` stays valid until after it is unregistered below.
+        unsafe {
+            assert_eq!(rust_fib_notifier_unregister(nb), ENOENT.to_errno());
+            assert_eq!(rust_fib_notifier_register(nb, None, ptr::null_mut()), 0);
+            assert_eq!(
+                rust_fib_notifier_register(nb, None, ptr::null_mut()),
+                EEXIST.to_errno()
+            );
+            assert_eq!(rust_fib_notifier_unregister(nb), 0);
+            assert_eq!(rust_fib_notifier_unregister(nb), ENOENT.to_errno());
+        }
+        Ok(())
+    }
+}
