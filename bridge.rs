@@ -80,6 +80,17 @@ impl<'a> Iterator for Nets<'a> {
     }
 }
 
+/// The bridged namespace with inode number `inum`, as an identity for a
+/// registration filter.
+pub(crate) fn find(inum: u64) -> Option<*const ffi::Net> {
+    let guard = rcu::read_lock();
+    let found = nets(&guard)
+        .map(BridgedNet::net)
+        // SAFETY: bridged namespaces are alive under the guard.
+        .find(|&net| u64::from(unsafe { ffi::rfn_net_inum(net) }) == inum);
+    found.map(|net| net.cast_const())
+}
+
 /// A kernel FIB event of one namespace: count it, then forward it.
 #[no_mangle]
 extern "C" fn rfn_rs_bridge_event(

@@ -77,6 +77,12 @@ pub(crate) fn init() {
     unsafe { C_LISTENERS.init() };
 }
 
+/// Called once from module exit (no C listener can be left: each holds a
+/// reference on the module): frees the registry's storage.
+pub(crate) fn exit() {
+    drop(core::mem::take(&mut *C_LISTENERS.lock()));
+}
+
 /// How many C listeners are registered (debugfs).
 pub(crate) fn count() -> usize {
     C_LISTENERS

@@ -13,12 +13,13 @@
 //! the node's [`Target`]: a Rust [`Listener`] or, through the exported C
 //! API, a C `notifier_block`.
 
-use core::{pin::Pin, ptr};
+use core::{pin::Pin, ptr, ptr::NonNull};
 
 use kernel::{
     bindings,
     ffi::{c_int, c_ulong, c_void},
     prelude::*,
+    str::CStr,
     sync::atomic::{Atomic, Relaxed},
     types::Opaque,
 };
@@ -134,6 +135,85 @@ impl Route {
     }
 }
 
+/// An owned reference to an event's route (`fib_info_hold()` for IPv4,
+/// `fib6_info_hold()` for IPv6), for listeners that defer work past the
+/// callback. Released on drop, from any context.
+///
+/// # Invariants
+///
+/// `ptr` is a `struct fib_info` (IPv4) or `struct fib6_info` (IPv6) on
+/// which this value holds one reference; `route` describes it.
+pub(crate) struct RouteRef {
+    ptr: NonNull<c_void>,
+    route: RfnRoute,
+}
+
+// SAFETY: the kernel's route objects are refcounted and their release
+// (`free_fib_info()`, `fib6_info_destroy_rcu()` via RCU) may run anywhere.
+unsafe impl Send for RouteRef {}
+// SAFETY: `&RouteRef` only reads `route` or passes `ptr` to the kernel's
+// flag setters, which synchronise themselves.
+unsafe impl Sync for RouteRef {}
+
+impl RouteRef {
+    /// The route, as the event described it.
+    pub(crate) fn route(&self) -> Route {
+        Route(self.route)
+    }
+
+    /// Sets the flags `ip route` shows: `offload`, `trap`,
+    /// `offload_failed`. Process context.
+    pub(crate) fn set_hw_flags(&self, net: &NetRef, offload: bool, trap: bool, failed: bool) {
+        // SAFETY: `ptr` is a live route of `net` (we hold both); `route`
+        // identifies its alias for IPv4.
+        unsafe {
+            ffi::rfn_route_set_hw_flags(
+                net.0.as_ptr(),
+                &self.route,
+                self.ptr.as_ptr(),
+                offload,
+                trap,
+                failed,
+            )
+        }
+    }
+}
+
+impl Drop for RouteRef {
+    fn drop(&mut self) {
+        // SAFETY: we hold one reference (type invariant).
+        unsafe { ffi::rfn_route_put(self.route.family.into(), self.ptr.as_ptr()) }
+    }
+}
+
+/// An owned reference to an event's namespace (`get_net()`), released on
+/// drop.
+///
+/// # Invariants
+///
+/// Holds one reference on the namespace.
+pub(crate) struct NetRef(NonNull<ffi::Net>);
+
+// SAFETY: `put_net()` may be called from any context.
+unsafe impl Send for NetRef {}
+// SAFETY: `&NetRef` only passes the pointer to the kernel.
+unsafe impl Sync for NetRef {}
+
+impl NetRef {
+    /// The namespace's inode number.
+    pub(crate) fn inum(&self) -> u32 {
+        // SAFETY: we hold a reference.
+        unsafe { ffi::rfn_net_inum(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for NetRef {
+    fn drop(&mut self) {
+        // SAFETY: we hold one reference (type invariant).
+        unsafe { ffi::rfn_net_put(self.0.as_ptr()) }
+    }
+}
+
 /// A policy routing rule as the event describes it (a copy).
 #[derive(Clone, Copy)]
 pub(crate) struct Rule(RfnRule);
@@ -200,6 +280,38 @@ impl<'a> Event<'a> {
         // `fib_entry_notifier_info` (IPv4) or `fib6_entry_notifier_info`
         // (IPv6), which is what `rfn_info_route` decodes by family.
         (unsafe { ffi::rfn_info_route(info, &mut route) } == 0).then_some(Route(route))
+    }
+
+    /// An owned reference to the route of an entry event.
+    pub(crate) fn hold_route(&self) -> Option<RouteRef> {
+        let route = self.route()?;
+        let info = self.info()?;
+        // SAFETY: `info` is an entry event's info (`route()` checked it).
+        let ptr = NonNull::new(unsafe { ffi::rfn_info_route_hold(info) })?;
+        // INVARIANT: `rfn_info_route_hold` took one reference on `ptr`.
+        Some(RouteRef {
+            ptr,
+            route: route.0,
+        })
+    }
+
+    /// An owned reference to the event's namespace.
+    pub(crate) fn hold_net(&self) -> Option<NetRef> {
+        let net = NonNull::new(self.raw.net)?;
+        // SAFETY: the namespace is alive for the event (see `netns_inum`).
+        let net = unsafe { ffi::rfn_net_get(net.as_ptr()) };
+        // INVARIANT: `get_net()` took one reference.
+        NonNull::new(net).map(NetRef)
+    }
+
+    /// Explains a veto to whoever changed the route (`ip route add` prints
+    /// it).
+    pub(crate) fn set_extack(&self, msg: &'static CStr) {
+        if let Some(info) = self.info() {
+            // SAFETY: `info` is valid for the callback; the message is
+            // static, as netlink keeps the pointer.
+            unsafe { ffi::rfn_info_set_extack(ptr::from_ref(info).cast_mut(), msg.as_char_ptr()) }
+        }
     }
 
     /// The rule of a rule event.

@@ -8,7 +8,10 @@
 //! asserts. Nothing outside this file and `chain.rs`'s registration node
 //! dereferences a raw pointer.
 
-use kernel::{bindings, ffi::c_int, ffi::c_uint, ffi::c_ulong};
+use kernel::{
+    bindings,
+    ffi::{c_char, c_int, c_uint, c_ulong, c_void},
+};
 
 /// `enum fib_event_type` (`include/net/fib_notifier.h`), by value.
 pub(crate) const FIB_EVENT_ENTRY_REPLACE: c_ulong = 0;
@@ -97,6 +100,20 @@ extern "C" {
     ) -> c_int;
     pub(crate) fn rfn_info_route(info: *const FibNotifierInfo, out: *mut RfnRoute) -> c_int;
     pub(crate) fn rfn_info_rule(info: *const FibNotifierInfo, out: *mut RfnRule) -> c_int;
+    pub(crate) fn rfn_info_route_hold(info: *const FibNotifierInfo) -> *mut c_void;
+    pub(crate) fn rfn_route_put(family: c_int, route: *mut c_void);
+    pub(crate) fn rfn_route_set_hw_flags(
+        net: *mut Net,
+        key: *const RfnRoute,
+        route: *mut c_void,
+        offload: bool,
+        trap: bool,
+        failed: bool,
+    );
+    pub(crate) fn rfn_net_get(net: *mut Net) -> *mut Net;
+    pub(crate) fn rfn_net_put(net: *mut Net);
+    pub(crate) fn rfn_info_set_extack(info: *mut FibNotifierInfo, msg: *const c_char);
+    pub(crate) fn rfn_alloc_ordered_wq(name: *const c_char) -> *mut bindings::workqueue_struct;
 }
 
 /// `notifier_from_errno()`: encode an errno as a notifier return value.

@@ -251,6 +251,90 @@ int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out)
 	return 0;
 }
 
+/* Owned references, for listeners that defer work past the callback. */
+void *rfn_info_route_hold(const struct fib_notifier_info *info)
+{
+	if (info->family == AF_INET) {
+		const struct fib_entry_notifier_info *fen =
+			container_of_const(info, struct fib_entry_notifier_info, info);
+
+		fib_info_hold(fen->fi);
+		return fen->fi;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (info->family == AF_INET6) {
+		const struct fib6_entry_notifier_info *fen6 =
+			container_of_const(info, struct fib6_entry_notifier_info, info);
+
+		fib6_info_hold(fen6->rt);
+		return fen6->rt;
+	}
+#endif
+	return NULL;
+}
+
+void rfn_route_put(int family, void *route)
+{
+	if (family == AF_INET)
+		fib_info_put(route);
+#if IS_ENABLED(CONFIG_IPV6)
+	else if (family == AF_INET6)
+		fib6_info_release(route);
+#endif
+}
+
+/*
+ * Report a route's hardware state: the flags `ip route` shows.  IPv4 may be
+ * called in atomic context (RCU inside, GFP_ATOMIC); IPv6 only in process
+ * context (it may allocate with GFP_KERNEL).
+ */
+void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,
+			    void *route, bool offload, bool trap, bool failed)
+{
+	if (key->family == AF_INET) {
+		struct fib_rt_info fri = {
+			.fi = route,
+			.tb_id = key->tb_id,
+			.dst_len = key->dst_len,
+			.dscp = inet_dsfield_to_dscp(key->dscp),
+			.type = key->type,
+			.offload = offload,
+			.trap = trap,
+			.offload_failed = failed,
+		};
+
+		memcpy(&fri.dst, key->dst, sizeof(fri.dst));
+		fib_alias_hw_flags_set(net, &fri);
+		return;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (key->family == AF_INET6)
+		fib6_info_hw_flags_set(net, route, offload, trap, failed);
+#endif
+}
+
+struct net *rfn_net_get(struct net *net)
+{
+	return get_net(net);
+}
+
+void rfn_net_put(struct net *net)
+{
+	put_net(net);
+}
+
+/* NL_SET_ERR_MSG() wants a literal; @msg is a static string from Rust. */
+void rfn_info_set_extack(struct fib_notifier_info *info, const char *msg)
+{
+	if (info->extack)
+		info->extack->_msg = msg;
+}
+
+struct workqueue_struct *rfn_alloc_ordered_wq(const char *name)
+{
+	return alloc_ordered_workqueue("%s", WQ_MEM_RECLAIM, name);
+}
+
 /*
  * The exported C API: thin wrappers over c_api.rs.  While a C listener is
  * registered this module holds a reference on itself, so it cannot be

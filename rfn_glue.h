@@ -53,6 +53,15 @@ int rfn_fib_dump(struct net *net, int family, struct notifier_block *nb,
 		 struct netlink_ext_ack *extack);
 int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out);
 int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out);
+void *rfn_info_route_hold(const struct fib_notifier_info *info);
+void rfn_route_put(int family, void *route);
+void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,
+			    void *route, bool offload, bool trap, bool failed);
+struct net *rfn_net_get(struct net *net);
+void rfn_net_put(struct net *net);
+void rfn_info_set_extack(struct fib_notifier_info *info, const char *msg);
+struct workqueue_struct;
+struct workqueue_struct *rfn_alloc_ordered_wq(const char *name);
 
 /* Rust, called from the C glue. */
 int rfn_rs_bridge_event(struct rfn_net *rn, unsigned long event,

@@ -26,9 +26,11 @@ mod c_api;
 mod chain;
 mod dump;
 mod ffi;
+mod knob;
 mod seq_counter;
 
 mod listeners {
+    pub(crate) mod mock_switchdev;
     pub(crate) mod probe;
 }
 
@@ -40,7 +42,10 @@ mod chain_tests;
 #[path = "tests/kunit/c_api_tests.rs"]
 mod c_api_tests;
 
-use listeners::probe::{self, Probe};
+use listeners::{
+    mock_switchdev::{self, MockSwitchdev},
+    probe::{self, Probe},
+};
 
 module! {
     type: RustFibNotifier,
@@ -53,6 +58,8 @@ module! {
 /// The debugfs files; dropped first at unload, so no write races teardown.
 struct DebugFs {
     _probe_files: KVec<Pin<KBox<File<Arc<Probe>>>>>,
+    _mock_files: KVec<Pin<KBox<File<Arc<MockSwitchdev>>>>>,
+    _mock_dir: Dir,
     _stats: Pin<KBox<File<()>>>,
     _probe_dir: Dir,
     _root: Dir,
@@ -75,7 +82,7 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
 }
 
 impl DebugFs {
-    fn new(probe: &Arc<Probe>) -> Result<Self> {
+    fn new(probe: &Arc<Probe>, mock: &Arc<MockSwitchdev>) -> Result<Self> {
         let root = Dir::new(c"rust_fib_notifier");
         let probe_dir = root.subdir(c"probe");
         let stats = KBox::pin_init(
@@ -102,8 +109,35 @@ impl DebugFs {
         files.push(KBox::pin_init(show_rules, GFP_KERNEL)?, GFP_KERNEL)?;
         let show_stats = probe_dir.read_callback_file(c"stats", probe.clone(), &probe::show_stats);
         files.push(KBox::pin_init(show_stats, GFP_KERNEL)?, GFP_KERNEL)?;
+        let mock_dir = root.subdir(c"mock_switchdev");
+        let mut mock_files = KVec::new();
+        // The callbacks must be function items (zero-sized): one call each.
+        macro_rules! mock_file {
+            ($name:literal, $show:ident) => {{
+                let file = mock_dir.read_callback_file($name, mock.clone(), &mock_switchdev::$show);
+                mock_files.push(KBox::pin_init(file, GFP_KERNEL)?, GFP_KERNEL)?;
+            }};
+            ($name:literal, $show:ident, $write:ident) => {{
+                let file = mock_dir.read_write_callback_file(
+                    $name,
+                    mock.clone(),
+                    &mock_switchdev::$show,
+                    &mock_switchdev::$write,
+                );
+                mock_files.push(KBox::pin_init(file, GFP_KERNEL)?, GFP_KERNEL)?;
+            }};
+        }
+        mock_file!(c"attach", show_attach, write_attach);
+        mock_file!(c"capacity", show_capacity, write_capacity);
+        mock_file!(c"fail_route_offload", show_fail, write_fail);
+        mock_file!(c"veto", show_veto, write_veto);
+        mock_file!(c"netns", show_netns, write_netns);
+        mock_file!(c"routes", show_routes);
+        mock_file!(c"stats", show_stats);
         Ok(Self {
             _probe_files: files,
+            _mock_files: mock_files,
+            _mock_dir: mock_dir,
             _stats: stats,
             _probe_dir: probe_dir,
             _root: root,
@@ -114,14 +148,16 @@ impl DebugFs {
 struct RustFibNotifier {
     debugfs: Option<DebugFs>,
     probe: Arc<Probe>,
+    mock: Arc<MockSwitchdev>,
 }
 
 impl kernel::Module for RustFibNotifier {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         c_api::init();
         let probe = Probe::new()?;
+        let mock = MockSwitchdev::new()?;
         bridge::register()?;
-        let debugfs = match DebugFs::new(&probe) {
+        let debugfs = match DebugFs::new(&probe, &mock) {
             Ok(d) => d,
             Err(e) => {
                 bridge::unregister();
@@ -132,6 +168,7 @@ impl kernel::Module for RustFibNotifier {
         Ok(Self {
             debugfs: Some(debugfs),
             probe,
+            mock,
         })
     }
 }
@@ -139,8 +176,10 @@ impl kernel::Module for RustFibNotifier {
 impl Drop for RustFibNotifier {
     fn drop(&mut self) {
         drop(self.debugfs.take());
+        self.mock.detach();
         self.probe.detach();
         bridge::unregister();
+        c_api::exit();
         pr_info!("unloaded\n");
     }
 }

@@ -28,7 +28,10 @@ use kernel::{
     uaccess::UserSliceReader,
 };
 
-use crate::chain::{Event, EventKind, Listener, Registration};
+use crate::{
+    chain::{Event, EventKind, Listener, Registration},
+    knob,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct RouteKey {
@@ -284,24 +287,8 @@ impl Probe {
     }
 }
 
-/// Reads a short decimal from a debugfs write; rejects anything else.
-pub(crate) fn parse_u64(reader: &mut UserSliceReader) -> Result<u64> {
-    let mut buf = [0u8; 24];
-    let len = reader.len();
-    if len == 0 || len >= buf.len() {
-        return Err(EINVAL);
-    }
-    reader.read_slice(&mut buf[..len])?;
-    let text = core::str::from_utf8(&buf[..len]).map_err(|_| EINVAL)?;
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(EINVAL);
-    }
-    text.parse::<u64>().map_err(|_| ERANGE)
-}
-
 pub(crate) fn write_attach(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> Result {
-    match parse_u64(reader)? {
+    match knob::parse_u64(reader)? {
         1 => probe.attach(),
         0 => {
             probe.detach();
@@ -315,23 +302,11 @@ pub(crate) fn show_attach(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt
     writeln!(f, "{}", u8::from(probe.attached()))
 }
 
-/// Writes an address: dotted quad, or eight hex groups (not compressed).
-fn write_addr(f: &mut fmt::Formatter<'_>, family: u8, dst: &[u8; 16]) -> fmt::Result {
-    if family == 4 {
-        return write!(f, "{}.{}.{}.{}", dst[0], dst[1], dst[2], dst[3]);
-    }
-    for (i, pair) in dst.chunks_exact(2).enumerate() {
-        let sep = if i == 0 { "" } else { ":" };
-        write!(f, "{sep}{:x}", u16::from_be_bytes([pair[0], pair[1]]))?;
-    }
-    Ok(())
-}
-
 pub(crate) fn show_routes(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let tables = probe.state.tables.lock();
     for (k, v) in tables.routes.iter() {
         write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
-        write_addr(f, k.family, &k.dst)?;
+        knob::write_addr(f, k.family, &k.dst)?;
         writeln!(
             f,
             "/{} tos {} type {} metric {} nhs {}",

@@ -28,7 +28,7 @@ result() { # result NAME STATUS
 result "module builds with W=1 CLIPPY=1, no warning" $?
 [ -f rust_fib_notifier.ko ] || { echo "0 passed, 1 failed"; exit 1; }
 
-"$here/guest.sh" "$KDIR" "$out" bash tests/guest/run.sh "$out" "$top/rust_fib_notifier.ko"
+"$here/guest.sh" "$KDIR" "$out" bash tests/guest/run.sh "$out" "$top/rust_fib_notifier.ko" "$KDIR"
 guest_rc=$?
 result "guest ran the tests to the end" $guest_rc
 echo "guest: $(cat "$out/guest-seconds" 2>/dev/null) s (boot, tests, shutdown)"

@@ -138,7 +138,7 @@ static void ex_apply_rule(const struct ex_event *ev)
 	}
 	if (ev->type == FIB_EVENT_RULE_DEL)
 		return;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc_obj(*r, GFP_KERNEL);
 	if (!r) {
 		atomic64_inc(&ex_lost);
 		return;
@@ -234,7 +234,7 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 	if (ri->replay)
 		atomic64_inc(&ex_replayed);
 
-	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	ev = kzalloc_obj(*ev, GFP_ATOMIC);
 	if (!ev) {
 		atomic64_inc(&ex_lost);
 		return NOTIFY_DONE;

@@ -11,6 +11,10 @@ kernel notifies by: (namespace inode, family, table, prefix/len) for routes,
   fibview.py compare DIR NS...   exit 1 and print the difference if any
   fibview.py kernel NS...        print the kernel's keys
   fibview.py listener DIR NS...  print the listener's keys
+  fibview.py flagged FLAG NS...  print the kernel's route keys carrying FLAG
+                                 (offload, trap, offload_failed) in `ip -j`
+  fibview.py unflagged NS...     print route keys that carry any hw flag
+A listener directory without a `rules` file is compared on routes only.
 NS is a name under /run/netns, or `init` for the initial namespace.
 """
 import ipaddress
@@ -44,12 +48,18 @@ def prefix(dst, family):
     return f"{net.network_address}/{net.prefixlen}"
 
 
-def kernel_keys(ns):
-    ino, keys = inum(ns), set()
+def kernel_routes(ns):
+    ino = inum(ns)
     for family in (4, 6):
         for r in ip_json(ns, f"-{family}", "route", "show", "table", "all"):
             tb = table_id(r.get("table", "main"))
-            keys.add(f"route {ino} {family} {tb} {prefix(r['dst'], family)}")
+            yield f"route {ino} {family} {tb} {prefix(r['dst'], family)}", r.get("flags", [])
+
+
+def kernel_keys(ns, rules=True):
+    ino = inum(ns)
+    keys = {k for k, _ in kernel_routes(ns)}
+    for family in (4, 6) if rules else ():
         for r in ip_json(ns, f"-{family}", "rule", "show"):
             tb = table_id(r.get("table", "unspec"))
             keys.add(f"rule {ino} {family} {r['priority']} {tb}")
@@ -63,6 +73,8 @@ def listener_keys(directory, inums):
             ino, family, tb, dst = line.split()[:4]
             if int(ino) in inums:
                 keys.add(f"route {ino} {family} {tb} {prefix(dst, int(family))}")
+    if not os.path.exists(f"{directory}/rules"):
+        return keys
     with open(f"{directory}/rules") as f:
         for line in f:
             w = line.split()
@@ -71,8 +83,23 @@ def listener_keys(directory, inums):
     return keys
 
 
+HW_FLAGS = ("offload", "trap", "offload_failed")
+
+
 def main(argv):
     cmd = argv[1]
+    if cmd == "flagged":
+        for ns in argv[3:]:
+            for k, flags in sorted(kernel_routes(ns)):
+                if argv[2] in flags:
+                    print(k)
+        return 0
+    if cmd == "unflagged":
+        for ns in argv[2:]:
+            for k, flags in sorted(kernel_routes(ns)):
+                if any(f in flags for f in HW_FLAGS):
+                    print(k, *flags)
+        return 0
     if cmd == "kernel":
         for k in sorted(set().union(*(kernel_keys(ns) for ns in argv[2:]))):
             print(k)
@@ -84,7 +111,8 @@ def main(argv):
         for k in sorted(have):
             print(k)
         return 0
-    want = set().union(*(kernel_keys(ns) for ns in names))
+    rules = os.path.exists(f"{directory}/rules")
+    want = set().union(*(kernel_keys(ns, rules) for ns in names))
     missing, extra = sorted(want - have), sorted(have - want)
     for k in missing:
         print(f"# missing: {k}")

@@ -5,9 +5,10 @@
 # run and print KTAP to the kernel log), the integration tests (KTAP into
 # OUT/guest.ktap), rmmod, and a kmemleak scan.
 #
-#   tests/guest/run.sh OUT MODULE.ko
+#   tests/guest/run.sh OUT MODULE.ko [KDIR]
 set -u
 out=$1 ko=$2
+export KDIR_IN_GUEST=${3:-}
 export KTAP_RESULTS=$out/guest.results
 : >"$KTAP_RESULTS"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,7 +28,23 @@ for t in "$here"/t[0-9]*.sh; do
 	. "$t"
 done
 
-check "rmmod" rmmod rust_fib_notifier
+# Unload while routes churn, with both in-module listeners attached.
+echo 1 >"$RFN/mock_switchdev/attach" 2>/dev/null
+echo 1 >"$PROBE/attach" 2>/dev/null
+(while :; do
+	for j in $(seq 1 10); do
+		ip -n ns1 route replace "100.9.$j.0/24" via 10.1.0.2
+		ip -n ns2 -6 route replace "2001:db8:e9:$j::/64" via 2001:db8:2::2
+	done
+	for j in $(seq 1 10); do ip -n ns1 route del "100.9.$j.0/24"; done
+done) &
+churn_pid=$!
+sleep 2
+check "rmmod while routes churn (listeners attached)" rmmod rust_fib_notifier
+kill $churn_pid 2>/dev/null
+wait $churn_pid 2>/dev/null
+check "no hardware flag left behind after unload" \
+	test -z "$($FIBVIEW unflagged init $(ip netns list | awk '{print $1}'))"
 for ns in $(ip netns list | awk '{print $1}'); do ip netns del "$ns"; done
 
 if [ -w $kmemleak ]; then

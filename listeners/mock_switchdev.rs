@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A mock switchdev listener: what a switchdev driver does with this
+//! module, without hardware (netdevsim's `fib.c` is the C peer).
+//!
+//! - Atomic side ([`Listener::event`]): take owned references to the route
+//!   and its namespace, allocate a work item with `GFP_ATOMIC`, queue it on
+//!   an ordered workqueue of our own (events are applied in chain order).
+//!   In veto mode a route that would not fit is refused at once, with an
+//!   extack message. An allocation failure is counted, and an IPv4 route is
+//!   marked `offload_failed` right away (the kernel allows that under RCU).
+//! - Process side ([`HwWork::run`]): under the table's mutex, apply the
+//!   event to the "hardware" table (capacity-limited), then report back:
+//!   `offload` on the kernel route, or `offload_failed` when the table is
+//!   full or `fail_route_offload` is set.
+//! - Flush (an inconsistent replay) and detach: drain the queue, clear the
+//!   flags we set, empty the table.
+//!
+//! The table is keyed like the kernel notifies routes and like netdevsim
+//! keys them: (namespace, family, table, prefix, length); the TOS byte is
+//! kept with the entry (IPv4 notifies one alias per prefix and length, so a
+//! TOS in the key would leave stale entries when the first alias goes).
+
+use core::{cell::Cell, fmt, ptr::NonNull};
+
+use kernel::{
+    bindings,
+    prelude::*,
+    rbtree::{RBTree, RBTreeNode},
+    sync::{
+        atomic::{Atomic, Relaxed},
+        Arc, Mutex,
+    },
+    uaccess::UserSliceReader,
+    workqueue::{self, impl_has_work, new_work, Work, WorkItem},
+};
+
+use crate::{
+    chain::{Event, EventKind, Family, Listener, NetRef, Registration, RouteRef},
+    ffi, knob,
+};
+
+/// An ordered workqueue of our own (`alloc_ordered_workqueue()`).
+///
+/// # Invariants
+///
+/// `self.0` is a live workqueue owned by this value.
+struct OrderedQueue(NonNull<bindings::workqueue_struct>);
+
+// SAFETY: a workqueue may be used and destroyed from any thread.
+unsafe impl Send for OrderedQueue {}
+// SAFETY: queueing and draining synchronise in the workqueue code.
+unsafe impl Sync for OrderedQueue {}
+
+impl OrderedQueue {
+    fn new(name: &'static CStr) -> Result<Self> {
+        // SAFETY: `name` is a valid string; the queue is ours until drop.
+        let wq = unsafe { ffi::rfn_alloc_ordered_wq(name.as_char_ptr()) };
+        NonNull::new(wq).map(Self).ok_or(ENOMEM)
+    }
+
+    fn queue(&self) -> &workqueue::Queue {
+        // SAFETY: the queue lives as long as `self` (type invariant).
+        unsafe { workqueue::Queue::from_raw(self.0.as_ptr()) }
+    }
+
+    /// Waits until every queued work item has run.
+    fn drain(&self) {
+        // SAFETY: a live queue; process context.
+        unsafe { bindings::drain_workqueue(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for OrderedQueue {
+    fn drop(&mut self) {
+        // SAFETY: ours (type invariant); it drains before it is freed.
+        unsafe { bindings::destroy_workqueue(self.0.as_ptr()) }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct HwKey {
+    inum: u32,
+    family: u8,
+    table: u32,
+    dst: [u8; 16],
+    dst_len: u8,
+}
+
+impl HwKey {
+    fn of(inum: u32, route: &crate::chain::Route) -> Self {
+        let mut key = Self {
+            inum,
+            family: route.family().map_or(0, Family::version),
+            table: route.table(),
+            dst: [0; 16],
+            dst_len: route.dst_len(),
+        };
+        key.dst[..route.dst().len()].copy_from_slice(route.dst());
+        key
+    }
+}
+
+/// A route the "hardware" knows: offloaded, or refused (offload_failed).
+struct HwEntry {
+    offloaded: bool,
+    route: RouteRef,
+    net: NetRef,
+}
+
+impl HwEntry {
+    fn report(&self) {
+        self.route
+            .set_hw_flags(&self.net, self.offloaded, false, !self.offloaded);
+    }
+
+    fn clear(&self) {
+        self.route.set_hw_flags(&self.net, false, false, false);
+    }
+}
+
+struct HwTable {
+    routes: RBTree<HwKey, HwEntry>,
+    offloaded: u64,
+}
+
+/// What one work item applies.
+enum Op {
+    Add(RouteRef, NetRef),
+    Del(HwKey),
+    NetnsExit(u32),
+}
+
+/// Counters (debugfs `stats`).
+struct Counters {
+    events: Atomic<u64>,
+    replayed: Atomic<u64>,
+    applied: Atomic<u64>,
+    failed: Atomic<u64>,
+    vetoed: Atomic<u64>,
+    alloc_failed: Atomic<u64>,
+    flushes: Atomic<u64>,
+    pending: Atomic<u64>,
+    pending_hwm: Atomic<u64>,
+}
+
+fn bump(c: &Atomic<u64>) -> u64 {
+    c.fetch_add(1, Relaxed) + 1
+}
+
+/// The device: its queue, its table and its knobs.
+#[pin_data]
+pub(crate) struct Switch {
+    wq: OrderedQueue,
+    #[pin]
+    hw: Mutex<HwTable>,
+    /// Routes the table holds (offloaded); read in atomic context for veto.
+    held: Atomic<u64>,
+    capacity: Atomic<u64>,
+    fail_route_offload: Atomic<bool>,
+    veto: Atomic<bool>,
+    counters: Counters,
+}
+
+#[pin_data]
+struct HwWork {
+    switch: Arc<Switch>,
+    op: Cell<Option<Op>>,
+    #[pin]
+    work: Work<HwWork>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for HwWork { self.work }
+}
+
+impl WorkItem for HwWork {
+    type Pointer = Pin<KBox<HwWork>>;
+
+    fn run(this: Pin<KBox<HwWork>>) {
+        let sw = &*this.switch;
+        sw.counters.pending.fetch_sub(1, Relaxed);
+        let Some(op) = this.op.take() else {
+            return;
+        };
+        let mut hw = sw.hw.lock();
+        match op {
+            Op::Add(route, net) => sw.add(&mut hw, route, net),
+            Op::Del(key) => {
+                if let Some(entry) = hw.routes.remove(&key) {
+                    hw.offloaded -= u64::from(entry.offloaded);
+                }
+            }
+            Op::NetnsExit(inum) => Switch::remove_netns(&mut hw, inum),
+        }
+        sw.held.store(hw.offloaded, Relaxed);
+    }
+}
+
+impl Switch {
+    fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            try_pin_init!(Self {
+                wq: OrderedQueue::new(c"rfn_mock_switchdev")?,
+                hw <- kernel::new_mutex!(HwTable {
+                    routes: RBTree::new(),
+                    offloaded: 0,
+                }),
+                held: Atomic::new(0),
+                capacity: Atomic::new(DEFAULT_CAPACITY),
+                fail_route_offload: Atomic::new(false),
+                veto: Atomic::new(false),
+                counters: Counters {
+                    events: Atomic::new(0),
+                    replayed: Atomic::new(0),
+                    applied: Atomic::new(0),
+                    failed: Atomic::new(0),
+                    vetoed: Atomic::new(0),
+                    alloc_failed: Atomic::new(0),
+                    flushes: Atomic::new(0),
+                    pending: Atomic::new(0),
+                    pending_hwm: Atomic::new(0),
+                },
+            }? Error),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Programs one route (process context, table locked), reports it.
+    fn add(&self, hw: &mut HwTable, route: RouteRef, net: NetRef) {
+        let key = HwKey::of(net.inum(), &route.route());
+        let was_offloaded = hw.routes.get(&key).is_some_and(|e| e.offloaded);
+        let room = was_offloaded || hw.offloaded < self.capacity.load(Relaxed);
+        let offloaded = room && !self.fail_route_offload.load(Relaxed);
+        let entry = HwEntry {
+            offloaded,
+            route,
+            net,
+        };
+        entry.report();
+        bump(if offloaded {
+            &self.counters.applied
+        } else {
+            &self.counters.failed
+        });
+        match RBTreeNode::new(key, entry, GFP_KERNEL) {
+            Ok(node) => {
+                // Replaces (and releases) the entry of an older alias.
+                drop(hw.routes.insert(node));
+                hw.offloaded = hw.offloaded + u64::from(offloaded) - u64::from(was_offloaded);
+            }
+            Err(_) => {
+                bump(&self.counters.alloc_failed);
+            }
+        }
+    }
+
+    fn remove_netns(hw: &mut HwTable, inum: u32) {
+        let lo = HwKey {
+            inum,
+            family: 0,
+            table: 0,
+            dst: [0; 16],
+            dst_len: 0,
+        };
+        let mut cursor = hw.routes.cursor_lower_bound_mut(&lo);
+        while let Some(c) = cursor {
+            if c.current().0.inum != inum {
+                break;
+            }
+            let (next, node) = c.remove_current();
+            let (_, entry) = node.to_key_value();
+            hw.offloaded -= u64::from(entry.offloaded);
+            cursor = next;
+        }
+    }
+
+    /// Drains the queue, clears the flags we set and empties the table.
+    fn flush(&self) {
+        self.wq.drain();
+        let mut hw = self.hw.lock();
+        let routes = core::mem::replace(&mut hw.routes, RBTree::new());
+        hw.offloaded = 0;
+        self.held.store(0, Relaxed);
+        drop(hw);
+        for (_, entry) in routes.iter() {
+            entry.clear();
+        }
+    }
+
+    /// Queues one operation (atomic context).
+    fn queue(self: &Arc<Self>, op: Op) -> Result {
+        let work = KBox::pin_init(
+            pin_init!(HwWork {
+                switch: self.clone(),
+                op: Cell::new(Some(op)),
+                work <- new_work!("HwWork::work"),
+            }),
+            GFP_ATOMIC,
+        )?;
+        let pending = bump(&self.counters.pending);
+        // A high-water mark: a lost race only loses a sample.
+        if pending > self.counters.pending_hwm.load(Relaxed) {
+            self.counters.pending_hwm.store(pending, Relaxed);
+        }
+        self.wq.queue().enqueue(work);
+        Ok(())
+    }
+}
+
+const DEFAULT_CAPACITY: u64 = 4096;
+
+/// The listener: a handle on the device.
+pub(crate) struct MockListener(Arc<Switch>);
+
+impl Listener for MockListener {
+    fn event(&self, event: &Event<'_>) -> Result {
+        let sw = &self.0;
+        bump(&sw.counters.events);
+        if event.is_replay() {
+            bump(&sw.counters.replayed);
+        }
+        let op = match event.kind() {
+            EventKind::EntryReplace | EventKind::EntryAppend | EventKind::EntryAdd => {
+                if sw.veto.load(Relaxed)
+                    && sw.held.load(Relaxed) + sw.counters.pending.load(Relaxed)
+                        >= sw.capacity.load(Relaxed)
+                {
+                    bump(&sw.counters.vetoed);
+                    event.set_extack(
+                        c"rust_fib_notifier mock switchdev: hardware route table is full",
+                    );
+                    return Err(ENOSPC);
+                }
+                let (Some(route), Some(net)) = (event.hold_route(), event.hold_net()) else {
+                    return Ok(());
+                };
+                Op::Add(route, net)
+            }
+            EventKind::EntryDel => match event.route() {
+                Some(route) => Op::Del(HwKey::of(event.netns_inum(), &route)),
+                None => return Ok(()),
+            },
+            EventKind::NetnsExit => Op::NetnsExit(event.netns_inum()),
+            _ => return Ok(()),
+        };
+        if sw.queue(op).is_err() {
+            // Never silent: counted, and an IPv4 route is marked at once
+            // (allowed under RCU). Not a veto: our memory is not the
+            // user's error.
+            bump(&sw.counters.alloc_failed);
+            if let (Some(route), Some(net)) = (event.hold_route(), event.hold_net()) {
+                if route.route().family() == Some(Family::Ipv4) {
+                    route.set_hw_flags(&net, false, false, true);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&self) {
+        bump(&self.0.counters.flushes);
+        self.0.flush();
+    }
+}
+
+/// The mock switchdev: the device and its registration slot.
+#[pin_data]
+pub(crate) struct MockSwitchdev {
+    switch: Arc<Switch>,
+    /// Register for this namespace only (inode number; 0: every one).
+    netns: Atomic<u64>,
+    #[pin]
+    registration: Mutex<Option<Registration<MockListener>>>,
+}
+
+impl MockSwitchdev {
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        let switch = Switch::new()?;
+        Arc::pin_init(
+            pin_init!(Self {
+                switch,
+                netns: Atomic::new(0),
+                registration <- kernel::new_mutex!(None),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    fn attach(&self) -> Result {
+        let mut slot = self.registration.lock();
+        if slot.is_none() {
+            let filter = match self.netns.load(Relaxed) {
+                0 => core::ptr::null(),
+                inum => crate::bridge::find(inum).ok_or(ENOENT)?,
+            };
+            *slot = Some(Registration::new(
+                MockListener(self.switch.clone()),
+                filter,
+            )?);
+        }
+        Ok(())
+    }
+
+    /// Unregisters, drains, clears the flags and empties the table.
+    pub(crate) fn detach(&self) {
+        let registration = self.registration.lock().take();
+        if let Some(registration) = registration {
+            drop(registration);
+            self.switch.flush();
+        }
+    }
+
+    fn attached(&self) -> bool {
+        self.registration.lock().is_some()
+    }
+}
+
+pub(crate) fn write_attach(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
+    match knob::parse_u64(r)? {
+        1 => m.attach(),
+        0 => {
+            m.detach();
+            Ok(())
+        }
+        _ => Err(ERANGE),
+    }
+}
+
+pub(crate) fn show_attach(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", u8::from(m.attached()))
+}
+
+pub(crate) fn write_capacity(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
+    let v = knob::parse_u64(r)?;
+    if !(1..=1_000_000).contains(&v) {
+        return Err(ERANGE);
+    }
+    m.switch.capacity.store(v, Relaxed);
+    Ok(())
+}
+
+pub(crate) fn show_capacity(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", m.switch.capacity.load(Relaxed))
+}
+
+pub(crate) fn write_fail(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
+    m.switch
+        .fail_route_offload
+        .store(knob::parse_bool(r)?, Relaxed);
+    Ok(())
+}
+
+pub(crate) fn show_fail(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", u8::from(m.switch.fail_route_offload.load(Relaxed)))
+}
+
+pub(crate) fn write_veto(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
+    m.switch.veto.store(knob::parse_bool(r)?, Relaxed);
+    Ok(())
+}
+
+pub(crate) fn show_veto(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", u8::from(m.switch.veto.load(Relaxed)))
+}
+
+pub(crate) fn write_netns(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
+    let v = knob::parse_u64(r)?;
+    if v > u64::from(u32::MAX) {
+        return Err(ERANGE);
+    }
+    m.netns.store(v, Relaxed);
+    Ok(())
+}
+
+pub(crate) fn show_netns(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", m.netns.load(Relaxed))
+}
+
+pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    // What the hardware has once the queue ran dry.
+    m.switch.wq.drain();
+    let hw = m.switch.hw.lock();
+    for (k, e) in hw.routes.iter() {
+        write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
+        knob::write_addr(f, k.family, &k.dst)?;
+        let state = if e.offloaded {
+            "offload"
+        } else {
+            "offload_failed"
+        };
+        writeln!(f, "/{} tos {} {}", k.dst_len, e.route.route().tos(), state)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let c = &m.switch.counters;
+    let (routes, offloaded) = {
+        let hw = m.switch.hw.lock();
+        (hw.routes.iter().count() as u64, hw.offloaded)
+    };
+    let d = &crate::dump::STATS;
+    for (name, value) in [
+        ("events", c.events.load(Relaxed)),
+        ("replayed", c.replayed.load(Relaxed)),
+        ("applied", c.applied.load(Relaxed)),
+        ("failed", c.failed.load(Relaxed)),
+        ("vetoed", c.vetoed.load(Relaxed)),
+        ("alloc_failed", c.alloc_failed.load(Relaxed)),
+        ("flushes", c.flushes.load(Relaxed)),
+        ("queue_depth", c.pending.load(Relaxed)),
+        ("queue_hwm", c.pending_hwm.load(Relaxed)),
+        ("routes", routes),
+        ("offloaded", offloaded),
+        ("registration_tries", d.tries.load(Relaxed)),
+        ("registration_ebusy", d.ebusy.load(Relaxed)),
+    ] {
+        writeln!(f, "{name} {value}")?;
+    }
+    Ok(())
+}
