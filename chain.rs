@@ -162,19 +162,23 @@ impl RouteRef {
     }
 
     /// Sets the flags `ip route` shows: `offload`, `trap`,
-    /// `offload_failed`. Process context.
-    pub(crate) fn set_hw_flags(&self, net: &NetRef, offload: bool, trap: bool, failed: bool) {
-        // SAFETY: `ptr` is a live route of `net` (we hold both); `route`
-        // identifies its alias for IPv4.
+    /// `offload_failed`. Process context (IPv4 also under RCU).
+    ///
+    /// # Safety
+    ///
+    /// `net` must be the route's namespace, and its memory valid for the
+    /// call (a [`NetRef`] is held, or its exit event was not yet processed).
+    pub(crate) unsafe fn set_hw_flags(
+        &self,
+        net: *mut ffi::Net,
+        offload: bool,
+        trap: bool,
+        failed: bool,
+    ) {
+        // SAFETY: `ptr` is a live route (we hold it) of `net` (valid per the
+        // caller); `route` identifies its alias for IPv4.
         unsafe {
-            ffi::rfn_route_set_hw_flags(
-                net.0.as_ptr(),
-                &self.route,
-                self.ptr.as_ptr(),
-                offload,
-                trap,
-                failed,
-            )
+            ffi::rfn_route_set_hw_flags(net, &self.route, self.ptr.as_ptr(), offload, trap, failed)
         }
     }
 }
@@ -186,8 +190,9 @@ impl Drop for RouteRef {
     }
 }
 
-/// An owned reference to an event's namespace (`get_net()`), released on
-/// drop.
+/// An owned reference to an event's namespace (`maybe_get_net()`),
+/// released on drop. Holding one keeps the namespace from being dismantled:
+/// hold it while work is pending, not for long.
 ///
 /// # Invariants
 ///
@@ -200,6 +205,11 @@ unsafe impl Send for NetRef {}
 unsafe impl Sync for NetRef {}
 
 impl NetRef {
+    /// The namespace (valid while `self` lives).
+    pub(crate) fn as_ptr(&self) -> *mut ffi::Net {
+        self.0.as_ptr()
+    }
+
     /// The namespace's inode number.
     pub(crate) fn inum(&self) -> u32 {
         // SAFETY: we hold a reference.
@@ -295,12 +305,13 @@ impl<'a> Event<'a> {
         })
     }
 
-    /// An owned reference to the event's namespace.
+    /// An owned reference to the event's namespace; `None` once it is being
+    /// dismantled (`maybe_get_net()`).
     pub(crate) fn hold_net(&self) -> Option<NetRef> {
         let net = NonNull::new(self.raw.net)?;
         // SAFETY: the namespace is alive for the event (see `netns_inum`).
         let net = unsafe { ffi::rfn_net_get(net.as_ptr()) };
-        // INVARIANT: `get_net()` took one reference.
+        // INVARIANT: `maybe_get_net()` took one reference, or returned null.
         NonNull::new(net).map(NetRef)
     }
 
@@ -528,7 +539,8 @@ impl<T: Target> PinnedDrop for Node<T> {
 /// A Rust listener's registration: dropping it unregisters the listener and
 /// waits for RCU readers, so no callback runs after the listener is gone.
 pub(crate) struct Registration<L: Listener> {
-    node: Pin<KBox<Node<RustTarget<L>>>>,
+    /// On the chain until dropped.
+    _node: Pin<KBox<Node<RustTarget<L>>>>,
 }
 
 impl<L: Listener> Registration<L> {
@@ -537,19 +549,14 @@ impl<L: Listener> Registration<L> {
     pub(crate) fn new(listener: L, filter: *const ffi::Net) -> Result<Self> {
         let node = KBox::pin_init(Node::new(RustTarget(listener), filter), GFP_KERNEL)?;
         crate::dump::register(&crate::dump::KernelFib::new(), node.as_ref())?;
-        Ok(Self { node })
+        Ok(Self { _node: node })
     }
 
     /// Like [`Registration::new`], with the replay taken from `source`.
     pub(crate) fn with_source<S: crate::dump::Source>(source: &S, listener: L) -> Result<Self> {
         let node = KBox::pin_init(Node::new(RustTarget(listener), ptr::null()), GFP_KERNEL)?;
         crate::dump::register(source, node.as_ref())?;
-        Ok(Self { node })
-    }
-
-    /// The listener.
-    pub(crate) fn listener(&self) -> &L {
-        &self.node.target.0
+        Ok(Self { _node: node })
     }
 }
 

@@ -313,9 +313,10 @@ void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,
 #endif
 }
 
+/* NULL once the namespace is being dismantled (its count dropped to 0). */
 struct net *rfn_net_get(struct net *net)
 {
-	return get_net(net);
+	return maybe_get_net(net);
 }
 
 void rfn_net_put(struct net *net)

@@ -25,11 +25,12 @@
 //!   the tables the replay walks afterwards. IPv4 routes and all rules
 //!   change under RTNL, and `sum()` takes RTNL: a change is either finished
 //!   before `s1` or bumps after it. IPv6 routes change without RTNL, under
-//!   the table's `tb6_lock`, and the kernel notifies (so we bump) inside
-//!   that critical section, before or after linking the route; the IPv6
-//!   dump walks each table under the same `tb6_lock`, so a walk that
-//!   starts after `s1` saw a bump waits for the critical section to end
-//!   and sees the change.
+//!   the table's `tb6_lock`. A single route is notified (so we bump) inside
+//!   that critical section, before it is linked; the IPv6 dump walks each
+//!   table under the same `tb6_lock`, so a walk that starts after `s1` saw
+//!   the bump waits for the critical section to end and sees the route. A
+//!   multipath route is notified after all its siblings are linked, which
+//!   is the safe order: visible before counted.
 //! - **Namespaces.** A namespace is on the bridged list (the C glue's
 //!   `rfn_nets`, RCU, written under RTNL) before its bridge bumps anything
 //!   and until after its last event; it leaves the list and retires its

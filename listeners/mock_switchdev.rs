@@ -64,10 +64,11 @@ impl OrderedQueue {
         unsafe { workqueue::Queue::from_raw(self.0.as_ptr()) }
     }
 
-    /// Waits until every queued work item has run.
-    fn drain(&self) {
+    /// Waits until every work item queued so far has run. (Not
+    /// `drain_workqueue()`: that one WARNs if events keep coming.)
+    fn flush(&self) {
         // SAFETY: a live queue; process context.
-        unsafe { bindings::drain_workqueue(self.0.as_ptr()) }
+        unsafe { bindings::__flush_workqueue(self.0.as_ptr()) }
     }
 }
 
@@ -102,20 +103,29 @@ impl HwKey {
 }
 
 /// A route the "hardware" knows: offloaded, or refused (offload_failed).
+///
+/// # Invariants
+///
+/// `net` is the route's namespace. It is not referenced (an entry must not
+/// keep its namespace from dying), but its memory is valid while the entry
+/// is in the table: the namespace's exit event queues the work that removes
+/// its entries, and every path that touches entries outside that order
+/// (flush, detach) first runs the queue dry with no more events coming.
 struct HwEntry {
     offloaded: bool,
     route: RouteRef,
-    net: NetRef,
+    net: *mut ffi::Net,
 }
 
-impl HwEntry {
-    fn report(&self) {
-        self.route
-            .set_hw_flags(&self.net, self.offloaded, false, !self.offloaded);
-    }
+// SAFETY: `net` is only passed to the kernel (see the invariant); the rest
+// is `Send`.
+unsafe impl Send for HwEntry {}
 
-    fn clear(&self) {
-        self.route.set_hw_flags(&self.net, false, false, false);
+impl HwEntry {
+    fn set_flags(&self, offload: bool, failed: bool) {
+        // SAFETY: `net` is valid while the entry is in the table (type
+        // invariant), and entries are only reported from the table.
+        unsafe { self.route.set_hw_flags(self.net, offload, false, failed) }
     }
 }
 
@@ -232,27 +242,33 @@ impl Switch {
         let was_offloaded = hw.routes.get(&key).is_some_and(|e| e.offloaded);
         let room = was_offloaded || hw.offloaded < self.capacity.load(Relaxed);
         let offloaded = room && !self.fail_route_offload.load(Relaxed);
-        let entry = HwEntry {
-            offloaded,
-            route,
-            net,
+        // INVARIANT: `net` is the route's namespace; its exit event, if any,
+        // is queued after this work (ordered queue).
+        let Ok(node) = RBTreeNode::new(
+            key,
+            HwEntry {
+                offloaded,
+                route,
+                net: net.as_ptr(),
+            },
+            GFP_KERNEL,
+        ) else {
+            bump(&self.counters.alloc_failed);
+            return;
         };
-        entry.report();
         bump(if offloaded {
             &self.counters.applied
         } else {
             &self.counters.failed
         });
-        match RBTreeNode::new(key, entry, GFP_KERNEL) {
-            Ok(node) => {
-                // Replaces (and releases) the entry of an older alias.
-                drop(hw.routes.insert(node));
-                hw.offloaded = hw.offloaded + u64::from(offloaded) - u64::from(was_offloaded);
-            }
-            Err(_) => {
-                bump(&self.counters.alloc_failed);
-            }
+        // Replaces (and releases) the entry of an older alias.
+        if let Some(old) = hw.routes.insert(node) {
+            drop(old);
         }
+        if let Some(entry) = hw.routes.get(&key) {
+            entry.set_flags(offloaded, !offloaded);
+        }
+        hw.offloaded = hw.offloaded + u64::from(offloaded) - u64::from(was_offloaded);
     }
 
     fn remove_netns(hw: &mut HwTable, inum: u32) {
@@ -277,14 +293,14 @@ impl Switch {
 
     /// Drains the queue, clears the flags we set and empties the table.
     fn flush(&self) {
-        self.wq.drain();
+        self.wq.flush();
         let mut hw = self.hw.lock();
         let routes = core::mem::replace(&mut hw.routes, RBTree::new());
         hw.offloaded = 0;
         self.held.store(0, Relaxed);
         drop(hw);
         for (_, entry) in routes.iter() {
-            entry.clear();
+            entry.set_flags(false, false);
         }
     }
 
@@ -351,7 +367,8 @@ impl Listener for MockListener {
             bump(&sw.counters.alloc_failed);
             if let (Some(route), Some(net)) = (event.hold_route(), event.hold_net()) {
                 if route.route().family() == Some(Family::Ipv4) {
-                    route.set_hw_flags(&net, false, false, true);
+                    // SAFETY: we hold `net`; IPv4 flags may be set under RCU.
+                    unsafe { route.set_hw_flags(net.as_ptr(), false, false, true) };
                 }
             }
         }
@@ -469,6 +486,9 @@ pub(crate) fn write_netns(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Re
     if v > u64::from(u32::MAX) {
         return Err(ERANGE);
     }
+    if v != 0 && crate::bridge::find(v).is_none() {
+        return Err(ENOENT);
+    }
     m.netns.store(v, Relaxed);
     Ok(())
 }
@@ -479,7 +499,7 @@ pub(crate) fn show_netns(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
 
 pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // What the hardware has once the queue ran dry.
-    m.switch.wq.drain();
+    m.switch.wq.flush();
     let hw = m.switch.hw.lock();
     for (k, e) in hw.routes.iter() {
         write!(f, "{} {} {} ", k.inum, k.family, k.table)?;

@@ -276,9 +276,10 @@ impl Probe {
     /// Unregisters the probe and forgets what it holds.
     pub(crate) fn detach(&self) {
         let registration = self.registration.lock().take();
-        if let Some(registration) = registration {
-            registration.listener().flush();
+        if registration.is_some() {
+            // Off the chain first: no event can refill what we forget.
             drop(registration);
+            ProbeListener(self.state.clone()).flush();
         }
     }
 

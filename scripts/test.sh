@@ -4,6 +4,7 @@
 # `make test`: set-up, the test kernel, the module (W=1, CLIPPY=1, warnings
 # are errors), one guest boot that runs the KUnit suites (at insmod) and the
 # integration tests, then the verdict.  Ends with `N passed, N failed`.
+# RFN_TESTS=GLOB runs only the matching tests/guest/GLOB.sh (default all).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
@@ -28,7 +29,7 @@ result() { # result NAME STATUS
 result "module builds with W=1 CLIPPY=1, no warning" $?
 [ -f rust_fib_notifier.ko ] || { echo "0 passed, 1 failed"; exit 1; }
 
-"$here/guest.sh" "$KDIR" "$out" bash tests/guest/run.sh "$out" "$top/rust_fib_notifier.ko" "$KDIR"
+"$here/guest.sh" "$KDIR" "$out" bash tests/guest/run.sh "$out" "$top/rust_fib_notifier.ko" "$KDIR" "${RFN_TESTS:-t[0-9]*}"
 guest_rc=$?
 result "guest ran the tests to the end" $guest_rc
 echo "guest: $(cat "$out/guest-seconds" 2>/dev/null) s (boot, tests, shutdown)"

@@ -51,6 +51,28 @@ printf '    routes of ns3 (inode %s) still held: %s\n' "$ino" \
 	"$(grep -c "^$ino " $RFN/probe/routes)"
 run cat $RFN/probe/stats
 
+say "A mock switchdev driver attaches late: replay fills its hardware table"
+run sh -c "echo 1 > $RFN/mock_switchdev/attach"
+run cat $RFN/mock_switchdev/stats
+run sh -c "grep -c offload $RFN/mock_switchdev/routes"
+say "... and the kernel's routes show its offload flags"
+run ip -n ns1 route show table all
+run ip -n ns1 -6 route show table 200
+
+say "A route added later is offloaded too"
+run ip -n ns1 route add 203.0.113.0/24 via 10.1.0.2 table 100
+run ip -n ns1 route show table 100
+
+say "The hardware is full: with veto on, ip route add is refused"
+run sh -c "echo 1 > $RFN/mock_switchdev/capacity"
+run sh -c "echo 1 > $RFN/mock_switchdev/veto"
+run ip -n ns2 route add 203.0.113.0/24 via 10.2.0.2
+run sh -c "echo 0 > $RFN/mock_switchdev/veto"
+
+say "Detach: the flags it set are cleared"
+run sh -c "echo 0 > $RFN/mock_switchdev/attach"
+run ip -n ns1 route show table 100
+
 say "Unload"
 run sh -c "echo 0 > $RFN/probe/attach"
 run rmmod rust_fib_notifier

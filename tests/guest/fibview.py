@@ -83,7 +83,9 @@ def listener_keys(directory, inums):
     return keys
 
 
-HW_FLAGS = ("offload", "trap", "offload_failed")
+# `ip -j route` names the route's hardware flags rt_offload, rt_trap,
+# rt_offload_failed.
+HW_FLAGS = ("rt_offload", "rt_trap", "rt_offload_failed")
 
 
 def main(argv):
@@ -91,7 +93,7 @@ def main(argv):
     if cmd == "flagged":
         for ns in argv[3:]:
             for k, flags in sorted(kernel_routes(ns)):
-                if argv[2] in flags:
+                if f"rt_{argv[2]}" in flags:
                     print(k)
         return 0
     if cmd == "unflagged":

@@ -5,10 +5,12 @@
 # run and print KTAP to the kernel log), the integration tests (KTAP into
 # OUT/guest.ktap), rmmod, and a kmemleak scan.
 #
-#   tests/guest/run.sh OUT MODULE.ko [KDIR]
+#   tests/guest/run.sh OUT MODULE.ko [KDIR [GLOB]]
+# GLOB picks the test files (default: all, t[0-9]*).
 set -u
 out=$1 ko=$2
 export KDIR_IN_GUEST=${3:-}
+glob=${4:-t[0-9]*}
 export KTAP_RESULTS=$out/guest.results
 : >"$KTAP_RESULTS"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +25,7 @@ for i in 1 2 3; do make_ns "ns$i" "$i"; done
 
 if insmod "$ko"; then ok "insmod"; else not_ok "insmod"; fi
 
-for t in "$here"/t[0-9]*.sh; do
+for t in "$here"/$glob.sh; do
 	diag "=== $(basename "$t")"
 	. "$t"
 done

@@ -14,17 +14,17 @@ check "mock: table equals ip route show table all (4 namespaces, v4+v6)" \
 n=$(total_routes)
 check "mock: all $n routes flagged offload in ip -j route" test "$(flagged offload)" -eq "$n"
 check "mock: IPv6 multipath route flagged" \
-	sh -c "ip -n ns1 -6 -j route show 2001:db8:fe1::/48 | grep -q '\"offload\"'"
+	sh -c "ip -n ns1 -6 -j route show 2001:db8:fe1::/48 | grep -q '\"rt_offload\"'"
 ip -n ns2 route add 192.0.2.128/25 via 10.2.0.2 table 200
 check "mock: a route added later is flagged" \
-	sh -c "ip -n ns2 -j route show table 200 192.0.2.128/25 | grep -q '\"offload\"'"
+	sh -c "ip -n ns2 -j route show table 200 192.0.2.128/25 | grep -q '\"rt_offload\"'"
 echo 1 >"$MOCK/fail_route_offload"
 ip -n ns2 route add 192.0.2.64/26 via 10.2.0.2 table 200
 ip -n ns2 -6 route add 2001:db8:99::/48 via 2001:db8:2::2
 check "mock: fail_route_offload: IPv4 route ends offload_failed" \
-	sh -c "ip -n ns2 -j route show table 200 192.0.2.64/26 | grep -q '\"offload_failed\"'"
+	sh -c "ip -n ns2 -j route show table 200 192.0.2.64/26 | grep -q '\"rt_offload_failed\"'"
 check "mock: fail_route_offload: IPv6 route ends offload_failed" \
-	sh -c "ip -n ns2 -6 -j route show 2001:db8:99::/48 | grep -q '\"offload_failed\"'"
+	sh -c "ip -n ns2 -6 -j route show 2001:db8:99::/48 | grep -q '\"rt_offload_failed\"'"
 echo 0 >"$MOCK/fail_route_offload"
 ip -n ns2 route del 192.0.2.64/26 table 200
 ip -n ns2 -6 route del 2001:db8:99::/48
@@ -62,7 +62,7 @@ echo 1 >"$MOCK/attach"
 before=$(cat $MOCK/attach $MOCK/capacity $MOCK/fail_route_offload $MOCK/veto $MOCK/netns $PROBE/attach; cat $MOCK/routes)
 bad=0
 for knob in $MOCK/attach $MOCK/capacity $MOCK/fail_route_offload $MOCK/veto $MOCK/netns $PROBE/attach; do
-	for input in garbage -1 2 0x10 "1 1" 99999999999999999999999 "" 1000001 4294967296; do
+	for input in garbage -1 2 0x10 "1 1" 99999999999999999999999 "$(printf '\n')x" 1000001 4294967296 " " "1x"; do
 		case "$knob:$input" in
 		*/capacity:2) continue ;;	# valid there
 		esac
@@ -79,7 +79,7 @@ check "mock: bad input changed nothing" test "$before" = "$after"
 # A namespace deleted while attached leaves the table.
 make_ns ns5 5
 check "mock: new namespace's routes flagged" \
-	sh -c "ip -n ns5 -j route show | grep -q '\"offload\"'"
+	sh -c "ip -n ns5 -j route show | grep -q '\"rt_offload\"'"
 ino=$(stat -L -c %i /run/netns/ns5)
 ip netns del ns5
 for _ in $(seq 100); do
