@@ -29,7 +29,11 @@ result() { # result NAME STATUS
 result "module builds with W=1 CLIPPY=1, no warning" $?
 [ -f rust_fib_notifier.ko ] || { echo "0 passed, 1 failed"; exit 1; }
 
-"$here/guest.sh" "$KDIR" "$out" bash tests/guest/run.sh "$out" "$top/rust_fib_notifier.ko" "$KDIR" "${RFN_TESTS:-t[0-9]*}"
+# The guest sees the repo and OUT, not the cache: bring netdevsim along.
+cp "$KDIR/drivers/net/netdevsim/netdevsim.ko" "$out/" 2>/dev/null ||
+	echo "test: no netdevsim.ko in $KDIR (CONFIG_NETDEVSIM=m): the side-by-side test will fail"
+"$here/guest.sh" "$KDIR" "$out" bash tests/guest/run.sh "$out" "$top/rust_fib_notifier.ko" \
+	"$out/netdevsim.ko" "${RFN_TESTS:-t[0-9]*}"
 guest_rc=$?
 result "guest ran the tests to the end" $guest_rc
 echo "guest: $(cat "$out/guest-seconds" 2>/dev/null) s (boot, tests, shutdown)"

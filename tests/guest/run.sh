@@ -5,11 +5,11 @@
 # run and print KTAP to the kernel log), the integration tests (KTAP into
 # OUT/guest.ktap), rmmod, and a kmemleak scan.
 #
-#   tests/guest/run.sh OUT MODULE.ko [KDIR [GLOB]]
+#   tests/guest/run.sh OUT MODULE.ko [NETDEVSIM.ko [GLOB]]
 # GLOB picks the test files (default: all, t[0-9]*).
 set -u
 out=$1 ko=$2
-export KDIR_IN_GUEST=${3:-}
+export NSIM_KO=${3:-}
 glob=${4:-t[0-9]*}
 export KTAP_RESULTS=$out/guest.results
 : >"$KTAP_RESULTS"

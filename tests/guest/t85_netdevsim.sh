@@ -4,8 +4,7 @@
 # in one, the mock switchdev (restricted to the other) in the other; both
 # must flag the same routes.
 MOCK=$RFN/mock_switchdev
-nsim_ko=$(find "${KDIR_IN_GUEST:-/nonexistent}" -name netdevsim.ko 2>/dev/null | head -1)
-if [ -z "$nsim_ko" ] || ! insmod "$nsim_ko"; then
+if [ ! -f "${NSIM_KO:-}" ] || ! insmod "$NSIM_KO"; then
 	not_ok "netdevsim: module loads"
 else
 	ok "netdevsim: module loads"
