@@ -16,7 +16,8 @@ else
 	workload() {
 		local ns=$1
 		ip -n "$ns" link set lo up
-		ip -n "$ns" link add d0 type dummy
+		# The same MAC: the same link-local routes in both.
+		ip -n "$ns" link add d0 address 02:00:00:00:50:01 type dummy
 		ip -n "$ns" link set d0 up
 		ip -n "$ns" addr add 10.50.0.1/24 dev d0
 		ip -n "$ns" -6 addr add 2001:db8:50::1/64 dev d0 nodad
