@@ -135,6 +135,27 @@ impl Route {
     }
 }
 
+/// One nexthop of a route (a copy).
+#[derive(Clone, Copy)]
+pub(crate) struct Nexthop(ffi::RfnNh);
+
+impl Nexthop {
+    /// The gateway: 4 bytes (IPv4) or 16 (IPv6), network order; `None` for
+    /// a directly connected route.
+    pub(crate) fn gateway(&self) -> Option<&[u8]> {
+        match c_int::from(self.0.gw_family) {
+            ffi::AF_INET => Some(&self.0.gw[..4]),
+            ffi::AF_INET6 => Some(&self.0.gw[..]),
+            _ => None,
+        }
+    }
+
+    /// The device's ifindex (0: none, e.g. a blackhole route).
+    pub(crate) fn ifindex(&self) -> u32 {
+        self.0.ifindex
+    }
+}
+
 /// An owned reference to an event's route (`fib_info_hold()` for IPv4,
 /// `fib6_info_hold()` for IPv6), for listeners that defer work past the
 /// callback. Released on drop, from any context.
@@ -290,6 +311,18 @@ impl<'a> Event<'a> {
         // `fib_entry_notifier_info` (IPv4) or `fib6_entry_notifier_info`
         // (IPv6), which is what `rfn_info_route` decodes by family.
         (unsafe { ffi::rfn_info_route(info, &mut route) } == 0).then_some(Route(route))
+    }
+
+    /// The `i`-th nexthop of an entry event's route (`0..route().nexthops()`).
+    pub(crate) fn nexthop(&self, i: u32) -> Option<Nexthop> {
+        if !self.kind.is_entry() {
+            return None;
+        }
+        let info = self.info()?;
+        let mut nh = ffi::RfnNh::default();
+        // SAFETY: an entry event's info, under RCU (the chain and the
+        // replay both hold it).
+        (unsafe { ffi::rfn_info_route_nh(info, i, &mut nh) } == 0).then_some(Nexthop(nh))
     }
 
     /// An owned reference to the route of an entry event.

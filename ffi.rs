@@ -69,6 +69,17 @@ pub(crate) struct RfnRoute {
 }
 const _: () = assert!(core::mem::size_of::<RfnRoute>() == 32);
 
+/// `struct rfn_nh`.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub(crate) struct RfnNh {
+    pub(crate) gw: [u8; 16],
+    pub(crate) ifindex: u32,
+    pub(crate) gw_family: u8,
+    pub(crate) pad: [u8; 3],
+}
+const _: () = assert!(core::mem::size_of::<RfnNh>() == 24);
+
 /// `struct rfn_rule`.
 #[repr(C)]
 #[derive(Clone, Copy, Default)]
@@ -100,6 +111,11 @@ extern "C" {
     ) -> c_int;
     pub(crate) fn rfn_info_route(info: *const FibNotifierInfo, out: *mut RfnRoute) -> c_int;
     pub(crate) fn rfn_info_rule(info: *const FibNotifierInfo, out: *mut RfnRule) -> c_int;
+    pub(crate) fn rfn_info_route_nh(
+        info: *const FibNotifierInfo,
+        i: c_uint,
+        out: *mut RfnNh,
+    ) -> c_int;
     pub(crate) fn rfn_info_route_hold(info: *const FibNotifierInfo) -> *mut c_void;
     pub(crate) fn rfn_route_put(family: c_int, route: *mut c_void);
     pub(crate) fn rfn_route_set_hw_flags(

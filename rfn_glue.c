@@ -24,6 +24,7 @@
 
 static_assert(sizeof(struct rfn_route) == 32);
 static_assert(sizeof(struct rfn_rule) == 12);
+static_assert(sizeof(struct rfn_nh) == 24);
 /* ffi.rs mirrors enum fib_event_type by value. */
 static_assert(FIB_EVENT_ENTRY_REPLACE == 0 && FIB_EVENT_ENTRY_APPEND == 1 &&
 	      FIB_EVENT_ENTRY_ADD == 2 && FIB_EVENT_ENTRY_DEL == 3 &&
@@ -232,6 +233,60 @@ int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out)
 		out->type = rt->fib6_type;
 		out->priority = rt->fib6_metric;
 		out->nhs = fen6->nsiblings + 1;
+		return 0;
+	}
+#endif
+	return -EAFNOSUPPORT;
+}
+
+static void rfn_nhc_fill(const struct fib_nh_common *nhc, struct rfn_nh *out)
+{
+	out->gw_family = nhc->nhc_gw_family;
+	if (nhc->nhc_gw_family == AF_INET)
+		memcpy(out->gw, &nhc->nhc_gw.ipv4, sizeof(nhc->nhc_gw.ipv4));
+	else if (nhc->nhc_gw_family == AF_INET6)
+		memcpy(out->gw, &nhc->nhc_gw.ipv6, sizeof(nhc->nhc_gw.ipv6));
+	out->ifindex = nhc->nhc_dev ? nhc->nhc_dev->ifindex : 0;
+}
+
+/* The i-th nexthop of an entry event's route.  Under RCU (or RTNL). */
+int rfn_info_route_nh(const struct fib_notifier_info *info, unsigned int i,
+		      struct rfn_nh *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (info->family == AF_INET) {
+		const struct fib_entry_notifier_info *fen =
+			container_of_const(info, struct fib_entry_notifier_info, info);
+
+		if (i >= fib_info_num_path(fen->fi))
+			return -ENOENT;
+		rfn_nhc_fill(fib_info_nhc(fen->fi, i), out);
+		return 0;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (info->family == AF_INET6) {
+		const struct fib6_entry_notifier_info *fen6 =
+			container_of_const(info, struct fib6_entry_notifier_info, info);
+		struct fib6_info *rt = fen6->rt, *sib, *found = NULL;
+		struct fib6_nh *nh6;
+		unsigned int n = 0;
+
+		if (i == 0) {
+			found = rt;
+		} else {
+			list_for_each_entry_rcu(sib, &rt->fib6_siblings, fib6_siblings) {
+				if (++n == i) {
+					found = sib;
+					break;
+				}
+			}
+		}
+		if (!found)
+			return -ENOENT;
+		nh6 = found->nh ? nexthop_fib6_nh(found->nh) : found->fib6_nh;
+		if (!nh6)
+			return -ENOENT;
+		rfn_nhc_fill(&nh6->nh_common, out);
 		return 0;
 	}
 #endif

@@ -30,6 +30,14 @@ struct rfn_route {
 	u32 nhs;		/* number of nexthops */
 };
 
+/* One nexthop of a route. */
+struct rfn_nh {
+	u8 gw[16];		/* gw_family's address, network order */
+	u32 ifindex;		/* 0: no device */
+	u8 gw_family;		/* 0 (no gateway), AF_INET or AF_INET6 */
+	u8 pad[3];
+};
+
 struct rfn_rule {
 	u32 pref;
 	u32 table;
@@ -53,6 +61,8 @@ int rfn_fib_dump(struct net *net, int family, struct notifier_block *nb,
 		 struct netlink_ext_ack *extack);
 int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out);
 int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out);
+int rfn_info_route_nh(const struct fib_notifier_info *info, unsigned int i,
+		      struct rfn_nh *out);
 void *rfn_info_route_hold(const struct fib_notifier_info *info);
 void rfn_route_put(int family, void *route);
 void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,

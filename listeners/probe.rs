@@ -8,7 +8,9 @@
 //!   gives the state. A registration that stays inconsistent fails the
 //!   write with `EBUSY`.
 //! - `routes`: one route per line, sorted:
-//!   `<netns inum> <4|6> <table> <dst>/<len> tos <tos> type <rtn> metric <m> nhs <n>`
+//!   `<netns inum> <4|6> <table> <dst>/<len> tos <tos> type <rtn> metric <m>
+//!   nhs <n> dev <ifindex> [via <gateway>]` (the first nexthop's device and
+//!   gateway)
 //! - `rules`: one rule per line: `<netns inum> <4|6> pref <p> table <t> action <a>`
 //! - `stats`: `key value` lines: events, replayed, live, flushes,
 //!   netns_exits, alloc_failed, routes, rules.
@@ -48,6 +50,10 @@ struct RouteVal {
     rtn_type: u8,
     priority: u32,
     nexthops: u32,
+    /// The first nexthop: gateway family (0: none), gateway, device.
+    gw_family: u8,
+    gw: [u8; 16],
+    ifindex: u32,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -149,12 +155,22 @@ impl ProbeState {
                     dst_len: route.dst_len(),
                 };
                 key.dst[..route.dst().len()].copy_from_slice(route.dst());
-                let val = RouteVal {
+                let mut val = RouteVal {
                     tos: route.tos(),
                     rtn_type: route.rtn_type(),
                     priority: route.priority(),
                     nexthops: route.nexthops(),
+                    gw_family: 0,
+                    gw: [0; 16],
+                    ifindex: 0,
                 };
+                if let Some(nh) = event.nexthop(0) {
+                    val.ifindex = nh.ifindex();
+                    if let Some(gw) = nh.gateway() {
+                        val.gw_family = if gw.len() == 4 { 4 } else { 6 };
+                        val.gw[..gw.len()].copy_from_slice(gw);
+                    }
+                }
                 // Atomic context: allocate before taking the lock.
                 let node = RBTreeNode::new(key, val, GFP_ATOMIC)?;
                 drop(self.tables.lock().routes.insert(node));
@@ -308,11 +324,16 @@ pub(crate) fn show_routes(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt
     for (k, v) in tables.routes.iter() {
         write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
         knob::write_addr(f, k.family, &k.dst)?;
-        writeln!(
+        write!(
             f,
-            "/{} tos {} type {} metric {} nhs {}",
-            k.dst_len, v.tos, v.rtn_type, v.priority, v.nexthops
+            "/{} tos {} type {} metric {} nhs {} dev {}",
+            k.dst_len, v.tos, v.rtn_type, v.priority, v.nexthops, v.ifindex
         )?;
+        if v.gw_family != 0 {
+            f.write_str(" via ")?;
+            knob::write_addr(f, v.gw_family, &v.gw)?;
+        }
+        writeln!(f)?;
     }
     Ok(())
 }
