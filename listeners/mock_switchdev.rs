@@ -7,8 +7,10 @@
 //!   and its namespace, allocate a work item with `GFP_ATOMIC`, queue it on
 //!   an ordered workqueue of our own (events are applied in chain order).
 //!   In veto mode a route that would not fit is refused at once, with an
-//!   extack message. An allocation failure is counted, and an IPv4 route is
-//!   marked `offload_failed` right away (the kernel allows that under RCU).
+//!   extack message. An allocation failure is counted, and the route is
+//!   parked in a preallocated slot; a work item of the switch itself then
+//!   reports it `offload_failed` (only if all slots are taken is it
+//!   `lost`, counted too).
 //! - Process side ([`HwWork::run`]): under the table's mutex, apply the
 //!   event to the "hardware" table (capacity-limited), then report back:
 //!   `offload` on the kernel route, or `offload_failed` when the table is
@@ -26,10 +28,10 @@ use core::{cell::Cell, fmt, ptr::NonNull};
 use kernel::{
     bindings,
     prelude::*,
-    rbtree::{RBTree, RBTreeNode},
+    rbtree::{RBTree, RBTreeNodeReservation},
     sync::{
         atomic::{Atomic, Relaxed},
-        Arc, Mutex,
+        Arc, Mutex, SpinLock,
     },
     uaccess::UserSliceReader,
     workqueue::{self, impl_has_work, new_work, Work, WorkItem},
@@ -149,6 +151,7 @@ struct Counters {
     failed: Atomic<u64>,
     vetoed: Atomic<u64>,
     alloc_failed: Atomic<u64>,
+    lost: Atomic<u64>,
     flushes: Atomic<u64>,
     pending: Atomic<u64>,
     pending_hwm: Atomic<u64>,
@@ -170,7 +173,36 @@ pub(crate) struct Switch {
     fail_route_offload: Atomic<bool>,
     veto: Atomic<bool>,
     counters: Counters,
+    /// Routes whose work item could not be allocated, in preallocated
+    /// slots (the failure path never allocates); `overflow_work` reports
+    /// them `offload_failed` from process context.
+    #[pin]
+    overflow: SpinLock<KVec<(RouteRef, NetRef)>>,
+    #[pin]
+    overflow_work: Work<Switch>,
 }
+
+impl_has_work! {
+    impl HasWork<Self> for Switch { self.overflow_work }
+}
+
+impl WorkItem for Switch {
+    type Pointer = Arc<Switch>;
+
+    fn run(this: Arc<Switch>) {
+        loop {
+            let Some((route, net)) = this.overflow.lock().pop() else {
+                break;
+            };
+            let mut hw = this.hw.lock();
+            this.add(&mut hw, route, net, true);
+            this.held.store(hw.offloaded, Relaxed);
+        }
+    }
+}
+
+/// How many routes can wait for `overflow_work` at once.
+const OVERFLOW_SLOTS: usize = 256;
 
 #[pin_data]
 struct HwWork {
@@ -195,7 +227,7 @@ impl WorkItem for HwWork {
         };
         let mut hw = sw.hw.lock();
         match op {
-            Op::Add(route, net) => sw.add(&mut hw, route, net),
+            Op::Add(route, net) => sw.add(&mut hw, route, net, false),
             Op::Del(key) => {
                 if let Some(entry) = hw.routes.remove(&key) {
                     hw.offloaded -= u64::from(entry.offloaded);
@@ -220,6 +252,8 @@ impl Switch {
                 capacity: Atomic::new(DEFAULT_CAPACITY),
                 fail_route_offload: Atomic::new(false),
                 veto: Atomic::new(false),
+                overflow <- kernel::new_spinlock!(KVec::with_capacity(OVERFLOW_SLOTS, GFP_KERNEL)?),
+                overflow_work <- new_work!("Switch::overflow_work"),
                 counters: Counters {
                     events: Atomic::new(0),
                     replayed: Atomic::new(0),
@@ -227,6 +261,7 @@ impl Switch {
                     failed: Atomic::new(0),
                     vetoed: Atomic::new(0),
                     alloc_failed: Atomic::new(0),
+                    lost: Atomic::new(0),
                     flushes: Atomic::new(0),
                     pending: Atomic::new(0),
                     pending_hwm: Atomic::new(0),
@@ -237,25 +272,29 @@ impl Switch {
     }
 
     /// Programs one route (process context, table locked), reports it.
-    fn add(&self, hw: &mut HwTable, route: RouteRef, net: NetRef) {
+    /// `refuse`: the route could not be handled, it ends `offload_failed`.
+    fn add(&self, hw: &mut HwTable, route: RouteRef, net: NetRef, refuse: bool) {
         let key = HwKey::of(net.inum(), &route.route());
         let was_offloaded = hw.routes.get(&key).is_some_and(|e| e.offloaded);
         let room = was_offloaded || hw.offloaded < self.capacity.load(Relaxed);
-        let offloaded = room && !self.fail_route_offload.load(Relaxed);
+        let offloaded = room && !refuse && !self.fail_route_offload.load(Relaxed);
+        let Ok(slot) = RBTreeNodeReservation::new(GFP_KERNEL) else {
+            // Not in the table, but not silent: counted and reported.
+            bump(&self.counters.alloc_failed);
+            // SAFETY: we hold `net`.
+            unsafe { route.set_hw_flags(net.as_ptr(), false, false, true) };
+            return;
+        };
         // INVARIANT: `net` is the route's namespace; its exit event, if any,
         // is queued after this work (ordered queue).
-        let Ok(node) = RBTreeNode::new(
+        let node = slot.into_node(
             key,
             HwEntry {
                 offloaded,
                 route,
                 net: net.as_ptr(),
             },
-            GFP_KERNEL,
-        ) else {
-            bump(&self.counters.alloc_failed);
-            return;
-        };
+        );
         bump(if offloaded {
             &self.counters.applied
         } else {
@@ -360,15 +399,26 @@ impl Listener for MockListener {
             EventKind::NetnsExit => Op::NetnsExit(event.netns_inum()),
             _ => return Ok(()),
         };
+        let is_add = matches!(op, Op::Add(..));
         if sw.queue(op).is_err() {
-            // Never silent: counted, and an IPv4 route is marked at once
-            // (allowed under RCU). Not a veto: our memory is not the
-            // user's error.
+            // Never silent: counted, and a route to add is parked in a
+            // preallocated slot for `overflow_work` to report it
+            // offload_failed. Not a veto: our memory is not the user's
+            // error.
             bump(&sw.counters.alloc_failed);
-            if let (Some(route), Some(net)) = (event.hold_route(), event.hold_net()) {
-                if route.route().family() == Some(Family::Ipv4) {
-                    // SAFETY: we hold `net`; IPv4 flags may be set under RCU.
-                    unsafe { route.set_hw_flags(net.as_ptr(), false, false, true) };
+            if is_add {
+                if let (Some(route), Some(net)) = (event.hold_route(), event.hold_net()) {
+                    if sw
+                        .overflow
+                        .lock()
+                        .push_within_capacity((route, net))
+                        .is_ok()
+                    {
+                        // Already queued is fine: it drains every slot.
+                        drop(sw.wq.queue().enqueue(sw.clone()));
+                    } else {
+                        bump(&sw.counters.lost);
+                    }
                 }
             }
         }
@@ -528,6 +578,7 @@ pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
         ("failed", c.failed.load(Relaxed)),
         ("vetoed", c.vetoed.load(Relaxed)),
         ("alloc_failed", c.alloc_failed.load(Relaxed)),
+        ("lost", c.lost.load(Relaxed)),
         ("flushes", c.flushes.load(Relaxed)),
         ("queue_depth", c.pending.load(Relaxed)),
         ("queue_hwm", c.pending_hwm.load(Relaxed)),
