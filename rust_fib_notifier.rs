@@ -32,6 +32,7 @@ mod seq_counter;
 mod listeners {
     pub(crate) mod mock_switchdev;
     pub(crate) mod probe;
+    pub(crate) mod table;
 }
 
 #[cfg(CONFIG_KUNIT)]

@@ -38,8 +38,9 @@ use kernel::{
 };
 
 use crate::{
-    chain::{Event, EventKind, Family, Listener, NetRef, Registration, RouteRef},
+    chain::{Event, EventKind, Listener, NetRef, Registration, RouteRef},
     ffi, knob,
+    listeners::table::{self, RouteKey},
 };
 
 /// An ordered workqueue of our own (`alloc_ordered_workqueue()`).
@@ -81,29 +82,6 @@ impl Drop for OrderedQueue {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct HwKey {
-    inum: u32,
-    family: u8,
-    table: u32,
-    dst: [u8; 16],
-    dst_len: u8,
-}
-
-impl HwKey {
-    fn of(inum: u32, route: &crate::chain::Route) -> Self {
-        let mut key = Self {
-            inum,
-            family: route.family().map_or(0, Family::version),
-            table: route.table(),
-            dst: [0; 16],
-            dst_len: route.dst_len(),
-        };
-        key.dst[..route.dst().len()].copy_from_slice(route.dst());
-        key
-    }
-}
-
 /// A route the "hardware" knows: offloaded, or refused (offload_failed).
 ///
 /// # Invariants
@@ -132,14 +110,14 @@ impl HwEntry {
 }
 
 struct HwTable {
-    routes: RBTree<HwKey, HwEntry>,
+    routes: RBTree<RouteKey, HwEntry>,
     offloaded: u64,
 }
 
 /// What one work item applies.
 enum Op {
     Add(RouteRef, NetRef),
-    Del(HwKey),
+    Del(RouteKey),
     NetnsExit(u32),
 }
 
@@ -274,7 +252,7 @@ impl Switch {
     /// Programs one route (process context, table locked), reports it.
     /// `refuse`: the route could not be handled, it ends `offload_failed`.
     fn add(&self, hw: &mut HwTable, route: RouteRef, net: NetRef, refuse: bool) {
-        let key = HwKey::of(net.inum(), &route.route());
+        let key = RouteKey::of(net.inum(), &route.route());
         let was_offloaded = hw.routes.get(&key).is_some_and(|e| e.offloaded);
         let room = was_offloaded || hw.offloaded < self.capacity.load(Relaxed);
         let offloaded = room && !refuse && !self.fail_route_offload.load(Relaxed);
@@ -311,23 +289,11 @@ impl Switch {
     }
 
     fn remove_netns(hw: &mut HwTable, inum: u32) {
-        let lo = HwKey {
-            inum,
-            family: 0,
-            table: 0,
-            dst: [0; 16],
-            dst_len: 0,
-        };
-        let mut cursor = hw.routes.cursor_lower_bound_mut(&lo);
-        while let Some(c) = cursor {
-            if c.current().0.inum != inum {
-                break;
-            }
-            let (next, node) = c.remove_current();
-            let (_, entry) = node.to_key_value();
-            hw.offloaded -= u64::from(entry.offloaded);
-            cursor = next;
-        }
+        let mut offloaded = hw.offloaded;
+        table::remove_netns(&mut hw.routes, inum, |e: HwEntry| {
+            offloaded -= u64::from(e.offloaded);
+        });
+        hw.offloaded = offloaded;
     }
 
     /// Drains the queue, clears the flags we set and empties the table.
@@ -393,7 +359,7 @@ impl Listener for MockListener {
                 Op::Add(route, net)
             }
             EventKind::EntryDel => match event.route() {
-                Some(route) => Op::Del(HwKey::of(event.netns_inum(), &route)),
+                Some(route) => Op::Del(RouteKey::of(event.netns_inum(), &route)),
                 None => return Ok(()),
             },
             EventKind::NetnsExit => Op::NetnsExit(event.netns_inum()),

@@ -33,16 +33,8 @@ use kernel::{
 use crate::{
     chain::{Event, EventKind, Listener, Registration},
     knob,
+    listeners::table::{self, NetnsKey, RouteKey},
 };
-
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct RouteKey {
-    inum: u32,
-    family: u8,
-    table: u32,
-    dst: [u8; 16],
-    dst_len: u8,
-}
 
 #[derive(Clone, Copy)]
 struct RouteVal {
@@ -63,6 +55,22 @@ struct RuleKey {
     pref: u32,
     table: u32,
     action: u8,
+}
+
+impl NetnsKey for RuleKey {
+    fn inum(&self) -> u32 {
+        self.inum
+    }
+
+    fn first_of(inum: u32) -> Self {
+        Self {
+            inum,
+            family: 0,
+            pref: 0,
+            table: 0,
+            action: 0,
+        }
+    }
 }
 
 struct Tables {
@@ -109,37 +117,6 @@ pub(crate) struct ProbeState {
 pub(crate) struct ProbeListener(Arc<ProbeState>);
 
 impl ProbeState {
-    fn remove_netns(tables: &mut Tables, inum: u32) {
-        let lo = RouteKey {
-            inum,
-            family: 0,
-            table: 0,
-            dst: [0; 16],
-            dst_len: 0,
-        };
-        let mut cursor = tables.routes.cursor_lower_bound_mut(&lo);
-        while let Some(c) = cursor {
-            if c.current().0.inum != inum {
-                break;
-            }
-            cursor = c.remove_current().0;
-        }
-        let lo = RuleKey {
-            inum,
-            family: 0,
-            pref: 0,
-            table: 0,
-            action: 0,
-        };
-        let mut cursor = tables.rules.cursor_lower_bound_mut(&lo);
-        while let Some(c) = cursor {
-            if c.current().0.inum != inum {
-                break;
-            }
-            cursor = c.remove_current().0;
-        }
-    }
-
     fn apply(&self, event: &Event<'_>) -> Result {
         let inum = event.netns_inum();
         match event.kind() {
@@ -147,14 +124,7 @@ impl ProbeState {
                 let Some(route) = event.route() else {
                     return Ok(());
                 };
-                let mut key = RouteKey {
-                    inum,
-                    family: route.family().map_or(0, |f| f.version()),
-                    table: route.table(),
-                    dst: [0; 16],
-                    dst_len: route.dst_len(),
-                };
-                key.dst[..route.dst().len()].copy_from_slice(route.dst());
+                let key = RouteKey::of(inum, &route);
                 let mut val = RouteVal {
                     tos: route.tos(),
                     rtn_type: route.rtn_type(),
@@ -179,14 +149,7 @@ impl ProbeState {
                 let Some(route) = event.route() else {
                     return Ok(());
                 };
-                let mut key = RouteKey {
-                    inum,
-                    family: route.family().map_or(0, |f| f.version()),
-                    table: route.table(),
-                    dst: [0; 16],
-                    dst_len: route.dst_len(),
-                };
-                key.dst[..route.dst().len()].copy_from_slice(route.dst());
+                let key = RouteKey::of(inum, &route);
                 drop(self.tables.lock().routes.remove_node(&key));
             }
             EventKind::RuleAdd | EventKind::RuleDel => {
@@ -209,7 +172,9 @@ impl ProbeState {
             }
             EventKind::NetnsExit => {
                 count(&self.counters.netns_exits);
-                Self::remove_netns(&mut self.tables.lock(), inum);
+                let mut tables = self.tables.lock();
+                table::remove_netns(&mut tables.routes, inum, drop);
+                table::remove_netns(&mut tables.rules, inum, drop);
             }
             _ => {}
         }
