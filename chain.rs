@@ -480,7 +480,8 @@ impl<T: Target> Node<T> {
     }
 
     /// Delivers one event through the replay block, as the kernel's dump
-    /// does (used by sources that are not the kernel).
+    /// does (used by sources that are not the kernel: the KUnit fake).
+    #[cfg(CONFIG_KUNIT)]
     pub(crate) fn replay_event(&self, net: *mut ffi::Net, event: c_ulong) -> c_int {
         let nb = self.replay_block(net);
         // SAFETY: `nb` is our own, initialised replay block; `replay_call`
@@ -586,6 +587,7 @@ impl<L: Listener> Registration<L> {
     }
 
     /// Like [`Registration::new`], with the replay taken from `source`.
+    #[cfg(CONFIG_KUNIT)]
     pub(crate) fn with_source<S: crate::dump::Source>(source: &S, listener: L) -> Result<Self> {
         let node = KBox::pin_init(Node::new(RustTarget(listener), ptr::null()), GFP_KERNEL)?;
         crate::dump::register(source, node.as_ref())?;
