@@ -71,3 +71,24 @@ attach() {
 detach() {
 	echo 0 >"$PROBE/attach"
 }
+
+# churn NS I [N]: until SIGTERM, replace N IPv4 routes (table 200, the two
+# gateways in turn) and N IPv6 routes of namespace NS (made by make_ns NS I),
+# then delete about half of them, and again. SIGTERM ends it after the
+# batch in flight, so once `wait` returns nothing changes any more.
+churn() {
+	local ns=$1 i=$2 n=${3:-20} batch=/tmp/churn-$1 j stop=0
+	trap 'stop=1' TERM
+	while [ $stop = 0 ]; do
+		for j in $(seq 1 "$n"); do
+			echo "route replace 100.$i.$j.0/24 via 10.$i.0.2 table 200"
+			echo "-6 route replace 2001:db8:c$i:$j::/64 via 2001:db8:$i::2"
+			echo "route replace 100.$i.$j.0/24 via 10.$i.1.2 table 200"
+		done >"$batch"
+		ip -n "$ns" -batch "$batch" 2>/dev/null
+		for j in $(seq 1 "$n" | shuf | head -$((n / 2 + 1))); do
+			echo "route del 100.$i.$j.0/24 table 200"
+			echo "-6 route del 2001:db8:c$i:$j::/64"
+		done | ip -n "$ns" -batch - 2>/dev/null
+	done
+}

@@ -33,13 +33,7 @@ done
 # Unload while routes churn, with both in-module listeners attached.
 echo 1 >"$RFN/mock_switchdev/attach" 2>/dev/null
 echo 1 >"$PROBE/attach" 2>/dev/null
-(while :; do
-	for j in $(seq 1 10); do
-		ip -n ns1 route replace "100.9.$j.0/24" via 10.1.0.2
-		ip -n ns2 -6 route replace "2001:db8:e9:$j::/64" via 2001:db8:2::2
-	done
-	for j in $(seq 1 10); do ip -n ns1 route del "100.9.$j.0/24"; done
-done) &
+churn ns1 1 10 &
 churn_pid=$!
 sleep 2
 check "rmmod while routes churn (listeners attached)" rmmod rust_fib_notifier

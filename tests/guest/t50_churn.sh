@@ -1,18 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Registration while routes keep changing: a complete view or EBUSY.
 make_ns ns3 3
-churn() {
-	local ns=$1 i=$2
-	while :; do
-		for j in $(seq 1 20); do
-			echo "route replace 100.$i.$j.0/24 via 10.$i.0.2 table 200"
-			echo "-6 route replace 2001:db8:c$i:$j::/64 via 2001:db8:$i::2"
-		done >/tmp/churn-add-$ns
-		ip -n "$ns" -batch /tmp/churn-add-$ns 2>/dev/null
-		sed -e 's/replace/del/' -e 's/ via .* table/ table/' -e 's/ via .*//' \
-			/tmp/churn-add-$ns | ip -n "$ns" -batch - 2>/dev/null
-	done
-}
 detach
 ebusy0=$(stat_of ebusy "$RFN/stats")
 tries0=$(stat_of tries "$RFN/stats")

@@ -4,24 +4,9 @@
 # the kernel's in every namespace.
 MOCK=$RFN/mock_switchdev
 make_ns ns4 4
-mock_churn() {
-	local ns=$1 i=$2
-	while :; do
-		for j in $(seq 1 15); do
-			echo "route replace 100.$i.$j.0/24 via 10.$i.0.2 table 200"
-			echo "-6 route replace 2001:db8:c$i:$j::/64 via 2001:db8:$i::2"
-			echo "route replace 100.$i.$j.0/24 via 10.$i.1.2 table 200"
-		done >/tmp/mchurn-$ns
-		ip -n "$ns" -batch /tmp/mchurn-$ns 2>/dev/null
-		for j in $(seq 1 15 | shuf | head -8); do
-			echo "route del 100.$i.$j.0/24 table 200"
-			echo "-6 route del 2001:db8:c$i:$j::/64"
-		done | ip -n "$ns" -batch - 2>/dev/null
-	done
-}
 echo 1 >"$MOCK/attach" 2>/dev/null
 pids=()
-for i in 1 2 3 4; do mock_churn "ns$i" "$i" & pids+=($!); done
+for i in 1 2 3 4; do churn "ns$i" "$i" 15 & pids+=($!); done
 toggles=0 busy=0 tries0=$(stat_of tries "$RFN/stats") flushes0=$(stat_of flushes "$RFN/stats")
 alloc_failed0=$(stat_of alloc_failed $MOCK/stats)
 for round in $(seq "${MOCK_TOGGLES:-20}"); do
