@@ -3,6 +3,11 @@
 export RFN_CACHE=${RFN_CACHE:-/var/cache/rust-fib-notifier}
 export LLVM=${LLVM:--19}
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}
-export PATH=$HOME/.cargo/bin:$PATH
+# rustup's cargo/rustc/bindgen, and wherever pip put `vng` (pyenv shims,
+# ~/.local/bin), whatever PATH the caller came with.
+for d in "$HOME/.local/bin" "$HOME/.pyenv/shims" "$HOME/.cargo/bin"; do
+	[ -d "$d" ] && case ":$PATH:" in *":$d:"*) ;; *) PATH=$d:$PATH ;; esac
+done
+export PATH
 KVER=7.3
 export KVER

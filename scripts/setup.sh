@@ -93,7 +93,12 @@ fi
 # over virtiofs/9p; what the kernel's own netdev CI uses.
 if ! command -v vng >/dev/null; then
 	say "pip install virtme-ng (guest runner)"
-	python3 -m pip install -q virtme-ng || die "pip install virtme-ng failed"
+	# Debian's own python3 refuses system-wide installs (PEP 668).
+	python3 -m pip install -q virtme-ng ||
+		python3 -m pip install -q --break-system-packages virtme-ng ||
+		die "pip install virtme-ng failed"
+	hash -r
+	command -v vng >/dev/null || die "virtme-ng installed, but vng is not on PATH ($PATH)"
 fi
 
 touch "$stamp"
