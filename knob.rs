@@ -23,6 +23,14 @@ pub(crate) fn parse_u64(reader: &mut UserSliceReader) -> Result<u64> {
     text.parse::<u64>().map_err(|_| ERANGE)
 }
 
+/// Writes `name value` lines, the format of every `stats` file.
+pub(crate) fn write_stats(f: &mut fmt::Formatter<'_>, stats: &[(&str, u64)]) -> fmt::Result {
+    for (name, value) in stats {
+        writeln!(f, "{name} {value}")?;
+    }
+    Ok(())
+}
+
 /// Reads `0` or `1`.
 pub(crate) fn parse_bool(reader: &mut UserSliceReader) -> Result<bool> {
     match parse_u64(reader)? {

@@ -68,18 +68,18 @@ struct DebugFs {
 
 fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let s = &dump::STATS;
-    for (name, value) in [
-        ("tries", s.tries.load(Relaxed)),
-        ("flushes", s.flushes.load(Relaxed)),
-        ("ebusy", s.ebusy.load(Relaxed)),
-        ("registered", s.registered.load(Relaxed)),
-        ("aborted", s.aborted.load(Relaxed)),
-        ("c_listeners", c_api::count() as u64),
-        ("seq_sum", seq_counter::sum()),
-    ] {
-        writeln!(f, "{name} {value}")?;
-    }
-    Ok(())
+    knob::write_stats(
+        f,
+        &[
+            ("tries", s.tries.load(Relaxed)),
+            ("flushes", s.flushes.load(Relaxed)),
+            ("ebusy", s.ebusy.load(Relaxed)),
+            ("registered", s.registered.load(Relaxed)),
+            ("aborted", s.aborted.load(Relaxed)),
+            ("c_listeners", c_api::count() as u64),
+            ("seq_sum", seq_counter::sum()),
+        ],
+    )
 }
 
 impl DebugFs {

@@ -279,9 +279,7 @@ impl Switch {
             &self.counters.failed
         });
         // Replaces (and releases) the entry of an older alias.
-        if let Some(old) = hw.routes.insert(node) {
-            drop(old);
-        }
+        drop(hw.routes.insert(node));
         if let Some(entry) = hw.routes.get(&key) {
             entry.set_flags(offloaded, !offloaded);
         }
@@ -537,23 +535,23 @@ pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
         (hw.routes.iter().count() as u64, hw.offloaded)
     };
     let d = &crate::dump::STATS;
-    for (name, value) in [
-        ("events", c.events.load(Relaxed)),
-        ("replayed", c.replayed.load(Relaxed)),
-        ("applied", c.applied.load(Relaxed)),
-        ("failed", c.failed.load(Relaxed)),
-        ("vetoed", c.vetoed.load(Relaxed)),
-        ("alloc_failed", c.alloc_failed.load(Relaxed)),
-        ("lost", c.lost.load(Relaxed)),
-        ("flushes", c.flushes.load(Relaxed)),
-        ("queue_depth", c.pending.load(Relaxed)),
-        ("queue_hwm", c.pending_hwm.load(Relaxed)),
-        ("routes", routes),
-        ("offloaded", offloaded),
-        ("registration_tries", d.tries.load(Relaxed)),
-        ("registration_ebusy", d.ebusy.load(Relaxed)),
-    ] {
-        writeln!(f, "{name} {value}")?;
-    }
-    Ok(())
+    knob::write_stats(
+        f,
+        &[
+            ("events", c.events.load(Relaxed)),
+            ("replayed", c.replayed.load(Relaxed)),
+            ("applied", c.applied.load(Relaxed)),
+            ("failed", c.failed.load(Relaxed)),
+            ("vetoed", c.vetoed.load(Relaxed)),
+            ("alloc_failed", c.alloc_failed.load(Relaxed)),
+            ("lost", c.lost.load(Relaxed)),
+            ("flushes", c.flushes.load(Relaxed)),
+            ("queue_depth", c.pending.load(Relaxed)),
+            ("queue_hwm", c.pending_hwm.load(Relaxed)),
+            ("routes", routes),
+            ("offloaded", offloaded),
+            ("registration_tries", d.tries.load(Relaxed)),
+            ("registration_ebusy", d.ebusy.load(Relaxed)),
+        ],
+    )
 }

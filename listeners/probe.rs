@@ -117,6 +117,19 @@ pub(crate) struct ProbeState {
 pub(crate) struct ProbeListener(Arc<ProbeState>);
 
 impl ProbeState {
+    /// Empties both tables (the nodes are freed outside the lock).
+    fn forget(&self) {
+        let (routes, rules) = {
+            let mut t = self.tables.lock();
+            (
+                core::mem::replace(&mut t.routes, RBTree::new()),
+                core::mem::replace(&mut t.rules, RBTree::new()),
+            )
+        };
+        drop(routes);
+        drop(rules);
+    }
+
     fn apply(&self, event: &Event<'_>) -> Result {
         let inum = event.netns_inum();
         match event.kind() {
@@ -201,15 +214,7 @@ impl Listener for ProbeListener {
 
     fn flush(&self) {
         count(&self.0.counters.flushes);
-        let (routes, rules) = {
-            let mut t = self.0.tables.lock();
-            (
-                core::mem::replace(&mut t.routes, RBTree::new()),
-                core::mem::replace(&mut t.rules, RBTree::new()),
-            )
-        };
-        drop(routes);
-        drop(rules);
+        self.0.forget();
     }
 }
 
@@ -260,7 +265,7 @@ impl Probe {
         if registration.is_some() {
             // Off the chain first: no event can refill what we forget.
             drop(registration);
-            ProbeListener(self.state.clone()).flush();
+            self.state.forget();
         }
     }
 
@@ -321,17 +326,17 @@ pub(crate) fn show_stats(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt:
         let t = probe.state.tables.lock();
         (t.routes.iter().count(), t.rules.iter().count())
     };
-    for (name, value) in [
-        ("events", c.events.load(Relaxed)),
-        ("replayed", c.replayed.load(Relaxed)),
-        ("live", c.live.load(Relaxed)),
-        ("flushes", c.flushes.load(Relaxed)),
-        ("netns_exits", c.netns_exits.load(Relaxed)),
-        ("alloc_failed", c.alloc_failed.load(Relaxed)),
-        ("routes", routes as u64),
-        ("rules", rules as u64),
-    ] {
-        writeln!(f, "{name} {value}")?;
-    }
-    Ok(())
+    knob::write_stats(
+        f,
+        &[
+            ("events", c.events.load(Relaxed)),
+            ("replayed", c.replayed.load(Relaxed)),
+            ("live", c.live.load(Relaxed)),
+            ("flushes", c.flushes.load(Relaxed)),
+            ("netns_exits", c.netns_exits.load(Relaxed)),
+            ("alloc_failed", c.alloc_failed.load(Relaxed)),
+            ("routes", routes as u64),
+            ("rules", rules as u64),
+        ],
+    )
 }
