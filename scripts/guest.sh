@@ -4,13 +4,20 @@
 # Boot the test kernel in QEMU (virtme-ng: the host's userspace, read-only,
 # with OUTDIR shared read-write), run one command, and return its exit
 # status.  The command's output is printed when the guest is done and kept
-# in OUTDIR/output.log; the guest's kernel log is left in OUTDIR/dmesg.txt.
+# in OUTDIR/output.log; the guest's kernel log is left in OUTDIR/dmesg.txt
+# (and streamed to OUTDIR/kmsg.log while it runs, for a guest that hangs).
 #
 #   scripts/guest.sh KDIR OUTDIR COMMAND...
 #
+# Timeout: the guest is killed when it makes no progress (neither
+# OUTDIR/guest.results nor OUTDIR/output.log grows) for RFN_STALL_SECONDS
+# (default 300: a hung test), or after RFN_GUEST_TIMEOUT seconds in all
+# (default 3600, inside CI's 90 minutes).  OUTDIR/stalled then says why and
+# where (the test file running and its last result).
+#
 # Acceleration: RFN_ACCEL=kvm|tcg forces one.  Otherwise a KVM guest is
 # probed once (it must boot and run `true` within RFN_KVM_PROBE_SECONDS,
-# default 60); on this kind of machine /dev/kvm exists but guests hang, so
+# default 30); on this kind of machine /dev/kvm exists but guests hang, so
 # the probe fails and TCG is used.  The result is cached per kernel build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,8 +31,15 @@ mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 
 # kunit.enable: KUnit suites inside modules run when they are inserted.
+# log_buf_len: KUnit's KTAP and the test's marker must not be overwritten.
+# rootflags: virtme-ng mounts the host's root over 9p without a cache, so
+# every exec walks the host's filesystem again (about a second per process
+# under TCG); the root is read-only, a loose cache is safe and much faster.
+append="kunit.enable=1 log_buf_len=8M"
+[ "${RFN_9P_CACHE:-loose}" = none ] ||
+	append+=" rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=${RFN_9P_CACHE:-loose}"
 vng_run=(vng --run "$image" --memory "${RFN_GUEST_MEMORY:-2G}" --cpus 2
-	--rwdir "$outdir" --append "kunit.enable=1")
+	--rwdir "$outdir" --append "$append")
 
 accel=${RFN_ACCEL:-}
 if [ -z "$accel" ]; then
@@ -52,17 +66,49 @@ log "booting $image ($accel)"
 # The wrapper keeps the command's output, its status and the kernel log in
 # OUTDIR even when the command fails; QEMU's console goes to console.log.
 cmd=$(printf '%q ' "$@")
-wrapped="cd $(printf '%q' "$PWD"); $cmd > $outdir/output.log 2>&1; echo \$? > $outdir/rc; dmesg > $outdir/dmesg.txt"
-rm -f "$outdir/rc" "$outdir/dmesg.txt" "$outdir/output.log"
-start=$(date +%s.%N)
-timeout "${RFN_GUEST_TIMEOUT:-1800}" "${vng_run[@]}" "${opts[@]}" --exec "$wrapped" \
-	</dev/null >"$outdir/console.log" 2>&1 || true
-end=$(date +%s.%N)
-printf '%.1f\n' "$(echo "$end - $start" | bc)" >"$outdir/guest-seconds"
+q=$(printf '%q' "$outdir")
+wrapped="cat /dev/kmsg > $q/kmsg.log & cd $(printf '%q' "$PWD"); $cmd > $q/output.log 2>&1; echo \$? > $q/rc; dmesg > $q/dmesg.txt"
+rm -f "$outdir/rc" "$outdir/dmesg.txt" "$outdir/output.log" "$outdir/kmsg.log" "$outdir/stalled"
+start=$(date +%s)
+setsid "${vng_run[@]}" "${opts[@]}" --exec "$wrapped" </dev/null >"$outdir/console.log" 2>&1 &
+pid=$!
+
+size() { stat -c %s "$outdir/guest.results" "$outdir/output.log" 2>/dev/null | paste -sd+ | bc 2>/dev/null || echo 0; }
+stall=${RFN_STALL_SECONDS:-300} outer=${RFN_GUEST_TIMEOUT:-3600}
+last=$(size) moved=$start why=
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 2
+	now=$(date +%s) cur=$(size)
+	[ "$cur" != "$last" ] && last=$cur moved=$now
+	if [ $((now - moved)) -ge "$stall" ]; then
+		why="no progress for $stall s"
+	elif [ $((now - start)) -ge "$outer" ]; then
+		why="still running after $outer s (RFN_GUEST_TIMEOUT)"
+	fi
+	if [ -n "$why" ]; then
+		where=
+		if [ -f "$outdir/guest.results" ]; then
+			where=$(awk '$1 == "file" { f = $2 } $1 == "end" { f = "" } { l = $0 }
+				END { if (f != "") printf "in %s, after: %s", f, l; else printf "after: %s", l }' \
+				"$outdir/guest.results")
+		fi
+		echo "$why; $where" >"$outdir/stalled"
+		log "killing the guest: $why; $where"
+		kill -TERM -- -"$pid" 2>/dev/null || kill "$pid"
+		sleep 2
+		kill -KILL -- -"$pid" 2>/dev/null || true
+		break
+	fi
+done
+wait "$pid" 2>/dev/null || true
+echo "$(($(date +%s) - start))" >"$outdir/guest-seconds"
 [ -f "$outdir/output.log" ] && cat "$outdir/output.log"
 if [ ! -f "$outdir/rc" ]; then
-	log "the guest did not finish (timeout or crash); its console:"
-	tail -40 "$outdir/console.log" >&2
+	log "the guest did not finish (hang, crash or timeout); its console and kernel log:"
+	tail -20 "$outdir/console.log" >&2
+	[ -f "$outdir/kmsg.log" ] && tail -60 "$outdir/kmsg.log" | cut -d';' -f2- >&2
+	# The kernel log as far as it was streamed, for the log checks.
+	[ -f "$outdir/kmsg.log" ] && cut -d';' -f2- "$outdir/kmsg.log" >"$outdir/dmesg.txt"
 	exit 3
 fi
 exit "$(cat "$outdir/rc")"

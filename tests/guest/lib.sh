@@ -1,67 +1,187 @@
 # SPDX-License-Identifier: GPL-2.0
-# Guest test helpers: KTAP results, namespaces with routes, debugfs access.
-# Sourced by tests/guest/run.sh; every test file shares one numbering.
+# Guest test helpers.  Sourced by tests/guest/run.sh.
+#
+# The guest acts and collects; the host judges (tests/judge.py).  Every
+# process started in the guest costs about a second under TCG with KASAN and
+# lockdep (the host's userspace over 9p), Python far more, so:
+#
+#  * the helpers here use shell builtins only (no awk, grep, seq, sleep in
+#    loops);
+#  * kernel state is saved, not compared, in the guest: `snap` writes the
+#    `ip -j` view of every namespace (one `ip -batch` per namespace and
+#    family) and the listeners' debugfs files (one `tail`) into OUT/snap/;
+#  * `judge` records a check for the host to evaluate on a snapshot, as a
+#    Python expression over the helpers of tests/judge.py.
+#
+# Results go to $RESULTS, one line each (the host turns them into KTAP):
+#   file NAME           a test file starts          plan N   its result count
+#   ok NAME / not ok NAME                           # TEXT   a diagnostic
+#   judge ID<TAB>NAME<TAB>EXPR                      end NAME SECONDS
 
 RFN=/sys/kernel/debug/rust_fib_notifier
 PROBE=$RFN/probe
+MOCK=$RFN/mock_switchdev
 GUEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-FIBVIEW="python3 $GUEST_DIR/fibview.py"
-: "${KTAP_RESULTS:?}"
-ktap_n=${ktap_n:-0}
+: "${RESULTS:?}" "${SNAPS:?}"
 
-ok() {
-	ktap_n=$((ktap_n + 1))
-	echo "ok $ktap_n $*" | tee -a "$KTAP_RESULTS"
+emit() { printf '%s\n' "$*" >>"$RESULTS"; }
+plan() { emit "plan $1"; }
+ok() { emit "ok $*"; }
+not_ok() { emit "not ok $*"; }
+diag() {
+	local t="$*"
+	emit "# ${t//$'\n'/ | }"
 }
 
-not_ok() {
-	ktap_n=$((ktap_n + 1))
-	echo "not ok $ktap_n $*" | tee -a "$KTAP_RESULTS"
-}
-
-# check NAME COMMAND...: one KTAP result from a command's status.
+# check NAME COMMAND...: one result from a command's status.
 check() {
 	local name=$1
 	shift
 	if "$@"; then ok "$name"; else not_ok "$name"; fi
 }
 
-diag() {
-	echo "# $*" | tee -a "$KTAP_RESULTS"
+# judge SNAP NAME EXPR: one result, decided on the host (tests/judge.py).
+# note SNAP EXPR: a diagnostic line, EXPR's value on the host.
+judge() {
+	emit "judge $1"$'\t'"$2"$'\t'"$3"
+}
+note() {
+	emit "note $1"$'\t'"$2"
 }
 
-# stat NAME [FILE]: one value from a `key value` stats file.
+# file_has_inode FILE INODE: a line of FILE starts with INODE (a listener
+# still holds something of that namespace).
+file_has_inode() {
+	local first rest
+	while read -r first rest; do
+		[ "$first" = "$2" ] && return 0
+	done <"$1"
+	return 1
+}
+
+# A sleep without a process: read(1) with a timeout on a pipe nobody
+# writes to.
+exec {_nap_fd}<> <(:)
+nap() { read -r -t "$1" -u "$_nap_fd" _ || :; }
+
+# wait_for SECONDS COMMAND...: poll (every 0.1 s) until COMMAND succeeds.
+wait_for() {
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		nap 0.1
+	done
+	"$@"
+}
+
+# get VAR KEY [FILE]: VAR := the value of KEY in a `key value` file (default
+# the probe's stats), without a subshell.
+get() {
+	local _k _v
+	while read -r _k _v; do
+		if [ "$_k" = "$2" ]; then
+			printf -v "$1" '%s' "$_v"
+			return 0
+		fi
+	done <"${3:-$PROBE/stats}"
+	printf -v "$1" '%s' MISSING
+	return 1
+}
+
+# stat_of KEY [FILE]: print it (a subshell; prefer get in loops).
 stat_of() {
-	awk -v k="$1" '$1 == k { print $2 }' "${2:-$PROBE/stats}"
+	local v
+	get v "$@"
+	printf '%s\n' "$v"
+}
+
+# ns_inode VAR NS: VAR := the namespace's inode number.
+ns_inode() {
+	local path=/run/netns/$2
+	[ "$2" = init ] && path=/proc/1/ns/net
+	local l
+	l=$(stat -L -c %i "$path") || return 1
+	printf -v "$1" '%s' "$l"
+}
+
+# ipb NS: run ip -batch on stdin in namespace NS, stop at the first error
+# and say so: a helper must fail loudly when a command it relies on fails.
+# Lines carry no -4/-6 (iproute2 6.1 rejects them in a batch): ip infers
+# the family from the addresses.
+ipb() {
+	local ns=$1
+	shift
+	if ! ip -n "$ns" "$@" -batch -; then
+		diag "ip -n $ns -batch failed (above)"
+		return 1
+	fi
 }
 
 # make_ns NAME INDEX: a namespace with IPv4 and IPv6 routes in three
-# tables, a multipath route, and rules.
+# tables, multipath routes, and rules; two processes.
 make_ns() {
 	local ns=$1 i=$2
-	ip netns add "$ns"
-	ip -n "$ns" link set lo up
-	ip -n "$ns" link add d0 type dummy
-	ip -n "$ns" link add d1 type dummy
-	ip -n "$ns" link set d0 up
-	ip -n "$ns" link set d1 up
-	ip -n "$ns" addr add "10.$i.0.1/24" dev d0
-	ip -n "$ns" addr add "10.$i.1.1/24" dev d1
-	ip -n "$ns" -6 addr add "2001:db8:$i::1/64" dev d0 nodad
-	ip -n "$ns" -6 addr add "2001:db8:$i:1::1/64" dev d1 nodad
-	ip -n "$ns" route add "198.51.$i.0/24" via "10.$i.0.2"
-	ip -n "$ns" route add "203.0.$i.0/24" nexthop via "10.$i.0.2" nexthop via "10.$i.1.2"
-	ip -n "$ns" route add default via "10.$i.0.2" table 100
-	ip -n "$ns" route add "192.0.2.0/24" via "10.$i.1.2" table 200
-	ip -n "$ns" route add blackhole "192.0.3.0/24" table 200
-	ip -n "$ns" -6 route add "2001:db8:ff$i::/48" via "2001:db8:$i::2"
-	ip -n "$ns" -6 route add "2001:db8:fe$i::/48" nexthop via "2001:db8:$i::2" \
-		nexthop via "2001:db8:$i:1::2"
-	ip -n "$ns" -6 route add default via "2001:db8:$i::2" table 100
-	ip -n "$ns" -6 route add "2001:db8:fd$i::/48" via "2001:db8:$i:1::2" table 200
-	ip -n "$ns" rule add from "10.$i.0.0/16" table 100 pref 1000
-	ip -n "$ns" rule add to 192.0.2.0/24 table 200 pref 1001
-	ip -n "$ns" -6 rule add from "2001:db8:$i::/48" table 100 pref 1000
+	ip netns add "$ns" || return 1
+	ipb "$ns" <<EOF
+link set lo up
+link add d0 type dummy
+link add d1 type dummy
+link set d0 up
+link set d1 up
+addr add 10.$i.0.1/24 dev d0
+addr add 10.$i.1.1/24 dev d1
+addr add 2001:db8:$i::1/64 dev d0 nodad
+addr add 2001:db8:$i:1::1/64 dev d1 nodad
+route add 198.51.$i.0/24 via 10.$i.0.2
+route add 203.0.$i.0/24 nexthop via 10.$i.0.2 nexthop via 10.$i.1.2
+route add default via 10.$i.0.2 table 100
+route add 192.0.2.0/24 via 10.$i.1.2 table 200
+route add blackhole 192.0.3.0/24 table 200
+route add 2001:db8:ff$i::/48 via 2001:db8:$i::2
+route add 2001:db8:fe$i::/48 nexthop via 2001:db8:$i::2 nexthop via 2001:db8:$i:1::2
+route add ::/0 via 2001:db8:$i::2 table 100
+route add 2001:db8:fd$i::/48 via 2001:db8:$i:1::2 table 200
+rule add from 10.$i.0.0/16 table 100 pref 1000
+rule add to 192.0.2.0/24 table 200 pref 1001
+rule add from 2001:db8:$i::/48 table 100 pref 1000
+EOF
+}
+
+# namespaces: the names under /run/netns, into the array NAMESPACES.
+namespaces() {
+	local p
+	NAMESPACES=()
+	for p in /run/netns/*; do
+		[ -e "$p" ] && NAMESPACES+=("${p##*/}")
+	done
+}
+
+# snap ID [DEBUGFS_DIR...]: save for the host, in OUT/snap/ID, the listed
+# listeners' debugfs files (read first: reading a mock switchdev's `routes`
+# runs its queue dry, so the flags below are final), then every namespace's
+# inode and `ip -j` routes (all tables), rules, nexthops and links.
+snap() {
+	local id=$1 ns files=() d
+	shift
+	namespaces
+	for d in "$@"; do files+=("$d"/*); done
+	{
+		if [ ${#files[@]} -gt 0 ]; then
+			echo "@@ debugfs"
+			tail -n +1 "${files[@]}"
+		fi
+		echo "@@ inodes"
+		stat -L -c '%n %i' /proc/1/ns/net "${NAMESPACES[@]/#//run/netns/}"
+		for ns in init "${NAMESPACES[@]}"; do
+			local n=(-n "$ns")
+			[ "$ns" = init ] && n=()
+			echo "@@ ip $ns 4"
+			printf 'route show table all\nrule show\nnexthop show\nlink show\n' | ip "${n[@]}" -4 -j -batch -
+			echo "@@ ip $ns 6"
+			printf 'route show table all\nrule show\nnexthop show\n' | ip "${n[@]}" -6 -j -batch -
+		done
+	} >"$SNAPS/$id" 2>&1
 }
 
 attach() {
@@ -74,21 +194,54 @@ detach() {
 
 # churn NS I [N]: until SIGTERM, replace N IPv4 routes (table 200, the two
 # gateways in turn) and N IPv6 routes of namespace NS (made by make_ns NS I),
-# then delete about half of them, and again. SIGTERM ends it after the
-# batch in flight, so once `wait` returns nothing changes any more.
+# then delete about half of them, and again.  SIGTERM ends it after the
+# batch in flight, so once `wait` returns nothing changes any more.  Each
+# round is counted in $CHURN_DIR/NS; a batch that fails ends the churn with
+# status 1 and says why.
+CHURN_DIR=/tmp/churn
+mkdir -p "$CHURN_DIR"
 churn() {
-	local ns=$1 i=$2 n=${3:-20} batch=/tmp/churn-$1 j stop=0
+	local ns=$1 i=$2 n=${3:-20} j stop=0 round=0
 	trap 'stop=1' TERM
+	echo 0 >"$CHURN_DIR/$ns"
 	while [ $stop = 0 ]; do
-		for j in $(seq 1 "$n"); do
+		round=$((round + 1))
+		for ((j = 1; j <= n; j++)); do
 			echo "route replace 100.$i.$j.0/24 via 10.$i.0.2 table 200"
-			echo "-6 route replace 2001:db8:c$i:$j::/64 via 2001:db8:$i::2"
+			echo "route replace 2001:db8:c$i:$j::/64 via 2001:db8:$i::2"
 			echo "route replace 100.$i.$j.0/24 via 10.$i.1.2 table 200"
-		done >"$batch"
-		ip -n "$ns" -batch "$batch" 2>/dev/null
-		for j in $(seq 1 "$n" | shuf | head -$((n / 2 + 1))); do
+		done | ipb "$ns" || return 1
+		# About half of them, a different half each round.
+		for ((j = 1; j <= n; j++)); do
+			(((j + round) % 2)) || continue
 			echo "route del 100.$i.$j.0/24 table 200"
-			echo "-6 route del 2001:db8:c$i:$j::/64"
-		done | ip -n "$ns" -batch - 2>/dev/null
+			echo "route del 2001:db8:c$i:$j::/64"
+		done | ipb "$ns" || return 1
+		echo "$round" >"$CHURN_DIR/$ns"
 	done
+	return 0
+}
+
+# churn_start NS I [N]: churn in the background.
+# churn_stop: wait until every churn started has done a round (a churn
+# that never ran must not pass for one), end them, and fail if one failed.
+CHURN_PIDS=()
+CHURN_NS=()
+churn_start() {
+	rm -f "$CHURN_DIR/$1"
+	churn "$@" &
+	CHURN_PIDS+=($!)
+	CHURN_NS+=("$1")
+}
+_churned() { local r; read -r r <"$CHURN_DIR/$1" 2>/dev/null && [ "$r" -gt 0 ]; }
+churn_stop() {
+	local p ns rc=0
+	for ns in "${CHURN_NS[@]}"; do
+		wait_for 120 _churned "$ns" || { diag "churn in $ns did not complete a round"; rc=1; }
+	done
+	kill "${CHURN_PIDS[@]}" 2>/dev/null
+	for p in "${CHURN_PIDS[@]}"; do wait "$p" || rc=1; done
+	CHURN_PIDS=()
+	CHURN_NS=()
+	return $rc
 }

@@ -1,18 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Namespaces created and deleted while attached.
-exits0=$(stat_of netns_exits)
+plan 5
+get exits0 netns_exits
 make_ns ns4 4
-check "netns: a namespace created later is seen" \
-	$FIBVIEW compare "$PROBE" init ns1 ns2 ns3 ns4
-ino=$(stat -L -c %i /run/netns/ns3)
+snap netns-new "$PROBE"
+judge netns-new "netns: a namespace created later is seen" \
+	'compare("probe", "init", "ns1", "ns2", "ns3", "ns4")'
+ns_inode ino3 ns3
+ns_inode ino4 ns4
 ip netns del ns3
 # Namespace cleanup is asynchronous: wait for its exit event.
-for _ in $(seq 100); do
-	[ "$(stat_of netns_exits)" -gt "$exits0" ] && break
-	sleep 0.2
-done
-check "netns: deleted namespace sent its exit" test "$(stat_of netns_exits)" -gt "$exits0"
-check "netns: none of its routes or rules are left" \
-	sh -c "! grep -q '^$ino ' $PROBE/routes $PROBE/rules"
+exited() { local n; get n netns_exits; [ "$n" -ge $((exits0 + $1)) ]; }
+check "netns: deleted namespace sent its exit" wait_for 20 exited 1
 ip netns del ns4
-check "netns: the others still match" $FIBVIEW compare "$PROBE" init ns1 ns2
+check "netns: a second one too" wait_for 20 exited 2
+snap netns-del "$PROBE"
+judge netns-del "netns: none of their routes or rules are left" \
+	"not [l for l in lines('probe', 'routes') + lines('probe', 'rules') if l.split()[0] in ('$ino3', '$ino4')]"
+judge netns-del "netns: the others still match" 'compare("probe", "init", "ns1", "ns2")'

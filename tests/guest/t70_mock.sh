@@ -1,46 +1,50 @@
 # SPDX-License-Identifier: GPL-2.0
 # The mock switchdev listener: offload flags in `ip route`, capacity,
 # fault injection, veto, detach, namespace teardown, bad knob input.
-MOCK=$RFN/mock_switchdev
-ALL="init ns1 ns2 ns3"
-flagged() { $FIBVIEW flagged "$1" $ALL | wc -l; }
-total_routes() { $FIBVIEW kernel $ALL | grep -c '^route'; }
-
-check "mock: starts detached" grep -qx 0 "$MOCK/attach"
+plan 22
+ALL='"init", "ns1", "ns2", "ns3"'
+read -r a <"$MOCK/attach"
+check "mock: starts detached" test "$a" = 0
 echo 100000 >"$MOCK/capacity"
-check "mock: attach (late, with replay)" sh -c "echo 1 > $MOCK/attach"
-check "mock: table equals ip route show table all (4 namespaces, v4+v6)" \
-	$FIBVIEW compare "$MOCK" $ALL
-n=$(total_routes)
-check "mock: all $n routes flagged offload in ip -j route" test "$(flagged offload)" -eq "$n"
-check "mock: IPv6 multipath route flagged" \
-	sh -c "ip -n ns1 -6 -j route show 2001:db8:fe1::/48 | grep -q '\"rt_offload\"'"
+check "mock: attach (late, with replay)" eval "echo 1 > $MOCK/attach"
+snap mock-attach "$MOCK"
+judge mock-attach "mock: table equals ip route show table all (4 namespaces, v4+v6)" \
+	"compare('mock_switchdev', $ALL)"
+judge mock-attach "mock: every route flagged offload in ip -j route" \
+	"eq(flagged('offload', $ALL), routes($ALL))"
+judge mock-attach "mock: IPv6 multipath route flagged" \
+	'"rt_offload" in route("ns1", "2001:db8:fe1::/48")["flags"]'
 ip -n ns2 route add 192.0.2.128/25 via 10.2.0.2 table 200
-check "mock: a route added later is flagged" \
-	sh -c "ip -n ns2 -j route show table 200 192.0.2.128/25 | grep -q '\"rt_offload\"'"
+snap mock-add "$MOCK"
+judge mock-add "mock: a route added later is flagged" \
+	'"rt_offload" in route("ns2", "192.0.2.128/25", 200)["flags"]'
 echo 1 >"$MOCK/fail_route_offload"
 ip -n ns2 route add 192.0.2.64/26 via 10.2.0.2 table 200
-ip -n ns2 -6 route add 2001:db8:99::/48 via 2001:db8:2::2
-check "mock: fail_route_offload: IPv4 route ends offload_failed" \
-	sh -c "ip -n ns2 -j route show table 200 192.0.2.64/26 | grep -q '\"rt_offload_failed\"'"
-check "mock: fail_route_offload: IPv6 route ends offload_failed" \
-	sh -c "ip -n ns2 -6 -j route show 2001:db8:99::/48 | grep -q '\"rt_offload_failed\"'"
+ip -n ns2 route add 2001:db8:99::/48 via 2001:db8:2::2
+snap mock-fail "$MOCK"
+judge mock-fail "mock: fail_route_offload: IPv4 route ends offload_failed" \
+	'"rt_offload_failed" in route("ns2", "192.0.2.64/26", 200)["flags"]'
+judge mock-fail "mock: fail_route_offload: IPv6 route ends offload_failed" \
+	'"rt_offload_failed" in route("ns2", "2001:db8:99::/48")["flags"]'
 echo 0 >"$MOCK/fail_route_offload"
-ip -n ns2 route del 192.0.2.64/26 table 200
-ip -n ns2 -6 route del 2001:db8:99::/48
-ip -n ns2 route del 192.0.2.128/25 table 200
+ipb ns2 <<EOF2
+route del 192.0.2.64/26 table 200
+route del 2001:db8:99::/48
+route del 192.0.2.128/25 table 200
+EOF2
 
-check "mock: detach" sh -c "echo 0 > $MOCK/attach"
-check "mock: detach cleared every flag it set" test -z "$($FIBVIEW unflagged $ALL)"
+check "mock: detach" eval "echo 0 > $MOCK/attach"
+snap mock-detach
+judge mock-detach "mock: detach cleared every flag it set" "eq(hwflagged($ALL), set())"
 
 # Capacity: the first N routes fit, the rest end offload_failed.
 echo 20 >"$MOCK/capacity"
 echo 1 >"$MOCK/attach"
-n=$(total_routes)
-check "mock: capacity 20: 20 routes offload" test "$(flagged offload)" -eq 20
-check "mock: capacity 20: the other $((n - 20)) offload_failed" \
-	test "$(flagged offload_failed)" -eq $((n - 20))
-check "mock: capacity: the table still holds every route" $FIBVIEW compare "$MOCK" $ALL
+snap mock-cap "$MOCK"
+judge mock-cap "mock: capacity 20: 20 routes offload" "eq(len(flagged('offload', $ALL)), 20)"
+judge mock-cap "mock: capacity 20: the others offload_failed" \
+	"eq(len(flagged('offload_failed', $ALL)), len(routes($ALL)) - 20)"
+judge mock-cap "mock: capacity: the table still holds every route" "compare('mock_switchdev', $ALL)"
 
 # Veto: refused synchronously, with the message ip route prints.
 echo 1 >"$MOCK/veto"
@@ -48,21 +52,22 @@ msg=$(ip -n ns1 route add 192.0.2.200/32 via 10.1.0.2 2>&1)
 rc=$?
 diag "veto: ip route add said: $msg"
 check "mock: veto: ip route add fails" test $rc -ne 0
-check "mock: veto: with the extack message" \
-	sh -c "echo '$msg' | grep -q 'hardware route table is full'"
+check "mock: veto: with the extack message" test "${msg/*hardware route table is full*/yes}" = yes
 check "mock: veto: the route is not in the kernel" \
-	sh -c "! ip -n ns1 route show 192.0.2.200/32 | grep -q ."
+	test -z "$(ip -n ns1 route show 192.0.2.200/32)"
 echo 0 >"$MOCK/veto"
 echo 0 >"$MOCK/attach"
 echo 100000 >"$MOCK/capacity"
-check "mock: flags cleared again" test -z "$($FIBVIEW unflagged $ALL)"
+snap mock-clear
+judge mock-clear "mock: flags cleared again" "eq(hwflagged($ALL), set())"
 
 # Bad input on every knob: an errno, and nothing changes.
 echo 1 >"$MOCK/attach"
-before=$(cat $MOCK/attach $MOCK/capacity $MOCK/fail_route_offload $MOCK/veto $MOCK/netns $PROBE/attach; cat $MOCK/routes)
+knobs=("$MOCK/attach" "$MOCK/capacity" "$MOCK/fail_route_offload" "$MOCK/veto" "$MOCK/netns" "$PROBE/attach")
+before=$(cat "${knobs[@]}" "$MOCK/routes")
 bad=0
-for knob in $MOCK/attach $MOCK/capacity $MOCK/fail_route_offload $MOCK/veto $MOCK/netns $PROBE/attach; do
-	for input in garbage -1 2 0x10 "1 1" 99999999999999999999999 "$(printf '\n')x" 1000001 4294967296 " " "1x"; do
+for knob in "${knobs[@]}"; do
+	for input in garbage -1 2 0x10 "1 1" 99999999999999999999999 $'\nx' 1000001 4294967296 " " "1x"; do
 		case "$knob:$input" in
 		*/capacity:2) continue ;;	# valid there
 		esac
@@ -72,19 +77,18 @@ for knob in $MOCK/attach $MOCK/capacity $MOCK/fail_route_offload $MOCK/veto $MOC
 		fi
 	done
 done
-after=$(cat $MOCK/attach $MOCK/capacity $MOCK/fail_route_offload $MOCK/veto $MOCK/netns $PROBE/attach; cat $MOCK/routes)
+after=$(cat "${knobs[@]}" "$MOCK/routes")
 check "mock: every knob rejects bad input with an errno" test $bad -eq 0
 check "mock: bad input changed nothing" test "$before" = "$after"
 
 # A namespace deleted while attached leaves the table.
 make_ns ns5 5
-check "mock: new namespace's routes flagged" \
-	sh -c "ip -n ns5 -j route show | grep -q '\"rt_offload\"'"
-ino=$(stat -L -c %i /run/netns/ns5)
+snap mock-ns5 "$MOCK"
+judge mock-ns5 "mock: new namespace's routes flagged" \
+	'any("rt_offload" in r.get("flags", []) for r in kroutes("ns5"))'
+ns_inode ino ns5
 ip netns del ns5
-for _ in $(seq 100); do
-	grep -q "^$ino " $MOCK/routes || break
-	sleep 0.2
-done
-check "mock: deleted namespace left the hardware table" sh -c "! grep -q '^$ino ' $MOCK/routes"
-check "mock: the rest still equals the kernel" $FIBVIEW compare "$MOCK" $ALL
+check "mock: deleted namespace left the hardware table" \
+	wait_for 20 eval "! file_has_inode $MOCK/routes $ino"
+snap mock-rest "$MOCK"
+judge mock-rest "mock: the rest still equals the kernel" "compare('mock_switchdev', $ALL)"

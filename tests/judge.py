@@ -1,0 +1,346 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge a guest run on the host: the guest acts and collects, this decides.
+
+  judge.py OUT FILE...
+
+OUT/guest.results is what the guest wrote (tests/guest/lib.sh): `file`,
+`plan`, `ok`, `not ok`, `judge`, `note`, `#`, `end` lines.  OUT/snap/ID are
+the snapshots `snap ID` saved: the listeners' debugfs files and every
+namespace's `ip -j` routes, rules and nexthops.  FILE... are the test files
+that were to run, in order.
+
+Writes OUT/guest.ktap (one KTAP subtest per test file, with its plan) and
+prints one line per file with its time.  A file that did not run, stopped
+before its plan, or never ended (a hang: OUT/stalled says where) gets
+failing results, so a suite cannot pass by running less.
+
+A `judge ID<TAB>NAME<TAB>EXPR` line is one result: EXPR is a Python
+expression over snapshot ID, with the helpers of class Snap bound as names
+(routes(), compare("probe"), flagged("offload"), stat("mock_switchdev",
+"routes"), eq(a, b), ...).  Its value is true or false; a Verdict carries
+the explanation printed as KTAP diagnostics when it fails.
+"""
+import ipaddress
+import json
+import os
+import re
+import sys
+
+TABLES = {"local": 255, "main": 254, "default": 253, "unspec": 0}
+HW_FLAGS = ("rt_offload", "rt_trap", "rt_offload_failed")
+
+
+class Verdict:
+    """A truth value with the lines that explain it."""
+
+    def __init__(self, ok, lines=()):
+        self.ok = bool(ok)
+        self.lines = list(lines)
+
+    def __bool__(self):
+        return self.ok
+
+
+def eq(a, b):
+    """a == b; on failure says both (and the difference, for sets)."""
+    if a == b:
+        return Verdict(True)
+    if isinstance(a, (set, frozenset)) and isinstance(b, (set, frozenset)):
+        return Verdict(False, [f"only left: {k}" for k in sorted(a - b)[:40]] +
+                       [f"only right: {k}" for k in sorted(b - a)[:40]])
+    return Verdict(False, [f"{a!r} != {b!r}"])
+
+
+def cmp(a, op, b):
+    """a OP b for numbers; on failure says both."""
+    res = {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b,
+           ">": a > b, ">=": a >= b}[op]
+    return Verdict(res, [] if res else [f"{a!r} {op} {b!r} is false"])
+
+
+def table_id(name):
+    name = str(name)
+    return int(name) if name.isdigit() else TABLES.get(name)
+
+
+def prefix(dst, family):
+    if dst == "default":
+        dst = "0.0.0.0/0" if family == 4 else "::/0"
+    net = ipaddress.ip_network(dst, strict=False)
+    return f"{net.network_address}/{net.prefixlen}"
+
+
+class Snap:
+    """One snapshot: OUT/snap/ID."""
+
+    def __init__(self, path):
+        self.path = path
+        self.debugfs = {}      # "probe/routes" -> [lines]
+        self.inodes = {}       # "ns1" / "init" -> inode
+        self.ip = {}           # (ns, family) -> [json arrays]
+        self.errors = []
+        section, cur = None, None
+        with open(path) as f:
+            for line in f.read().splitlines():
+                if line.startswith("@@ "):
+                    section = line[3:].split()
+                    if section[0] == "ip":
+                        cur = self.ip.setdefault((section[1], int(section[2])), [])
+                    continue
+                if not section:
+                    continue
+                if section[0] == "debugfs":
+                    m = re.match(r"==> (.*) <==$", line)
+                    if m:
+                        parts = m.group(1).rstrip("/").split("/")
+                        cur = self.debugfs.setdefault("/".join(parts[-2:]), [])
+                    elif line and cur is not None:
+                        cur.append(line)
+                elif section[0] == "inodes":
+                    if not re.match(r"\S+ \d+$", line):
+                        self.errors.append(f"inodes: {line}")
+                        continue
+                    name, ino = line.rsplit(" ", 1)
+                    name = "init" if name == "/proc/1/ns/net" else name.rsplit("/", 1)[-1]
+                    self.inodes[name] = int(ino)
+                elif section[0] == "ip":
+                    if line.startswith("["):
+                        cur.append(json.loads(line))
+                    elif line.strip():
+                        self.errors.append(f"{' '.join(section)}: {line}")
+
+    # --- the kernel's view ---------------------------------------------
+    def names(self, ns):
+        return list(ns) if ns else sorted(self.inodes)
+
+    def ino(self, ns):
+        return self.inodes[ns]
+
+    # `ip -batch` prints one JSON array per command, and nothing or `[]`
+    # for an empty one: an array is known by what its entries hold.
+    KINDS = {"route": "dst", "rule": "priority", "nexthop": "id", "link": "ifname"}
+
+    def _dump(self, ns, family, kind):
+        mark = self.KINDS[kind]
+        return [e for arr in self.ip.get((ns, family), []) for e in arr
+                if mark in e and (kind != "nexthop" or "dst" not in e)]
+
+    def kroutes(self, ns, family=None):
+        """The `ip -j route show table all` entries of NS (dicts)."""
+        out = []
+        for fam in (4, 6) if family is None else (family,):
+            for r in self._dump(ns, fam, "route"):
+                r = dict(r, family=fam, tb=table_id(r.get("table", "main")),
+                         prefix=prefix(r["dst"], fam))
+                out.append(r)
+        return out
+
+    def route(self, ns, dst, table=254):
+        """The kernel's route DST in NS (table), a dict, or None."""
+        fam = 6 if ":" in dst else 4
+        want = prefix(dst, fam)
+        for r in self.kroutes(ns, fam):
+            if r["prefix"] == want and r["tb"] == table:
+                return r
+        return None
+
+    def routes(self, *ns):
+        """Route keys `route INO FAMILY TABLE PREFIX` in NS (default all)."""
+        return {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
+                for n in self.names(ns) for r in self.kroutes(n)}
+
+    def rules(self, *ns):
+        return {f"rule {self.ino(n)} {fam} {r['priority']} {table_id(r.get('table', 'unspec'))}"
+                for n in self.names(ns) for fam in (4, 6)
+                for r in self._dump(n, fam, "rule")}
+
+    def nexthops(self, ns):
+        return self._dump(ns, 4, "nexthop") + self._dump(ns, 6, "nexthop")
+
+    def ifindex(self, ns, dev):
+        for link in self._dump(ns, 4, "link"):
+            if link["ifname"] == dev:
+                return link["ifindex"]
+        raise KeyError(f"no link {dev} in {ns}")
+
+    def kernel(self, *ns):
+        return self.routes(*ns) | self.rules(*ns)
+
+    def flagged(self, flag, *ns):
+        """Route keys carrying rt_FLAG (offload, trap, offload_failed)."""
+        return {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
+                for n in self.names(ns) for r in self.kroutes(n)
+                if f"rt_{flag}" in r.get("flags", [])}
+
+    def hwflagged(self, *ns):
+        """Route keys carrying any hardware flag."""
+        return {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
+                for n in self.names(ns) for r in self.kroutes(n)
+                if any(f in r.get("flags", []) for f in HW_FLAGS)}
+
+    # --- a listener's view (debugfs) ----------------------------------------
+    def lines(self, directory, name):
+        key = f"{directory}/{name}"
+        if key not in self.debugfs:
+            raise KeyError(f"{key} not in snapshot {os.path.basename(self.path)}")
+        return self.debugfs[key]
+
+    def stat(self, directory, key):
+        for line in self.lines(directory, "stats"):
+            k, _, v = line.partition(" ")
+            if k == key:
+                return int(v)
+        raise KeyError(f"{directory}/stats has no {key}")
+
+    def listener(self, directory, *ns):
+        """A listener's keys (routes, and rules if it has them) in NS."""
+        inos = {self.ino(n) for n in self.names(ns)}
+        keys = set()
+        for line in self.lines(directory, "routes"):
+            ino, fam, tb, dst = line.split()[:4]
+            if int(ino) in inos:
+                keys.add(f"route {ino} {fam} {tb} {prefix(dst, int(fam))}")
+        if f"{directory}/rules" in self.debugfs:
+            for line in self.lines(directory, "rules"):
+                w = line.split()
+                if int(w[0]) in inos:
+                    keys.add(f"rule {w[0]} {w[1]} {w[3]} {w[5]}")
+        return keys
+
+    def compare(self, directory, *ns):
+        """The listener holds exactly the kernel's routes (and rules)."""
+        have = self.listener(directory, *ns)
+        rules = f"{directory}/rules" in self.debugfs
+        want = self.kernel(*ns) if rules else self.routes(*ns)
+        missing, extra = sorted(want - have), sorted(have - want)
+        lines = [f"missing: {k}" for k in missing[:40]] + [f"extra: {k}" for k in extra[:40]]
+        lines.append(f"compared {len(want)} kernel keys with {len(have)} {directory} keys: "
+                     f"{len(missing)} missing, {len(extra)} extra")
+        return Verdict(not missing and not extra, lines)
+
+    def grep(self, directory, name, regex):
+        """The lines of a debugfs file matching REGEX (re.search)."""
+        hits = [l for l in self.lines(directory, name) if re.search(regex, l)]
+        return Verdict(hits, [] if hits else [f"no line of {directory}/{name} matches {regex!r}"])
+
+    def env(self):
+        env = {"eq": eq, "cmp": cmp, "len": len, "all": all, "any": any,
+               "sorted": sorted, "set": set, "sum": sum, "int": int}
+        for name in ("routes", "rules", "kernel", "flagged", "hwflagged", "listener",
+                     "compare", "stat", "lines", "route", "ino", "nexthops", "kroutes",
+                     "ifindex", "grep"):
+            env[name] = getattr(self, name)
+        return env
+
+
+class File:
+    def __init__(self, name):
+        self.name = name
+        self.plan = None
+        self.results = []      # (ok, name, [diag lines before it])
+        self.pending = []      # diagnostics not yet attached to a result
+        self.seconds = None
+
+    def add(self, ok, name, diags=()):
+        self.results.append((ok, name.replace("#", "no."), self.pending + list(diags)))
+        self.pending = []
+
+
+def evaluate(out, snaps, snap_id, expr):
+    try:
+        if snap_id not in snaps:
+            snaps[snap_id] = Snap(os.path.join(out, "snap", snap_id))
+        s = snaps[snap_id]
+        value = eval(expr, {"__builtins__": {}}, s.env())  # noqa: S307 (our own tests)
+        lines = list(value.lines) if isinstance(value, Verdict) else []
+        if s.errors:
+            lines += [f"snapshot {snap_id}: {e}" for e in s.errors[:10]]
+        return value, lines
+    except Exception as e:  # a broken snapshot or expression is a failure, said
+        return Verdict(False), [f"cannot judge `{expr}` on snapshot {snap_id}: {type(e).__name__}: {e}"]
+
+
+def parse(out, expected):
+    files, order, cur, snaps = {}, [], None, {}
+    path = os.path.join(out, "guest.results")
+    text = open(path).read().splitlines() if os.path.exists(path) else []
+    for line in text:
+        word, _, rest = line.partition(" ")
+        if word == "file":
+            cur = files[rest] = File(rest)
+            order.append(rest)
+        elif cur is None:
+            continue
+        elif word == "plan":
+            cur.plan = int(rest)
+        elif word == "end":
+            cur.seconds = float(rest.split()[1])
+        elif word == "ok":
+            cur.add(True, rest)
+        elif line.startswith("not ok "):
+            cur.add(False, line[7:])
+        elif word == "#":
+            cur.pending.append(rest)
+        elif word == "judge":
+            snap_id, name, expr = rest.split("\t", 2)
+            value, lines = evaluate(out, snaps, snap_id, expr)
+            cur.add(bool(value), name, lines if not value else [])
+        elif word == "note":
+            snap_id, expr = rest.split("\t", 1)
+            value, lines = evaluate(out, snaps, snap_id, expr)
+            cur.pending += lines if isinstance(value, Verdict) else [str(value)]
+    return files, order
+
+
+def main(argv):
+    out, expected = argv[1], argv[2:]
+    files, order = parse(out, expected)
+    stalled = ""
+    if os.path.exists(os.path.join(out, "stalled")):
+        stalled = open(os.path.join(out, "stalled")).read().strip()
+    names = expected + [n for n in order if n not in expected]
+    ktap = ["KTAP version 1", f"1..{len(names)}"]
+    total = 0.0
+    print(f"{'test file':<24} {'results':>8} {'seconds':>8}")
+    for i, name in enumerate(names, 1):
+        f = files.get(name)
+        if f is None:
+            f = File(name)
+            f.add(False, f"{name} ran", ["the file did not run"])
+        if f.plan is None:
+            f.add(False, f"{name} declared its plan", ["no `plan N` line"])
+        ran = len(f.results)
+        if f.seconds is None:
+            why = f"stopped after {ran} results and never ended"
+            if stalled:
+                why += f" (guest killed: {stalled})"
+            f.add(False, f"{name} ran to its end", [why])
+        if f.plan is not None and ran < f.plan:
+            for k in range(ran + 1, f.plan + 1):
+                f.add(False, f"missing result {k} of {f.plan}")
+        elif f.plan is not None and ran > f.plan:
+            f.add(False, f"{name} ran {ran} results, its plan says {f.plan}")
+        ktap.append("    KTAP version 1")
+        ktap.append(f"    # Subtest: {name}")
+        ktap.append(f"    1..{len(f.results)}")
+        for n, (ok, rname, diags) in enumerate(f.results, 1):
+            ktap += [f"    # {d}" for d in diags]
+            ktap.append(f"    {'ok' if ok else 'not ok'} {n} {rname}")
+        ktap += [f"    # {d}" for d in f.pending]
+        fails = sum(1 for ok, _, _ in f.results if not ok)
+        secs = f"{f.seconds:.1f}" if f.seconds is not None else "-"
+        total += f.seconds or 0
+        ktap.append(f"# {name}: {len(f.results) - fails} passed, {fails} failed, {secs} s")
+        ktap.append(f"{'ok' if not fails else 'not ok'} {i} {name}")
+        print(f"{name:<24} {len(f.results):>8} {secs:>8}{'' if not fails else f'  ({fails} failed)'}")
+    print(f"{'all files':<24} {'':>8} {total:>8.1f}")
+    if stalled:
+        print(f"guest stalled: {stalled}")
+    with open(os.path.join(out, "guest.ktap"), "w") as f:
+        f.write("\n".join(ktap) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
