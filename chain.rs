@@ -182,6 +182,12 @@ impl RouteRef {
         Route(self.route)
     }
 
+    /// Whether both hold the same kernel route object (an IPv6 nexthop is
+    /// known by its `fib6_info`).
+    pub(crate) fn same_object(&self, other: &RouteRef) -> bool {
+        self.ptr == other.ptr
+    }
+
     /// Sets the flags `ip route` shows: `offload`, `trap`,
     /// `offload_failed`. Process context (IPv4 also under RCU).
     ///
@@ -325,17 +331,38 @@ impl<'a> Event<'a> {
         (unsafe { ffi::rfn_info_route_nh(info, i, &mut nh) } == 0).then_some(Nexthop(nh))
     }
 
-    /// An owned reference to the route of an entry event.
-    pub(crate) fn hold_route(&self) -> Option<RouteRef> {
+    /// An owned reference to the route object of an entry event's `i`-th
+    /// nexthop: IPv4 notifies one `fib_info` for every path (`i` = 0 only),
+    /// IPv6 one `fib6_info` per nexthop (the event's route and its first
+    /// `nexthops() - 1` siblings).
+    pub(crate) fn hold_route_nh(&self, i: u32) -> Option<RouteRef> {
         let route = self.route()?;
         let info = self.info()?;
-        // SAFETY: `info` is an entry event's info (`route()` checked it).
-        let ptr = NonNull::new(unsafe { ffi::rfn_info_route_hold(info) })?;
+        // SAFETY: `info` is an entry event's info (`route()` checked it),
+        // under RCU or the table's lock for the callback.
+        let ptr = NonNull::new(unsafe { ffi::rfn_info_route_hold(info, i) })?;
         // INVARIANT: `rfn_info_route_hold` took one reference on `ptr`.
         Some(RouteRef {
             ptr,
             route: route.0,
         })
+    }
+
+    /// Owned references to every route object the entry event carries (see
+    /// [`Event::hold_route_nh`]): one for IPv4, one per nexthop for IPv6.
+    /// Allocates with `GFP_ATOMIC`.
+    pub(crate) fn hold_routes(&self) -> Result<KVec<RouteRef>> {
+        let route = self.route().ok_or(EINVAL)?;
+        let objects = match route.family() {
+            Some(Family::Ipv6) => route.nexthops(),
+            _ => 1,
+        };
+        let mut refs = KVec::with_capacity(objects as usize, GFP_ATOMIC)?;
+        for i in 0..objects {
+            let r = self.hold_route_nh(i).ok_or(ENOENT)?;
+            refs.push_within_capacity(r).map_err(|_| ENOMEM)?;
+        }
+        Ok(refs)
     }
 
     /// An owned reference to the event's namespace; `None` once it is being
@@ -372,10 +399,22 @@ impl<'a> Event<'a> {
 }
 
 /// A listener on the chain, written in Rust.
+///
+/// # Contexts
+///
+/// [`Listener::event`] runs in atomic context: under RCU, in process context
+/// (IPv4 routes and nexthops under RTNL; rules under the family's rules
+/// lock; IPv6 routes with `tb6_lock` held and BH disabled) and in
+/// **softirq** (IPv6 route expiry from the GC timer, router advertisements
+/// from NET_RX). So it never sleeps, allocates with `GFP_ATOMIC`, and every
+/// lock it shares with process context (debugfs, work items) is a
+/// [`BhLock`](crate::bh_lock::BhLock), never a plain `SpinLock` or a
+/// `Mutex`: a plain spinlock taken with BH enabled elsewhere deadlocks when
+/// the softirq interrupts its holder.
 pub(crate) trait Listener: Send + Sync {
-    /// Called in atomic context (under RCU, maybe with BH disabled) for
-    /// every event, replayed or live. Must not sleep. An error vetoes an
-    /// add or replace: the kernel passes it back to `ip route add`.
+    /// Called for every event, replayed or live (see the contexts above).
+    /// Must not sleep. An error vetoes an add or replace: the kernel passes
+    /// it back to `ip route add`.
     fn event(&self, event: &Event<'_>) -> Result;
 
     /// A replay was inconsistent: forget everything received so far. Called

@@ -96,6 +96,9 @@ extern "C" {
     pub(crate) fn rfn_chain() -> *mut bindings::atomic_notifier_head;
     pub(crate) fn rfn_rtnl_lock();
     pub(crate) fn rfn_rtnl_unlock();
+    pub(crate) fn rfn_spin_lock_bh(lock: *mut bindings::spinlock_t);
+    pub(crate) fn rfn_spin_trylock_bh(lock: *mut bindings::spinlock_t) -> c_int;
+    pub(crate) fn rfn_spin_unlock_bh(lock: *mut bindings::spinlock_t);
     pub(crate) fn rfn_bridge_register() -> c_int;
     pub(crate) fn rfn_bridge_unregister();
     pub(crate) fn rfn_net_next_rcu(prev: *mut RfnNet) -> *mut RfnNet;
@@ -116,7 +119,7 @@ extern "C" {
         i: c_uint,
         out: *mut RfnNh,
     ) -> c_int;
-    pub(crate) fn rfn_info_route_hold(info: *const FibNotifierInfo) -> *mut c_void;
+    pub(crate) fn rfn_info_route_hold(info: *const FibNotifierInfo, i: c_uint) -> *mut c_void;
     pub(crate) fn rfn_route_put(family: c_int, route: *mut c_void);
     pub(crate) fn rfn_route_set_hw_flags(
         net: *mut Net,

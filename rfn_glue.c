@@ -49,6 +49,22 @@ void rfn_rtnl_unlock(void)
 	rtnl_unlock();
 }
 
+/* bh_lock.rs: spin_lock_bh() and friends are inline, Rust needs symbols. */
+void rfn_spin_lock_bh(spinlock_t *lock)
+{
+	spin_lock_bh(lock);
+}
+
+int rfn_spin_trylock_bh(spinlock_t *lock)
+{
+	return spin_trylock_bh(lock);
+}
+
+void rfn_spin_unlock_bh(spinlock_t *lock)
+{
+	spin_unlock_bh(lock);
+}
+
 /*
  * struct rfn_net - the bridge of one namespace
  * @nb: our block on the namespace's kernel FIB chain
@@ -249,6 +265,30 @@ static void rfn_nhc_fill(const struct fib_nh_common *nhc, struct rfn_nh *out)
 	out->ifindex = nhc->nhc_dev ? nhc->nhc_dev->ifindex : 0;
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+/*
+ * An IPv6 multipath route is notified as one fib6_info per nexthop: the
+ * event's rt and the first nsiblings of its sibling list (REPLACE: the whole
+ * route; APPEND: nexthops added; DEL: nexthops removed).  The i-th of them,
+ * under RCU or tb6_lock.
+ */
+static struct fib6_info *rfn_fib6_nth(const struct fib6_entry_notifier_info *fen6,
+				      unsigned int i)
+{
+	struct fib6_info *sib;
+	unsigned int n = 0;
+
+	if (i == 0)
+		return fen6->rt;
+	if (i > fen6->nsiblings)
+		return NULL;
+	list_for_each_entry_rcu(sib, &fen6->rt->fib6_siblings, fib6_siblings)
+		if (++n == i)
+			return sib;
+	return NULL;
+}
+#endif
+
 /* The i-th nexthop of an entry event's route.  Under RCU (or RTNL). */
 int rfn_info_route_nh(const struct fib_notifier_info *info, unsigned int i,
 		      struct rfn_nh *out)
@@ -267,20 +307,9 @@ int rfn_info_route_nh(const struct fib_notifier_info *info, unsigned int i,
 	if (info->family == AF_INET6) {
 		const struct fib6_entry_notifier_info *fen6 =
 			container_of_const(info, struct fib6_entry_notifier_info, info);
-		struct fib6_info *rt = fen6->rt, *sib, *found = NULL;
+		struct fib6_info *found = rfn_fib6_nth(fen6, i);
 		struct fib6_nh *nh6;
-		unsigned int n = 0;
 
-		if (i == 0) {
-			found = rt;
-		} else {
-			list_for_each_entry_rcu(sib, &rt->fib6_siblings, fib6_siblings) {
-				if (++n == i) {
-					found = sib;
-					break;
-				}
-			}
-		}
 		if (!found)
 			return -ENOENT;
 		nh6 = found->nh ? nexthop_fib6_nh(found->nh) : found->fib6_nh;
@@ -306,13 +335,19 @@ int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out)
 	return 0;
 }
 
-/* Owned references, for listeners that defer work past the callback. */
-void *rfn_info_route_hold(const struct fib_notifier_info *info)
+/*
+ * Owned references, for listeners that defer work past the callback: the
+ * route object of the event's i-th nexthop (IPv4: the fib_info, which holds
+ * every path, i == 0 only; IPv6: the i-th fib6_info, see rfn_fib6_nth()).
+ */
+void *rfn_info_route_hold(const struct fib_notifier_info *info, unsigned int i)
 {
 	if (info->family == AF_INET) {
 		const struct fib_entry_notifier_info *fen =
 			container_of_const(info, struct fib_entry_notifier_info, info);
 
+		if (i)
+			return NULL;
 		fib_info_hold(fen->fi);
 		return fen->fi;
 	}
@@ -320,9 +355,12 @@ void *rfn_info_route_hold(const struct fib_notifier_info *info)
 	if (info->family == AF_INET6) {
 		const struct fib6_entry_notifier_info *fen6 =
 			container_of_const(info, struct fib6_entry_notifier_info, info);
+		struct fib6_info *rt = rfn_fib6_nth(fen6, i);
 
-		fib6_info_hold(fen6->rt);
-		return fen6->rt;
+		if (!rt)
+			return NULL;
+		fib6_info_hold(rt);
+		return rt;
 	}
 #endif
 	return NULL;

@@ -8,6 +8,7 @@
 #define _RFN_GLUE_H
 
 #include <linux/types.h>
+#include <linux/spinlock_types.h>
 #include "include/rust_fib_notifier.h"
 
 struct net;
@@ -50,6 +51,9 @@ struct rfn_rule {
 struct atomic_notifier_head *rfn_chain(void);
 void rfn_rtnl_lock(void);
 void rfn_rtnl_unlock(void);
+void rfn_spin_lock_bh(spinlock_t *lock);
+int rfn_spin_trylock_bh(spinlock_t *lock);
+void rfn_spin_unlock_bh(spinlock_t *lock);
 int rfn_bridge_register(void);
 void rfn_bridge_unregister(void);
 struct rfn_net *rfn_net_next_rcu(struct rfn_net *prev);
@@ -63,7 +67,7 @@ int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out);
 int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out);
 int rfn_info_route_nh(const struct fib_notifier_info *info, unsigned int i,
 		      struct rfn_nh *out);
-void *rfn_info_route_hold(const struct fib_notifier_info *info);
+void *rfn_info_route_hold(const struct fib_notifier_info *info, unsigned int i);
 void rfn_route_put(int family, void *route);
 void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,
 			    void *route, bool offload, bool trap, bool failed);

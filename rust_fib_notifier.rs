@@ -21,6 +21,7 @@ use kernel::{
     sync::{atomic::Relaxed, Arc},
 };
 
+mod bh_lock;
 mod bridge;
 mod c_api;
 mod chain;

@@ -31,14 +31,15 @@ use kernel::{
     rbtree::{RBTree, RBTreeNodeReservation},
     sync::{
         atomic::{Atomic, Relaxed},
-        Arc, Mutex, SpinLock,
+        Arc, Mutex,
     },
     uaccess::UserSliceReader,
     workqueue::{self, impl_has_work, new_work, Work, WorkItem},
 };
 
 use crate::{
-    chain::{Event, EventKind, Listener, NetRef, Registration, RouteRef},
+    bh_lock::{new_bh_lock, BhLock},
+    chain::{Event, EventKind, Family, Listener, NetRef, Registration, RouteRef},
     ffi, knob,
     listeners::table::{self, RouteKey},
 };
@@ -93,7 +94,10 @@ impl Drop for OrderedQueue {
 /// (flush, detach) first runs the queue dry with no more events coming.
 struct HwEntry {
     offloaded: bool,
-    route: RouteRef,
+    /// The kernel's route objects, never empty: one `fib_info` for IPv4,
+    /// one `fib6_info` per nexthop for IPv6 (a multipath route gains and
+    /// loses them one by one; every one carries the flags).
+    routes: KVec<RouteRef>,
     net: *mut ffi::Net,
 }
 
@@ -103,9 +107,11 @@ unsafe impl Send for HwEntry {}
 
 impl HwEntry {
     fn set_flags(&self, offload: bool, failed: bool) {
-        // SAFETY: `net` is valid while the entry is in the table (type
-        // invariant), and entries are only reported from the table.
-        unsafe { self.route.set_hw_flags(self.net, offload, false, failed) }
+        for route in self.routes.iter() {
+            // SAFETY: `net` is valid while the entry is in the table (type
+            // invariant), and entries are only reported from the table.
+            unsafe { route.set_hw_flags(self.net, offload, false, failed) }
+        }
     }
 }
 
@@ -116,8 +122,16 @@ struct HwTable {
 
 /// What one work item applies.
 enum Op {
-    Add(RouteRef, NetRef),
-    Del(RouteKey),
+    /// A route: all of it (`ENTRY_REPLACE`), or IPv6 nexthops appended to
+    /// it (`ENTRY_APPEND`, `append`).
+    Add {
+        routes: KVec<RouteRef>,
+        net: NetRef,
+        append: bool,
+    },
+    /// A route gone (IPv4), or IPv6 nexthops gone (`routes`): the route
+    /// goes with its last nexthop.
+    Del { key: RouteKey, routes: KVec<RouteRef> },
     NetnsExit(u32),
 }
 
@@ -154,8 +168,9 @@ pub(crate) struct Switch {
     /// Routes whose work item could not be allocated, in preallocated
     /// slots (the failure path never allocates); `overflow_work` reports
     /// them `offload_failed` from process context.
+    /// Taken in the event callback (maybe softirq): a BH lock.
     #[pin]
-    overflow: SpinLock<KVec<(RouteRef, NetRef)>>,
+    overflow: BhLock<KVec<(RouteRef, NetRef)>>,
     #[pin]
     overflow_work: Work<Switch>,
 }
@@ -172,8 +187,13 @@ impl WorkItem for Switch {
             let Some((route, net)) = this.overflow.lock().pop() else {
                 break;
             };
+            let mut routes = KVec::new();
+            if routes.push(route, GFP_KERNEL).is_err() {
+                bump(&this.counters.lost);
+                continue;
+            }
             let mut hw = this.hw.lock();
-            this.add(&mut hw, route, net, true);
+            this.add(&mut hw, routes, net, true, false);
             this.held.store(hw.offloaded, Relaxed);
         }
     }
@@ -205,8 +225,20 @@ impl WorkItem for HwWork {
         };
         let mut hw = sw.hw.lock();
         match op {
-            Op::Add(route, net) => sw.add(&mut hw, route, net, false),
-            Op::Del(key) => {
+            Op::Add {
+                routes,
+                net,
+                append,
+            } => sw.add(&mut hw, routes, net, false, append),
+            Op::Del { key, routes } => {
+                if let Some(entry) = hw.routes.get_mut(&key) {
+                    entry
+                        .routes
+                        .retain(|r| !routes.iter().any(|gone| gone.same_object(r)));
+                    if !entry.routes.is_empty() && !routes.is_empty() {
+                        return;
+                    }
+                }
                 if let Some(entry) = hw.routes.remove(&key) {
                     hw.offloaded -= u64::from(entry.offloaded);
                 }
@@ -230,7 +262,10 @@ impl Switch {
                 capacity: Atomic::new(DEFAULT_CAPACITY),
                 fail_route_offload: Atomic::new(false),
                 veto: Atomic::new(false),
-                overflow <- kernel::new_spinlock!(KVec::with_capacity(OVERFLOW_SLOTS, GFP_KERNEL)?),
+                overflow <- new_bh_lock!(
+                    KVec::with_capacity(OVERFLOW_SLOTS, GFP_KERNEL)?,
+                    "Switch::overflow"
+                ),
                 overflow_work <- new_work!("Switch::overflow_work"),
                 counters: Counters {
                     events: Atomic::new(0),
@@ -251,25 +286,59 @@ impl Switch {
 
     /// Programs one route (process context, table locked), reports it.
     /// `refuse`: the route could not be handled, it ends `offload_failed`.
-    fn add(&self, hw: &mut HwTable, route: RouteRef, net: NetRef, refuse: bool) {
-        let key = RouteKey::of(net.inum(), &route.route());
+    /// `append`: IPv6 nexthops added to a route the table may hold.
+    fn add(
+        &self,
+        hw: &mut HwTable,
+        mut routes: KVec<RouteRef>,
+        net: NetRef,
+        refuse: bool,
+        append: bool,
+    ) {
+        let Some(first) = routes.first() else {
+            return;
+        };
+        let key = RouteKey::of(net.inum(), &first.route());
+        if append {
+            if let Some(entry) = hw.routes.get_mut(&key) {
+                let offloaded = entry.offloaded;
+                if entry.routes.reserve(routes.len(), GFP_KERNEL).is_err() {
+                    // Not held, but not silent: counted, reported failed.
+                    bump(&self.counters.alloc_failed);
+                    for route in routes.iter() {
+                        // SAFETY: we hold `net`.
+                        unsafe { route.set_hw_flags(net.as_ptr(), false, false, true) };
+                    }
+                    return;
+                }
+                for route in routes.drain_all() {
+                    // SAFETY: we hold `net`.
+                    unsafe { route.set_hw_flags(net.as_ptr(), offloaded, false, !offloaded) };
+                    // Reserved above: cannot fail.
+                    drop(entry.routes.push_within_capacity(route));
+                }
+                return;
+            }
+        }
         let was_offloaded = hw.routes.get(&key).is_some_and(|e| e.offloaded);
         let room = was_offloaded || hw.offloaded < self.capacity.load(Relaxed);
         let offloaded = room && !refuse && !self.fail_route_offload.load(Relaxed);
         let Ok(slot) = RBTreeNodeReservation::new(GFP_KERNEL) else {
             // Not in the table, but not silent: counted and reported.
             bump(&self.counters.alloc_failed);
-            // SAFETY: we hold `net`.
-            unsafe { route.set_hw_flags(net.as_ptr(), false, false, true) };
+            for route in routes.iter() {
+                // SAFETY: we hold `net`.
+                unsafe { route.set_hw_flags(net.as_ptr(), false, false, true) };
+            }
             return;
         };
-        // INVARIANT: `net` is the route's namespace; its exit event, if any,
+        // INVARIANT: `net` is the routes' namespace; its exit event, if any,
         // is queued after this work (ordered queue).
         let node = slot.into_node(
             key,
             HwEntry {
                 offloaded,
-                route,
+                routes,
                 net: net.as_ptr(),
             },
         );
@@ -351,19 +420,31 @@ impl Listener for MockListener {
                     );
                     return Err(ENOSPC);
                 }
-                let (Some(route), Some(net)) = (event.hold_route(), event.hold_net()) else {
+                let (Ok(routes), Some(net)) = (event.hold_routes(), event.hold_net()) else {
                     return Ok(());
                 };
-                Op::Add(route, net)
+                Op::Add {
+                    routes,
+                    net,
+                    append: event.kind() == EventKind::EntryAppend,
+                }
             }
             EventKind::EntryDel => match event.route() {
-                Some(route) => Op::Del(RouteKey::of(event.netns_inum(), &route)),
+                Some(route) => Op::Del {
+                    key: RouteKey::of(event.netns_inum(), &route),
+                    // IPv6: which nexthops go (an empty list: all).
+                    routes: if route.family() == Some(Family::Ipv6) {
+                        event.hold_routes().unwrap_or_default()
+                    } else {
+                        KVec::new()
+                    },
+                },
                 None => return Ok(()),
             },
             EventKind::NetnsExit => Op::NetnsExit(event.netns_inum()),
             _ => return Ok(()),
         };
-        let is_add = matches!(op, Op::Add(..));
+        let is_add = matches!(op, Op::Add { .. });
         if sw.queue(op).is_err() {
             // Never silent: counted, and a route to add is parked in a
             // preallocated slot for `overflow_work` to report it
@@ -371,7 +452,7 @@ impl Listener for MockListener {
             // error.
             bump(&sw.counters.alloc_failed);
             if is_add {
-                if let (Some(route), Some(net)) = (event.hold_route(), event.hold_net()) {
+                if let (Some(route), Some(net)) = (event.hold_route_nh(0), event.hold_net()) {
                     if sw
                         .overflow
                         .lock()
@@ -523,7 +604,15 @@ pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) ->
         } else {
             "offload_failed"
         };
-        writeln!(f, "/{} tos {} {}", k.dst_len, e.route.route().tos(), state)?;
+        let tos = e.routes.first().map_or(0, |r| r.route().tos());
+        writeln!(
+            f,
+            "/{} tos {} {} nhs {}",
+            k.dst_len,
+            tos,
+            state,
+            e.routes.len()
+        )?;
     }
     Ok(())
 }

@@ -25,27 +25,35 @@ use kernel::{
     rbtree::{RBTree, RBTreeNode},
     sync::{
         atomic::{Atomic, Relaxed},
-        Arc, Mutex, SpinLock,
+        Arc, Mutex,
     },
     uaccess::UserSliceReader,
 };
 
 use crate::{
-    chain::{Event, EventKind, Listener, Registration},
+    bh_lock::{new_bh_lock, BhLock},
+    chain::{Event, EventKind, Family, Listener, Registration, Route},
     knob,
     listeners::table::{self, NetnsKey, RouteKey},
 };
 
-#[derive(Clone, Copy)]
+/// One nexthop: gateway family (0: none), gateway, device.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct NhVal {
+    gw_family: u8,
+    gw: [u8; 16],
+    ifindex: u32,
+}
+
 struct RouteVal {
     tos: u8,
     rtn_type: u8,
     priority: u32,
-    nexthops: u32,
-    /// The first nexthop: gateway family (0: none), gateway, device.
-    gw_family: u8,
-    gw: [u8; 16],
-    ifindex: u32,
+    /// Every nexthop, in the kernel's order. IPv6 adds (`ENTRY_APPEND`)
+    /// and removes (`ENTRY_DEL` of one sibling) nexthops one by one, so a
+    /// multipath route is tracked nexthop by nexthop; IPv4 always notifies
+    /// the whole route.
+    nhs: KVec<NhVal>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -108,8 +116,9 @@ fn count(c: &Atomic<u64>) {
 /// What the listener side holds (shared with the debugfs readers).
 #[pin_data]
 pub(crate) struct ProbeState {
+    /// Taken in the event callback, which may run in softirq: a BH lock.
     #[pin]
-    tables: SpinLock<Tables>,
+    tables: BhLock<Tables>,
     counters: Counters,
 }
 
@@ -130,6 +139,27 @@ impl ProbeState {
         drop(rules);
     }
 
+    /// The nexthops of an entry event (`GFP_ATOMIC`).
+    fn nexthops(event: &Event<'_>, route: &Route) -> Result<KVec<NhVal>> {
+        let mut nhs = KVec::with_capacity(route.nexthops() as usize, GFP_ATOMIC)?;
+        for i in 0..route.nexthops() {
+            let Some(nh) = event.nexthop(i) else {
+                break;
+            };
+            let mut val = NhVal {
+                gw_family: 0,
+                gw: [0; 16],
+                ifindex: nh.ifindex(),
+            };
+            if let Some(gw) = nh.gateway() {
+                val.gw_family = if gw.len() == 4 { 4 } else { 6 };
+                val.gw[..gw.len()].copy_from_slice(gw);
+            }
+            nhs.push_within_capacity(val).map_err(|_| ENOMEM)?;
+        }
+        Ok(nhs)
+    }
+
     fn apply(&self, event: &Event<'_>) -> Result {
         let inum = event.netns_inum();
         match event.kind() {
@@ -138,23 +168,21 @@ impl ProbeState {
                     return Ok(());
                 };
                 let key = RouteKey::of(inum, &route);
-                let mut val = RouteVal {
+                // Atomic context: allocate before taking the lock.
+                let nhs = Self::nexthops(event, &route)?;
+                if event.kind() == EventKind::EntryAppend && route.family() == Some(Family::Ipv6) {
+                    let mut tables = self.tables.lock();
+                    if let Some(val) = tables.routes.get_mut(&key) {
+                        // Siblings appended to a multipath route.
+                        return val.nhs.extend_from_slice(&nhs, GFP_ATOMIC).map_err(Into::into);
+                    }
+                }
+                let val = RouteVal {
                     tos: route.tos(),
                     rtn_type: route.rtn_type(),
                     priority: route.priority(),
-                    nexthops: route.nexthops(),
-                    gw_family: 0,
-                    gw: [0; 16],
-                    ifindex: 0,
+                    nhs,
                 };
-                if let Some(nh) = event.nexthop(0) {
-                    val.ifindex = nh.ifindex();
-                    if let Some(gw) = nh.gateway() {
-                        val.gw_family = if gw.len() == 4 { 4 } else { 6 };
-                        val.gw[..gw.len()].copy_from_slice(gw);
-                    }
-                }
-                // Atomic context: allocate before taking the lock.
                 let node = RBTreeNode::new(key, val, GFP_ATOMIC)?;
                 drop(self.tables.lock().routes.insert(node));
             }
@@ -163,7 +191,20 @@ impl ProbeState {
                     return Ok(());
                 };
                 let key = RouteKey::of(inum, &route);
-                drop(self.tables.lock().routes.remove_node(&key));
+                if route.family() == Some(Family::Ipv6) {
+                    // The nexthops named go; the route goes with its last.
+                    let gone = Self::nexthops(event, &route)?;
+                    let mut tables = self.tables.lock();
+                    if let Some(val) = tables.routes.get_mut(&key) {
+                        val.nhs.retain(|nh| !gone.contains(nh));
+                        if !val.nhs.is_empty() && !gone.is_empty() {
+                            return Ok(());
+                        }
+                    }
+                    drop(tables.routes.remove_node(&key));
+                } else {
+                    drop(self.tables.lock().routes.remove_node(&key));
+                }
             }
             EventKind::RuleAdd | EventKind::RuleDel => {
                 let Some(rule) = event.rule() else {
@@ -230,10 +271,13 @@ impl Probe {
     pub(crate) fn new() -> Result<Arc<Self>> {
         let state = Arc::pin_init(
             pin_init!(ProbeState {
-                tables <- kernel::new_spinlock!(Tables {
-                    routes: RBTree::new(),
-                    rules: RBTree::new(),
-                }),
+                tables <- new_bh_lock!(
+                    Tables {
+                        routes: RBTree::new(),
+                        rules: RBTree::new(),
+                    },
+                    "ProbeState::tables"
+                ),
                 counters: Counters::new(),
             }),
             GFP_KERNEL,
@@ -294,14 +338,20 @@ pub(crate) fn show_routes(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt
     for (k, v) in tables.routes.iter() {
         write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
         knob::write_addr(f, k.family, &k.dst)?;
+        let first = v.nhs.first();
         write!(
             f,
             "/{} tos {} type {} metric {} nhs {} dev {}",
-            k.dst_len, v.tos, v.rtn_type, v.priority, v.nexthops, v.ifindex
+            k.dst_len,
+            v.tos,
+            v.rtn_type,
+            v.priority,
+            v.nhs.len(),
+            first.map_or(0, |nh| nh.ifindex)
         )?;
-        if v.gw_family != 0 {
+        if let Some(nh) = first.filter(|nh| nh.gw_family != 0) {
             f.write_str(" via ")?;
-            knob::write_addr(f, v.gw_family, &v.gw)?;
+            knob::write_addr(f, nh.gw_family, &nh.gw)?;
         }
         writeln!(f)?;
     }

@@ -219,6 +219,21 @@ class Snap:
                      f"{len(missing)} missing, {len(extra)} extra")
         return Verdict(not missing and not extra, lines)
 
+    def nexthop_counts(self, directory, *ns):
+        """Each route's nexthop count (`nhs N`) in the listener equals the
+        kernel's (`nexthops` in ip -j, else 1)."""
+        want = {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}":
+                len(r.get("nexthops", [])) or 1
+                for n in self.names(ns) for r in self.kroutes(n)}
+        have, inos = {}, {self.ino(n) for n in self.names(ns)}
+        for line in self.lines(directory, "routes"):
+            w = line.split()
+            if int(w[0]) in inos and "nhs" in w:
+                have[f"route {w[0]} {w[1]} {w[2]} {prefix(w[3], int(w[1]))}"] = int(w[w.index("nhs") + 1])
+        bad = [f"{k}: kernel {want[k]} nexthops, {directory} {have.get(k)}"
+               for k in sorted(want) if have.get(k) != want[k]]
+        return Verdict(not bad, bad[:40] + [f"{len(want)} routes, {len(bad)} differ"])
+
     def grep(self, directory, name, regex):
         """The lines of a debugfs file matching REGEX (re.search)."""
         hits = [l for l in self.lines(directory, name) if re.search(regex, l)]
@@ -229,7 +244,7 @@ class Snap:
                "sorted": sorted, "set": set, "sum": sum, "int": int}
         for name in ("routes", "rules", "kernel", "flagged", "hwflagged", "listener",
                      "compare", "stat", "lines", "route", "ino", "nexthops", "kroutes",
-                     "ifindex", "grep"):
+                     "ifindex", "grep", "nexthop_counts"):
             env[name] = getattr(self, name)
         return env
 

@@ -24,6 +24,7 @@
 #include <net/ip6_fib.h>
 #include <net/ip_fib.h>
 #include <net/net_namespace.h>
+#include <net/nexthop.h>
 
 #include <rust_fib_notifier.h>
 
@@ -34,6 +35,12 @@ struct ex_route {
 	u8 dst_len;
 	u32 table;
 	u8 dst[16];
+	/*
+	 * Nexthops: IPv6 notifies a multipath route's nexthops one fib6_info
+	 * at a time (ENTRY_APPEND adds some, ENTRY_DEL of a sibling removes
+	 * some), so a route lives until its last nexthop goes.
+	 */
+	unsigned int nhs;
 };
 
 struct ex_rule {
@@ -75,12 +82,14 @@ static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
 		memcpy(key->dst, &dst, sizeof(dst));
 		key->dst_len = ev->fen.dst_len;
 		key->table = ev->fen.tb_id;
+		key->nhs = fib_info_num_path(ev->fen.fi);
 	} else {
 		const struct fib6_info *rt = ev->fen6.rt;
 
 		memcpy(key->dst, &rt->fib6_dst.addr, sizeof(key->dst));
 		key->dst_len = rt->fib6_dst.plen;
 		key->table = rt->fib6_table->tb6_id;
+		key->nhs = ev->fen6.nsiblings + 1;
 	}
 }
 
@@ -103,14 +112,25 @@ static void ex_apply_route(const struct ex_event *ev)
 	ex_route_key(ev, &key);
 	r = ex_route_find(&key);
 	if (ev->type == FIB_EVENT_ENTRY_DEL) {
-		if (r) {
-			list_del(&r->list);
-			kfree(r);
+		if (!r)
+			return;
+		/* IPv6: these nexthops go; the route goes with its last. */
+		if (ev->family == AF_INET6 && r->nhs > key.nhs) {
+			r->nhs -= key.nhs;
+			return;
 		}
+		list_del(&r->list);
+		kfree(r);
 		return;
 	}
-	if (r)
-		return;		/* replace or append: same hardware entry */
+	if (r) {
+		/* Same hardware entry: IPv6 nexthops appended, or replaced. */
+		if (ev->type == FIB_EVENT_ENTRY_APPEND && ev->family == AF_INET6)
+			r->nhs += key.nhs;
+		else
+			r->nhs = key.nhs;
+		return;
+	}
 	r = kmemdup(&key, sizeof(key), GFP_KERNEL);
 	if (!r) {
 		atomic64_inc(&ex_lost);
@@ -294,7 +314,7 @@ static int ex_routes_show(struct seq_file *m, void *v)
 			seq_printf(m, "%pI4", r->dst);
 		else
 			seq_printf(m, "%pI6c", r->dst);
-		seq_printf(m, "/%u\n", r->dst_len);
+		seq_printf(m, "/%u nhs %u\n", r->dst_len, r->nhs);
 	}
 	mutex_unlock(&ex_lock);
 	return 0;
