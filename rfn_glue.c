@@ -443,6 +443,17 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 
 	if (!nb)
 		return -EINVAL;
+#ifdef CONFIG_PROVE_LOCKING
+	/*
+	 * Registration takes RTNL (to read the change counters): a caller
+	 * that holds it would deadlock.  Lockdep knows who holds it.
+	 */
+	if (lockdep_rtnl_is_held()) {
+		pr_warn("rust_fib_notifier: %ps registers with RTNL held; registration takes RTNL itself\n",
+			__builtin_return_address(0));
+		return -EDEADLK;
+	}
+#endif
 	__module_get(THIS_MODULE);
 	err = rfn_rs_c_register(net, nb, cb, extack);
 	if (err)

@@ -48,11 +48,14 @@ struct rust_fib_notifier_info {
  *
  * Replays every namespace's rules, then every table entry, to @nb alone,
  * puts @nb on the chain, and checks that nothing changed meanwhile; else
- * unregisters, calls @cb and tries again, 5 times in all.  Sleeps.
+ * unregisters, calls @cb and tries again, 5 times in all.  Sleeps, and
+ * takes RTNL: never call it with RTNL held (with lockdep it fails with
+ * -EDEADLK and a warning in the kernel log; without, it deadlocks).
  *
  * Return: 0; -EBUSY when the FIB kept changing during 5 replays; -EEXIST
- * when @nb is registered already; -EINVAL when @nb is NULL; -ENOMEM; or the
- * error @nb returned for a replayed event (the veto).
+ * when @nb is registered already; -EINVAL when @nb is NULL; -EDEADLK when
+ * the caller holds RTNL (lockdep kernels); -ENOMEM; or the error @nb
+ * returned for a replayed event (the veto).
  */
 int rust_fib_notifier_register(struct notifier_block *nb,
 			       void (*cb)(struct notifier_block *nb),
@@ -67,7 +70,8 @@ int rust_fib_notifier_register(struct notifier_block *nb,
  *
  * Like rust_fib_notifier_register(), with the replay and the events
  * restricted to @net (mainline register_fib_notifier() semantics).  After
- * @net's RUST_FIB_EVENT_NETNS_EXIT, @nb gets nothing more.
+ * @net's RUST_FIB_EVENT_NETNS_EXIT, @nb gets nothing more.  Takes RTNL,
+ * as rust_fib_notifier_register() does.
  *
  * Return: as for rust_fib_notifier_register().
  */

@@ -64,11 +64,12 @@ file_has_inode() {
 exec {_nap_fd}<> <(:)
 nap() { read -r -t "$1" -u "$_nap_fd" _ || :; }
 
-# wait_for SECONDS COMMAND...: poll (every 0.1 s) until COMMAND succeeds.
+# wait_for SECONDS COMMAND...: poll (every 0.1 s) until COMMAND succeeds,
+# for at most SECONDS (wall clock, however long COMMAND takes).
 wait_for() {
-	local i n=$(($1 * 10))
+	local end=$((${EPOCHREALTIME%.*} + $1))
 	shift
-	for ((i = 0; i < n; i++)); do
+	while [ "${EPOCHREALTIME%.*}" -lt $end ]; do
 		"$@" && return 0
 		nap 0.1
 	done
@@ -192,31 +193,40 @@ detach() {
 	echo 0 >"$PROBE/attach"
 }
 
-# churn NS I [N]: until SIGTERM, replace N IPv4 routes (table 200, the two
-# gateways in turn) and N IPv6 routes of namespace NS (made by make_ns NS I),
-# then delete about half of them, and again.  SIGTERM ends it after the
-# batch in flight, so once `wait` returns nothing changes any more.  Each
-# round is counted in $CHURN_DIR/NS; a batch that fails ends the churn with
+# churn NS I [N]: until SIGTERM, in namespace NS (made by make_ns NS I),
+# rounds of: add N new IPv4 routes (table 200, /32) and N new IPv6 routes,
+# each with a prefix never used before (a counter kept in $CHURN_DIR/NS.next
+# across churns), and delete about half of the previous round's.  Every
+# prefix is added once and deleted at most once, so a listener that missed
+# an event stays wrong: nothing heals it later.  SIGTERM ends it after the
+# batch in flight, so once `wait` returns nothing changes any more.  Rounds
+# are counted in $CHURN_DIR/NS; a batch that fails ends the churn with
 # status 1 and says why.
 CHURN_DIR=/tmp/churn
 mkdir -p "$CHURN_DIR"
 churn() {
-	local ns=$1 i=$2 n=${3:-20} j stop=0 round=0
+	local ns=$1 i=$2 n=${3:-20} j k stop=0 round=0 next=0 prev=-1
 	trap 'stop=1' TERM
+	read -r next 2>/dev/null <"$CHURN_DIR/$ns.next" || next=0
 	echo 0 >"$CHURN_DIR/$ns"
 	while [ $stop = 0 ]; do
 		round=$((round + 1))
-		for ((j = 1; j <= n; j++)); do
-			echo "route replace 100.$i.$j.0/24 via 10.$i.0.2 table 200"
-			echo "route replace 2001:db8:c$i:$j::/64 via 2001:db8:$i::2"
-			echo "route replace 100.$i.$j.0/24 via 10.$i.1.2 table 200"
-		done | ipb "$ns" || return 1
-		# About half of them, a different half each round.
-		for ((j = 1; j <= n; j++)); do
-			(((j + round) % 2)) || continue
-			echo "route del 100.$i.$j.0/24 table 200"
-			echo "route del 2001:db8:c$i:$j::/64"
-		done | ipb "$ns" || return 1
+		{
+			for ((j = 0; j < n; j++)); do
+				k=$((next + j))
+				printf 'route add 100.%d.%d.%d/32 via 10.%d.0.2 table 200\n' "$i" $((k / 256)) $((k % 256)) "$i"
+				printf 'route add 2001:db8:c%d:%x::/64 via 2001:db8:%d::2\n' "$i" "$k" "$i"
+			done
+			# About half of the previous round's, a different half
+			# each round.
+			for ((j = round % 2; prev >= 0 && j < n; j += 2)); do
+				k=$((prev + j))
+				printf 'route del 100.%d.%d.%d/32 table 200\n' "$i" $((k / 256)) $((k % 256))
+				printf 'route del 2001:db8:c%d:%x::/64\n' "$i" "$k"
+			done
+		} | ipb "$ns" || return 1
+		prev=$next next=$((next + n))
+		echo "$next" >"$CHURN_DIR/$ns.next"
 		echo "$round" >"$CHURN_DIR/$ns"
 	done
 	return 0
@@ -233,7 +243,7 @@ churn_start() {
 	CHURN_PIDS+=($!)
 	CHURN_NS+=("$1")
 }
-_churned() { local r; read -r r <"$CHURN_DIR/$1" 2>/dev/null && [ "$r" -gt 0 ]; }
+_churned() { local r; read -r r 2>/dev/null <"$CHURN_DIR/$1" && [ "$r" -gt 0 ]; }
 churn_stop() {
 	local p ns rc=0
 	for ns in "${CHURN_NS[@]}"; do

@@ -78,6 +78,23 @@ mod tests {
         Ok(())
     }
 
+    /// Issue 9, defect 7: registration takes RTNL; a caller that holds it
+    /// gets -EDEADLK (lockdep tells) instead of deadlocking (the old code
+    /// hung here).
+    #[cfg(CONFIG_PROVE_LOCKING)]
+    #[test]
+    fn rtnl_held_is_edeadlk() -> Result {
+        let mut nb = block()?;
+        // SAFETY: process context; RTNL is released below.
+        unsafe { crate::ffi::rfn_rtnl_lock() };
+        // SAFETY: `nb` is a valid block that outlives the call.
+        let ret = unsafe { rust_fib_notifier_register(&mut *nb, None, ptr::null_mut()) };
+        // SAFETY: taken above.
+        unsafe { crate::ffi::rfn_rtnl_unlock() };
+        assert_eq!(ret, EDEADLK.to_errno());
+        Ok(())
+    }
+
     #[test]
     fn twice_is_eexist_and_unknown_is_enoent() -> Result {
         let mut nb = block()?;
