@@ -121,10 +121,18 @@ class Snap:
     # for an empty one: an array is known by what its entries hold.
     KINDS = {"route": "dst", "rule": "priority", "nexthop": "id", "link": "ifname"}
 
+    @staticmethod
+    def kind_of(entry):
+        # Rules have a priority (and maybe a dst), links an ifname, routes
+        # a dst, nexthop objects an id.
+        for kind in ("rule", "link", "route", "nexthop"):
+            if Snap.KINDS[kind] in entry:
+                return kind
+        return None
+
     def _dump(self, ns, family, kind):
-        mark = self.KINDS[kind]
         return [e for arr in self.ip.get((ns, family), []) for e in arr
-                if mark in e and (kind != "nexthop" or "dst" not in e)]
+                if self.kind_of(e) == kind]
 
     def kroutes(self, ns, family=None):
         """The `ip -j route show table all` entries of NS (dicts)."""
@@ -323,9 +331,10 @@ def main(argv):
         if f is None:
             f = File(name)
             f.add(False, f"{name} ran", ["the file did not run"])
+            f.seconds = 0.0
+        ran = len(f.results)
         if f.plan is None:
             f.add(False, f"{name} declared its plan", ["no `plan N` line"])
-        ran = len(f.results)
         if f.seconds is None:
             why = f"stopped after {ran} results and never ended"
             if stalled:

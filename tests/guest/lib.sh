@@ -120,7 +120,7 @@ ipb() {
 }
 
 # make_ns NAME INDEX: a namespace with IPv4 and IPv6 routes in three
-# tables, multipath routes, and rules; two processes.
+# tables, multipath routes, and rules; three processes.
 make_ns() {
 	local ns=$1 i=$2
 	ip netns add "$ns" || return 1
@@ -145,8 +145,9 @@ route add ::/0 via 2001:db8:$i::2 table 100
 route add 2001:db8:fd$i::/48 via 2001:db8:$i:1::2 table 200
 rule add from 10.$i.0.0/16 table 100 pref 1000
 rule add to 192.0.2.0/24 table 200 pref 1001
-rule add from 2001:db8:$i::/48 table 100 pref 1000
 EOF
+	# `ip rule` takes its family from the command line, not the prefix.
+	ip -n "$ns" -6 rule add from "2001:db8:$i::/48" table 100 pref 1000
 }
 
 # namespaces: the names under /run/netns, into the array NAMESPACES.

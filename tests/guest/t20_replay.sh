@@ -18,10 +18,10 @@ for ns in ns1 ns2 ns3; do
 done
 # Typed accessors: metric, nexthop count, first gateway and device.
 judge replay "replay: route's gateway and device (198.51.1.0/24 via 10.1.0.2 dev d0)" \
-	'grep("probe", "routes", f"^{ino(\"ns1\")} 4 254 198.51.1.0/24 .* nhs 1 dev {ifindex(\"ns1\", \"d0\")} via 10.1.0.2$")'
+	'grep("probe", "routes", "^%d 4 254 198.51.1.0/24 .* nhs 1 dev %d via 10.1.0.2$" % (ino("ns1"), ifindex("ns1", "d0")))'
 judge replay "replay: IPv4 multipath has 2 nexthops" \
-	'grep("probe", "routes", f"^{ino(\"ns1\")} 4 254 203.0.1.0/24 .* nhs 2 ")'
+	'grep("probe", "routes", "^%d 4 254 203.0.1.0/24 .* nhs 2 " % ino("ns1"))'
 judge replay "replay: IPv6 multipath has 2 nexthops, first via 2001:db8:1::2" \
-	'grep("probe", "routes", f"^{ino(\"ns1\")} 6 254 2001:db8:fe1::/48 .* nhs 2 dev [0-9]* via 2001:db8:1::2$")'
+	'grep("probe", "routes", "^%d 6 254 2001:db8:fe1::/48 .* nhs 2 dev [0-9]* via 2001:db8:1::2$" % ino("ns1"))'
 judge replay "replay: IPv6 metric (1024)" \
-	'grep("probe", "routes", f"^{ino(\"ns1\")} 6 254 2001:db8:ff1::/48 .* metric 1024 ")'
+	'grep("probe", "routes", "^%d 6 254 2001:db8:ff1::/48 .* metric 1024 " % ino("ns1"))'

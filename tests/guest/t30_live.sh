@@ -14,7 +14,7 @@ get live live
 check "live: 10 deletes arrive as 10 events" test "$live" -eq $((live0 + 20))
 ip -n ns1 rule add from 10.99.0.0/16 table 200 pref 2000
 snap live-rule "$PROBE"
-judge live-rule "live: a rule add arrives" 'f"rule {ino(\"ns1\")} 4 2000 200" in listener("probe", "ns1")'
+judge live-rule "live: a rule add arrives" '"rule %d 4 2000 200" % ino("ns1") in listener("probe", "ns1")'
 ip -n ns1 rule del pref 2000
 snap live-del "$PROBE"
 judge live-del "live: deletes are forgotten" 'compare("probe", "init", "ns1", "ns2", "ns3")'

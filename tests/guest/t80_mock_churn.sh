@@ -25,7 +25,7 @@ get hwm queue_hwm "$MOCK/stats"
 diag "mock churn: $toggles toggles, $busy EBUSY, $((tries - tries0)) tries," \
 	"$((flushes - flushes0)) retries, queue high-water mark $hwm"
 snap mock-churn "$MOCK"
-note mock-churn 'f"mock churn: {len(routes(\"init\", \"ns1\", \"ns2\", \"ns3\", \"ns4\"))} routes at the end"'
+note mock-churn '"mock churn: %d routes at the end" % len(routes("init", "ns1", "ns2", "ns3", "ns4"))'
 judge mock-churn "mock churn: table equals the kernel in 4 namespaces: zero missing, zero extra" \
 	'compare("mock_switchdev", "init", "ns1", "ns2", "ns3", "ns4")'
 judge mock-churn "mock churn: every route offloaded" \

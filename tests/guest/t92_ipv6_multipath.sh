@@ -26,7 +26,7 @@ for l in probe mock_switchdev rfn_c_example; do
 		"nexthop_counts('$l', 'ns2') and compare('$l', 'ns2')"
 done
 judge mp "ipv6 multipath: the probe shows the remaining nexthop of P first" \
-	'grep("probe", "routes", f"^{ino(\"ns2\")} 6 254 2001:db8:a1::/48 .* nhs 1 dev {ifindex(\"ns2\", \"d1\")} via 2001:db8:2:1::2$")'
+	'grep("probe", "routes", "^%d 6 254 2001:db8:a1::/48 .* nhs 1 dev %d via 2001:db8:2:1::2$" % (ino("ns2"), ifindex("ns2", "d1")))'
 judge mp "ipv6 multipath: P is still offloaded (rt_offload)" \
 	'"rt_offload" in route("ns2", "2001:db8:a1::/48")["flags"]'
 judge mp "ipv6 multipath: the appended route is offloaded on both nexthops" \
