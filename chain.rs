@@ -133,6 +133,13 @@ impl Route {
     pub(crate) fn nexthops(&self) -> u32 {
         self.0.nhs
     }
+    /// Whether the route is IPv6 source-specific (`ip -6 route add P from
+    /// S`): the kernel notifies it under the same (table, prefix) as the
+    /// plain route to P, so a listener keyed like hardware must skip it (as
+    /// netdevsim does) or key it by the source too.
+    pub(crate) fn is_source_specific(&self) -> bool {
+        self.0.src_len != 0
+    }
 }
 
 /// One nexthop of a route (a copy).
@@ -352,13 +359,20 @@ impl<'a> Event<'a> {
     /// [`Event::hold_route_nh`]): one for IPv4, one per nexthop for IPv6.
     /// Allocates with `GFP_ATOMIC`.
     pub(crate) fn hold_routes(&self) -> Result<KVec<RouteRef>> {
+        self.hold_routes_from(0)
+    }
+
+    /// Like [`Event::hold_routes`], from the `start`-th object on (1: the
+    /// IPv6 siblings of the event's route; allocates nothing when there is
+    /// none).
+    pub(crate) fn hold_routes_from(&self, start: u32) -> Result<KVec<RouteRef>> {
         let route = self.route().ok_or(EINVAL)?;
         let objects = match route.family() {
             Some(Family::Ipv6) => route.nexthops(),
             _ => 1,
         };
-        let mut refs = KVec::with_capacity(objects as usize, GFP_ATOMIC)?;
-        for i in 0..objects {
+        let mut refs = KVec::with_capacity(objects.saturating_sub(start) as usize, GFP_ATOMIC)?;
+        for i in start..objects {
             let r = self.hold_route_nh(i).ok_or(ENOENT)?;
             refs.push_within_capacity(r).map_err(|_| ENOMEM)?;
         }

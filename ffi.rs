@@ -66,8 +66,10 @@ pub(crate) struct RfnRoute {
     pub(crate) dscp: u8,
     pub(crate) rtn_type: u8,
     pub(crate) nhs: u32,
+    pub(crate) src_len: u8,
+    pub(crate) pad: [u8; 3],
 }
-const _: () = assert!(core::mem::size_of::<RfnRoute>() == 32);
+const _: () = assert!(core::mem::size_of::<RfnRoute>() == 36);
 
 /// `struct rfn_nh`.
 #[repr(C)]

@@ -22,7 +22,7 @@
 
 #include "rfn_glue.h"
 
-static_assert(sizeof(struct rfn_route) == 32);
+static_assert(sizeof(struct rfn_route) == 36);
 static_assert(sizeof(struct rfn_rule) == 12);
 static_assert(sizeof(struct rfn_nh) == 24);
 /* ffi.rs mirrors enum fib_event_type by value. */
@@ -249,6 +249,9 @@ int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out)
 		out->type = rt->fib6_type;
 		out->priority = rt->fib6_metric;
 		out->nhs = fen6->nsiblings + 1;
+#ifdef CONFIG_IPV6_SUBTREES
+		out->src_len = rt->fib6_src.plen;
+#endif
 		return 0;
 	}
 #endif

@@ -29,6 +29,8 @@ struct rfn_route {
 	u8 dscp;
 	u8 type;		/* RTN_* */
 	u32 nhs;		/* number of nexthops */
+	u8 src_len;		/* IPv6 source prefix length (0: none) */
+	u8 pad[3];
 };
 
 /* One nexthop of a route. */

@@ -7,10 +7,10 @@
 //!   and its namespace, allocate a work item with `GFP_ATOMIC`, queue it on
 //!   an ordered workqueue of our own (events are applied in chain order).
 //!   In veto mode a route that would not fit is refused at once, with an
-//!   extack message. An allocation failure is counted, and the route is
-//!   parked in a preallocated slot; a work item of the switch itself then
-//!   reports it `offload_failed` (only if all slots are taken is it
-//!   `lost`, counted too).
+//!   extack message. An allocation failure is counted, and one of 256
+//!   work items allocated up front takes the event's place in the queue
+//!   (order is kept; an add then ends `offload_failed`); only with all of
+//!   them in flight is an event `lost`, counted too.
 //! - Process side ([`HwWork::run`]): under the table's mutex, apply the
 //!   event to the "hardware" table (capacity-limited), then report back:
 //!   `offload` on the kernel route, or `offload_failed` when the table is
@@ -125,9 +125,14 @@ enum Op {
     /// A route: all of it (`ENTRY_REPLACE`), or IPv6 nexthops appended to
     /// it (`ENTRY_APPEND`, `append`).
     Add {
-        routes: KVec<RouteRef>,
+        /// The route object of the first nexthop, and (IPv6) the others.
+        first: RouteRef,
+        rest: KVec<RouteRef>,
         net: NetRef,
         append: bool,
+        /// Something could not be allocated for it: report it
+        /// `offload_failed`, never lose it silently.
+        refuse: bool,
     },
     /// A route gone (IPv4), or IPv6 nexthops gone (`routes`): the route
     /// goes with its last nexthop.
@@ -144,6 +149,8 @@ struct Counters {
     vetoed: Atomic<u64>,
     alloc_failed: Atomic<u64>,
     lost: Atomic<u64>,
+    /// IPv6 source-specific routes, not offloaded (as netdevsim).
+    skipped: Atomic<u64>,
     flushes: Atomic<u64>,
     pending: Atomic<u64>,
     pending_hwm: Atomic<u64>,
@@ -165,47 +172,26 @@ pub(crate) struct Switch {
     fail_route_offload: Atomic<bool>,
     veto: Atomic<bool>,
     counters: Counters,
-    /// Routes whose work item could not be allocated, in preallocated
-    /// slots (the failure path never allocates); `overflow_work` reports
-    /// them `offload_failed` from process context.
-    /// Taken in the event callback (maybe softirq): a BH lock.
+    /// Work items allocated up front, for events whose own could not be
+    /// allocated (`GFP_ATOMIC` failed): a spare takes the event's place in
+    /// the ordered queue, so every event is applied in chain order, and the
+    /// failure path allocates nothing. Taken in the event callback (maybe
+    /// softirq): a BH lock.
     #[pin]
-    overflow: BhLock<KVec<(RouteRef, NetRef)>>,
-    #[pin]
-    overflow_work: Work<Switch>,
+    spare: BhLock<KVec<Pin<KBox<HwWork>>>>,
 }
 
-impl_has_work! {
-    impl HasWork<Self> for Switch { self.overflow_work }
-}
-
-impl WorkItem for Switch {
-    type Pointer = Arc<Switch>;
-
-    fn run(this: Arc<Switch>) {
-        loop {
-            let Some((route, net)) = this.overflow.lock().pop() else {
-                break;
-            };
-            let mut routes = KVec::new();
-            if routes.push(route, GFP_KERNEL).is_err() {
-                bump(&this.counters.lost);
-                continue;
-            }
-            let mut hw = this.hw.lock();
-            this.add(&mut hw, routes, net, true, false);
-            this.held.store(hw.offloaded, Relaxed);
-        }
-    }
-}
-
-/// How many routes can wait for `overflow_work` at once.
-const OVERFLOW_SLOTS: usize = 256;
+/// How many events can be waiting in spare work items at once.
+const SPARE_WORK_ITEMS: usize = 256;
 
 #[pin_data]
 struct HwWork {
-    switch: Arc<Switch>,
+    /// The device, while the item is queued (a spare waiting in the
+    /// device's `spare` holds none: no reference cycle).
+    switch: Cell<Option<Arc<Switch>>>,
     op: Cell<Option<Op>>,
+    /// One of the device's spares: back to them once it ran.
+    is_spare: bool,
     #[pin]
     work: Work<HwWork>,
 }
@@ -214,38 +200,32 @@ impl_has_work! {
     impl HasWork<Self> for HwWork { self.work }
 }
 
+impl HwWork {
+    fn new(is_spare: bool) -> impl PinInit<Self> {
+        pin_init!(Self {
+            switch: Cell::new(None),
+            op: Cell::new(None),
+            is_spare,
+            work <- new_work!("HwWork::work"),
+        })
+    }
+}
+
 impl WorkItem for HwWork {
     type Pointer = Pin<KBox<HwWork>>;
 
     fn run(this: Pin<KBox<HwWork>>) {
-        let sw = &*this.switch;
-        sw.counters.pending.fetch_sub(1, Relaxed);
-        let Some(op) = this.op.take() else {
+        let Some(sw) = this.switch.take() else {
             return;
         };
-        let mut hw = sw.hw.lock();
-        match op {
-            Op::Add {
-                routes,
-                net,
-                append,
-            } => sw.add(&mut hw, routes, net, false, append),
-            Op::Del { key, routes } => {
-                if let Some(entry) = hw.routes.get_mut(&key) {
-                    entry
-                        .routes
-                        .retain(|r| !routes.iter().any(|gone| gone.same_object(r)));
-                    if !entry.routes.is_empty() && !routes.is_empty() {
-                        return;
-                    }
-                }
-                if let Some(entry) = hw.routes.remove(&key) {
-                    hw.offloaded -= u64::from(entry.offloaded);
-                }
-            }
-            Op::NetnsExit(inum) => Switch::remove_netns(&mut hw, inum),
+        sw.counters.pending.fetch_sub(1, Relaxed);
+        if let Some(op) = this.op.take() {
+            sw.apply(op);
         }
-        sw.held.store(hw.offloaded, Relaxed);
+        if this.is_spare {
+            // Their room is reserved: this never allocates.
+            drop(sw.spare.lock().push_within_capacity(this));
+        }
     }
 }
 
@@ -262,11 +242,7 @@ impl Switch {
                 capacity: Atomic::new(DEFAULT_CAPACITY),
                 fail_route_offload: Atomic::new(false),
                 veto: Atomic::new(false),
-                overflow <- new_bh_lock!(
-                    KVec::with_capacity(OVERFLOW_SLOTS, GFP_KERNEL)?,
-                    "Switch::overflow"
-                ),
-                overflow_work <- new_work!("Switch::overflow_work"),
+                spare <- new_bh_lock!(Self::spares()?, "Switch::spare"),
                 counters: Counters {
                     events: Atomic::new(0),
                     replayed: Atomic::new(0),
@@ -275,6 +251,7 @@ impl Switch {
                     vetoed: Atomic::new(0),
                     alloc_failed: Atomic::new(0),
                     lost: Atomic::new(0),
+                    skipped: Atomic::new(0),
                     flushes: Atomic::new(0),
                     pending: Atomic::new(0),
                     pending_hwm: Atomic::new(0),
@@ -282,6 +259,60 @@ impl Switch {
             }? Error),
             GFP_KERNEL,
         )
+    }
+
+    /// Work items for [`Switch::spare`].
+    fn spares() -> Result<KVec<Pin<KBox<HwWork>>>> {
+        let mut spares = KVec::with_capacity(SPARE_WORK_ITEMS, GFP_KERNEL)?;
+        for _ in 0..SPARE_WORK_ITEMS {
+            let work = KBox::pin_init(HwWork::new(true), GFP_KERNEL)?;
+            spares.push_within_capacity(work).map_err(|_| ENOMEM)?;
+        }
+        Ok(spares)
+    }
+
+    /// Applies one operation to the table (process context, in queue
+    /// order).
+    fn apply(&self, op: Op) {
+        let mut hw = self.hw.lock();
+        match op {
+            Op::Add {
+                first,
+                rest,
+                net,
+                append,
+                refuse,
+            } => {
+                let mut routes = KVec::new();
+                if routes.reserve(1 + rest.len(), GFP_KERNEL).is_err() {
+                    bump(&self.counters.alloc_failed);
+                    // SAFETY: we hold `net`.
+                    unsafe { first.set_hw_flags(net.as_ptr(), false, false, true) };
+                    return;
+                }
+                // Reserved above: these cannot fail.
+                drop(routes.push_within_capacity(first));
+                for route in rest {
+                    drop(routes.push_within_capacity(route));
+                }
+                self.add(&mut hw, routes, net, refuse, append);
+            }
+            Op::Del { key, routes } => {
+                if let Some(entry) = hw.routes.get_mut(&key) {
+                    entry
+                        .routes
+                        .retain(|r| !routes.iter().any(|gone| gone.same_object(r)));
+                    if !entry.routes.is_empty() && !routes.is_empty() {
+                        return;
+                    }
+                }
+                if let Some(entry) = hw.routes.remove(&key) {
+                    hw.offloaded -= u64::from(entry.offloaded);
+                }
+            }
+            Op::NetnsExit(inum) => Switch::remove_netns(&mut hw, inum),
+        }
+        self.held.store(hw.offloaded, Relaxed);
     }
 
     /// Programs one route (process context, table locked), reports it.
@@ -376,23 +407,33 @@ impl Switch {
         }
     }
 
-    /// Queues one operation (atomic context).
-    fn queue(self: &Arc<Self>, op: Op) -> Result {
-        let work = KBox::pin_init(
-            pin_init!(HwWork {
-                switch: self.clone(),
-                op: Cell::new(Some(op)),
-                work <- new_work!("HwWork::work"),
-            }),
-            GFP_ATOMIC,
-        )?;
+    /// Queues one operation (atomic context). When no work item can be
+    /// allocated a spare takes its place in the queue (an add then ends
+    /// `offload_failed`); only with every spare in flight is it lost
+    /// (counted).
+    fn queue(self: &Arc<Self>, mut op: Op) {
+        let work = match KBox::pin_init(HwWork::new(false), GFP_ATOMIC) {
+            Ok(work) => work,
+            Err(_) => {
+                bump(&self.counters.alloc_failed);
+                let Some(spare) = self.spare.lock().pop() else {
+                    bump(&self.counters.lost);
+                    return;
+                };
+                if let Op::Add { refuse, .. } = &mut op {
+                    *refuse = true;
+                }
+                spare
+            }
+        };
+        work.switch.set(Some(self.clone()));
+        work.op.set(Some(op));
         let pending = bump(&self.counters.pending);
         // A high-water mark: a lost race only loses a sample.
         if pending > self.counters.pending_hwm.load(Relaxed) {
             self.counters.pending_hwm.store(pending, Relaxed);
         }
         self.wq.queue().enqueue(work);
-        Ok(())
     }
 }
 
@@ -408,6 +449,12 @@ impl Listener for MockListener {
         if event.is_replay() {
             bump(&sw.counters.replayed);
         }
+        // A source-specific IPv6 route shares its (table, prefix) key with
+        // the plain route: not offloaded, counted (netdevsim does the same).
+        if event.route().is_some_and(|r| r.is_source_specific()) {
+            bump(&sw.counters.skipped);
+            return Ok(());
+        }
         let op = match event.kind() {
             EventKind::EntryReplace | EventKind::EntryAppend | EventKind::EntryAdd => {
                 if sw.veto.load(Relaxed)
@@ -420,13 +467,23 @@ impl Listener for MockListener {
                     );
                     return Err(ENOSPC);
                 }
-                let (Ok(routes), Some(net)) = (event.hold_routes(), event.hold_net()) else {
+                let (Some(first), Some(net)) = (event.hold_route_nh(0), event.hold_net()) else {
                     return Ok(());
                 };
+                // IPv6 siblings (allocates only for a multipath route).
+                let (rest, refuse) = match event.hold_routes_from(1) {
+                    Ok(rest) => (rest, false),
+                    Err(_) => {
+                        bump(&sw.counters.alloc_failed);
+                        (KVec::new(), true)
+                    }
+                };
                 Op::Add {
-                    routes,
+                    first,
+                    rest,
                     net,
                     append: event.kind() == EventKind::EntryAppend,
+                    refuse,
                 }
             }
             EventKind::EntryDel => match event.route() {
@@ -444,29 +501,9 @@ impl Listener for MockListener {
             EventKind::NetnsExit => Op::NetnsExit(event.netns_inum()),
             _ => return Ok(()),
         };
-        let is_add = matches!(op, Op::Add { .. });
-        if sw.queue(op).is_err() {
-            // Never silent: counted, and a route to add is parked in a
-            // preallocated slot for `overflow_work` to report it
-            // offload_failed. Not a veto: our memory is not the user's
-            // error.
-            bump(&sw.counters.alloc_failed);
-            if is_add {
-                if let (Some(route), Some(net)) = (event.hold_route_nh(0), event.hold_net()) {
-                    if sw
-                        .overflow
-                        .lock()
-                        .push_within_capacity((route, net))
-                        .is_ok()
-                    {
-                        // Already queued is fine: it drains every slot.
-                        drop(sw.wq.queue().enqueue(sw.clone()));
-                    } else {
-                        bump(&sw.counters.lost);
-                    }
-                }
-            }
-        }
+        // Failures are counted (`alloc_failed`, `lost`) by `queue`. Not a
+        // veto: our memory is not the user's error.
+        sw.queue(op);
         Ok(())
     }
 
@@ -634,6 +671,7 @@ pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
             ("vetoed", c.vetoed.load(Relaxed)),
             ("alloc_failed", c.alloc_failed.load(Relaxed)),
             ("lost", c.lost.load(Relaxed)),
+            ("skipped", c.skipped.load(Relaxed)),
             ("flushes", c.flushes.load(Relaxed)),
             ("queue_depth", c.pending.load(Relaxed)),
             ("queue_hwm", c.pending_hwm.load(Relaxed)),

@@ -94,6 +94,8 @@ struct Counters {
     flushes: Atomic<u64>,
     netns_exits: Atomic<u64>,
     alloc_failed: Atomic<u64>,
+    /// IPv6 source-specific routes, not held (see `apply`).
+    skipped: Atomic<u64>,
 }
 
 impl Counters {
@@ -105,6 +107,7 @@ impl Counters {
             flushes: Atomic::new(0),
             netns_exits: Atomic::new(0),
             alloc_failed: Atomic::new(0),
+            skipped: Atomic::new(0),
         }
     }
 }
@@ -162,6 +165,13 @@ impl ProbeState {
 
     fn apply(&self, event: &Event<'_>) -> Result {
         let inum = event.netns_inum();
+        // A source-specific IPv6 route shares its (table, prefix) key with
+        // the plain route to the same prefix: skipped and counted, as
+        // netdevsim does, never mixed up with it.
+        if event.route().is_some_and(|r| r.is_source_specific()) {
+            count(&self.counters.skipped);
+            return Ok(());
+        }
         match event.kind() {
             EventKind::EntryReplace | EventKind::EntryAppend | EventKind::EntryAdd => {
                 let Some(route) = event.route() else {
@@ -385,6 +395,7 @@ pub(crate) fn show_stats(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt:
             ("flushes", c.flushes.load(Relaxed)),
             ("netns_exits", c.netns_exits.load(Relaxed)),
             ("alloc_failed", c.alloc_failed.load(Relaxed)),
+            ("skipped", c.skipped.load(Relaxed)),
             ("routes", routes as u64),
             ("rules", rules as u64),
         ],

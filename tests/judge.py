@@ -134,11 +134,15 @@ class Snap:
         return [e for arr in self.ip.get((ns, family), []) for e in arr
                 if self.kind_of(e) == kind]
 
-    def kroutes(self, ns, family=None):
-        """The `ip -j route show table all` entries of NS (dicts)."""
+    def kroutes(self, ns, family=None, source_specific=False):
+        """The `ip -j route show table all` entries of NS (dicts); IPv6
+        source-specific routes (`from`) only if asked: listeners skip them,
+        as netdevsim does."""
         out = []
         for fam in (4, 6) if family is None else (family,):
             for r in self._dump(ns, fam, "route"):
+                if "from" in r and not source_specific:
+                    continue
                 r = dict(r, family=fam, tb=table_id(r.get("table", "main")),
                          prefix=prefix(r["dst"], fam))
                 out.append(r)

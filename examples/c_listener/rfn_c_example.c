@@ -68,7 +68,7 @@ static struct workqueue_struct *ex_wq;
 static DEFINE_MUTEX(ex_lock);		/* the tables below */
 static LIST_HEAD(ex_routes);
 static LIST_HEAD(ex_rules);
-static atomic64_t ex_events, ex_replayed, ex_lost, ex_flushes;
+static atomic64_t ex_events, ex_replayed, ex_lost, ex_flushes, ex_skipped;
 static struct dentry *ex_dir;
 
 static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
@@ -232,6 +232,28 @@ static void ex_work(struct work_struct *work)
 	kfree(ev);
 }
 
+/*
+ * A source-specific IPv6 route (ip -6 route add P from S) is notified under
+ * the same table and prefix as the plain route to P: skip it, as netdevsim
+ * does, rather than mix the two up.
+ */
+static bool ex_source_specific(unsigned long type,
+			       const struct rust_fib_notifier_info *ri)
+{
+#ifdef CONFIG_IPV6_SUBTREES
+	switch (type) {
+	case FIB_EVENT_ENTRY_REPLACE:
+	case FIB_EVENT_ENTRY_APPEND:
+	case FIB_EVENT_ENTRY_ADD:
+	case FIB_EVENT_ENTRY_DEL:
+		return ri->info->family == AF_INET6 &&
+		       container_of(ri->info, struct fib6_entry_notifier_info,
+				    info)->rt->fib6_src.plen;
+	}
+#endif
+	return false;
+}
+
 /* Atomic context: no sleeping, GFP_ATOMIC, references, then defer. */
 static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 {
@@ -253,6 +275,10 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 	atomic64_inc(&ex_events);
 	if (ri->replay)
 		atomic64_inc(&ex_replayed);
+	if (ex_source_specific(type, ri)) {
+		atomic64_inc(&ex_skipped);
+		return NOTIFY_DONE;
+	}
 
 	ev = kzalloc_obj(*ev, GFP_ATOMIC);
 	if (!ev) {
@@ -345,9 +371,10 @@ static int ex_stats_show(struct seq_file *m, void *v)
 	list_for_each_entry(r, &ex_routes, list)
 		n++;
 	mutex_unlock(&ex_lock);
-	seq_printf(m, "events %lld\nreplayed %lld\nlost %lld\nflushes %lld\nroutes %lu\n",
+	seq_printf(m, "events %lld\nreplayed %lld\nlost %lld\nflushes %lld\nskipped %lld\nroutes %lu\n",
 		   atomic64_read(&ex_events), atomic64_read(&ex_replayed),
-		   atomic64_read(&ex_lost), atomic64_read(&ex_flushes), n);
+		   atomic64_read(&ex_lost), atomic64_read(&ex_flushes),
+		   atomic64_read(&ex_skipped), n);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ex_stats);
