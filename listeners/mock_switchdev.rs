@@ -553,8 +553,11 @@ impl MockSwitchdev {
 
     /// Unregisters, drains, clears the flags and empties the table.
     pub(crate) fn detach(&self) {
-        let registration = self.registration.lock().take();
-        if let Some(registration) = registration {
+        // All under the registration's lock: an attach racing us must not
+        // register (and replay) before we emptied the table. The work items
+        // we drain never take this lock.
+        let mut slot = self.registration.lock();
+        if let Some(registration) = slot.take() {
             drop(registration);
             self.switch.flush();
         }

@@ -315,8 +315,11 @@ impl Probe {
 
     /// Unregisters the probe and forgets what it holds.
     pub(crate) fn detach(&self) {
-        let registration = self.registration.lock().take();
-        if registration.is_some() {
+        // All under the registration's lock: an attach racing us must not
+        // register between the unregistration and the forgetting, or we
+        // would wipe what its replay just filled in.
+        let mut slot = self.registration.lock();
+        if let Some(registration) = slot.take() {
             // Off the chain first: no event can refill what we forget.
             drop(registration);
             self.state.forget();
