@@ -379,6 +379,11 @@ static int ex_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(ex_stats);
 
+static int netns_pid;
+module_param(netns_pid, int, 0444);
+MODULE_PARM_DESC(netns_pid,
+		 "listen to the network namespace of this process only (0: every namespace)");
+
 static int __init ex_init(void)
 {
 	int err;
@@ -386,7 +391,19 @@ static int __init ex_init(void)
 	ex_wq = alloc_ordered_workqueue("rfn_c_example", 0);
 	if (!ex_wq)
 		return -ENOMEM;
-	err = rust_fib_notifier_register(&ex_nb, ex_flush, NULL);
+	if (netns_pid) {
+		/* One namespace: hold it while registering, as the API asks. */
+		struct net *net = get_net_ns_by_pid(netns_pid);
+
+		if (IS_ERR(net)) {
+			destroy_workqueue(ex_wq);
+			return PTR_ERR(net);
+		}
+		err = rust_fib_notifier_register_net(net, &ex_nb, ex_flush, NULL);
+		put_net(net);
+	} else {
+		err = rust_fib_notifier_register(&ex_nb, ex_flush, NULL);
+	}
 	if (err) {
 		pr_err("rfn_c_example: register: %d\n", err);
 		destroy_workqueue(ex_wq);
