@@ -15,7 +15,10 @@ use kernel::{
     sync::rcu,
 };
 
-use crate::{chain, ffi, seq_counter};
+use crate::{
+    chain::{self, NetId},
+    ffi, seq_counter,
+};
 
 /// A bridged namespace (`struct rfn_net`), borrowed.
 ///
@@ -82,13 +85,12 @@ impl<'a> Iterator for Nets<'a> {
 
 /// The bridged namespace with inode number `inum`, as an identity for a
 /// registration filter.
-pub(crate) fn find(inum: u64) -> Option<*const ffi::Net> {
+pub(crate) fn find(inum: u64) -> Option<NetId> {
     let guard = rcu::read_lock();
-    let found = nets(&guard)
-        .map(BridgedNet::net)
+    nets(&guard)
         // SAFETY: bridged namespaces are alive under the guard.
-        .find(|&net| u64::from(unsafe { ffi::rfn_net_inum(net) }) == inum);
-    found.map(|net| net.cast_const())
+        .map(|bridged| unsafe { NetId::of(bridged.net()) })
+        .find(|id| u64::from(id.inum()) == inum)
 }
 
 /// A kernel FIB event of one namespace: count it, then forward it.

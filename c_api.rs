@@ -17,7 +17,7 @@ use kernel::{
 };
 
 use crate::{
-    chain::{Node, Target},
+    chain::{NetId, Node, Target},
     dump, ffi,
 };
 
@@ -116,7 +116,10 @@ fn register(
             GFP_KERNEL,
         )?;
     }
-    let registered = KBox::pin_init(Node::new(CTarget { nb, flush }, net), GFP_KERNEL)
+    // SAFETY: a non-null `net` is alive: the caller holds a reference while
+    // it registers (the API's documented rule).
+    let filter = (!net.is_null()).then(|| unsafe { NetId::of(net) });
+    let registered = KBox::pin_init(Node::new(CTarget { nb, flush }, filter), GFP_KERNEL)
         .and_then(|node| dump::register(&dump::KernelFib { extack }, node.as_ref()).map(|()| node));
     let mut listeners = C_LISTENERS.lock();
     let Some(pos) = listeners.iter().position(|e| e.nb == nb as usize) else {

@@ -196,23 +196,22 @@ impl RouteRef {
     }
 
     /// Sets the flags `ip route` shows: `offload`, `trap`,
-    /// `offload_failed`. Process context (IPv4 also under RCU).
-    ///
-    /// # Safety
-    ///
-    /// `net` must be the route's namespace, and its memory valid for the
-    /// call (a [`NetRef`] is held, or its exit event was not yet processed).
-    pub(crate) unsafe fn set_hw_flags(
-        &self,
-        net: *mut ffi::Net,
-        offload: bool,
-        trap: bool,
-        failed: bool,
-    ) {
-        // SAFETY: `ptr` is a live route (we hold it) of `net` (valid per the
-        // caller); `route` identifies its alias for IPv4.
+    /// `offload_failed`. Process context. `net` must be the route's
+    /// namespace ([`NetId::get`] of the event's [`Event::netns_id`]): in
+    /// another one the IPv4 alias is not found and nothing is set, but an
+    /// IPv6 route's notification would go to that namespace's listeners.
+    pub(crate) fn set_hw_flags(&self, net: &NetRef, offload: bool, trap: bool, failed: bool) {
+        // SAFETY: `ptr` is a live route (we hold it); `net` is alive (we
+        // hold a reference); `route` identifies its alias for IPv4.
         unsafe {
-            ffi::rfn_route_set_hw_flags(net, &self.route, self.ptr.as_ptr(), offload, trap, failed)
+            ffi::rfn_route_set_hw_flags(
+                net.0.as_ptr(),
+                &self.route,
+                self.ptr.as_ptr(),
+                offload,
+                trap,
+                failed,
+            )
         }
     }
 }
@@ -224,9 +223,63 @@ impl Drop for RouteRef {
     }
 }
 
-/// An owned reference to an event's namespace (`maybe_get_net()`),
-/// released on drop. Holding one keeps the namespace from being dismantled:
-/// hold it while work is pending, not for long.
+/// A namespace's identity, which outlives the namespace: its cookie
+/// (`net->net_cookie`: unique while the system runs, never reused, unlike
+/// the namespace's address or inode number) and its inode number (what
+/// users see, and what listeners key their tables by). Holds no reference:
+/// a listener's table must not keep a namespace from dying, and a work item
+/// must still apply the events of a namespace that is being dismantled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NetId {
+    cookie: u64,
+    inum: u32,
+}
+
+impl NetId {
+    /// The identity of `net`.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be alive for the call.
+    pub(crate) unsafe fn of(net: *const ffi::Net) -> Self {
+        // SAFETY: alive, per the function's requirement.
+        unsafe {
+            Self {
+                cookie: ffi::rfn_net_cookie(net),
+                inum: ffi::rfn_net_inum(net),
+            }
+        }
+    }
+
+    /// The namespace's inode number.
+    pub(crate) fn inum(&self) -> u32 {
+        self.inum
+    }
+
+    /// Whether `net` is this namespace.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be alive for the call.
+    pub(crate) unsafe fn is(&self, net: *const ffi::Net) -> bool {
+        // SAFETY: alive, per the function's requirement.
+        unsafe { ffi::rfn_net_cookie(net) == self.cookie }
+    }
+
+    /// A reference on the namespace, if it is still bridged and not being
+    /// dismantled (`maybe_get_net()`); `None` after that: its routes are
+    /// going away, there is nothing left to report to it.
+    pub(crate) fn get(&self) -> Option<NetRef> {
+        // SAFETY: looks the cookie up in the bridged list, under RCU.
+        let net = unsafe { ffi::rfn_net_get_by_cookie(self.cookie) };
+        // INVARIANT: `maybe_get_net()` took one reference, or returned null.
+        NonNull::new(net).map(NetRef)
+    }
+}
+
+/// A reference on a namespace (`maybe_get_net()`), released on drop.
+/// Holding one keeps the namespace from being dismantled: hold it for a
+/// call, not while work is pending.
 ///
 /// # Invariants
 ///
@@ -237,19 +290,6 @@ pub(crate) struct NetRef(NonNull<ffi::Net>);
 unsafe impl Send for NetRef {}
 // SAFETY: `&NetRef` only passes the pointer to the kernel.
 unsafe impl Sync for NetRef {}
-
-impl NetRef {
-    /// The namespace (valid while `self` lives).
-    pub(crate) fn as_ptr(&self) -> *mut ffi::Net {
-        self.0.as_ptr()
-    }
-
-    /// The namespace's inode number.
-    pub(crate) fn inum(&self) -> u32 {
-        // SAFETY: we hold a reference.
-        unsafe { ffi::rfn_net_inum(self.0.as_ptr()) }
-    }
-}
 
 impl Drop for NetRef {
     fn drop(&mut self) {
@@ -379,14 +419,15 @@ impl<'a> Event<'a> {
         Ok(refs)
     }
 
-    /// An owned reference to the event's namespace; `None` once it is being
-    /// dismantled (`maybe_get_net()`).
-    pub(crate) fn hold_net(&self) -> Option<NetRef> {
-        let net = NonNull::new(self.raw.net)?;
-        // SAFETY: the namespace is alive for the event (see `netns_inum`).
-        let net = unsafe { ffi::rfn_net_get(net.as_ptr()) };
-        // INVARIANT: `maybe_get_net()` took one reference, or returned null.
-        NonNull::new(net).map(NetRef)
+    /// The event's namespace, as an identity that outlives it (`None` for
+    /// events that name no namespace: only tests send those).
+    pub(crate) fn netns_id(&self) -> Option<NetId> {
+        if self.raw.net.is_null() {
+            return None;
+        }
+        // SAFETY: the namespace is alive for the event (see `netns_inum`),
+        // even while it is being dismantled.
+        Some(unsafe { NetId::of(self.raw.net) })
     }
 
     /// Explains a veto to whoever changed the route (`ip route add` prints
@@ -480,19 +521,18 @@ pub(crate) struct Node<T: Target> {
     replay_nb: Opaque<bindings::notifier_block>,
     replay_net: Atomic<*mut ffi::Net>,
     on_chain: Atomic<bool>,
-    /// Deliver only this namespace's events (null: every namespace).
-    filter: *const ffi::Net,
-    /// The filtered namespace sent its exit: nothing matches any more (its
-    /// address may be reused by a new namespace).
-    filter_gone: Atomic<bool>,
+    /// Deliver only this namespace's events (`None`: every namespace). An
+    /// identity, not a pointer: once the namespace is gone nothing matches,
+    /// even a new namespace at the same address.
+    filter: Option<NetId>,
     pub(crate) target: T,
 }
 
-// SAFETY: `filter` is an identity compared, never dereferenced; the rest is
-// `Send`/`Sync` on its own (`T: Target` is).
+// SAFETY: the notifier blocks are only touched by the chain's own locking
+// and the registering thread; the rest is `Send`/`Sync` on its own
+// (`T: Target` is).
 unsafe impl<T: Target> Send for Node<T> {}
-// SAFETY: See above; the notifier blocks are only touched by the chain's
-// own locking and the registering thread.
+// SAFETY: See above.
 unsafe impl<T: Target> Sync for Node<T> {}
 
 fn notifier_block(call: bindings::notifier_fn_t) -> bindings::notifier_block {
@@ -505,25 +545,25 @@ fn notifier_block(call: bindings::notifier_fn_t) -> bindings::notifier_block {
 
 impl<T: Target> Node<T> {
     /// A registration for `target`, optionally restricted to one namespace.
-    ///
-    /// The caller keeps `filter` alive while it registers (as for the
-    /// kernel's `register_fib_notifier()`); once the namespace sent its
-    /// exit event the node matches nothing.
-    pub(crate) fn new(target: T, filter: *const ffi::Net) -> impl PinInit<Self> {
+    pub(crate) fn new(target: T, filter: Option<NetId>) -> impl PinInit<Self> {
         pin_init!(Self {
             chain_nb: Opaque::new(notifier_block(Some(Self::chain_call))),
             replay_nb: Opaque::new(notifier_block(Some(Self::replay_call))),
             replay_net: Atomic::new(ptr::null_mut()),
             on_chain: Atomic::new(false),
             filter,
-            filter_gone: Atomic::new(false),
             target,
         })
     }
 
-    /// Whether this registration wants events of `net`.
+    /// Whether this registration wants events of `net` (alive: an event's
+    /// or a replayed namespace).
     pub(crate) fn accepts(&self, net: *const ffi::Net) -> bool {
-        self.filter.is_null() || (self.filter == net && !self.filter_gone.load(Relaxed))
+        match self.filter {
+            None => true,
+            // SAFETY: the caller passes a live namespace (see above).
+            Some(id) => !net.is_null() && unsafe { id.is(net) },
+        }
     }
 
     /// The block that replays reach; `net` is the namespace being replayed.
@@ -585,11 +625,7 @@ impl<T: Target> Node<T> {
         if !node.accepts(info.net) {
             return 0;
         }
-        let ret = node.target.call(event, info);
-        if event == ffi::RUST_FIB_EVENT_NETNS_EXIT && !node.filter.is_null() {
-            node.filter_gone.store(true, Relaxed);
-        }
-        ret
+        node.target.call(event, info)
     }
 
     /// The replay's callback.
@@ -633,7 +669,7 @@ pub(crate) struct Registration<L: Listener> {
 impl<L: Listener> Registration<L> {
     /// Registers `listener` on every namespace (or only `filter`'s) with
     /// dump-and-replay: see `dump::register`.
-    pub(crate) fn new(listener: L, filter: *const ffi::Net) -> Result<Self> {
+    pub(crate) fn new(listener: L, filter: Option<NetId>) -> Result<Self> {
         let node = KBox::pin_init(Node::new(RustTarget(listener), filter), GFP_KERNEL)?;
         crate::dump::register(&crate::dump::KernelFib::new(), node.as_ref())?;
         Ok(Self { _node: node })
@@ -642,7 +678,7 @@ impl<L: Listener> Registration<L> {
     /// Like [`Registration::new`], with the replay taken from `source`.
     #[cfg(CONFIG_KUNIT)]
     pub(crate) fn with_source<S: crate::dump::Source>(source: &S, listener: L) -> Result<Self> {
-        let node = KBox::pin_init(Node::new(RustTarget(listener), ptr::null()), GFP_KERNEL)?;
+        let node = KBox::pin_init(Node::new(RustTarget(listener), None), GFP_KERNEL)?;
         crate::dump::register(source, node.as_ref())?;
         Ok(Self { _node: node })
     }

@@ -131,7 +131,8 @@ extern "C" {
         trap: bool,
         failed: bool,
     );
-    pub(crate) fn rfn_net_get(net: *mut Net) -> *mut Net;
+    pub(crate) fn rfn_net_cookie(net: *const Net) -> u64;
+    pub(crate) fn rfn_net_get_by_cookie(cookie: u64) -> *mut Net;
     pub(crate) fn rfn_net_put(net: *mut Net);
     pub(crate) fn rfn_info_set_extack(info: *mut FibNotifierInfo, msg: *const c_char);
     pub(crate) fn rfn_alloc_ordered_wq(name: *const c_char) -> *mut bindings::workqueue_struct;

@@ -409,10 +409,30 @@ void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,
 #endif
 }
 
-/* NULL once the namespace is being dismantled (its count dropped to 0). */
-struct net *rfn_net_get(struct net *net)
+u64 rfn_net_cookie(const struct net *net)
 {
-	return maybe_get_net(net);
+	return net->net_cookie;
+}
+
+/*
+ * A reference on the bridged namespace with this cookie; NULL when it left
+ * the bridge or is being dismantled (its count dropped to 0).  A cookie is
+ * never reused, unlike an address or an inode number.
+ */
+struct net *rfn_net_get_by_cookie(u64 cookie)
+{
+	struct net *net = NULL;
+	struct rfn_net *rn;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(rn, &rfn_nets, list) {
+		if (rn->net->net_cookie == cookie) {
+			net = maybe_get_net(rn->net);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return net;
 }
 
 void rfn_net_put(struct net *net)

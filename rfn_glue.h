@@ -73,7 +73,8 @@ void *rfn_info_route_hold(const struct fib_notifier_info *info, unsigned int i);
 void rfn_route_put(int family, void *route);
 void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,
 			    void *route, bool offload, bool trap, bool failed);
-struct net *rfn_net_get(struct net *net);
+u64 rfn_net_cookie(const struct net *net);
+struct net *rfn_net_get_by_cookie(u64 cookie);
 void rfn_net_put(struct net *net);
 void rfn_info_set_extack(struct fib_notifier_info *info, const char *msg);
 struct workqueue_struct;

@@ -39,7 +39,7 @@ use kernel::{
 
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
-    chain::{Event, EventKind, Family, Listener, NetRef, Registration, RouteRef},
+    chain::{Event, EventKind, Family, Listener, NetId, Registration, RouteRef},
     ffi, knob,
     listeners::table::{self, RouteKey},
 };
@@ -85,33 +85,35 @@ impl Drop for OrderedQueue {
 
 /// A route the "hardware" knows: offloaded, or refused (offload_failed).
 ///
-/// # Invariants
-///
-/// `net` is the route's namespace. It is not referenced (an entry must not
-/// keep its namespace from dying), but its memory is valid while the entry
-/// is in the table: the namespace's exit event queues the work that removes
-/// its entries, and every path that touches entries outside that order
-/// (flush, detach) first runs the queue dry with no more events coming.
+/// The entry names its namespace by identity, not by pointer, and holds no
+/// reference on it: an entry must not keep a namespace from dying, and
+/// whatever touches the table later (a work item, a flush after detach)
+/// may run after the namespace is gone. Flags are reported through a
+/// reference taken for the call ([`NetId::get`]), or not at all once the
+/// namespace is being dismantled (its routes are going away).
 struct HwEntry {
     offloaded: bool,
     /// The kernel's route objects, never empty: one `fib_info` for IPv4,
     /// one `fib6_info` per nexthop for IPv6 (a multipath route gains and
     /// loses them one by one; every one carries the flags).
     routes: KVec<RouteRef>,
-    net: *mut ffi::Net,
+    netns: NetId,
 }
-
-// SAFETY: `net` is only passed to the kernel (see the invariant); the rest
-// is `Send`.
-unsafe impl Send for HwEntry {}
 
 impl HwEntry {
     fn set_flags(&self, offload: bool, failed: bool) {
-        for route in self.routes.iter() {
-            // SAFETY: `net` is valid while the entry is in the table (type
-            // invariant), and entries are only reported from the table.
-            unsafe { route.set_hw_flags(self.net, offload, false, failed) }
-        }
+        report(self.netns, self.routes.iter(), offload, failed);
+    }
+}
+
+/// Sets the flags of `routes`, in the namespace `netns` if it is still
+/// alive (process context).
+fn report<'a>(netns: NetId, routes: impl Iterator<Item = &'a RouteRef>, offload: bool, failed: bool) {
+    let Some(net) = netns.get() else {
+        return;
+    };
+    for route in routes {
+        route.set_hw_flags(&net, offload, false, failed);
     }
 }
 
@@ -128,7 +130,7 @@ enum Op {
         /// The route object of the first nexthop, and (IPv6) the others.
         first: RouteRef,
         rest: KVec<RouteRef>,
-        net: NetRef,
+        netns: NetId,
         append: bool,
         /// Something could not be allocated for it: report it
         /// `offload_failed`, never lose it silently.
@@ -279,15 +281,14 @@ impl Switch {
             Op::Add {
                 first,
                 rest,
-                net,
+                netns,
                 append,
                 refuse,
             } => {
                 let mut routes = KVec::new();
                 if routes.reserve(1 + rest.len(), GFP_KERNEL).is_err() {
                     bump(&self.counters.alloc_failed);
-                    // SAFETY: we hold `net`.
-                    unsafe { first.set_hw_flags(net.as_ptr(), false, false, true) };
+                    report(netns, core::iter::once(&first), false, true);
                     return;
                 }
                 // Reserved above: these cannot fail.
@@ -295,7 +296,7 @@ impl Switch {
                 for route in rest {
                     drop(routes.push_within_capacity(route));
                 }
-                self.add(&mut hw, routes, net, refuse, append);
+                self.add(&mut hw, routes, netns, refuse, append);
             }
             Op::Del { key, routes } => {
                 if let Some(entry) = hw.routes.get_mut(&key) {
@@ -322,29 +323,25 @@ impl Switch {
         &self,
         hw: &mut HwTable,
         mut routes: KVec<RouteRef>,
-        net: NetRef,
+        netns: NetId,
         refuse: bool,
         append: bool,
     ) {
         let Some(first) = routes.first() else {
             return;
         };
-        let key = RouteKey::of(net.inum(), &first.route());
+        let key = RouteKey::of(netns.inum(), &first.route());
         if append {
             if let Some(entry) = hw.routes.get_mut(&key) {
                 let offloaded = entry.offloaded;
                 if entry.routes.reserve(routes.len(), GFP_KERNEL).is_err() {
                     // Not held, but not silent: counted, reported failed.
                     bump(&self.counters.alloc_failed);
-                    for route in routes.iter() {
-                        // SAFETY: we hold `net`.
-                        unsafe { route.set_hw_flags(net.as_ptr(), false, false, true) };
-                    }
+                    report(netns, routes.iter(), false, true);
                     return;
                 }
+                report(netns, routes.iter(), offloaded, !offloaded);
                 for route in routes.drain_all() {
-                    // SAFETY: we hold `net`.
-                    unsafe { route.set_hw_flags(net.as_ptr(), offloaded, false, !offloaded) };
                     // Reserved above: cannot fail.
                     drop(entry.routes.push_within_capacity(route));
                 }
@@ -357,20 +354,15 @@ impl Switch {
         let Ok(slot) = RBTreeNodeReservation::new(GFP_KERNEL) else {
             // Not in the table, but not silent: counted and reported.
             bump(&self.counters.alloc_failed);
-            for route in routes.iter() {
-                // SAFETY: we hold `net`.
-                unsafe { route.set_hw_flags(net.as_ptr(), false, false, true) };
-            }
+            report(netns, routes.iter(), false, true);
             return;
         };
-        // INVARIANT: `net` is the routes' namespace; its exit event, if any,
-        // is queued after this work (ordered queue).
         let node = slot.into_node(
             key,
             HwEntry {
                 offloaded,
                 routes,
-                net: net.as_ptr(),
+                netns,
             },
         );
         bump(if offloaded {
@@ -467,7 +459,9 @@ impl Listener for MockListener {
                     );
                     return Err(ENOSPC);
                 }
-                let (Some(first), Some(net)) = (event.hold_route_nh(0), event.hold_net()) else {
+                // Never dropped because the namespace is being dismantled:
+                // a delete or the next alias's replace must still be applied.
+                let (Some(first), Some(netns)) = (event.hold_route_nh(0), event.netns_id()) else {
                     return Ok(());
                 };
                 // IPv6 siblings (allocates only for a multipath route).
@@ -481,7 +475,7 @@ impl Listener for MockListener {
                 Op::Add {
                     first,
                     rest,
-                    net,
+                    netns,
                     append: event.kind() == EventKind::EntryAppend,
                     refuse,
                 }
@@ -540,8 +534,8 @@ impl MockSwitchdev {
         let mut slot = self.registration.lock();
         if slot.is_none() {
             let filter = match self.netns.load(Relaxed) {
-                0 => core::ptr::null(),
-                inum => crate::bridge::find(inum).ok_or(ENOENT)?,
+                0 => None,
+                inum => Some(crate::bridge::find(inum).ok_or(ENOENT)?),
             };
             *slot = Some(Registration::new(
                 MockListener(self.switch.clone()),

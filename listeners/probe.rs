@@ -305,10 +305,7 @@ impl Probe {
     pub(crate) fn attach(&self) -> Result {
         let mut slot = self.registration.lock();
         if slot.is_none() {
-            *slot = Some(Registration::new(
-                ProbeListener(self.state.clone()),
-                core::ptr::null(),
-            )?);
+            *slot = Some(Registration::new(ProbeListener(self.state.clone()), None)?);
         }
         Ok(())
     }

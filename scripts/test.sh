@@ -75,7 +75,7 @@ count "$out/guest.ktap" "guest integration"
 # Reports before the load (the marker t00 writes just before insmod) are
 # not the module's (an emulator or early-boot artefact): printed as a
 # warning, never hidden, never a failure.
-splats='WARNING:|BUG:|BUG |Oops|general protection|KASAN|kmemleak:.*new suspected|possible recursive locking|possible circular locking|possible irq lock inversion|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|rcu_sched detected stall|rcu: INFO:|detected stall|Call Trace:|UBSAN|refcount_t:|list_add corruption|list_del corruption|hung_task|blocked for more than'
+splats='WARNING:|BUG:|BUG |Oops|general protection|KASAN|kmemleak:.*new suspected|possible recursive locking|possible circular locking|possible irq lock inversion|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|rcu_sched detected stall|rcu: INFO:|detected stall|Call Trace:|UBSAN|refcount_t:|list_add corruption|list_del corruption|hung_task|blocked for more than|waiting for .* to become free'
 marker='rust_fib_notifier-test: insmod'
 if [ ! -s "$out/dmesg.txt" ]; then
 	result "kernel log present" 1
