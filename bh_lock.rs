@@ -43,11 +43,7 @@ unsafe impl Backend for BhLockBackend {
     type State = bindings::spinlock_t;
     type GuardState = ();
 
-    unsafe fn init(
-        ptr: *mut Self::State,
-        name: *const c_char,
-        key: *mut bindings::lock_class_key,
-    ) {
+    unsafe fn init(ptr: *mut Self::State, name: *const c_char, key: *mut bindings::lock_class_key) {
         // SAFETY: `ptr` is valid for writes, `name` and `key` live forever
         // (the trait's requirements).
         unsafe { bindings::__spin_lock_init(ptr, name, key) }

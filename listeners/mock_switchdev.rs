@@ -108,7 +108,12 @@ impl HwEntry {
 
 /// Sets the flags of `routes`, in the namespace `netns` if it is still
 /// alive (process context).
-fn report<'a>(netns: NetId, routes: impl Iterator<Item = &'a RouteRef>, offload: bool, failed: bool) {
+fn report<'a>(
+    netns: NetId,
+    routes: impl Iterator<Item = &'a RouteRef>,
+    offload: bool,
+    failed: bool,
+) {
     let Some(net) = netns.get() else {
         return;
     };
@@ -138,7 +143,10 @@ enum Op {
     },
     /// A route gone (IPv4), or IPv6 nexthops gone (`routes`): the route
     /// goes with its last nexthop.
-    Del { key: RouteKey, routes: KVec<RouteRef> },
+    Del {
+        key: RouteKey,
+        routes: KVec<RouteRef>,
+    },
     NetnsExit(u32),
 }
 

@@ -184,7 +184,10 @@ impl ProbeState {
                     let mut tables = self.tables.lock();
                     if let Some(val) = tables.routes.get_mut(&key) {
                         // Siblings appended to a multipath route.
-                        return val.nhs.extend_from_slice(&nhs, GFP_ATOMIC).map_err(Into::into);
+                        return val
+                            .nhs
+                            .extend_from_slice(&nhs, GFP_ATOMIC)
+                            .map_err(Into::into);
                     }
                 }
                 let val = RouteVal {
