@@ -197,16 +197,17 @@ detach() {
 # churn NS I [N]: until SIGTERM, in namespace NS (made by make_ns NS I),
 # rounds of: add N new IPv4 routes (table 200, /32) and N new IPv6 routes,
 # each with a prefix never used before (a counter kept in $CHURN_DIR/NS.next
-# across churns), and delete about half of the previous round's.  Every
-# prefix is added once and deleted at most once, so a listener that missed
-# an event stays wrong: nothing heals it later.  SIGTERM ends it after the
-# batch in flight, so once `wait` returns nothing changes any more.  Rounds
-# are counted in $CHURN_DIR/NS; a batch that fails ends the churn with
-# status 1 and says why.
+# across churns), delete half of the previous round's and the rest of the
+# round before.  Every prefix is added once and deleted at most once, so a
+# listener that missed an event stays wrong: nothing heals it later; and no
+# prefix lives more than two rounds, so the tables stay small.  SIGTERM ends
+# it after the batch in flight, so once `wait` returns nothing changes any
+# more.  Rounds are counted in $CHURN_DIR/NS; a batch that fails ends the
+# churn with status 1 and says why.
 CHURN_DIR=/tmp/churn
 mkdir -p "$CHURN_DIR"
 churn() {
-	local ns=$1 i=$2 n=${3:-20} j k stop=0 round=0 next=0 prev=-1
+	local ns=$1 i=$2 n=${3:-20} j k s stop=0 round=0 next=0 prev=-1 prev2=-1
 	trap 'stop=1' TERM
 	read -r next 2>/dev/null <"$CHURN_DIR/$ns.next" || next=0
 	echo 0 >"$CHURN_DIR/$ns"
@@ -218,15 +219,19 @@ churn() {
 				printf 'route add 100.%d.%d.%d/32 via 10.%d.0.2 table 200\n' "$i" $((k / 256)) $((k % 256)) "$i"
 				printf 'route add 2001:db8:c%d:%x::/64 via 2001:db8:%d::2\n' "$i" "$k" "$i"
 			done
-			# About half of the previous round's, a different half
-			# each round.
-			for ((j = round % 2; prev >= 0 && j < n; j += 2)); do
-				k=$((prev + j))
-				printf 'route del 100.%d.%d.%d/32 table 200\n' "$i" $((k / 256)) $((k % 256))
-				printf 'route del 2001:db8:c%d:%x::/64\n' "$i" "$k"
+			# Half of the previous round's (this round's parity), and
+			# what the previous round left of the one before (the
+			# same parity).
+			for s in $prev $prev2; do
+				[ "$s" -ge 0 ] || continue
+				for ((j = round % 2; j < n; j += 2)); do
+					k=$((s + j))
+					printf 'route del 100.%d.%d.%d/32 table 200\n' "$i" $((k / 256)) $((k % 256))
+					printf 'route del 2001:db8:c%d:%x::/64\n' "$i" "$k"
+				done
 			done
 		} | ipb "$ns" || return 1
-		prev=$next next=$((next + n))
+		prev2=$prev prev=$next next=$((next + n))
 		echo "$next" >"$CHURN_DIR/$ns.next"
 		echo "$round" >"$CHURN_DIR/$ns"
 	done
