@@ -134,17 +134,30 @@ class Snap:
         return [e for arr in self.ip.get((ns, family), []) for e in arr
                 if self.kind_of(e) == kind]
 
+    @staticmethod
+    def route_family(r):
+        # One dump holds both families; `default` says neither, but the
+        # kernel gives every IPv6 route a preference and ip prints it.
+        if ":" in r["dst"] or "pref" in r or ":" in str(r.get("gateway", "")):
+            return 6
+        return 4
+
     def kroutes(self, ns, family=None, source_specific=False):
         """The `ip -j route show table all` entries of NS (dicts); IPv6
         source-specific routes (`from`) only if asked: listeners skip them,
         as netdevsim does."""
-        out = []
-        for fam in (4, 6) if family is None else (family,):
-            for r in self._dump(ns, fam, "route"):
-                if "from" in r and not source_specific:
-                    continue
-                r = dict(r, family=fam, tb=table_id(r.get("table", "main")),
-                         prefix=prefix(r["dst"], fam))
+        out, seen = [], set()
+        for r in self._dump(ns, 4, "route") + self._dump(ns, 6, "route"):
+            if "from" in r and not source_specific:
+                continue
+            fam = self.route_family(r)
+            if family is not None and fam != family:
+                continue
+            r = dict(r, family=fam, tb=table_id(r.get("table", "main")),
+                     prefix=prefix(r["dst"], fam))
+            ident = json.dumps(r, sort_keys=True)
+            if ident not in seen:
+                seen.add(ident)
                 out.append(r)
         return out
 

@@ -162,12 +162,18 @@ namespaces() {
 # snap ID [DEBUGFS_DIR...]: save for the host, in OUT/snap/ID, the listed
 # listeners' debugfs files (read first: reading a mock switchdev's `routes`
 # runs its queue dry, so the flags below are final), then every namespace's
-# inode and `ip -j` routes (all tables), rules, nexthops and links.
+# inode and `ip -j` routes (all tables, both families), IPv4 rules, nexthops
+# and links: one `ip -batch` per namespace; IPv6 rules (`ip rule` takes its
+# family from the command line) need a second one, taken only when a
+# listener that holds rules is saved.
 snap() {
-	local id=$1 ns files=() d
+	local id=$1 ns files=() d rules6=
 	shift
 	namespaces
-	for d in "$@"; do files+=("$d"/*); done
+	for d in "$@"; do
+		files+=("$d"/*)
+		[ -e "$d/rules" ] && rules6=1
+	done
 	{
 		if [ ${#files[@]} -gt 0 ]; then
 			echo "@@ debugfs"
@@ -179,9 +185,10 @@ snap() {
 			local n=(-n "$ns")
 			[ "$ns" = init ] && n=()
 			echo "@@ ip $ns 4"
-			printf 'route show table all\nrule show\nnexthop show\nlink show\n' | ip "${n[@]}" -4 -j -batch -
+			printf 'route show table all\nrule show\nnexthop show\nlink show\n' | ip "${n[@]}" -j -batch -
+			[ -n "$rules6" ] || continue
 			echo "@@ ip $ns 6"
-			printf 'route show table all\nrule show\nnexthop show\n' | ip "${n[@]}" -6 -j -batch -
+			printf 'rule show\n' | ip "${n[@]}" -6 -j -batch -
 		done
 	} >"$SNAPS/$id" 2>&1
 }
