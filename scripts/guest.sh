@@ -30,12 +30,13 @@ image=$kdir/arch/x86_64/boot/bzImage
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 
-# kunit.enable: KUnit suites inside modules run when they are inserted.
+# kunit.enable, kunit.autorun: KUnit suites inside modules run when they
+# are inserted (allnoconfig leaves KUNIT_AUTORUN_ENABLED off).
 # log_buf_len: KUnit's KTAP and the test's marker must not be overwritten.
 # rootflags: virtme-ng mounts the host's root over 9p without a cache, so
 # every exec walks the host's filesystem again (about a second per process
 # under TCG); the root is read-only, a loose cache is safe and much faster.
-append="kunit.enable=1 log_buf_len=8M"
+append="kunit.enable=1 kunit.autorun=1 log_buf_len=8M"
 [ "${RFN_9P_CACHE:-loose}" = none ] ||
 	append+=" rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=${RFN_9P_CACHE:-loose}"
 vng_run=(vng --run "$image" --memory "${RFN_GUEST_MEMORY:-2G}" --cpus 2
