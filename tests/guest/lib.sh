@@ -22,6 +22,8 @@ RFN=/sys/kernel/debug/rust_fib_notifier
 PROBE=$RFN/probe
 MOCK=$RFN/mock_switchdev
 GUEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CHURN_DIR=/tmp/churn
+mkdir -p "$CHURN_DIR"
 : "${RESULTS:?}" "${SNAPS:?}"
 
 emit() { printf '%s\n' "$*" >>"$RESULTS"; }
@@ -124,6 +126,8 @@ ipb() {
 make_ns() {
 	local ns=$1 i=$2
 	ip netns add "$ns" || return 1
+	# A new namespace starts the churn's numbering afresh.
+	printf '0 -1 -1 0\n' >"$CHURN_DIR/$ns.next"
 	ipb "$ns" <<EOF
 link set lo up
 link add d0 type dummy
@@ -204,19 +208,19 @@ detach() {
 # churn NS I [N]: until SIGTERM, in namespace NS (made by make_ns NS I),
 # rounds of: add N new IPv4 routes (table 200, /32) and N new IPv6 routes,
 # each with a prefix never used before (a counter kept in $CHURN_DIR/NS.next
-# across churns), delete half of the previous round's and the rest of the
-# round before.  Every prefix is added once and deleted at most once, so a
+# across churns, with the round and the two before), delete half of the previous
+# round's and the rest of the round before.  Every prefix is added once and deleted at most once, so a
 # listener that missed an event stays wrong: nothing heals it later; and no
 # prefix lives more than two rounds, so the tables stay small.  SIGTERM ends
 # it after the batch in flight, so once `wait` returns nothing changes any
 # more.  Rounds are counted in $CHURN_DIR/NS; a batch that fails ends the
 # churn with status 1 and says why.
-CHURN_DIR=/tmp/churn
-mkdir -p "$CHURN_DIR"
 churn() {
 	local ns=$1 i=$2 n=${3:-20} j k s stop=0 round=0 next=0 prev=-1 prev2=-1
 	trap 'stop=1' TERM
-	read -r next 2>/dev/null <"$CHURN_DIR/$ns.next" || next=0
+	read -r next prev prev2 round 2>/dev/null <"$CHURN_DIR/$ns.next" ||
+		next=0 prev=-1 prev2=-1 round=0
+	local rounds=0
 	echo 0 >"$CHURN_DIR/$ns"
 	while [ $stop = 0 ]; do
 		round=$((round + 1))
@@ -239,8 +243,9 @@ churn() {
 			done
 		} | ipb "$ns" || return 1
 		prev2=$prev prev=$next next=$((next + n))
-		echo "$next" >"$CHURN_DIR/$ns.next"
-		echo "$round" >"$CHURN_DIR/$ns"
+		echo "$next $prev $prev2 $round" >"$CHURN_DIR/$ns.next"
+		rounds=$((rounds + 1))
+		echo "$rounds" >"$CHURN_DIR/$ns"
 	done
 	return 0
 }
