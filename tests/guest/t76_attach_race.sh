@@ -5,7 +5,7 @@
 # listener stayed attached with nothing.  Two loops toggle each listener at
 # once; whenever it ends attached, it must hold the kernel's view.
 plan 4
-rounds=${RACE_ROUNDS:-30}
+rounds=${RACE_ROUNDS:-15}
 for dir in "$PROBE" "$MOCK"; do
 	name=${dir##*/}
 	echo 0 >"$dir/attach"
