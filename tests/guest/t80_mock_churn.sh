@@ -15,6 +15,7 @@ for ((round = 1; round <= ${MOCK_TOGGLES:-20}; round++)); do
 	nap 0.$((RANDOM % 5))
 	echo 1 >"$MOCK/attach" 2>/dev/null || busy=$((busy + 1))
 	toggles=$((toggles + 1))
+	((toggles % 5)) || diag "mock churn: $toggles toggles"
 	nap 0.$((RANDOM % 5))
 done
 check "mock churn: every churn batch succeeded" churn_stop
