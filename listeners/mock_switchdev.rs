@@ -646,14 +646,20 @@ pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) ->
         } else {
             "offload_failed"
         };
-        let tos = e.routes.first().map_or(0, |r| r.route().tos());
+        let first = e.routes.first().map(|r| r.route());
+        let tos = first.map_or(0, |r| r.tos());
+        // IPv4: one `fib_info` holds every path; IPv6: one object each.
+        let nhs = match first.and_then(|r| r.family()) {
+            Some(Family::Ipv4) => first.map_or(0, |r| r.nexthops() as usize),
+            _ => e.routes.len(),
+        };
         writeln!(
             f,
             "/{} tos {} {} nhs {}",
             k.dst_len,
             tos,
             state,
-            e.routes.len()
+            nhs
         )?;
     }
     Ok(())

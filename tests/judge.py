@@ -292,7 +292,8 @@ def evaluate(out, snaps, snap_id, expr):
         if snap_id not in snaps:
             snaps[snap_id] = Snap(os.path.join(out, "snap", snap_id))
         s = snaps[snap_id]
-        value = eval(expr, {"__builtins__": {}}, s.env())  # noqa: S307 (our own tests)
+        # The helpers as globals: generator expressions see only those.
+        value = eval(expr, {"__builtins__": {}, **s.env()})  # noqa: S307 (our own tests)
         lines = list(value.lines) if isinstance(value, Verdict) else []
         if s.errors:
             lines += [f"snapshot {snap_id}: {e}" for e in s.errors[:10]]

@@ -9,6 +9,9 @@ check "register_net: namespace ns6 with routes" make_ns ns6 6
 ns_inode ino6 ns6
 ip netns exec ns6 sleep 1000 &
 holder=$!
+# ip enters the namespace, then execs sleep: wait until it is there.
+in_ns6() { [ /proc/$holder/ns/net -ef /run/netns/ns6 ]; }
+wait_for 10 in_ns6
 check "register_net: example loads for ns6 only" \
 	insmod examples/c_listener/rfn_c_example.ko netns_pid=$holder
 snap regnet "$EX"

@@ -28,11 +28,11 @@ busy_read() {
 	while read -r l; do :; done <"$PROBE/stats"
 	while read -r l; do :; done <"$MOCK/routes"
 	reads=$((reads + 1))
-	expired
+	[ $reads -ge 3 ] && expired
 }
 check "softirq: the GC timer deleted every expired route (the probe saw it)" wait_for 60 busy_read
 diag "softirq: $reads rounds of debugfs reads meanwhile"
-check "softirq: debugfs was read meanwhile" test "$reads" -gt 1
+check "softirq: debugfs was read meanwhile" test "$reads" -ge 3
 snap softirq "$PROBE" "$MOCK"
 judge softirq "softirq: no expiring route left in the kernel" \
 	'not [k for k in routes("ns1") if " 2001:db8:e" in k]'
