@@ -653,14 +653,7 @@ pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) ->
             Some(Family::Ipv4) => first.map_or(0, |r| r.nexthops() as usize),
             _ => e.routes.len(),
         };
-        writeln!(
-            f,
-            "/{} tos {} {} nhs {}",
-            k.dst_len,
-            tos,
-            state,
-            nhs
-        )?;
+        writeln!(f, "/{} tos {} {} nhs {}", k.dst_len, tos, state, nhs)?;
     }
     Ok(())
 }
