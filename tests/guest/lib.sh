@@ -197,6 +197,19 @@ snap() {
 	} >"$SNAPS/$id" 2>&1
 }
 
+# failslab_on: every non-sleeping slab allocation of a task that wrote 1 to
+# its /proc/self/make-it-fail fails (the tasks of failslab tests); $FS is
+# the failslab directory.  `echo 0 >$FS/probability` turns it off.
+FS=/sys/kernel/debug/failslab
+failslab_on() {
+	echo 0 >$FS/verbose
+	echo Y >$FS/task-filter
+	echo Y >$FS/ignore-gfp-wait
+	echo 1 >$FS/interval
+	echo -1 >$FS/times
+	echo 100 >$FS/probability
+}
+
 attach() {
 	echo 1 >"$PROBE/attach"
 }

@@ -11,12 +11,7 @@ echo 1 >"$MOCK/attach"
 # the prefix exist first, then replace its route under failslab.
 ip -n ns1 route add 2001:db8:9999::/48 via 2001:db8:1::2
 get failed0 alloc_failed "$MOCK/stats"
-echo 0 >$FS/verbose
-echo Y >$FS/task-filter
-echo Y >$FS/ignore-gfp-wait
-echo 1 >$FS/interval
-echo -1 >$FS/times
-echo 100 >$FS/probability
+failslab_on
 # Only these two tasks fail allocations: the shell execs ip after it
 # marks itself.
 # shellcheck disable=SC2016

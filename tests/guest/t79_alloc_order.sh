@@ -13,12 +13,7 @@ echo 0 >"$PROBE/attach"		# only the mock allocates in the chain
 echo 1 >"$MOCK/attach"
 get failed0 alloc_failed "$MOCK/stats"
 get lost0 lost "$MOCK/stats"
-echo 0 >$FS/verbose
-echo Y >$FS/task-filter
-echo Y >$FS/ignore-gfp-wait
-echo 1 >$FS/interval
-echo -1 >$FS/times
-echo 100 >$FS/probability
+failslab_on
 # Only the marked task fails its allocations: the shell execs ip after it
 # marks itself.
 failing_ip() { bash -c 'echo 1 > /proc/self/make-it-fail; exec ip -n ns1 -batch -'; }
