@@ -83,6 +83,9 @@ class Snap:
         section, cur = None, None
         with open(path) as f:
             for line in f.read().splitlines():
+                if line.startswith("@@ failed "):
+                    self.errors.append(line[3:] + ": the batch stopped early")
+                    continue
                 if line.startswith("@@ "):
                     section = line[3:].split()
                     if section[0] == "ip":
@@ -296,7 +299,8 @@ def evaluate(out, snaps, snap_id, expr):
         value = eval(expr, {"__builtins__": {}, **s.env()})  # noqa: S307 (our own tests)
         lines = list(value.lines) if isinstance(value, Verdict) else []
         if s.errors:
-            lines += [f"snapshot {snap_id}: {e}" for e in s.errors[:10]]
+            # An incomplete snapshot proves nothing, whatever the value.
+            return Verdict(False), lines + [f"snapshot {snap_id}: {e}" for e in s.errors[:10]]
         return value, lines
     except Exception as e:  # a broken snapshot or expression is a failure, said
         return Verdict(False), [f"cannot judge `{expr}` on snapshot {snap_id}: {type(e).__name__}: {e}"]

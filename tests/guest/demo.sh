@@ -46,7 +46,11 @@ run grep " 192.0.2.0/24" $RFN/probe/routes
 say "A namespace deleted: the listener drops all of it"
 ino=$(stat -L -c %i /run/netns/ns3)
 run ip netns del ns3
-sleep 2
+# Namespace cleanup is asynchronous: wait (at most 20 s) for its exit event.
+for _ in $(seq 100); do
+	grep -q "^$ino " $RFN/probe/routes || break
+	sleep 0.2
+done
 printf '    routes of ns3 (inode %s) still held: %s\n' "$ino" \
 	"$(grep -c "^$ino " $RFN/probe/routes)"
 run cat $RFN/probe/stats

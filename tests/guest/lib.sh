@@ -108,15 +108,16 @@ ns_inode() {
 	printf -v "$1" '%s' "$l"
 }
 
-# ipb NS: run ip -batch on stdin in namespace NS, stop at the first error
-# and say so: a helper must fail loudly when a command it relies on fails.
+# ipb NS: run ip -batch on stdin in namespace NS.  ip stops at the first
+# failing line; that fails the helper and, whether or not the caller checks
+# it, the test file: an extra failing result (its plan no longer matches).
 # Lines carry no -4/-6 (iproute2 6.1 rejects them in a batch): ip infers
 # the family from the addresses.
 ipb() {
 	local ns=$1
 	shift
 	if ! ip -n "$ns" "$@" -batch -; then
-		diag "ip -n $ns -batch failed (above)"
+		not_ok "ip -n $ns -batch: a line failed, the rest did not run (output.log)"
 		return 1
 	fi
 }
@@ -189,10 +190,13 @@ snap() {
 			local n=(-n "$ns")
 			[ "$ns" = init ] && n=()
 			echo "@@ ip $ns 4"
-			printf 'route show table all\nrule show\nnexthop show\nlink show\n' | ip "${n[@]}" -j -batch -
+			# A failing line stops the batch: the host fails every
+			# judgement on a snapshot that says so.
+			printf 'route show table all\nrule show\nnexthop show\nlink show\n' |
+				ip "${n[@]}" -j -batch - || echo "@@ failed ip $ns 4"
 			[ -n "$rules6" ] || continue
 			echo "@@ ip $ns 6"
-			printf 'rule show\n' | ip "${n[@]}" -6 -j -batch -
+			printf 'rule show\n' | ip "${n[@]}" -6 -j -batch - || echo "@@ failed ip $ns 6"
 		done
 	} >"$SNAPS/$id" 2>&1
 }
