@@ -4,8 +4,10 @@
 //!
 //! The C glue registers pernet operations whose init puts the namespace on
 //! the bridged list and registers a block on the namespace's kernel FIB
-//! chain, and whose exit undoes both. The block's events land here: count
-//! (see `seq_counter.rs`), then forward to the global chain, in order.
+//! chain (retrying later, from a work item, while the namespace is too busy
+//! for the kernel's dump), and whose exit undoes both. The block's events
+//! land here: count (see `seq_counter.rs`), then forward to the global
+//! chain, in order.
 
 use core::marker::PhantomData;
 
@@ -93,6 +95,28 @@ pub(crate) fn find(inum: u64) -> Option<NetId> {
         .find(|id| u64::from(id.inum()) == inum)
 }
 
+/// Every bridged namespace `accept` takes, with its change counter, in list
+/// order. Sleeps (allocates outside the RCU read section).
+pub(crate) fn counters(accept: impl Fn(*const ffi::Net) -> bool) -> Result<KVec<(NetId, u64)>> {
+    loop {
+        let len = nets(&rcu::read_lock()).count();
+        // Room for a few namespaces created meanwhile; else count again.
+        let mut out = KVec::with_capacity(len + 8, GFP_KERNEL)?;
+        let guard = rcu::read_lock();
+        let complete = nets(&guard)
+            .filter(|bridged| accept(bridged.net()))
+            .all(|bridged| {
+                // SAFETY: bridged namespaces are alive under the guard.
+                let id = unsafe { NetId::of(bridged.net()) };
+                out.push_within_capacity((id, seq_counter::read(bridged)))
+                    .is_ok()
+            });
+        if complete {
+            return Ok(out);
+        }
+    }
+}
+
 /// A kernel FIB event of one namespace: count it, then forward it.
 #[no_mangle]
 extern "C" fn rfn_rs_bridge_event(
@@ -107,18 +131,23 @@ extern "C" fn rfn_rs_bridge_event(
     chain::call(net.net(), event, info)
 }
 
-/// The namespace left the bridged list (RTNL held).
+/// The chain stopped on one of the namespace's events (a veto, or a
+/// listener that returned `NOTIFY_STOP`): every listener resyncs it. Not a
+/// change of the namespace: nothing is counted.
 #[no_mangle]
-extern "C" fn rfn_rs_net_retire(rn: *mut ffi::RfnNet) {
-    // SAFETY: the glue's exit path; the entry is freed only after it.
-    seq_counter::retire(unsafe { BridgedNet::from_raw(rn) });
-}
-
-/// The namespace's last event: listeners drop whatever they hold of it.
-#[no_mangle]
-extern "C" fn rfn_rs_bridge_exit(rn: *mut ffi::RfnNet) {
+extern "C" fn rfn_rs_bridge_stopped(rn: *mut ffi::RfnNet) {
     // SAFETY: as above.
     let net = unsafe { BridgedNet::from_raw(rn) };
+    chain::call(net.net(), chain::RFN_EVENT_RESYNC, core::ptr::null_mut());
+}
+
+/// The namespace's last event (it is gone, or its bridge failed to attach):
+/// listeners drop whatever they hold of it. Counted like any change.
+#[no_mangle]
+extern "C" fn rfn_rs_bridge_exit(rn: *mut ffi::RfnNet) {
+    // SAFETY: the glue's exit and failure paths, with the entry alive.
+    let net = unsafe { BridgedNet::from_raw(rn) };
+    seq_counter::bump(net);
     chain::call(
         net.net(),
         ffi::RUST_FIB_EVENT_NETNS_EXIT,

@@ -2,9 +2,9 @@
 
 //! The Rust side of the exported C API (`include/rust_fib_notifier.h`).
 //!
-//! `rfn_glue.c` exports `rust_fib_notifier_register{,_net}()` and
-//! `rust_fib_notifier_unregister()` with `EXPORT_SYMBOL_GPL`; they land
-//! here. A C listener is a `notifier_block` of its own: it is never put on
+//! `rfn_glue.c` exports `rust_fib_notifier_register{,_net,_ops}()`,
+//! `rust_fib_notifier_resync()` and `rust_fib_notifier_unregister()` with
+//! `EXPORT_SYMBOL_GPL`; they land here. A C listener is a `notifier_block` of its own: it is never put on
 //! the chain itself, a [`Node`] is, and calls it (so the same block may not
 //! be registered twice, and an unregistered block is known).
 
@@ -14,17 +14,22 @@ use kernel::{
     bindings,
     ffi::{c_int, c_ulong, c_void},
     prelude::*,
+    sync::Arc,
 };
 
 use crate::{
-    chain::{NetId, Node, Target},
+    chain::{NetId, Node, ResyncLater, Target},
     dump, ffi,
 };
 
-/// A C listener's block and flush callback.
+type FlushFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block)>;
+type FlushNetFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block, u64)>;
+
+/// A C listener's block and flush callbacks.
 pub(crate) struct CTarget {
     nb: *mut bindings::notifier_block,
-    flush: Option<unsafe extern "C" fn(*mut bindings::notifier_block)>,
+    flush: FlushFn,
+    flush_net: FlushNetFn,
 }
 
 // SAFETY: the C API requires the block and the callback to be callable from
@@ -34,7 +39,7 @@ unsafe impl Send for CTarget {}
 unsafe impl Sync for CTarget {}
 
 impl Target for CTarget {
-    fn call(&self, event: c_ulong, info: &ffi::RfnInfo) -> c_int {
+    fn call(&self, event: c_ulong, info: &ffi::RfnInfo, _node: &dyn ResyncLater) -> c_int {
         // SAFETY: the block is valid until it is unregistered, which drops
         // the node (and waits for RCU) before returning.
         let Some(call) = (unsafe { (*self.nb).notifier_call }) else {
@@ -57,12 +62,30 @@ impl Target for CTarget {
             unsafe { flush(self.nb) }
         }
     }
+
+    fn can_flush_net(&self) -> bool {
+        self.flush_net.is_some()
+    }
+
+    fn flush_net(&self, net: NetId) {
+        if let Some(flush_net) = self.flush_net {
+            // SAFETY: as above; process context, as documented.
+            unsafe { flush_net(self.nb, net.cookie()) }
+        }
+    }
 }
 
 struct CEntry {
     nb: usize,
-    /// `None` while the registration replays.
-    node: Option<Pin<KBox<Node<CTarget>>>>,
+    /// `None` while the registration replays. Shared with a resync in
+    /// progress, which must not hold the registry's lock.
+    node: Option<Arc<Node<CTarget>>>,
+}
+
+/// The node, pinned.
+fn pinned(node: &Arc<Node<CTarget>>) -> Pin<&Node<CTarget>> {
+    // SAFETY: the contents of an `Arc` never move.
+    unsafe { Pin::new_unchecked(&**node) }
 }
 
 kernel::sync::global_lock! {
@@ -95,7 +118,8 @@ pub(crate) fn count() -> usize {
 fn register(
     net: *const ffi::Net,
     nb: *mut bindings::notifier_block,
-    flush: Option<unsafe extern "C" fn(*mut bindings::notifier_block)>,
+    flush: FlushFn,
+    flush_net: FlushNetFn,
     extack: *mut bindings::netlink_ext_ack,
 ) -> Result {
     if nb.is_null() {
@@ -119,8 +143,14 @@ fn register(
     // SAFETY: a non-null `net` is alive: the caller holds a reference while
     // it registers (the API's documented rule).
     let filter = (!net.is_null()).then(|| unsafe { NetId::of(net) });
-    let registered = KBox::pin_init(Node::new(CTarget { nb, flush }, filter), GFP_KERNEL)
-        .and_then(|node| dump::register(&dump::KernelFib { extack }, node.as_ref()).map(|()| node));
+    let target = CTarget {
+        nb,
+        flush,
+        flush_net,
+    };
+    let registered = Arc::pin_init(Node::new(target, filter), GFP_KERNEL).and_then(|node| {
+        dump::register(&dump::KernelFib { extack }, pinned(&node)).map(|()| node)
+    });
     let mut listeners = C_LISTENERS.lock();
     let Some(pos) = listeners.iter().position(|e| e.nb == nb as usize) else {
         return Err(EINVAL);
@@ -137,6 +167,28 @@ fn register(
     }
 }
 
+/// The registration of `nb`, shared.
+fn node_of(nb: *mut bindings::notifier_block) -> Result<Arc<Node<CTarget>>> {
+    C_LISTENERS
+        .lock()
+        .iter()
+        .find(|e| e.nb == nb as usize)
+        .and_then(|e| e.node.clone())
+        .ok_or(ENOENT)
+}
+
+fn resync(nb: *mut bindings::notifier_block, net: *const ffi::Net) -> Result {
+    if nb.is_null() || net.is_null() {
+        return Err(EINVAL);
+    }
+    let node = node_of(nb)?;
+    // SAFETY: the caller holds a reference on `net` (the API's rule).
+    let id = unsafe { NetId::of(net) };
+    // A concurrent unregistration waits for us (the node's sync lock), then
+    // ends the node; a resync after that gets ENOENT.
+    dump::resync(&dump::KernelFib::new(), pinned(&node), &[id])
+}
+
 fn unregister(nb: *mut bindings::notifier_block) -> Result {
     if nb.is_null() {
         return Err(EINVAL);
@@ -149,8 +201,11 @@ fn unregister(nb: *mut bindings::notifier_block) -> Result {
             .ok_or(ENOENT)?;
         listeners.remove(pos)?.node
     };
-    // Off the chain, and no callback in flight, when this returns.
-    drop(node);
+    if let Some(node) = node {
+        // Off the chain, no callback in flight and no resync running or
+        // pending when this returns, even if a resync still holds the node.
+        node.shut_down();
+    }
     Ok(())
 }
 
@@ -165,10 +220,16 @@ fn errno(res: Result) -> c_int {
 extern "C" fn rfn_rs_c_register(
     net: *const ffi::Net,
     nb: *mut bindings::notifier_block,
-    flush: Option<unsafe extern "C" fn(*mut bindings::notifier_block)>,
+    flush: FlushFn,
+    flush_net: FlushNetFn,
     extack: *mut bindings::netlink_ext_ack,
 ) -> c_int {
-    errno(register(net, nb, flush, extack))
+    errno(register(net, nb, flush, flush_net, extack))
+}
+
+#[no_mangle]
+extern "C" fn rfn_rs_c_resync(nb: *mut bindings::notifier_block, net: *const ffi::Net) -> c_int {
+    errno(resync(nb, net))
 }
 
 #[no_mangle]

@@ -20,11 +20,17 @@ use kernel::{
     ffi::{c_int, c_ulong, c_void},
     prelude::*,
     str::CStr,
-    sync::atomic::{Atomic, Relaxed},
+    sync::{
+        atomic::{Atomic, Relaxed},
+        Mutex,
+    },
     types::Opaque,
 };
 
-use crate::ffi::{self, FibNotifierInfo, RfnInfo, RfnRoute, RfnRule};
+use crate::{
+    bh_lock::{new_bh_lock, BhLock},
+    ffi::{self, FibNotifierInfo, RfnInfo, RfnRoute, RfnRule},
+};
 
 /// The address family of an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,7 +68,8 @@ pub(crate) enum EventKind {
     RuleDel,
     NhAdd,
     NhDel,
-    /// The namespace is gone: forget everything received for it.
+    /// Forget everything received for the namespace: it is gone, or its
+    /// bridge failed to attach (it will be replayed when it does).
     NetnsExit,
     /// Anything else (never sent by the bridge; used by tests).
     Other(c_ulong),
@@ -256,6 +263,21 @@ impl NetId {
         self.inum
     }
 
+    /// The namespace's cookie (`net->net_cookie`), what C listeners get.
+    pub(crate) fn cookie(&self) -> u64 {
+        self.cookie
+    }
+
+    /// The identity the KUnit fake source gives its namespaces (no real
+    /// namespace has cookie 0 or a cookie this large).
+    #[cfg(CONFIG_KUNIT)]
+    pub(crate) fn fake(n: u32) -> Self {
+        Self {
+            cookie: (1 << 63) | u64::from(n),
+            inum: n,
+        }
+    }
+
     /// Whether `net` is this namespace.
     ///
     /// # Safety
@@ -285,6 +307,13 @@ impl NetId {
 ///
 /// Holds one reference on the namespace.
 pub(crate) struct NetRef(NonNull<ffi::Net>);
+
+impl NetRef {
+    /// The namespace, alive while `self` is.
+    pub(crate) fn as_ptr(&self) -> *mut ffi::Net {
+        self.0.as_ptr()
+    }
+}
 
 // SAFETY: `put_net()` may be called from any context.
 unsafe impl Send for NetRef {}
@@ -318,10 +347,18 @@ impl Rule {
     }
 }
 
+/// What a registration offers its listener's callback: a resync, later.
+pub(crate) trait ResyncLater {
+    /// Asks for `net` to be flushed and replayed to this listener, from a
+    /// work item (any context; see [`Event::resync_later`]).
+    fn request_resync(&self, net: NetId);
+}
+
 /// One event, borrowed for the duration of a listener's callback.
 pub(crate) struct Event<'a> {
     kind: EventKind,
     raw: &'a RfnInfo,
+    node: &'a dyn ResyncLater,
 }
 
 impl<'a> Event<'a> {
@@ -440,6 +477,17 @@ impl<'a> Event<'a> {
         }
     }
 
+    /// Asks for this event's namespace to be resynced to this listener:
+    /// flushed ([`Listener::flush_net`]) and replayed, from a work item,
+    /// soon after. What a listener does when it could not keep an event (a
+    /// delete it had no memory to queue): it must not hold what the kernel
+    /// no longer has. Any context.
+    pub(crate) fn resync_later(&self) {
+        if let Some(net) = self.netns_id() {
+            self.node.request_resync(net);
+        }
+    }
+
     /// The rule of a rule event.
     pub(crate) fn rule(&self) -> Option<Rule> {
         if !self.kind.is_rule() {
@@ -472,27 +520,41 @@ pub(crate) trait Listener: Send + Sync {
     /// it back to `ip route add`.
     fn event(&self, event: &Event<'_>) -> Result;
 
-    /// A replay was inconsistent: forget everything received so far. Called
-    /// in process context, with no event of this listener in flight.
+    /// Forget everything received so far: the registration failed, or was
+    /// dropped by its owner. Called in process context, with no event of
+    /// this listener in flight.
     fn flush(&self);
+
+    /// Forget everything received for the namespace `net` (which may be
+    /// gone): it changed while it was replayed, or a resync was asked for.
+    /// Called in process context; no event of `net` is in flight for this
+    /// listener, and none arrives until `net` was replayed to it again.
+    fn flush_net(&self, net: NetId);
 }
 
 /// The receiving end of a registration: a Rust listener or a C block.
 pub(crate) trait Target: Send + Sync {
-    /// Delivers one event; returns a notifier value (`NOTIFY_*`).
-    fn call(&self, event: c_ulong, info: &RfnInfo) -> c_int;
+    /// Delivers one event; returns a notifier value (`NOTIFY_*`). `node`
+    /// takes the target's resync requests.
+    fn call(&self, event: c_ulong, info: &RfnInfo, node: &dyn ResyncLater) -> c_int;
     /// See [`Listener::flush`].
     fn flush(&self);
+    /// Whether [`Target::flush_net`] works; if not, every retry and resync
+    /// flushes and replays everything.
+    fn can_flush_net(&self) -> bool;
+    /// See [`Listener::flush_net`].
+    fn flush_net(&self, net: NetId);
 }
 
 /// Adapts a [`Listener`] to a [`Target`]: decodes events into [`Event`].
 pub(crate) struct RustTarget<L>(pub(crate) L);
 
 impl<L: Listener> Target for RustTarget<L> {
-    fn call(&self, event: c_ulong, info: &RfnInfo) -> c_int {
+    fn call(&self, event: c_ulong, info: &RfnInfo, node: &dyn ResyncLater) -> c_int {
         let event = Event {
             kind: EventKind::from_raw(event),
             raw: info,
+            node,
         };
         match self.0.event(&event) {
             Ok(()) => 0,
@@ -503,7 +565,45 @@ impl<L: Listener> Target for RustTarget<L> {
     fn flush(&self) {
         self.0.flush()
     }
+
+    fn can_flush_net(&self) -> bool {
+        true
+    }
+
+    fn flush_net(&self, net: NetId) {
+        self.0.flush_net(net)
+    }
 }
+
+/// How many namespaces a node remembers to resync before it resyncs all.
+const PENDING_NETS: usize = 8;
+
+/// Namespaces waiting for the node's resync work.
+#[derive(Default)]
+pub(crate) struct Pending {
+    nets: [Option<NetId>; PENDING_NETS],
+    /// More than [`PENDING_NETS`] asked: resync every namespace.
+    all: bool,
+}
+
+impl Pending {
+    fn add(&mut self, net: NetId) {
+        if self.all || self.nets.contains(&Some(net)) {
+            return;
+        }
+        match self.nets.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(net),
+            None => self.all = true,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.all && self.nets.iter().all(Option::is_none)
+    }
+}
+
+/// Delay before a failed resync (`EBUSY`, a veto) is tried again.
+const RESYNC_RETRY_MS: u32 = 500;
 
 /// One registration: the blocks the kernel calls and what they lead to.
 ///
@@ -513,6 +613,8 @@ impl<L: Listener> Target for RustTarget<L> {
 ///   [`Node::remove`] (or drop), and the node is pinned meanwhile.
 /// - `replay_nb` is only called by the registering thread, during
 ///   `dump.rs`'s replay, after `replay_net` was set.
+/// - `muting` is `muted`'s length, written under `muted`'s lock.
+/// - `resync_work` is initialised, and cancelled before the node is freed.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Node<T: Target> {
     #[pin]
@@ -525,12 +627,28 @@ pub(crate) struct Node<T: Target> {
     /// identity, not a pointer: once the namespace is gone nothing matches,
     /// even a new namespace at the same address.
     filter: Option<NetId>,
+    /// Cookies of the namespaces being flushed and replayed again: their
+    /// events are not delivered meanwhile. Read by the chain callback (maybe
+    /// in softirq): a BH lock.
+    #[pin]
+    muted: BhLock<KVec<u64>>,
+    /// How many are muted: lets the callback skip the lock when none is.
+    muting: Atomic<usize>,
+    /// Serialises the registration, resyncs and the end of the node; `true`
+    /// once the node is being dropped (a resync must not put it back).
+    #[pin]
+    sync: Mutex<bool>,
+    /// What the resync work has to do; asked for in atomic context.
+    #[pin]
+    pending: BhLock<Pending>,
+    #[pin]
+    resync_work: Opaque<bindings::delayed_work>,
     pub(crate) target: T,
 }
 
 // SAFETY: the notifier blocks are only touched by the chain's own locking
-// and the registering thread; the rest is `Send`/`Sync` on its own
-// (`T: Target` is).
+// and the registering thread, the work by the workqueue code; the rest is
+// `Send`/`Sync` on its own (`T: Target` is).
 unsafe impl<T: Target> Send for Node<T> {}
 // SAFETY: See above.
 unsafe impl<T: Target> Sync for Node<T> {}
@@ -543,6 +661,10 @@ fn notifier_block(call: bindings::notifier_fn_t) -> bindings::notifier_block {
     }
 }
 
+/// The bridge's request (not a FIB event, never passed to a listener): the
+/// chain stopped on this namespace's event, every node resyncs it.
+pub(crate) const RFN_EVENT_RESYNC: c_ulong = 0x101;
+
 impl<T: Target> Node<T> {
     /// A registration for `target`, optionally restricted to one namespace.
     pub(crate) fn new(target: T, filter: Option<NetId>) -> impl PinInit<Self> {
@@ -552,6 +674,15 @@ impl<T: Target> Node<T> {
             replay_net: Atomic::new(ptr::null_mut()),
             on_chain: Atomic::new(false),
             filter,
+            muted <- new_bh_lock!(KVec::new(), "Node::muted"),
+            muting: Atomic::new(0),
+            sync <- kernel::new_mutex!(false, "Node::sync"),
+            pending <- new_bh_lock!(Pending::default(), "Node::pending"),
+            // SAFETY: `slot` is the pinned, uninitialised work; the glue
+            // initialises it with our callback.
+            resync_work <- Opaque::ffi_init(|slot| unsafe {
+                ffi::rfn_delayed_work_init(slot, Some(Self::resync_work_fn))
+            }),
             target,
         })
     }
@@ -564,6 +695,53 @@ impl<T: Target> Node<T> {
             // SAFETY: the caller passes a live namespace (see above).
             Some(id) => !net.is_null() && unsafe { id.is(net) },
         }
+    }
+
+    /// Whether `net`'s events are held back (alive: an event's namespace).
+    fn is_muted(&self, net: *const ffi::Net) -> bool {
+        // The bridge's bump before this is fully ordered: see seq_counter.rs.
+        if net.is_null() || self.muting.load(Relaxed) == 0 {
+            return false;
+        }
+        // SAFETY: the event's namespace is alive for the callback.
+        let cookie = unsafe { ffi::rfn_net_cookie(net) };
+        self.muted.lock().contains(&cookie)
+    }
+
+    /// Holds back the events of `nets`; when this returns, none of theirs
+    /// is in flight. Sleeps.
+    pub(crate) fn mute(&self, nets: &[NetId]) -> Result {
+        // Only the thread holding `sync` changes the list: its length
+        // cannot change between here and the swap below.
+        let len = self.muted.lock().len();
+        let mut list = KVec::with_capacity(len + nets.len(), GFP_KERNEL)?;
+        {
+            let mut muted = self.muted.lock();
+            list.extend_from_slice(&muted, GFP_KERNEL)?;
+            for net in nets {
+                if !list.contains(&net.cookie()) {
+                    list.push_within_capacity(net.cookie())
+                        .map_err(|_| ENOMEM)?;
+                }
+            }
+            core::mem::swap(&mut *muted, &mut list);
+            self.muting.store(muted.len(), Relaxed);
+        }
+        // Callbacks that read the old list are done after a grace period
+        // (the chain is called under RCU).
+        // SAFETY: process context.
+        unsafe { bindings::synchronize_rcu() };
+        Ok(())
+    }
+
+    /// Delivers the events of `nets` again (`None`: of every namespace).
+    pub(crate) fn unmute(&self, nets: Option<&[NetId]>) {
+        let mut muted = self.muted.lock();
+        match nets {
+            Some(nets) => muted.retain(|c| !nets.iter().any(|n| n.cookie() == *c)),
+            None => muted.clear(),
+        }
+        self.muting.store(muted.len(), Relaxed);
     }
 
     /// The block that replays reach; `net` is the namespace being replayed.
@@ -580,6 +758,11 @@ impl<T: Target> Node<T> {
         // SAFETY: `nb` is our own, initialised replay block; `replay_call`
         // accepts a null info pointer.
         unsafe { Self::replay_call(nb, event, ptr::null_mut()) }
+    }
+
+    /// Whether the node is on the chain.
+    pub(crate) fn on_chain(&self) -> bool {
+        self.on_chain.load(Relaxed)
     }
 
     /// Puts the node on the chain.
@@ -605,6 +788,76 @@ impl<T: Target> Node<T> {
         };
     }
 
+    /// Takes the lock that serialises the registration, resyncs and the
+    /// end of the node; `None` once the node is ending.
+    pub(crate) fn lock_sync(&self) -> Option<kernel::sync::MutexGuard<'_, bool>> {
+        let guard = self.sync.lock();
+        (!*guard).then_some(guard)
+    }
+
+    /// Ends the node: off the chain, no resync running or pending. After
+    /// this no callback of the target runs.
+    pub(crate) fn shut_down(&self) {
+        {
+            let mut ending = self.sync.lock();
+            *ending = true;
+            self.remove();
+        }
+        // SAFETY: initialised (type invariant); process context. A running
+        // work finds the node ending and does nothing.
+        unsafe { ffi::rfn_delayed_work_cancel_sync(self.resync_work.get()) };
+    }
+
+
+    /// The resync work: resyncs what was asked for; what fails is asked
+    /// for again, later.
+    ///
+    /// # Safety
+    ///
+    /// `work` must be the `resync_work` of a live, pinned node: only the
+    /// workqueue calls this, and the node cancels it before it is freed.
+    unsafe extern "C" fn resync_work_fn(work: *mut bindings::work_struct) {
+        // SAFETY: the work is the first member of the delayed work (the
+        // glue asserts it), which is our `resync_work` field.
+        let node = unsafe {
+            &*kernel::container_of!(
+                Opaque::cast_from(work.cast::<bindings::delayed_work>()).cast_mut(),
+                Self,
+                resync_work
+            )
+        };
+        // SAFETY: the node is pinned (type invariant).
+        let node = unsafe { Pin::new_unchecked(node) };
+        let pending = core::mem::take(&mut *node.pending.lock());
+        if pending.is_empty() {
+            return;
+        }
+        let nets = pending.nets.iter().flatten().copied();
+        let res = if pending.all {
+            crate::dump::resync_all(&crate::dump::KernelFib::new(), node)
+        } else {
+            // At most `PENDING_NETS`: on the stack.
+            let mut list = [NetId { cookie: 0, inum: 0 }; PENDING_NETS];
+            let mut n = 0;
+            for net in nets {
+                list[n] = net;
+                n += 1;
+            }
+            crate::dump::resync(&crate::dump::KernelFib::new(), node, &list[..n])
+        };
+        if res.is_err() {
+            {
+                let mut again = node.pending.lock();
+                again.all |= pending.all;
+                for net in pending.nets.iter().flatten() {
+                    again.add(*net);
+                }
+            }
+            // SAFETY: as in `request_resync`.
+            unsafe { ffi::rfn_delayed_work_queue(node.resync_work.get(), RESYNC_RETRY_MS) };
+        }
+    }
+
     /// The chain's callback.
     ///
     /// # Safety
@@ -622,10 +875,17 @@ impl<T: Target> Node<T> {
             unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, chain_nb) };
         // SAFETY: `chain::call` passes a valid `RfnInfo` for the call.
         let info = unsafe { &*data.cast::<RfnInfo>() };
-        if !node.accepts(info.net) {
+        if !node.accepts(info.net) || node.is_muted(info.net) {
             return 0;
         }
-        node.target.call(event, info)
+        if event == RFN_EVENT_RESYNC {
+            if !info.net.is_null() {
+                // SAFETY: the event's namespace is alive for the call.
+                node.request_resync(unsafe { NetId::of(info.net) });
+            }
+            return 0;
+        }
+        node.target.call(event, info, node)
     }
 
     /// The replay's callback.
@@ -648,14 +908,24 @@ impl<T: Target> Node<T> {
             info: data.cast::<FibNotifierInfo>(),
             replay: true,
         };
-        node.target.call(event, &info)
+        node.target.call(event, &info, node)
+    }
+}
+
+impl<T: Target> ResyncLater for Node<T> {
+    /// Asks the resync work to resync `net` (any context).
+    fn request_resync(&self, net: NetId) {
+        self.pending.lock().add(net);
+        // SAFETY: initialised (type invariant); queueing is safe in atomic
+        // context, and a work already queued stays queued.
+        unsafe { ffi::rfn_delayed_work_queue(self.resync_work.get(), 0) };
     }
 }
 
 #[pinned_drop]
 impl<T: Target> PinnedDrop for Node<T> {
     fn drop(self: Pin<&mut Self>) {
-        self.remove();
+        self.shut_down();
     }
 }
 
@@ -663,7 +933,7 @@ impl<T: Target> PinnedDrop for Node<T> {
 /// waits for RCU readers, so no callback runs after the listener is gone.
 pub(crate) struct Registration<L: Listener> {
     /// On the chain until dropped.
-    _node: Pin<KBox<Node<RustTarget<L>>>>,
+    node: Pin<KBox<Node<RustTarget<L>>>>,
 }
 
 impl<L: Listener> Registration<L> {
@@ -672,7 +942,13 @@ impl<L: Listener> Registration<L> {
     pub(crate) fn new(listener: L, filter: Option<NetId>) -> Result<Self> {
         let node = KBox::pin_init(Node::new(RustTarget(listener), filter), GFP_KERNEL)?;
         crate::dump::register(&crate::dump::KernelFib::new(), node.as_ref())?;
-        Ok(Self { _node: node })
+        Ok(Self { node })
+    }
+
+    /// Flushes `net` in the listener and replays it to it alone, with the
+    /// same counter check: see `dump::resync`. Sleeps.
+    pub(crate) fn resync(&self, net: NetId) -> Result {
+        crate::dump::resync(&crate::dump::KernelFib::new(), self.node.as_ref(), &[net])
     }
 
     /// Like [`Registration::new`], with the replay taken from `source`.
@@ -680,7 +956,13 @@ impl<L: Listener> Registration<L> {
     pub(crate) fn with_source<S: crate::dump::Source>(source: &S, listener: L) -> Result<Self> {
         let node = KBox::pin_init(Node::new(RustTarget(listener), None), GFP_KERNEL)?;
         crate::dump::register(source, node.as_ref())?;
-        Ok(Self { _node: node })
+        Ok(Self { node })
+    }
+
+    /// Like [`Registration::resync`], with the replay taken from `source`.
+    #[cfg(CONFIG_KUNIT)]
+    pub(crate) fn resync_from<S: crate::dump::Source>(&self, source: &S, net: NetId) -> Result {
+        crate::dump::resync(source, self.node.as_ref(), &[net])
     }
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Registration with dump-and-replay (`net/core/fib_notifier.c`'s loop, on
-//! the global chain, over every namespace).
+//! the global chain), consistent per namespace: a retry flushes and replays
+//! only the namespaces that changed (see `seq_counter.rs`).
 
 use core::{pin::Pin, ptr};
 
@@ -17,7 +18,7 @@ use kernel::{
 
 use crate::{
     bridge,
-    chain::{Node, Target},
+    chain::{NetId, Node, Target},
     ffi, seq_counter,
 };
 
@@ -25,13 +26,16 @@ use crate::{
 /// something we can never remove."
 pub(crate) const FIB_DUMP_MAX_RETRIES: u32 = 5;
 
+/// Every namespace a node accepts, with its change counter.
+pub(crate) type Counters = KVec<(NetId, u64)>;
+
 /// Where the state to replay comes from.
 pub(crate) trait Source {
-    /// The change counter (see `seq_counter.rs`).
-    fn seq_sum(&self) -> u64;
-    /// Replays every namespace the node accepts, rules first, to the node
-    /// alone. An error (a veto, -ENOMEM) aborts the replay.
-    fn replay<T: Target>(&self, node: Pin<&Node<T>>) -> Result;
+    /// Every namespace `node` accepts, with its counter now.
+    fn counters<T: Target>(&self, node: &Node<T>) -> Result<Counters>;
+    /// Reads `net`'s counter, then replays its rules and routes to the node
+    /// alone; `None` when `net` is gone. An error (a veto, -ENOMEM) aborts.
+    fn replay_net<T: Target>(&self, node: Pin<&Node<T>>, net: NetId) -> Result<Option<u64>>;
 }
 
 /// The kernel's real tables, through each family's own dump. A listener's
@@ -50,27 +54,33 @@ impl KernelFib {
 }
 
 impl Source for KernelFib {
-    fn seq_sum(&self) -> u64 {
-        seq_counter::sum()
+    fn counters<T: Target>(&self, node: &Node<T>) -> Result<Counters> {
+        bridge::counters(|net| node.accepts(net))
     }
 
-    fn replay<T: Target>(&self, node: Pin<&Node<T>>) -> Result {
-        let guard = rcu::read_lock();
-        for bridged in bridge::nets(&guard) {
-            let net = bridged.net();
-            if !node.accepts(net) {
-                continue;
-            }
-            for family in [ffi::AF_INET, ffi::AF_INET6] {
-                // SAFETY: `net` is bridged, hence alive, under `guard`; the
-                // replay block is the node's, pinned for the call. The
-                // family dump replays rules, then every table entry.
-                kernel::error::to_result(unsafe {
-                    ffi::rfn_fib_dump(net, family, node.replay_block(net), self.extack)
-                })?;
-            }
+    fn replay_net<T: Target>(&self, node: Pin<&Node<T>>, id: NetId) -> Result<Option<u64>> {
+        // A reference keeps the namespace (and its bridge) alive between
+        // the counter and the dump; the RCU read section covers this one
+        // namespace only.
+        let Some(net) = id.get() else {
+            return Ok(None);
+        };
+        let seq = seq_counter::read_for_replay(&net);
+        let _guard = rcu::read_lock();
+        for family in [ffi::AF_INET, ffi::AF_INET6] {
+            // SAFETY: we hold a reference on `net`, and RCU; the replay
+            // block is the node's, pinned for the call. The family dump
+            // replays rules, then every table entry.
+            kernel::error::to_result(unsafe {
+                ffi::rfn_fib_dump(
+                    net.as_ptr(),
+                    family,
+                    node.replay_block(net.as_ptr()),
+                    self.extack,
+                )
+            })?;
         }
-        Ok(())
+        Ok(Some(seq))
     }
 }
 
@@ -81,6 +91,10 @@ pub(crate) struct Stats {
     pub(crate) ebusy: Atomic<u64>,
     pub(crate) registered: Atomic<u64>,
     pub(crate) aborted: Atomic<u64>,
+    /// Namespaces replayed, by registrations and resyncs.
+    pub(crate) nets_replayed: Atomic<u64>,
+    pub(crate) resyncs: Atomic<u64>,
+    pub(crate) resynced: Atomic<u64>,
 }
 
 pub(crate) static STATS: Stats = Stats {
@@ -89,38 +103,154 @@ pub(crate) static STATS: Stats = Stats {
     ebusy: Atomic::new(0),
     registered: Atomic::new(0),
     aborted: Atomic::new(0),
+    nets_replayed: Atomic::new(0),
+    resyncs: Atomic::new(0),
+    resynced: Atomic::new(0),
 };
+
+/// debugfs `retry_all`: retry as the kernel does (flush the listener and
+/// replay every namespace), to measure what per-namespace retry saves.
+pub(crate) static RETRY_ALL: Atomic<bool> = Atomic::new(false);
 
 fn count(counter: &Atomic<u64>) {
     counter.fetch_add(1, Relaxed);
 }
 
-/// Replays `source` to `node`, then puts it on the chain, if the counter
-/// says nothing changed meanwhile; else flushes the listener and retries,
-/// [`FIB_DUMP_MAX_RETRIES`] times in all, then fails with `EBUSY`.
+fn ids(counters: &Counters) -> Result<KVec<NetId>> {
+    let mut ids = KVec::with_capacity(counters.len(), GFP_KERNEL)?;
+    for (net, _) in counters.iter() {
+        ids.push_within_capacity(*net).map_err(|_| ENOMEM)?;
+    }
+    Ok(ids)
+}
+
+/// Replays every namespace to `node`, then puts it on the chain, if the
+/// counters say nothing changed meanwhile; else flushes and replays what
+/// changed, [`FIB_DUMP_MAX_RETRIES`] tries in all, then fails with `EBUSY`.
 ///
 /// A veto during the replay flushes the listener and returns the error.
 pub(crate) fn register<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>) -> Result {
+    let _sync = node.lock_sync().ok_or(ENOENT)?;
+    let res = source
+        .counters(&node)
+        .and_then(|nets| ids(&nets))
+        .and_then(|todo| settle(source, node, todo));
+    if res.is_err() {
+        node.remove();
+        node.unmute(None);
+        node.target.flush();
+    }
+    res
+}
+
+/// Flushes `nets` in `node`'s listener and replays them to it alone, the
+/// other namespaces' events flowing meanwhile, with the same check and
+/// retries as [`register`]. After a failure the namespaces stay flushed
+/// and muted, until a resync succeeds.
+pub(crate) fn resync<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, nets: &[NetId]) -> Result {
+    let _sync = node.lock_sync().ok_or(ENOENT)?;
+    count(&STATS.resyncs);
+    let todo = forget(source, node, nets)?;
+    settle(source, node, todo)?;
+    count(&STATS.resynced);
+    Ok(())
+}
+
+/// [`resync`] of every namespace the node accepts.
+pub(crate) fn resync_all<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>) -> Result {
+    let nets = ids(&source.counters(&node)?)?;
+    resync(source, node, &nets)
+}
+
+/// The loop: replay `todo`, publish, check, forget what changed.
+fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: KVec<NetId>) -> Result {
     for _ in 0..FIB_DUMP_MAX_RETRIES {
         count(&STATS.tries);
-        let seq = source.seq_sum();
-        if let Err(e) = source.replay(node) {
-            count(&STATS.aborted);
-            node.target.flush();
-            return Err(e);
+        let mut replayed = Counters::with_capacity(todo.len(), GFP_KERNEL)?;
+        for &net in todo.iter() {
+            let seq = source.replay_net(node, net).inspect_err(|_| count(&STATS.aborted))?;
+            // Gone before its replay: it must stay gone.
+            replayed
+                .push_within_capacity((net, seq.unwrap_or(GONE)))
+                .map_err(|_| ENOMEM)?;
+            count(&STATS.nets_replayed);
+            // One namespace per RCU read section; let others run between.
+            // SAFETY: process context, no lock held.
+            unsafe { ffi::rfn_cond_resched() };
         }
+        // Publish, then read the counters again: see seq_counter.rs.
+        let was_off_chain = !node.on_chain();
         node.add();
-        // Publish the block before reading the counters again: see the
-        // ordering argument in seq_counter.rs.
+        node.unmute(Some(&todo));
         smp_mb(Full);
-        if source.seq_sum() == seq {
+        let stale = changed(source.counters(&node)?, replayed, was_off_chain)?;
+        if stale.is_empty() {
             count(&STATS.registered);
             return Ok(());
         }
-        node.remove();
         count(&STATS.flushes);
-        node.target.flush();
+        todo = forget(source, node, &stale)?;
     }
     count(&STATS.ebusy);
     Err(EBUSY)
+}
+
+/// The counter of a namespace that was gone when it was to be replayed.
+const GONE: u64 = u64::MAX;
+
+/// The namespaces the listener may hold wrongly: replayed ones whose
+/// counters moved, or that went away (or came back); and, if the node was
+/// off the chain until now, namespaces that appeared and already counted
+/// changes the node did not hear.
+fn changed(mut now: Counters, mut replayed: Counters, was_off_chain: bool) -> Result<KVec<NetId>> {
+    now.sort_unstable_by_key(|(net, _)| net.cookie());
+    replayed.sort_unstable_by_key(|(net, _)| net.cookie());
+    let find = |list: &Counters, net: NetId| {
+        list.binary_search_by_key(&net.cookie(), |(n, _)| n.cookie())
+            .ok()
+            .map(|i| list[i].1)
+    };
+    let mut stale = KVec::new();
+    for &(net, seq) in replayed.iter() {
+        let consistent = match find(&now, net) {
+            None => seq == GONE,
+            Some(current) => current == seq,
+        };
+        if !consistent {
+            stale.push(net, GFP_KERNEL)?;
+        }
+    }
+    if was_off_chain {
+        for &(net, seq) in now.iter() {
+            if seq != 0 && find(&replayed, net).is_none() {
+                stale.push(net, GFP_KERNEL)?;
+            }
+        }
+    }
+    Ok(stale)
+}
+
+/// Makes the listener forget `nets` before they are replayed again: mutes
+/// them (no event of theirs in flight after this) and flushes each. A
+/// listener that can only flush everything (or `retry_all`) is taken off
+/// the chain and flushed, and every namespace is replayed. Returns what to
+/// replay.
+fn forget<S: Source, T: Target>(
+    source: &S,
+    node: Pin<&Node<T>>,
+    nets: &[NetId],
+) -> Result<KVec<NetId>> {
+    if !node.target.can_flush_net() || RETRY_ALL.load(Relaxed) {
+        node.remove();
+        node.unmute(None);
+        node.target.flush();
+        return ids(&source.counters(&node)?);
+    }
+    node.mute(nets)?;
+    for &net in nets {
+        node.target.flush_net(net);
+    }
+    let mut todo = KVec::with_capacity(nets.len(), GFP_KERNEL)?;
+    todo.extend_from_slice(nets, GFP_KERNEL)?;
+    Ok(todo)
 }

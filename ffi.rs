@@ -136,6 +136,12 @@ extern "C" {
     pub(crate) fn rfn_net_put(net: *mut Net);
     pub(crate) fn rfn_info_set_extack(info: *mut FibNotifierInfo, msg: *const c_char);
     pub(crate) fn rfn_alloc_ordered_wq(name: *const c_char) -> *mut bindings::workqueue_struct;
+    pub(crate) fn rfn_delayed_work_init(dw: *mut bindings::delayed_work, f: bindings::work_func_t);
+    pub(crate) fn rfn_delayed_work_queue(dw: *mut bindings::delayed_work, delay_ms: c_uint) -> bool;
+    pub(crate) fn rfn_delayed_work_cancel_sync(dw: *mut bindings::delayed_work);
+    pub(crate) fn rfn_cond_resched();
+    pub(crate) fn rfn_net_wait_writers(net: *mut Net);
+    pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
 }
 
 /// `notifier_from_errno()`: encode an errno as a notifier return value.

@@ -21,6 +21,7 @@
 #include <net/netns/generic.h>
 
 #include "rfn_glue.h"
+#include "include/rust_fib_notifier.h"
 
 static_assert(sizeof(struct rfn_route) == 36);
 static_assert(sizeof(struct rfn_rule) == 12);
@@ -70,13 +71,22 @@ void rfn_spin_unlock_bh(spinlock_t *lock)
  * @nb: our block on the namespace's kernel FIB chain
  * @list: on rfn_nets (RCU readers; writers hold RTNL)
  * @net: the namespace
- * @seq: its change counter (see seq_counter.rs)
+ * @seq: its change counter (see seq_counter.rs); never reset while the
+ *	namespace lives, so a namespace that leaves the list and comes back
+ *	never shows an old value again
+ * @retry: bridges the namespace again after register_fib_notifier() failed
+ * @retries: how many times it failed in a row (the retry's back-off)
+ * @bridged: on the kernel's chain (written by init/retry, read by exit
+ *	after the retry is cancelled)
  */
 struct rfn_net {
 	struct notifier_block nb;
 	struct list_head list;
 	struct net *net;
 	atomic64_t seq;
+	struct delayed_work retry;
+	unsigned int retries;
+	bool bridged;
 };
 
 static unsigned int rfn_net_id;
@@ -113,6 +123,46 @@ u64 rfn_net_seq_read(const struct rfn_net *rn)
 	return atomic64_read(&rn->seq);
 }
 
+/*
+ * Waits for every writer whose change the counter may already show (see
+ * seq_counter.rs): rules are notified before they are linked, under the
+ * family's rules lock and without RTNL; IPv4 routes are notified before
+ * they are unlinked, under RTNL.  Taking each lock once, after the counter
+ * was read, waits for such a writer to finish.  IPv6 routes need nothing:
+ * the dump takes each table's tb6_lock itself.  @net is alive (the caller
+ * holds a reference).
+ */
+void rfn_net_wait_writers(struct net *net)
+{
+	struct fib_rules_ops *ops[2] = {};
+	int i;
+
+	/* The counter was read before any of the locks below is taken. */
+	smp_mb();
+	rtnl_lock();
+	rtnl_unlock();
+#ifdef CONFIG_IP_MULTIPLE_TABLES
+	ops[0] = net->ipv4.rules_ops;
+#endif
+#if IS_ENABLED(CONFIG_IPV6) && defined(CONFIG_IPV6_MULTIPLE_TABLES)
+	ops[1] = net->ipv6.fib6_rules_ops;
+#endif
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		if (!ops[i])
+			continue;
+		mutex_lock(&ops[i]->lock);
+		mutex_unlock(&ops[i]->lock);
+	}
+}
+
+/* The namespace's counter (the caller holds a reference on @net). */
+u64 rfn_net_seq_of(struct net *net)
+{
+	struct rfn_net *rn = net_generic(net, rfn_net_id);
+
+	return atomic64_read(&rn->seq);
+}
+
 unsigned int rfn_net_inum(const struct net *net)
 {
 	return net->ns.inum;
@@ -125,51 +175,133 @@ static int rfn_bridge_call(struct notifier_block *nb, unsigned long event,
 	struct fib_notifier_info *info = ptr;
 
 	/* Unicast routes and rules only: ipmr/ip6mr events are out of scope. */
+	int ret;
+
 	if (info->family != AF_INET && info->family != AF_INET6)
 		return NOTIFY_DONE;
-	return rfn_rs_bridge_event(rn, event, info);
+	ret = rfn_rs_bridge_event(rn, event, info);
+	if (!(ret & NOTIFY_STOP_MASK))
+		return ret;
+	/*
+	 * The kernel's own replay into the bridge (and the moment it ends)
+	 * cannot be refused: the state exists.  A listener that refused it
+	 * simply holds nothing of it.
+	 */
+	if (!READ_ONCE(rn->bridged))
+		return NOTIFY_DONE;
+	/*
+	 * A listener stopped the chain: the kernel rolls a refused change
+	 * back without telling anyone, and a stopped delete never reached the
+	 * listeners after it.  Either way some listener holds what the kernel
+	 * does not: every listener resyncs the namespace (seq_counter.rs).
+	 */
+	rfn_rs_bridge_stopped(rn);
+	return ret;
 }
 
-static int __net_init rfn_net_init(struct net *net)
+/*
+ * register_fib_notifier() found this namespace inconsistent: our block is
+ * off its chain again and the next try replays everything.  Listeners
+ * forget what this try forwarded (a route deleted before the next try would
+ * otherwise stay with them).
+ */
+static void rfn_bridge_forget(struct notifier_block *nb)
 {
-	struct rfn_net *rn = net_generic(net, rfn_net_id);
-	int err;
+	rfn_rs_bridge_exit(container_of(nb, struct rfn_net, nb));
+}
 
-	rn->net = net;
-	atomic64_set(&rn->seq, 0);
-	rn->nb.notifier_call = rfn_bridge_call;
+/*
+ * Lists the namespace, then puts our block on its kernel chain: the kernel
+ * replays the namespace's rules and routes into the bridge, which forwards
+ * them (listeners registered before the namespace existed learn its
+ * default rules this way).  On failure the namespace leaves the list again,
+ * its listeners told to forget it: it is as if it were not there yet.
+ */
+static int rfn_net_bridge(struct rfn_net *rn)
+{
+	int err;
 
 	rtnl_lock();
 	list_add_tail_rcu(&rn->list, &rfn_nets);
 	rtnl_unlock();
 
-	/*
-	 * The kernel replays this namespace's routes and rules into the
-	 * bridge, which forwards them: listeners registered before the
-	 * namespace existed learn its default rules this way.  No flush
-	 * callback: a retried dump forwards REPLACE/RULE_ADD twice, which
-	 * listeners keyed like hardware absorb.
-	 */
-	err = register_fib_notifier(net, &rn->nb, NULL, NULL);
-	if (err) {
-		rtnl_lock();
-		list_del_rcu(&rn->list);
-		rfn_rs_net_retire(rn);
-		rtnl_unlock();
-		synchronize_rcu();
+	err = register_fib_notifier(rn->net, &rn->nb, rfn_bridge_forget, NULL);
+	if (!err) {
+		WRITE_ONCE(rn->bridged, true);
+		return 0;
 	}
+	rtnl_lock();
+	list_del_rcu(&rn->list);
+	rtnl_unlock();
+	/* A failed dump (not -EBUSY) forwarded part of the namespace. */
+	rfn_rs_bridge_exit(rn);
+	/* Readers are done with the entry before it can be listed again. */
+	synchronize_rcu();
 	return err;
+}
+
+#define RFN_RETRY_MAX_DELAY (60 * HZ)
+
+/*
+ * The namespace kept changing during 5 replays (or the dump failed): try
+ * again later, backing off up to a minute.  Until it succeeds the
+ * namespace is simply not bridged: listeners neither hold nor hear it.
+ */
+static void rfn_net_retry(struct work_struct *work)
+{
+	struct rfn_net *rn = container_of(to_delayed_work(work), struct rfn_net,
+					  retry);
+	unsigned long delay;
+	int err;
+
+	err = rfn_net_bridge(rn);
+	if (!err) {
+		pr_info("rust_fib_notifier: namespace %u bridged after %u retries\n",
+			rn->net->ns.inum, rn->retries);
+		return;
+	}
+	rn->retries++;
+	delay = min_t(unsigned long, (HZ / 10) << min(rn->retries, 10U),
+		      RFN_RETRY_MAX_DELAY);
+	pr_warn_ratelimited("rust_fib_notifier: namespace %u not bridged yet (%d), retry %u\n",
+			    rn->net->ns.inum, err, rn->retries);
+	queue_delayed_work(system_dfl_wq, &rn->retry, delay);
+}
+
+/*
+ * Never fails: a namespace that keeps changing while we bridge it (the
+ * kernel's register_fib_notifier() gives up with -EBUSY after 5 tries) is
+ * bridged later by rfn_net_retry(), so neither insmod nor `ip netns add`
+ * fails because something else is busy.
+ */
+static int __net_init rfn_net_init(struct net *net)
+{
+	struct rfn_net *rn = net_generic(net, rfn_net_id);
+
+	rn->net = net;
+	atomic64_set(&rn->seq, 0);
+	rn->nb.notifier_call = rfn_bridge_call;
+	rn->retries = 0;
+	rn->bridged = false;
+	INIT_DELAYED_WORK(&rn->retry, rfn_net_retry);
+
+	if (rfn_net_bridge(rn))
+		queue_delayed_work(system_dfl_wq, &rn->retry, HZ / 10);
+	return 0;
 }
 
 static void __net_exit rfn_net_exit(struct net *net)
 {
 	struct rfn_net *rn = net_generic(net, rfn_net_id);
 
+	/* Waits for a running retry; a failed one sent its exit event. */
+	cancel_delayed_work_sync(&rn->retry);
+	if (!rn->bridged)
+		return;
 	/* Waits for RCU: no kernel event is in flight in the bridge after it. */
 	unregister_fib_notifier(net, &rn->nb);
 	rtnl_lock();
 	list_del_rcu(&rn->list);
-	rfn_rs_net_retire(rn);
 	rtnl_unlock();
 	rfn_rs_bridge_exit(rn);
 }
@@ -452,6 +584,29 @@ struct workqueue_struct *rfn_alloc_ordered_wq(const char *name)
 	return alloc_ordered_workqueue("%s", WQ_MEM_RECLAIM, name);
 }
 
+/* A registration's resync work (chain.rs): on the unbound system queue. */
+static_assert(offsetof(struct delayed_work, work) == 0);
+
+void rfn_delayed_work_init(struct delayed_work *dw, work_func_t fn)
+{
+	INIT_DELAYED_WORK(dw, fn);
+}
+
+bool rfn_delayed_work_queue(struct delayed_work *dw, unsigned int delay_ms)
+{
+	return queue_delayed_work(system_dfl_wq, dw, msecs_to_jiffies(delay_ms));
+}
+
+void rfn_delayed_work_cancel_sync(struct delayed_work *dw)
+{
+	cancel_delayed_work_sync(dw);
+}
+
+void rfn_cond_resched(void)
+{
+	cond_resched();
+}
+
 /*
  * The exported C API: thin wrappers over c_api.rs.  While a C listener is
  * registered this module holds a reference on itself, so it cannot be
@@ -459,7 +614,7 @@ struct workqueue_struct *rfn_alloc_ordered_wq(const char *name)
  * through these symbols).
  */
 static int rfn_register(struct net *net, struct notifier_block *nb,
-			void (*cb)(struct notifier_block *nb),
+			const struct rust_fib_notifier_ops *ops,
 			struct netlink_ext_ack *extack)
 {
 	int err;
@@ -468,8 +623,8 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 		return -EINVAL;
 #ifdef CONFIG_PROVE_LOCKING
 	/*
-	 * Registration takes RTNL (to read the change counters): a caller
-	 * that holds it would deadlock.  Lockdep knows who holds it.
+	 * Registration takes RTNL (to wait for writers, see seq_counter.rs):
+	 * a caller that holds it would deadlock.  Lockdep knows who holds it.
 	 */
 	if (lockdep_rtnl_is_held()) {
 		pr_warn("rust_fib_notifier: %ps registers with RTNL held; registration takes RTNL itself\n",
@@ -478,7 +633,8 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 	}
 #endif
 	__module_get(THIS_MODULE);
-	err = rfn_rs_c_register(net, nb, cb, extack);
+	err = rfn_rs_c_register(net, nb, ops ? ops->flush : NULL,
+				ops ? ops->flush_net : NULL, extack);
 	if (err)
 		module_put(THIS_MODULE);
 	return err;
@@ -488,7 +644,9 @@ int rust_fib_notifier_register(struct notifier_block *nb,
 			       void (*cb)(struct notifier_block *nb),
 			       struct netlink_ext_ack *extack)
 {
-	return rfn_register(NULL, nb, cb, extack);
+	struct rust_fib_notifier_ops ops = { .flush = cb };
+
+	return rfn_register(NULL, nb, &ops, extack);
 }
 EXPORT_SYMBOL_GPL(rust_fib_notifier_register);
 
@@ -496,11 +654,36 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
 				   void (*cb)(struct notifier_block *nb),
 				   struct netlink_ext_ack *extack)
 {
+	struct rust_fib_notifier_ops ops = { .flush = cb };
+
 	if (!net)
 		return -EINVAL;
-	return rfn_register(net, nb, cb, extack);
+	return rfn_register(net, nb, &ops, extack);
 }
 EXPORT_SYMBOL_GPL(rust_fib_notifier_register_net);
+
+int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
+				   const struct rust_fib_notifier_ops *ops,
+				   struct netlink_ext_ack *extack)
+{
+	return rfn_register(net, nb, ops, extack);
+}
+EXPORT_SYMBOL_GPL(rust_fib_notifier_register_ops);
+
+int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net)
+{
+	if (!nb || !net)
+		return -EINVAL;
+#ifdef CONFIG_PROVE_LOCKING
+	if (lockdep_rtnl_is_held()) {
+		pr_warn("rust_fib_notifier: %ps resyncs with RTNL held; a resync takes RTNL itself\n",
+			__builtin_return_address(0));
+		return -EDEADLK;
+	}
+#endif
+	return rfn_rs_c_resync(nb, net);
+}
+EXPORT_SYMBOL_GPL(rust_fib_notifier_resync);
 
 int rust_fib_notifier_unregister(struct notifier_block *nb)
 {

@@ -79,15 +79,26 @@ void rfn_net_put(struct net *net);
 void rfn_info_set_extack(struct fib_notifier_info *info, const char *msg);
 struct workqueue_struct;
 struct workqueue_struct *rfn_alloc_ordered_wq(const char *name);
+struct delayed_work;
+struct work_struct;
+void rfn_delayed_work_init(struct delayed_work *dw,
+			   void (*fn)(struct work_struct *work));
+bool rfn_delayed_work_queue(struct delayed_work *dw, unsigned int delay_ms);
+void rfn_delayed_work_cancel_sync(struct delayed_work *dw);
+void rfn_cond_resched(void);
+void rfn_net_wait_writers(struct net *net);
+u64 rfn_net_seq_of(struct net *net);
 
 /* Rust, called from the C glue. */
 int rfn_rs_bridge_event(struct rfn_net *rn, unsigned long event,
 			struct fib_notifier_info *info);
-void rfn_rs_net_retire(struct rfn_net *rn);
 void rfn_rs_bridge_exit(struct rfn_net *rn);
+void rfn_rs_bridge_stopped(struct rfn_net *rn);
 int rfn_rs_c_register(struct net *net, struct notifier_block *nb,
-		      void (*cb)(struct notifier_block *nb),
+		      void (*flush)(struct notifier_block *nb),
+		      void (*flush_net)(struct notifier_block *nb, u64 net_cookie),
 		      struct netlink_ext_ack *extack);
+int rfn_rs_c_resync(struct notifier_block *nb, struct net *net);
 int rfn_rs_c_unregister(struct notifier_block *nb);
 
 #endif /* _RFN_GLUE_H */

@@ -10,8 +10,9 @@
 //!   every IPv4/IPv6 route, rule and nexthop event, counted first
 //!   (`seq_counter.rs`), to one global atomic chain (`chain.rs`);
 //! - `dump.rs`: a new listener gets every namespace's rules and routes
-//!   replayed, is put on the chain, and retries (5 times, then `EBUSY`) when
-//!   the counter says the replay may have missed something.
+//!   replayed, is put on the chain, and replays again the namespaces whose
+//!   counters say the replay may have missed something (5 tries, then
+//!   `EBUSY`); a listener can ask for one namespace to be resynced.
 
 use core::fmt;
 
@@ -63,6 +64,7 @@ struct DebugFs {
     _mock_files: KVec<Pin<KBox<File<Arc<MockSwitchdev>>>>>,
     _mock_dir: Dir,
     _stats: Pin<KBox<File<()>>>,
+    _retry_all: Pin<KBox<File<()>>>,
     _probe_dir: Dir,
     _root: Dir,
 }
@@ -78,9 +80,20 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
             ("registered", s.registered.load(Relaxed)),
             ("aborted", s.aborted.load(Relaxed)),
             ("c_listeners", c_api::count() as u64),
-            ("seq_sum", seq_counter::sum()),
+            ("nets_replayed", s.nets_replayed.load(Relaxed)),
+            ("resyncs", s.resyncs.load(Relaxed)),
+            ("resynced", s.resynced.load(Relaxed)),
         ],
     )
+}
+
+fn show_retry_all(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", u8::from(dump::RETRY_ALL.load(Relaxed)))
+}
+
+fn write_retry_all(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
+    dump::RETRY_ALL.store(knob::parse_bool(r)?, Relaxed);
+    Ok(())
 }
 
 impl DebugFs {
@@ -91,6 +104,10 @@ impl DebugFs {
             root.read_callback_file(c"stats", (), &show_dump_stats),
             GFP_KERNEL,
         )?;
+        let retry_all = KBox::pin_init(
+            root.read_write_callback_file(c"retry_all", (), &show_retry_all, &write_retry_all),
+            GFP_KERNEL,
+        )?;
         let mut files = KVec::new();
         files.push(
             KBox::pin_init(
@@ -99,6 +116,18 @@ impl DebugFs {
                     probe.clone(),
                     &probe::show_attach,
                     &probe::write_attach,
+                ),
+                GFP_KERNEL,
+            )?,
+            GFP_KERNEL,
+        )?;
+        files.push(
+            KBox::pin_init(
+                probe_dir.read_write_callback_file(
+                    c"resync",
+                    probe.clone(),
+                    &probe::show_resync,
+                    &probe::write_resync,
                 ),
                 GFP_KERNEL,
             )?,
@@ -141,6 +170,7 @@ impl DebugFs {
             _mock_files: mock_files,
             _mock_dir: mock_dir,
             _stats: stats,
+            _retry_all: retry_all,
             _probe_dir: probe_dir,
             _root: root,
         })

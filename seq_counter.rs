@@ -1,73 +1,74 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Per-namespace change counters and their sum.
+//! Per-namespace change counters.
 //!
 //! Every bridged namespace has a counter (`struct rfn_net.seq` in the C
-//! glue). The bridge bumps it *before* it passes an event to the chain;
-//! a namespace that goes away moves its count, plus one, into [`RETIRED`].
-//! [`sum`] therefore never goes back, and it moves whenever anything that a
-//! listener may hold has changed.
+//! glue). The bridge bumps it *before* it passes an event to the chain,
+//! including the namespace's exit event (and the "forget" event of a bridge
+//! that failed to attach), and the counter is never reset while the
+//! namespace lives. So a namespace's counter moves whenever anything a
+//! listener may hold of that namespace changes, and `(cookie, counter)`
+//! names one state of one namespace.
 //!
-//! # Why a change the dump missed is counted or delivered
+//! # Why a change the replay missed is counted or delivered
 //!
-//! A registration (`dump.rs`) does: `s1 = sum()`, replay the real tables
-//! under RCU, publish its block on the chain, `smp_mb()`, `s2 = sum()`.
-//! The bridge does, for each change: the kernel changes its table, then
-//! `bump()` (a fully ordered atomic), then it reads the chain.
+//! A registration (`dump.rs`) replays namespace by namespace: for each,
+//! `s1 = read()` (with a reference on the namespace), wait for writers (see
+//! below), replay its real tables under RCU. Then it publishes: puts its
+//! block on the chain, or, on a retry, unmutes the namespaces it replayed
+//! again; `smp_mb()`; and reads every counter again (`s2`). A namespace
+//! whose `s2` differs from its `s1`, that appeared with a non-zero counter
+//! while the block was off the chain, or that went away, is flushed in the
+//! listener (muted first, so no event of it is in flight) and replayed
+//! again; namespaces that passed stay as they are, the block hearing their
+//! events all along. The bridge does, for each change: the kernel changes
+//! its table, then `bump()` (a fully ordered atomic), then it walks the
+//! chain (and reads the node's mute list).
 //!
 //! - **Publication vs. delivery.** The registration writes the chain head
-//!   then reads the counters; the bridge writes a counter then reads the
-//!   chain head; both with full barriers between. This is the
-//!   store-buffering pattern: at least one side sees the other's write.
-//!   So either the bridge sees the new block (the change is delivered) or
-//!   `s2` sees the bump (the registration retries).
-//! - **Dump vs. change.** A change whose bump `s1` already saw must be in
-//!   the tables the replay walks afterwards. IPv4 routes and all rules
-//!   change under RTNL, and `sum()` takes RTNL: a change is either finished
-//!   before `s1` or bumps after it. IPv6 routes change without RTNL, under
-//!   the table's `tb6_lock`. A single route is notified (so we bump) inside
-//!   that critical section, before it is linked; the IPv6 dump walks each
-//!   table under the same `tb6_lock`, so a walk that starts after `s1` saw
-//!   the bump waits for the critical section to end and sees the route. A
-//!   multipath route is notified after all its siblings are linked, which
-//!   is the safe order: visible before counted.
+//!   (or the mute list) then reads the namespace's counter; the bridge
+//!   writes the counter then reads the chain head and the mute list; both
+//!   with full barriers between. This is the store-buffering pattern: at
+//!   least one side sees the other's write. So either the bridge sees the
+//!   block unmuted (the change is delivered) or `s2` sees the bump (the
+//!   namespace is replayed again).
+//! - **Replay vs. change.** A change whose bump `s1` already saw must be
+//!   in the state the replay walks afterwards. The kernel does not always
+//!   change the table first:
+//!   - IPv4 routes change under RTNL; an add is linked before it is
+//!     notified, but a delete is notified *before* it is unlinked;
+//!   - rules change under the family's rules lock (`fib_rules_ops.lock`),
+//!     with RTNL only for the first custom IPv4 rule, and an add is
+//!     notified *before* it is linked (`fib_newrule()`); so does the
+//!     kernel's own `register_fib_notifier()`, which reads its counters
+//!     under RCU alone: it can miss a rule;
+//!   - IPv6 routes change under their table's `tb6_lock`, notified before
+//!     they are linked.
+//!
+//!   So after `s1`, the replay takes RTNL and each family's rules lock once
+//!   (`rfn_net_wait_writers()`): a writer whose bump `s1` saw held one of
+//!   them when it bumped, so taking it waits until the writer linked or
+//!   unlinked. IPv6 needs nothing more: its dump takes each table's
+//!   `tb6_lock` itself. A multipath IPv6 route is notified after all its
+//!   siblings are linked: visible before counted.
 //! - **Namespaces.** A namespace is on the bridged list (the C glue's
 //!   `rfn_nets`, RCU, written under RTNL) before its bridge bumps anything
-//!   and until after its last event; it leaves the list and retires its
-//!   count under RTNL, and only then sends its exit event. So a replay
+//!   and until after its last event, the exit, which bumps too. A replay
 //!   either walks it or does not need to: anything forwarded before the
-//!   walk was counted in `s1` and is in the tables walked. We do not walk
-//!   `net_namespace_list` (in 7.3 protected by `net_rwsem` and RCU, not
-//!   RTNL): a namespace is added there only after every pernet init ran,
-//!   after our bridge may already have forwarded its default rules.
+//!   walk was counted in `s1` and is in the tables walked. A namespace that
+//!   appears after the block was published gets every event of it. We do
+//!   not walk `net_namespace_list` (in 7.3 protected by `net_rwsem` and
+//!   RCU, not RTNL): a namespace is added there only after every pernet
+//!   init ran, after our bridge may already have forwarded its default
+//!   rules.
+//! - **Only what changed.** A namespace that passed the check is
+//!   consistent from then on: its events reach the listener (the block
+//!   stays on the chain, and only the namespaces being replayed again are
+//!   muted). Its counter moving later is the listener hearing about it, not
+//!   a reason to replay it. A registration restricted to one namespace
+//!   reads that namespace's counter alone.
 
-use kernel::sync::{
-    atomic::{Atomic, Full, Relaxed},
-    rcu,
-};
-
-use crate::{bridge, ffi};
-
-/// The counts of namespaces that went away, each plus one.
-static RETIRED: Atomic<u64> = Atomic::new(0);
-
-/// Holds RTNL; dropping it releases it.
-struct Rtnl(());
-
-impl Rtnl {
-    fn lock() -> Self {
-        // SAFETY: process context (callers of `sum` may sleep).
-        unsafe { ffi::rfn_rtnl_lock() };
-        Self(())
-    }
-}
-
-impl Drop for Rtnl {
-    fn drop(&mut self) {
-        // SAFETY: RTNL is held by this guard.
-        unsafe { ffi::rfn_rtnl_unlock() };
-    }
-}
+use crate::{bridge, chain::NetRef, ffi};
 
 /// Counts one change of `net`, before it enters the chain. Fully ordered.
 pub(crate) fn bump(net: &bridge::BridgedNet) {
@@ -81,19 +82,14 @@ pub(crate) fn read(net: &bridge::BridgedNet) -> u64 {
     unsafe { ffi::rfn_net_seq_read(net.as_raw()) }
 }
 
-/// Moves the count of a namespace that just left the bridged list, plus one
-/// for its exit event, into [`RETIRED`]. Called with RTNL held, so [`sum`]
-/// sees the namespace either on the list or retired, never both or neither.
-pub(crate) fn retire(net: &bridge::BridgedNet) {
-    RETIRED.fetch_add(read(net) + 1, Full);
-}
-
-/// The sum of every namespace's counter, read under RTNL (and RCU for the
-/// list walk). May sleep.
-pub(crate) fn sum() -> u64 {
-    let _rtnl = Rtnl::lock();
-    let guard = rcu::read_lock();
-    bridge::nets(&guard).fold(RETIRED.load(Relaxed), |acc, net| {
-        acc.wrapping_add(read(net))
-    })
+/// The count of one namespace, for a replay that starts right after: every
+/// change this count includes is in the tables when this returns (see the
+/// argument above). Sleeps (takes RTNL and the rules locks).
+pub(crate) fn read_for_replay(net: &NetRef) -> u64 {
+    // SAFETY: we hold a reference on the namespace, so its bridge state
+    // (net_generic) is alive.
+    let seq = unsafe { ffi::rfn_net_seq_of(net.as_ptr()) };
+    // SAFETY: as above; process context.
+    unsafe { ffi::rfn_net_wait_writers(net.as_ptr()) };
+    seq
 }

@@ -19,8 +19,9 @@ struct net;
 struct netlink_ext_ack;
 
 /*
- * The namespace @net is gone: forget everything received for it.  @info is
- * NULL.  Sent once per namespace, after its last FIB event.
+ * Forget everything received for the namespace @net: it is gone (sent once,
+ * after its last FIB event), or its bridge failed to attach and will replay
+ * it again later.  @info is NULL.
  */
 #define RUST_FIB_EVENT_NETNS_EXIT	0x100
 
@@ -78,6 +79,62 @@ int rust_fib_notifier_register(struct notifier_block *nb,
 int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
 				   void (*cb)(struct notifier_block *nb),
 				   struct netlink_ext_ack *extack);
+
+/**
+ * struct rust_fib_notifier_ops - a listener's flush callbacks
+ * @flush: forget everything received so far (process context).  Called
+ *	when a registration gives up (-EBUSY, a veto) and, for a listener
+ *	without @flush_net, on every inconsistent try.  May be NULL.
+ * @flush_net: forget everything received for the namespace whose
+ *	net->net_cookie is @net_cookie (the namespace may be gone already).
+ *	Process context; no event of that namespace is in flight for @nb, and
+ *	none arrives until it has been replayed again.  With it, a retry or a
+ *	resync replays only the namespaces that changed; without it (NULL),
+ *	every retry flushes and replays everything.
+ */
+struct rust_fib_notifier_ops {
+	void (*flush)(struct notifier_block *nb);
+	void (*flush_net)(struct notifier_block *nb, u64 net_cookie);
+};
+
+/**
+ * rust_fib_notifier_register_ops - register a listener with per-namespace flush
+ * @net: only this namespace (the caller holds a reference), or NULL for all
+ * @nb: as for rust_fib_notifier_register()
+ * @ops: the flush callbacks (may be NULL; copied, need not outlive the call)
+ * @extack: as for rust_fib_notifier_register()
+ *
+ * Like rust_fib_notifier_register(), with consistency checked per
+ * namespace: each replayed namespace's change counter is recorded, and a
+ * failed check flushes (@ops->flush_net) and replays only the namespaces
+ * whose counters moved, or that appeared or went away meanwhile, 5 tries
+ * in all.  A registration restricted to @net reads @net's counter alone.
+ *
+ * Return: as for rust_fib_notifier_register().
+ */
+int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
+				   const struct rust_fib_notifier_ops *ops,
+				   struct netlink_ext_ack *extack);
+
+/**
+ * rust_fib_notifier_resync - flush one namespace and replay it to one listener
+ * @nb: a registered listener
+ * @net: the namespace (the caller holds a reference)
+ *
+ * What a driver calls after it lost an event (a delete it could not queue)
+ * or reset its hardware: @nb stops receiving @net's events, is flushed of
+ * it (@flush_net; without one, of everything, and then everything is
+ * replayed), gets @net replayed with the same counter check as a
+ * registration, and receives @net's events again.  Other namespaces' events
+ * keep flowing meanwhile.  Sleeps and takes RTNL (-EDEADLK on lockdep
+ * kernels when the caller holds it).
+ *
+ * Return: 0; -ENOENT when @nb is not registered; -EINVAL; -EBUSY after 5
+ * inconsistent tries, or the error @nb returned for a replayed event: then
+ * @nb holds nothing of @net and gets none of its events until a later
+ * resync succeeds.
+ */
+int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net);
 
 /**
  * rust_fib_notifier_unregister - unregister a listener

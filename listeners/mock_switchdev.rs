@@ -15,8 +15,10 @@
 //!   event to the "hardware" table (capacity-limited), then report back:
 //!   `offload` on the kernel route, or `offload_failed` when the table is
 //!   full or `fail_route_offload` is set.
-//! - Flush (an inconsistent replay) and detach: drain the queue, clear the
-//!   flags we set, empty the table.
+//! - Flush (a failed registration) and detach: drain the queue, clear the
+//!   flags we set, empty the table. A retry or a resync flushes one
+//!   namespace the same way; an event lost for want of memory asks for a
+//!   resync of its namespace.
 //!
 //! The table is keyed like the kernel notifies routes and like netdevsim
 //! keys them: (namespace, family, table, prefix, length); the TOS byte is
@@ -162,6 +164,10 @@ struct Counters {
     /// IPv6 source-specific routes, not offloaded (as netdevsim).
     skipped: Atomic<u64>,
     flushes: Atomic<u64>,
+    /// Namespaces flushed for a retry or a resync.
+    net_flushes: Atomic<u64>,
+    /// Resyncs asked for after a lost event.
+    resyncs_asked: Atomic<u64>,
     pending: Atomic<u64>,
     pending_hwm: Atomic<u64>,
 }
@@ -263,6 +269,8 @@ impl Switch {
                     lost: Atomic::new(0),
                     skipped: Atomic::new(0),
                     flushes: Atomic::new(0),
+                    net_flushes: Atomic::new(0),
+                    resyncs_asked: Atomic::new(0),
                     pending: Atomic::new(0),
                     pending_hwm: Atomic::new(0),
                 },
@@ -386,12 +394,25 @@ impl Switch {
         hw.offloaded = hw.offloaded + u64::from(offloaded) - u64::from(was_offloaded);
     }
 
+    /// Forgets a namespace's routes, clearing their flags if it is still
+    /// alive (its bridge failed, or it is flushed for a resync).
     fn remove_netns(hw: &mut HwTable, inum: u32) {
         let mut offloaded = hw.offloaded;
         table::remove_netns(&mut hw.routes, inum, |e: HwEntry| {
             offloaded -= u64::from(e.offloaded);
+            e.set_flags(false, false);
         });
         hw.offloaded = offloaded;
+    }
+
+    /// Forgets one namespace, for a retry or a resync: drains the queue
+    /// (none of the namespace's events is queued after that: it is muted),
+    /// then empties its part of the table.
+    fn flush_net(&self, net: NetId) {
+        self.wq.flush();
+        let mut hw = self.hw.lock();
+        Switch::remove_netns(&mut hw, net.inum());
+        self.held.store(hw.offloaded, Relaxed);
     }
 
     /// Drains the queue, clears the flags we set and empties the table.
@@ -410,15 +431,15 @@ impl Switch {
     /// Queues one operation (atomic context). When no work item can be
     /// allocated a spare takes its place in the queue (an add then ends
     /// `offload_failed`); only with every spare in flight is it lost
-    /// (counted).
-    fn queue(self: &Arc<Self>, mut op: Op) {
+    /// (counted): `Err`, and the caller has the namespace resynced.
+    fn queue(self: &Arc<Self>, mut op: Op) -> Result {
         let work = match KBox::pin_init(HwWork::new(false), GFP_ATOMIC) {
             Ok(work) => work,
             Err(_) => {
                 bump(&self.counters.alloc_failed);
                 let Some(spare) = self.spare.lock().pop() else {
                     bump(&self.counters.lost);
-                    return;
+                    return Err(ENOMEM);
                 };
                 if let Op::Add { refuse, .. } = &mut op {
                     *refuse = true;
@@ -434,6 +455,7 @@ impl Switch {
             self.counters.pending_hwm.store(pending, Relaxed);
         }
         self.wq.queue().enqueue(work);
+        Ok(())
     }
 }
 
@@ -504,14 +526,25 @@ impl Listener for MockListener {
             _ => return Ok(()),
         };
         // Failures are counted (`alloc_failed`, `lost`) by `queue`. Not a
-        // veto: our memory is not the user's error.
-        sw.queue(op);
+        // veto: our memory is not the user's error. A lost event (a delete
+        // above all: the entry would hold a route the kernel freed from
+        // its table) ends in a resync of the namespace, as netdevsim's
+        // `fib_flush_work` does for the whole device.
+        if sw.queue(op).is_err() {
+            bump(&sw.counters.resyncs_asked);
+            event.resync_later();
+        }
         Ok(())
     }
 
     fn flush(&self) {
         bump(&self.0.counters.flushes);
         self.0.flush();
+    }
+
+    fn flush_net(&self, net: NetId) {
+        bump(&self.0.counters.net_flushes);
+        self.0.flush_net(net);
     }
 }
 
@@ -677,6 +710,8 @@ pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
             ("lost", c.lost.load(Relaxed)),
             ("skipped", c.skipped.load(Relaxed)),
             ("flushes", c.flushes.load(Relaxed)),
+            ("net_flushes", c.net_flushes.load(Relaxed)),
+            ("resyncs_asked", c.resyncs_asked.load(Relaxed)),
             ("queue_depth", c.pending.load(Relaxed)),
             ("queue_hwm", c.pending_hwm.load(Relaxed)),
             ("routes", routes),

@@ -12,8 +12,10 @@
 //!   nhs <n> dev <ifindex> [via <gateway>]` (the first nexthop's device and
 //!   gateway)
 //! - `rules`: one rule per line: `<netns inum> <4|6> pref <p> table <t> action <a>`
+//! - `resync`: write a namespace's inode number: the probe forgets it and
+//!   gets it replayed (`EBUSY` when it kept changing).
 //! - `stats`: `key value` lines: events, replayed, live, flushes,
-//!   netns_exits, alloc_failed, routes, rules.
+//!   net_flushes, netns_exits, alloc_failed, skipped, routes, rules.
 //!
 //! Routes are keyed like hardware keys them and like the kernel notifies
 //! them: one entry per (namespace, family, table, prefix, length).
@@ -32,7 +34,7 @@ use kernel::{
 
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
-    chain::{Event, EventKind, Family, Listener, Registration, Route},
+    chain::{Event, EventKind, Family, Listener, NetId, Registration, Route},
     knob,
     listeners::table::{self, NetnsKey, RouteKey},
 };
@@ -92,6 +94,8 @@ struct Counters {
     replayed: Atomic<u64>,
     live: Atomic<u64>,
     flushes: Atomic<u64>,
+    /// Namespaces flushed for a retry or a resync.
+    net_flushes: Atomic<u64>,
     netns_exits: Atomic<u64>,
     alloc_failed: Atomic<u64>,
     /// IPv6 source-specific routes, not held (see `apply`).
@@ -105,6 +109,7 @@ impl Counters {
             replayed: Atomic::new(0),
             live: Atomic::new(0),
             flushes: Atomic::new(0),
+            net_flushes: Atomic::new(0),
             netns_exits: Atomic::new(0),
             alloc_failed: Atomic::new(0),
             skipped: Atomic::new(0),
@@ -259,9 +264,11 @@ impl Listener for ProbeListener {
             &c.live
         });
         if self.0.apply(event).is_err() {
-            // Never lost silently: counted, and shown in `stats`. The probe
-            // does not veto: it only observes.
+            // Never lost silently: counted, shown in `stats`, and the
+            // namespace resynced soon. The probe does not veto: it only
+            // observes.
             count(&c.alloc_failed);
+            event.resync_later();
         }
         Ok(())
     }
@@ -269,6 +276,13 @@ impl Listener for ProbeListener {
     fn flush(&self) {
         count(&self.0.counters.flushes);
         self.0.forget();
+    }
+
+    fn flush_net(&self, net: NetId) {
+        count(&self.0.counters.net_flushes);
+        let mut tables = self.0.tables.lock();
+        table::remove_netns(&mut tables.routes, net.inum(), drop);
+        table::remove_netns(&mut tables.rules, net.inum(), drop);
     }
 }
 
@@ -329,6 +343,26 @@ impl Probe {
     fn attached(&self) -> bool {
         self.registration.lock().is_some()
     }
+
+    /// Resyncs the namespace with inode number `inum`.
+    fn resync(&self, inum: u64) -> Result {
+        let net = crate::bridge::find(inum).ok_or(ENOENT)?;
+        self.registration
+            .lock()
+            .as_ref()
+            .ok_or(ENOENT)?
+            .resync(net)
+    }
+}
+
+/// debugfs `resync`: write a namespace's inode number to flush it in the
+/// probe and replay it (what a driver does after losing an event).
+pub(crate) fn write_resync(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> Result {
+    probe.resync(knob::parse_u64(reader)?)
+}
+
+pub(crate) fn show_resync(_: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "0")
 }
 
 pub(crate) fn write_attach(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> Result {
@@ -396,6 +430,7 @@ pub(crate) fn show_stats(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt:
             ("replayed", c.replayed.load(Relaxed)),
             ("live", c.live.load(Relaxed)),
             ("flushes", c.flushes.load(Relaxed)),
+            ("net_flushes", c.net_flushes.load(Relaxed)),
             ("netns_exits", c.netns_exits.load(Relaxed)),
             ("alloc_failed", c.alloc_failed.load(Relaxed)),
             ("skipped", c.skipped.load(Relaxed)),

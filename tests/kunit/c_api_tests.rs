@@ -26,6 +26,7 @@ extern "C" {
         extack: *mut bindings::netlink_ext_ack,
     ) -> c_int;
     fn rust_fib_notifier_unregister(nb: *mut bindings::notifier_block) -> c_int;
+    fn rust_fib_notifier_resync(nb: *mut bindings::notifier_block, net: *mut c_void) -> c_int;
 }
 
 /// A listener that ignores everything.
@@ -92,6 +93,21 @@ mod tests {
         // SAFETY: taken above.
         unsafe { crate::ffi::rfn_rtnl_unlock() };
         assert_eq!(ret, EDEADLK.to_errno());
+        Ok(())
+    }
+
+    #[test]
+    fn resync_of_unknown_is_enoent() -> Result {
+        let mut nb = block()?;
+        // SAFETY: `nb` is a valid block; the initial namespace lives forever.
+        unsafe {
+            let net = core::ptr::addr_of_mut!(bindings::init_net).cast::<c_void>();
+            assert_eq!(rust_fib_notifier_resync(&mut *nb, net), ENOENT.to_errno());
+            assert_eq!(
+                rust_fib_notifier_resync(ptr::null_mut(), net),
+                EINVAL.to_errno()
+            );
+        }
         Ok(())
     }
 
