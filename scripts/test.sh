@@ -4,7 +4,7 @@
 # `make test`: set-up, the test kernel, the module (W=1, CLIPPY=1, warnings
 # are errors), one guest boot that runs the KUnit suites (at insmod) and the
 # integration tests, then the verdict.  Ends with `N passed, N failed`.
-# RFN_TESTS=GLOB runs only the matching tests/guest/GLOB.sh (default all).
+# RFN_TESTS='GLOB...' runs only the matching tests/guest/GLOB.sh (default all).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
@@ -35,9 +35,12 @@ cp "$KDIR/drivers/net/netdevsim/netdevsim.ko" "$out/" 2>/dev/null ||
 # The test files, in order: t00 (namespaces, insmod) and t99 (unload,
 # kmemleak) always, and those RFN_TESTS picks (default all).
 tests=(t00_setup)
-for f in tests/guest/${RFN_TESTS:-t[0-9]*}.sh; do
-	f=${f##*/} f=${f%.sh}
-	case $f in t00_setup | t99_unload) ;; t[0-9]*) [ -f "tests/guest/$f.sh" ] && tests+=("$f") ;; esac
+read -ra globs <<<"${RFN_TESTS:-t[0-9]*}"
+for glob in "${globs[@]}"; do
+	for f in tests/guest/$glob.sh; do
+		f=${f##*/} f=${f%.sh}
+		case $f in t00_setup | t99_unload) ;; t[0-9]*) [ -f "tests/guest/$f.sh" ] && tests+=("$f") ;; esac
+	done
 done
 tests+=(t99_unload)
 echo "test: guest test files: ${tests[*]}"

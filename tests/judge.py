@@ -80,11 +80,14 @@ class Snap:
         self.inodes = {}       # "ns1" / "init" -> inode
         self.ip = {}           # (ns, family) -> [json arrays]
         self.errors = []
-        section, cur = None, None
+        section, cur, base = None, None, None
         with open(path) as f:
             for line in f.read().splitlines():
                 if line.startswith("@@ failed "):
                     self.errors.append(line[3:] + ": the batch stopped early")
+                    continue
+                if line.startswith("@@ base "):
+                    base = line.split()[2]
                     continue
                 if line.startswith("@@ "):
                     section = line[3:].split()
@@ -112,6 +115,12 @@ class Snap:
                         cur.append(json.loads(line))
                     elif line.strip():
                         self.errors.append(f"{' '.join(section)}: {line}")
+        if base:
+            # Namespaces not dumped here are as in the base snapshot.
+            b = Snap(os.path.join(os.path.dirname(path), base))
+            self.errors += [f"base {base}: {e}" for e in b.errors]
+            for key, arrays in b.ip.items():
+                self.ip.setdefault(key, arrays)
 
     # --- the kernel's view ---------------------------------------------
     def names(self, ns):

@@ -171,8 +171,12 @@ namespaces() {
 # and links: one `ip -batch` per namespace; IPv6 rules (`ip rule` takes its
 # family from the command line) need a second one, taken only when a
 # listener that holds rules is saved.
+#
+# SNAP_NS='NS...' SNAP_BASE=ID: dump only those namespaces' `ip` state and
+# take every other namespace's from snapshot ID (for namespaces known not
+# to have changed since: many quiet ones, snapshotted once).
 snap() {
-	local id=$1 ns files=() d rules6=
+	local id=$1 ns files=() d rules6= dump
 	shift
 	namespaces
 	for d in "$@"; do
@@ -186,7 +190,12 @@ snap() {
 		fi
 		echo "@@ inodes"
 		stat -L -c '%n %i' /proc/1/ns/net "${NAMESPACES[@]/#//run/netns/}"
-		for ns in init "${NAMESPACES[@]}"; do
+		dump=(init "${NAMESPACES[@]}")
+		if [ -n "${SNAP_BASE:-}" ]; then
+			echo "@@ base $SNAP_BASE"
+			read -ra dump <<<"$SNAP_NS"
+		fi
+		for ns in "${dump[@]}"; do
 			local n=(-n "$ns")
 			[ "$ns" = init ] && n=()
 			echo "@@ ip $ns 4"
