@@ -806,8 +806,10 @@ impl<T: Target> Node<T> {
         // SAFETY: initialised (type invariant); process context. A running
         // work finds the node ending and does nothing.
         unsafe { ffi::rfn_delayed_work_cancel_sync(self.resync_work.get()) };
+        if !core::mem::take(&mut *self.pending.lock()).is_empty() {
+            crate::dump::STATS.resync_queued.fetch_sub(1, Relaxed);
+        }
     }
-
 
     /// The resync work: resyncs what was asked for; what fails is asked
     /// for again, later.
@@ -845,17 +847,24 @@ impl<T: Target> Node<T> {
             }
             crate::dump::resync(&crate::dump::KernelFib::new(), node, &list[..n])
         };
-        if res.is_err() {
-            {
-                let mut again = node.pending.lock();
-                again.all |= pending.all;
-                for net in pending.nets.iter().flatten() {
-                    again.add(*net);
-                }
-            }
-            // SAFETY: as in `request_resync`.
-            unsafe { ffi::rfn_delayed_work_queue(node.resync_work.get(), RESYNC_RETRY_MS) };
+        let queued = &crate::dump::STATS.resync_queued;
+        if res.is_ok() {
+            queued.fetch_sub(1, Relaxed);
+            return;
         }
+        {
+            let mut again = node.pending.lock();
+            if !again.is_empty() {
+                // Asked for again meanwhile: counted once already.
+                queued.fetch_sub(1, Relaxed);
+            }
+            again.all |= pending.all;
+            for net in pending.nets.iter().flatten() {
+                again.add(*net);
+            }
+        }
+        // SAFETY: as in `request_resync`.
+        unsafe { ffi::rfn_delayed_work_queue(node.resync_work.get(), RESYNC_RETRY_MS) };
     }
 
     /// The chain's callback.
@@ -915,7 +924,14 @@ impl<T: Target> Node<T> {
 impl<T: Target> ResyncLater for Node<T> {
     /// Asks the resync work to resync `net` (any context).
     fn request_resync(&self, net: NetId) {
-        self.pending.lock().add(net);
+        {
+            let mut pending = self.pending.lock();
+            if pending.is_empty() {
+                // Until the work has done it (debugfs `resync_queued`).
+                crate::dump::STATS.resync_queued.fetch_add(1, Relaxed);
+            }
+            pending.add(net);
+        }
         // SAFETY: initialised (type invariant); queueing is safe in atomic
         // context, and a work already queued stays queued.
         unsafe { ffi::rfn_delayed_work_queue(self.resync_work.get(), 0) };

@@ -95,6 +95,8 @@ pub(crate) struct Stats {
     pub(crate) nets_replayed: Atomic<u64>,
     pub(crate) resyncs: Atomic<u64>,
     pub(crate) resynced: Atomic<u64>,
+    /// Nodes whose resync work has something left to do.
+    pub(crate) resync_queued: Atomic<u64>,
 }
 
 pub(crate) static STATS: Stats = Stats {
@@ -106,6 +108,7 @@ pub(crate) static STATS: Stats = Stats {
     nets_replayed: Atomic::new(0),
     resyncs: Atomic::new(0),
     resynced: Atomic::new(0),
+    resync_queued: Atomic::new(0),
 };
 
 /// debugfs `retry_all`: retry as the kernel does (flush the listener and

@@ -140,6 +140,7 @@ extern "C" {
     pub(crate) fn rfn_delayed_work_queue(dw: *mut bindings::delayed_work, delay_ms: c_uint) -> bool;
     pub(crate) fn rfn_delayed_work_cancel_sync(dw: *mut bindings::delayed_work);
     pub(crate) fn rfn_cond_resched();
+    pub(crate) fn rfn_udelay(us: c_uint);
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
 }

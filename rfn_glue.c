@@ -7,6 +7,7 @@
  * Everything here is plumbing; the logic (bump-then-forward, the counter
  * sum, the replay loop) lives in Rust.
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/notifier.h>
@@ -607,6 +608,13 @@ void rfn_cond_resched(void)
 	cond_resched();
 }
 
+/* A busy wait (a test knob of the mock switchdev: a slow listener). */
+void rfn_udelay(unsigned int us)
+{
+	mdelay(us / 1000);
+	udelay(us % 1000);
+}
+
 /*
  * The exported C API: thin wrappers over c_api.rs.  While a C listener is
  * registered this module holds a reference on itself, so it cannot be
@@ -684,6 +692,12 @@ int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net)
 	return rfn_rs_c_resync(nb, net);
 }
 EXPORT_SYMBOL_GPL(rust_fib_notifier_resync);
+
+struct net *rust_fib_notifier_get_net(u64 net_cookie)
+{
+	return rfn_net_get_by_cookie(net_cookie);
+}
+EXPORT_SYMBOL_GPL(rust_fib_notifier_get_net);
 
 int rust_fib_notifier_unregister(struct notifier_block *nb)
 {

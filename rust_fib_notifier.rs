@@ -83,6 +83,7 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
             ("nets_replayed", s.nets_replayed.load(Relaxed)),
             ("resyncs", s.resyncs.load(Relaxed)),
             ("resynced", s.resynced.load(Relaxed)),
+            ("resync_queued", s.resync_queued.load(Relaxed)),
         ],
     )
 }
@@ -116,6 +117,18 @@ impl DebugFs {
                     probe.clone(),
                     &probe::show_attach,
                     &probe::write_attach,
+                ),
+                GFP_KERNEL,
+            )?,
+            GFP_KERNEL,
+        )?;
+        files.push(
+            KBox::pin_init(
+                probe_dir.read_write_callback_file(
+                    c"netns",
+                    probe.clone(),
+                    &probe::show_netns,
+                    &probe::write_netns,
                 ),
                 GFP_KERNEL,
             )?,
@@ -163,6 +176,8 @@ impl DebugFs {
         mock_file!(c"fail_route_offload", show_fail, write_fail);
         mock_file!(c"veto", show_veto, write_veto);
         mock_file!(c"netns", show_netns, write_netns);
+        mock_file!(c"event_delay_us", show_event_delay, write_event_delay);
+        mock_file!(c"spares", show_spares, write_spares);
         mock_file!(c"routes", show_routes);
         mock_file!(c"stats", show_stats);
         Ok(Self {

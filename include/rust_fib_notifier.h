@@ -137,6 +137,19 @@ int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net);
 
 /**
+ * rust_fib_notifier_get_net - a namespace by its cookie
+ * @net_cookie: net->net_cookie, as events (and @flush_net) give it
+ *
+ * For work that runs after the event (setting a route's offload flags, a
+ * resync): a cookie, unlike a struct net pointer, can be kept without a
+ * reference and never names another namespace later.  Any context.
+ *
+ * Return: a reference on the namespace (put_net() it), or NULL when it is
+ * gone or being dismantled (its routes are going away).
+ */
+struct net *rust_fib_notifier_get_net(u64 net_cookie);
+
+/**
  * rust_fib_notifier_unregister - unregister a listener
  * @nb: a registered listener
  *

@@ -187,6 +187,13 @@ pub(crate) struct Switch {
     capacity: Atomic<u64>,
     fail_route_offload: Atomic<bool>,
     veto: Atomic<bool>,
+    /// Busy-waits this long in every event callback (microseconds): a slow
+    /// listener, which widens the kernel's windows between counting a
+    /// change and making it visible (tests).
+    event_delay_us: Atomic<u32>,
+    /// How many spare work items may be in flight at once (tests: 0 makes
+    /// the first failed allocation a lost event).
+    spare_limit: Atomic<usize>,
     counters: Counters,
     /// Work items allocated up front, for events whose own could not be
     /// allocated (`GFP_ATOMIC` failed): a spare takes the event's place in
@@ -258,6 +265,8 @@ impl Switch {
                 capacity: Atomic::new(DEFAULT_CAPACITY),
                 fail_route_offload: Atomic::new(false),
                 veto: Atomic::new(false),
+                event_delay_us: Atomic::new(0),
+                spare_limit: Atomic::new(SPARE_WORK_ITEMS),
                 spare <- new_bh_lock!(Self::spares()?, "Switch::spare"),
                 counters: Counters {
                     events: Atomic::new(0),
@@ -428,6 +437,16 @@ impl Switch {
         }
     }
 
+    /// A spare work item, unless `spare_limit` of them are in flight.
+    fn take_spare(&self) -> Option<Pin<KBox<HwWork>>> {
+        let mut spares = self.spare.lock();
+        let in_flight = SPARE_WORK_ITEMS - spares.len();
+        if in_flight >= self.spare_limit.load(Relaxed) {
+            return None;
+        }
+        spares.pop()
+    }
+
     /// Queues one operation (atomic context). When no work item can be
     /// allocated a spare takes its place in the queue (an add then ends
     /// `offload_failed`); only with every spare in flight is it lost
@@ -437,7 +456,7 @@ impl Switch {
             Ok(work) => work,
             Err(_) => {
                 bump(&self.counters.alloc_failed);
-                let Some(spare) = self.spare.lock().pop() else {
+                let Some(spare) = self.take_spare() else {
                     bump(&self.counters.lost);
                     return Err(ENOMEM);
                 };
@@ -468,6 +487,11 @@ impl Listener for MockListener {
     fn event(&self, event: &Event<'_>) -> Result {
         let sw = &self.0;
         bump(&sw.counters.events);
+        let delay = sw.event_delay_us.load(Relaxed);
+        if delay > 0 {
+            // SAFETY: a busy wait, valid in atomic context.
+            unsafe { ffi::rfn_udelay(delay) };
+        }
         if event.is_replay() {
             bump(&sw.counters.replayed);
         }
@@ -649,6 +673,32 @@ pub(crate) fn write_veto(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Res
 
 pub(crate) fn show_veto(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(f, "{}", u8::from(m.switch.veto.load(Relaxed)))
+}
+
+pub(crate) fn write_event_delay(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
+    let v = knob::parse_u64(r)?;
+    if v > 1_000_000 {
+        return Err(ERANGE);
+    }
+    m.switch.event_delay_us.store(v as u32, Relaxed);
+    Ok(())
+}
+
+pub(crate) fn show_event_delay(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", m.switch.event_delay_us.load(Relaxed))
+}
+
+pub(crate) fn write_spares(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
+    let v = knob::parse_u64(r)?;
+    if v > SPARE_WORK_ITEMS as u64 {
+        return Err(ERANGE);
+    }
+    m.switch.spare_limit.store(v as usize, Relaxed);
+    Ok(())
+}
+
+pub(crate) fn show_spares(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", m.switch.spare_limit.load(Relaxed))
 }
 
 pub(crate) fn write_netns(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {

@@ -12,6 +12,8 @@
 //!   nhs <n> dev <ifindex> [via <gateway>]` (the first nexthop's device and
 //!   gateway)
 //! - `rules`: one rule per line: `<netns inum> <4|6> pref <p> table <t> action <a>`
+//! - `netns`: the inode number of the one namespace the next attach
+//!   registers for (0, the default: every namespace).
 //! - `resync`: write a namespace's inode number: the probe forgets it and
 //!   gets it replayed (`EBUSY` when it kept changing).
 //! - `stats`: `key value` lines: events, replayed, live, flushes,
@@ -290,6 +292,8 @@ impl Listener for ProbeListener {
 #[pin_data]
 pub(crate) struct Probe {
     state: Arc<ProbeState>,
+    /// Register for this namespace only (inode number; 0: every one).
+    netns: Atomic<u64>,
     #[pin]
     registration: Mutex<Option<Registration<ProbeListener>>>,
 }
@@ -312,6 +316,7 @@ impl Probe {
         Arc::pin_init(
             pin_init!(Self {
                 state,
+                netns: Atomic::new(0),
                 registration <- kernel::new_mutex!(None),
             }),
             GFP_KERNEL,
@@ -322,7 +327,14 @@ impl Probe {
     pub(crate) fn attach(&self) -> Result {
         let mut slot = self.registration.lock();
         if slot.is_none() {
-            *slot = Some(Registration::new(ProbeListener(self.state.clone()), None)?);
+            let filter = match self.netns.load(Relaxed) {
+                0 => None,
+                inum => Some(crate::bridge::find(inum).ok_or(ENOENT)?),
+            };
+            *slot = Some(Registration::new(
+                ProbeListener(self.state.clone()),
+                filter,
+            )?);
         }
         Ok(())
     }
@@ -353,6 +365,24 @@ impl Probe {
             .ok_or(ENOENT)?
             .resync(net)
     }
+}
+
+/// debugfs `netns`: the inode number of the one namespace the next attach
+/// registers for (0: every namespace).
+pub(crate) fn write_netns(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> Result {
+    let v = knob::parse_u64(reader)?;
+    if v > u64::from(u32::MAX) {
+        return Err(ERANGE);
+    }
+    if v != 0 && crate::bridge::find(v).is_none() {
+        return Err(ENOENT);
+    }
+    probe.netns.store(v, Relaxed);
+    Ok(())
+}
+
+pub(crate) fn show_netns(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", probe.netns.load(Relaxed))
 }
 
 /// debugfs `resync`: write a namespace's inode number to flush it in the

@@ -7,8 +7,23 @@
  * item allocated with GFP_ATOMIC, take references on what it points at
  * (fib_info_hold(), fib6_info_hold(), fib_rule_get()), and queue it on an
  * ordered workqueue of our own, so events are applied in the order they
- * came.  Process side (the work): apply it to the "hardware" table under a
- * mutex, then drop the references.
+ * came.  An add we have no memory for is refused (NOTIFY_BAD, as netdevsim
+ * does); any other event we cannot queue asks for a resync of its
+ * namespace (rust_fib_notifier_resync(), from a work item): we never keep
+ * what the kernel no longer has.
+ *
+ * Process side (the work): apply it to the "hardware" table under a mutex,
+ * set the route's offload flag (cleared again when we forget the route
+ * while its namespace lives), then drop the event's references.  A held
+ * route object is released on its delete or replace, which the kernel
+ * sends before it unregisters the route's device, even when the namespace
+ * is dismantled: holding it until the namespace's exit event would pin the
+ * device forever.
+ *
+ * Registered with rust_fib_notifier_register_ops(): a retry or a resync
+ * flushes and replays only the namespaces that changed (ex_flush_net()).
+ * Namespaces are known by cookie (net->net_cookie), never by a pointer
+ * kept past the event.
  *
  * debugfs rfn_c_example/: routes and rules (the probe's format), stats.
  */
@@ -30,11 +45,19 @@
 
 struct ex_route {
 	struct list_head list;
+	u64 cookie;
 	unsigned int inum;
 	u8 family;
 	u8 dst_len;
+	u8 dscp;
+	u8 type;
 	u32 table;
 	u8 dst[16];
+	/*
+	 * The route object that carries our offload flag, held: the fib_info
+	 * (IPv4), the first nexthop's fib6_info (IPv6).
+	 */
+	void *obj;
 	/*
 	 * Nexthops: IPv6 notifies a multipath route's nexthops one fib6_info
 	 * at a time (ENTRY_APPEND adds some, ENTRY_DEL of a sibling removes
@@ -45,6 +68,7 @@ struct ex_route {
 
 struct ex_rule {
 	struct list_head list;
+	u64 cookie;
 	unsigned int inum;
 	u8 family;
 	u8 action;
@@ -55,6 +79,7 @@ struct ex_rule {
 struct ex_event {
 	struct work_struct work;
 	unsigned long type;
+	u64 cookie;
 	unsigned int inum;
 	int family;
 	union {
@@ -69,11 +94,13 @@ static DEFINE_MUTEX(ex_lock);		/* the tables below */
 static LIST_HEAD(ex_routes);
 static LIST_HEAD(ex_rules);
 static atomic64_t ex_events, ex_replayed, ex_lost, ex_flushes, ex_skipped;
+static atomic64_t ex_net_flushes, ex_vetoed, ex_resyncs;
 static struct dentry *ex_dir;
 
 static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
 {
 	memset(key, 0, sizeof(*key));
+	key->cookie = ev->cookie;
 	key->inum = ev->inum;
 	key->family = ev->family == AF_INET ? 4 : 6;
 	if (ev->family == AF_INET) {
@@ -81,6 +108,8 @@ static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
 
 		memcpy(key->dst, &dst, sizeof(dst));
 		key->dst_len = ev->fen.dst_len;
+		key->dscp = inet_dscp_to_dsfield(ev->fen.dscp);
+		key->type = ev->fen.type;
 		key->table = ev->fen.tb_id;
 		key->nhs = fib_info_num_path(ev->fen.fi);
 	} else {
@@ -98,11 +127,67 @@ static struct ex_route *ex_route_find(const struct ex_route *key)
 	struct ex_route *r;
 
 	list_for_each_entry(r, &ex_routes, list)
-		if (r->inum == key->inum && r->family == key->family &&
+		if (r->cookie == key->cookie && r->family == key->family &&
 		    r->table == key->table && r->dst_len == key->dst_len &&
 		    !memcmp(r->dst, key->dst, sizeof(r->dst)))
 			return r;
 	return NULL;
+}
+
+/* The event's route object, with a reference of its own. */
+static void *ex_hold_obj(const struct ex_event *ev)
+{
+	if (ev->family == AF_INET) {
+		fib_info_hold(ev->fen.fi);
+		return ev->fen.fi;
+	}
+	fib6_info_hold(ev->fen6.rt);
+	return ev->fen6.rt;
+}
+
+static void ex_put_obj(struct ex_route *r)
+{
+	if (!r->obj)
+		return;
+	if (r->family == 4)
+		fib_info_put(r->obj);
+	else
+		fib6_info_release(r->obj);
+	r->obj = NULL;
+}
+
+/* Sets or clears our flag, if the route's namespace still lives. */
+static void ex_set_flag(const struct ex_route *r, bool offload)
+{
+	struct net *net = rust_fib_notifier_get_net(r->cookie);
+
+	if (!net)
+		return;
+	if (r->family == 4) {
+		struct fib_rt_info fri = {
+			.fi = r->obj,
+			.tb_id = r->table,
+			.dst_len = r->dst_len,
+			.dscp = inet_dsfield_to_dscp(r->dscp),
+			.type = r->type,
+			.offload = offload,
+		};
+
+		memcpy(&fri.dst, r->dst, sizeof(fri.dst));
+		fib_alias_hw_flags_set(net, &fri);
+	} else {
+		fib6_info_hw_flags_set(net, r->obj, offload, false, false);
+	}
+	put_net(net);
+}
+
+static void ex_route_free(struct ex_route *r, bool clear)
+{
+	if (clear)
+		ex_set_flag(r, false);
+	list_del(&r->list);
+	ex_put_obj(r);
+	kfree(r);
 }
 
 static void ex_apply_route(const struct ex_event *ev)
@@ -119,24 +204,30 @@ static void ex_apply_route(const struct ex_event *ev)
 			r->nhs -= key.nhs;
 			return;
 		}
-		list_del(&r->list);
-		kfree(r);
+		ex_route_free(r, false);
+		return;
+	}
+	if (r && ev->type == FIB_EVENT_ENTRY_APPEND && ev->family == AF_INET6) {
+		/* The same hardware entry gains nexthops. */
+		r->nhs += key.nhs;
 		return;
 	}
 	if (r) {
-		/* Same hardware entry: IPv6 nexthops appended, or replaced. */
-		if (ev->type == FIB_EVENT_ENTRY_APPEND && ev->family == AF_INET6)
-			r->nhs += key.nhs;
-		else
-			r->nhs = key.nhs;
-		return;
+		/* Replaced: the new route object carries the flag now. */
+		r->nhs = key.nhs;
+		ex_put_obj(r);
+	} else {
+		r = kmemdup(&key, sizeof(key), GFP_KERNEL);
+		if (!r) {
+			atomic64_inc(&ex_lost);
+			return;
+		}
+		list_add_tail(&r->list, &ex_routes);
 	}
-	r = kmemdup(&key, sizeof(key), GFP_KERNEL);
-	if (!r) {
-		atomic64_inc(&ex_lost);
-		return;
-	}
-	list_add_tail(&r->list, &ex_routes);
+	r->dscp = key.dscp;
+	r->type = key.type;
+	r->obj = ex_hold_obj(ev);
+	ex_set_flag(r, true);
 }
 
 static void ex_apply_rule(const struct ex_event *ev)
@@ -146,7 +237,7 @@ static void ex_apply_rule(const struct ex_event *ev)
 	struct ex_rule *r;
 
 	list_for_each_entry(r, &ex_rules, list) {
-		if (r->inum == ev->inum && r->family == family &&
+		if (r->cookie == ev->cookie && r->family == family &&
 		    r->pref == rule->pref && r->table == rule->table &&
 		    r->action == rule->action) {
 			if (ev->type == FIB_EVENT_RULE_DEL) {
@@ -163,6 +254,7 @@ static void ex_apply_rule(const struct ex_event *ev)
 		atomic64_inc(&ex_lost);
 		return;
 	}
+	r->cookie = ev->cookie;
 	r->inum = ev->inum;
 	r->family = family;
 	r->pref = rule->pref;
@@ -171,18 +263,20 @@ static void ex_apply_rule(const struct ex_event *ev)
 	list_add_tail(&r->list, &ex_rules);
 }
 
-static void ex_forget_netns(unsigned int inum)
+/*
+ * Forgets one namespace (@all: every one); @clear: clear our flags (the
+ * namespace may live on: a flush, a resync, an unload).  ex_lock held.
+ */
+static void ex_forget(u64 cookie, bool all, bool clear)
 {
 	struct ex_route *r, *rn;
 	struct ex_rule *u, *un;
 
 	list_for_each_entry_safe(r, rn, &ex_routes, list)
-		if (r->inum == inum || !inum) {
-			list_del(&r->list);
-			kfree(r);
-		}
+		if (all || r->cookie == cookie)
+			ex_route_free(r, clear);
 	list_for_each_entry_safe(u, un, &ex_rules, list)
-		if (u->inum == inum || !inum) {
+		if (all || u->cookie == cookie) {
 			list_del(&u->list);
 			kfree(u);
 		}
@@ -224,7 +318,8 @@ static void ex_work(struct work_struct *work)
 		ex_apply_rule(ev);
 		break;
 	case RUST_FIB_EVENT_NETNS_EXIT:
-		ex_forget_netns(ev->inum);
+		/* Gone, or its bridge will replay it: clear if it lives. */
+		ex_forget(ev->cookie, false, true);
 		break;
 	}
 	mutex_unlock(&ex_lock);
@@ -252,6 +347,112 @@ static bool ex_source_specific(unsigned long type,
 	}
 #endif
 	return false;
+}
+
+/*
+ * Namespaces to resync (cookies), asked for in atomic context when an
+ * event could not be queued; ex_resync_all when more were asked for than
+ * fit.  Under ex_resync_lock (taken in softirq too: the _bh variant).
+ */
+#define EX_RESYNC_SLOTS 8
+static DEFINE_SPINLOCK(ex_resync_lock);
+static u64 ex_resync_nets[EX_RESYNC_SLOTS];
+static bool ex_resync_all;
+static void ex_resync_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ex_resync_work, ex_resync_work_fn);
+
+static void ex_add_resync(u64 cookie)
+{
+	int i;
+
+	spin_lock_bh(&ex_resync_lock);
+	for (i = 0; i < EX_RESYNC_SLOTS; i++) {
+		if (ex_resync_nets[i] == cookie)
+			break;
+		if (!ex_resync_nets[i]) {
+			ex_resync_nets[i] = cookie;
+			break;
+		}
+	}
+	if (i == EX_RESYNC_SLOTS)
+		ex_resync_all = true;
+	spin_unlock_bh(&ex_resync_lock);
+}
+
+static void ex_ask_resync(u64 cookie)
+{
+	ex_add_resync(cookie);
+	queue_delayed_work(system_dfl_wq, &ex_resync_work, 0);
+}
+
+static struct notifier_block ex_nb;
+
+/* Resyncs one namespace; 0 when done, else ask again later. */
+static int ex_resync(u64 cookie)
+{
+	struct net *net = rust_fib_notifier_get_net(cookie);
+	int err;
+
+	if (!net) {
+		/* Gone or dismantled: nothing to replay, forget it. */
+		flush_workqueue(ex_wq);
+		mutex_lock(&ex_lock);
+		ex_forget(cookie, false, false);
+		mutex_unlock(&ex_lock);
+		return 0;
+	}
+	err = rust_fib_notifier_resync(&ex_nb, net);
+	put_net(net);
+	if (!err)
+		atomic64_inc(&ex_resyncs);
+	return err == -ENOENT ? 0 : err;	/* -ENOENT: unregistering */
+}
+
+static void ex_resync_work_fn(struct work_struct *work)
+{
+	u64 nets[EX_RESYNC_SLOTS], *all = NULL;
+	struct ex_route *r;
+	int i, n = 0, failed = 0;
+	bool every;
+
+	spin_lock_bh(&ex_resync_lock);
+	memcpy(nets, ex_resync_nets, sizeof(nets));
+	memset(ex_resync_nets, 0, sizeof(ex_resync_nets));
+	every = ex_resync_all;
+	ex_resync_all = false;
+	spin_unlock_bh(&ex_resync_lock);
+
+	if (every) {
+		/* Every namespace we hold a route of (one resync each). */
+		mutex_lock(&ex_lock);
+		list_for_each_entry(r, &ex_routes, list)
+			n++;
+		all = kmalloc_array(n ?: 1, sizeof(*all), GFP_KERNEL);
+		n = 0;
+		if (all)
+			list_for_each_entry(r, &ex_routes, list)
+				all[n++] = r->cookie;
+		mutex_unlock(&ex_lock);
+		if (!all)
+			failed = 1;
+	}
+	for (i = 0; i < EX_RESYNC_SLOTS && nets[i]; i++)
+		if (ex_resync(nets[i])) {
+			ex_add_resync(nets[i]);
+			failed = 1;
+		}
+	for (i = 0; all && i < n; i++)
+		if ((i == 0 || all[i] != all[i - 1]) && ex_resync(all[i]))
+			failed = 1;
+	kfree(all);
+	if (failed) {
+		if (every) {
+			spin_lock_bh(&ex_resync_lock);
+			ex_resync_all = true;
+			spin_unlock_bh(&ex_resync_lock);
+		}
+		queue_delayed_work(system_dfl_wq, &ex_resync_work, HZ / 2);
+	}
 }
 
 /* Atomic context: no sleeping, GFP_ATOMIC, references, then defer. */
@@ -282,11 +483,23 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 
 	ev = kzalloc_obj(*ev, GFP_ATOMIC);
 	if (!ev) {
+		switch (type) {
+		case FIB_EVENT_ENTRY_REPLACE:
+		case FIB_EVENT_ENTRY_APPEND:
+		case FIB_EVENT_ENTRY_ADD:
+		case FIB_EVENT_RULE_ADD:
+			/* No room to remember it: refuse it, as netdevsim. */
+			atomic64_inc(&ex_vetoed);
+			return notifier_from_errno(-ENOMEM);
+		}
+		/* A delete or an exit we cannot queue: resync instead. */
 		atomic64_inc(&ex_lost);
+		ex_ask_resync(ri->net->net_cookie);
 		return NOTIFY_DONE;
 	}
 	INIT_WORK(&ev->work, ex_work);
 	ev->type = type;
+	ev->cookie = ri->net->net_cookie;
 	ev->inum = ri->net->ns.inum;
 	if (ri->info)
 		ev->family = ri->info->family;
@@ -314,15 +527,30 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 	return NOTIFY_DONE;
 }
 
-/* The replay was inconsistent: drop everything, the next try resends it. */
+/* The registration gave up: drop everything. */
 static void ex_flush(struct notifier_block *nb)
 {
 	atomic64_inc(&ex_flushes);
 	flush_workqueue(ex_wq);
 	mutex_lock(&ex_lock);
-	ex_forget_netns(0);
+	ex_forget(0, true, true);
 	mutex_unlock(&ex_lock);
 }
+
+/* One namespace changed during its replay, or is resynced: drop it. */
+static void ex_flush_net(struct notifier_block *nb, u64 net_cookie)
+{
+	atomic64_inc(&ex_net_flushes);
+	flush_workqueue(ex_wq);		/* none of its events is queued after */
+	mutex_lock(&ex_lock);
+	ex_forget(net_cookie, false, true);
+	mutex_unlock(&ex_lock);
+}
+
+static const struct rust_fib_notifier_ops ex_ops = {
+	.flush = ex_flush,
+	.flush_net = ex_flush_net,
+};
 
 static struct notifier_block ex_nb = {
 	.notifier_call = ex_event,
@@ -371,9 +599,12 @@ static int ex_stats_show(struct seq_file *m, void *v)
 	list_for_each_entry(r, &ex_routes, list)
 		n++;
 	mutex_unlock(&ex_lock);
-	seq_printf(m, "events %lld\nreplayed %lld\nlost %lld\nflushes %lld\nskipped %lld\nroutes %lu\n",
+	seq_printf(m, "events %lld\nreplayed %lld\nlost %lld\nflushes %lld\nnet_flushes %lld\n",
 		   atomic64_read(&ex_events), atomic64_read(&ex_replayed),
 		   atomic64_read(&ex_lost), atomic64_read(&ex_flushes),
+		   atomic64_read(&ex_net_flushes));
+	seq_printf(m, "vetoed %lld\nresyncs %lld\nskipped %lld\nroutes %lu\n",
+		   atomic64_read(&ex_vetoed), atomic64_read(&ex_resyncs),
 		   atomic64_read(&ex_skipped), n);
 	return 0;
 }
@@ -386,6 +617,7 @@ MODULE_PARM_DESC(netns_pid,
 
 static int __init ex_init(void)
 {
+	struct net *net = NULL;
 	int err;
 
 	ex_wq = alloc_ordered_workqueue("rfn_c_example", 0);
@@ -393,21 +625,20 @@ static int __init ex_init(void)
 		return -ENOMEM;
 	if (netns_pid) {
 		/* One namespace: hold it while registering, as the API asks. */
-		struct net *net = get_net_ns_by_pid(netns_pid);
-
+		net = get_net_ns_by_pid(netns_pid);
 		if (IS_ERR(net)) {
 			destroy_workqueue(ex_wq);
 			return PTR_ERR(net);
 		}
-		err = rust_fib_notifier_register_net(net, &ex_nb, ex_flush, NULL);
-		put_net(net);
-	} else {
-		err = rust_fib_notifier_register(&ex_nb, ex_flush, NULL);
 	}
+	err = rust_fib_notifier_register_ops(net, &ex_nb, &ex_ops, NULL);
+	if (net)
+		put_net(net);
 	if (err) {
 		pr_err("rfn_c_example: register: %d\n", err);
+		cancel_delayed_work_sync(&ex_resync_work);
 		destroy_workqueue(ex_wq);
-		ex_forget_netns(0);
+		ex_forget(0, true, true);
 		return err;
 	}
 	ex_dir = debugfs_create_dir("rfn_c_example", NULL);
@@ -423,8 +654,9 @@ static void __exit ex_exit(void)
 {
 	debugfs_remove(ex_dir);
 	rust_fib_notifier_unregister(&ex_nb);	/* no callback after this */
+	cancel_delayed_work_sync(&ex_resync_work);	/* its resyncs: -ENOENT */
 	destroy_workqueue(ex_wq);		/* drains the queue first */
-	ex_forget_netns(0);
+	ex_forget(0, true, true);		/* clears our flags */
 }
 
 module_init(ex_init);

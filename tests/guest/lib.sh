@@ -172,7 +172,7 @@ namespaces() {
 # family from the command line) need a second one, taken only when a
 # listener that holds rules is saved.
 #
-# SNAP_NS='NS...' SNAP_BASE=ID: dump only those namespaces' `ip` state and
+# SNAP_NS='NS...': dump only those namespaces' `ip` state; SNAP_BASE=ID:
 # take every other namespace's from snapshot ID (for namespaces known not
 # to have changed since: many quiet ones, snapshotted once).
 snap() {
@@ -191,10 +191,8 @@ snap() {
 		echo "@@ inodes"
 		stat -L -c '%n %i' /proc/1/ns/net "${NAMESPACES[@]/#//run/netns/}"
 		dump=(init "${NAMESPACES[@]}")
-		if [ -n "${SNAP_BASE:-}" ]; then
-			echo "@@ base $SNAP_BASE"
-			read -ra dump <<<"$SNAP_NS"
-		fi
+		[ -n "${SNAP_NS:-}" ] && read -ra dump <<<"$SNAP_NS"
+		[ -n "${SNAP_BASE:-}" ] && echo "@@ base $SNAP_BASE"
 		for ns in "${dump[@]}"; do
 			local n=(-n "$ns")
 			[ "$ns" = init ] && n=()
@@ -298,4 +296,12 @@ churn_stop() {
 	CHURN_PIDS=()
 	CHURN_NS=()
 	return $rc
+}
+
+# resyncs_done: wait (up to 60 s) until no registration has a resync left
+# to do (debugfs `resync_queued`), then for the mock's queue to run dry.
+_no_resync() { local q; get q resync_queued "$RFN/stats" && [ "$q" = 0 ]; }
+resyncs_done() {
+	wait_for 60 _no_resync || return 1
+	read -r _ <"$MOCK/routes" || :
 }

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# Issue 9, item 7: the example C listener, the model C drivers copy, sets
+# the offload flag on every route it holds and clears it when it unloads;
+# refuses (NOTIFY_BAD) an add it has no memory for, as netdevsim does, so
+# `ip route add` fails; and resyncs the namespace after a delete it could
+# not queue (failslab), holding nothing the kernel deleted.
+plan 12
+EX=/sys/kernel/debug/rfn_c_example
+ex_ko=examples/c_listener/rfn_c_example.ko
+# Alone on the chain: only the example allocates, only it sets flags.
+detach
+echo 0 >"$MOCK/attach"
+check "c example: loads" insmod "$ex_ko"
+ipb ns1 <<EOF2
+route add 192.0.2.66/32 via 10.1.0.2
+route add 2001:db8:9997::/48 via 2001:db8:1::2
+EOF2
+snap cex-load "$EX"
+judge cex-load "c example: equals the kernel" 'compare("rfn_c_example", "init", "ns1", "ns2", "ns3")'
+judge cex-load "c example: every route it holds, and only those, carry offload" \
+	'eq(flagged("offload", "init", "ns1", "ns2", "ns3"), {k for k in listener("rfn_c_example", "init", "ns1", "ns2", "ns3") if k.startswith("route")})'
+failslab_on
+bash -c 'echo 1 > /proc/self/make-it-fail; exec ip -n ns1 route add 192.0.2.67/32 via 10.1.0.2' 2>/dev/null
+rc=$?
+echo 0 >$FS/probability
+check "c example: an add it cannot allocate for is refused" test $rc -ne 0
+check "c example: and is not in the kernel" test -z "$(ip -n ns1 route show 192.0.2.67/32)"
+get vetoed vetoed "$EX/stats"
+check "c example: counted as vetoed" test "$vetoed" -ge 1
+get resyncs0 resyncs "$EX/stats"
+failslab_on
+printf 'route del 192.0.2.66/32\nroute del 2001:db8:9997::/48\n' >/tmp/cex.batch
+bash -c 'echo 1 > /proc/self/make-it-fail; exec ip -n ns1 -batch /tmp/cex.batch'
+rc=$?
+echo 0 >$FS/probability
+check "c example: deletes it cannot queue still succeed" test $rc -eq 0
+_cex_resynced() { local n; get n resyncs "$EX/stats" && [ "$n" -gt "$resyncs0" ]; }
+check "c example: it resyncs the namespace" wait_for 60 _cex_resynced
+snap cex-resync "$EX"
+judge cex-resync "c example: holds neither deleted route" \
+	'not [k for k in listener("rfn_c_example", "ns1") if "192.0.2.66/32" in k or "2001:db8:9997::/48" in k]'
+judge cex-resync "c example: equals the kernel after the resync" \
+	'compare("rfn_c_example", "init", "ns1", "ns2", "ns3")'
+check "c example: unloads" rmmod rfn_c_example
+snap cex-unload
+judge cex-unload "c example: no flag left after unload" 'eq(hwflagged("init", "ns1", "ns2", "ns3"), set())'

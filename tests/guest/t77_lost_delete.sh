@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# Issue 9, item 2: a delete the mock cannot queue (GFP_ATOMIC fails under
+# failslab and no spare work item is left: `spares` 0) must end in a
+# resync of its namespace, never in a stale entry that holds the route
+# (and, through its fib_info, the route's device).  IPv4 and IPv6.
+plan 7
+detach
+echo 1 >"$MOCK/attach"
+ipb ns1 <<EOF2
+route add 192.0.2.88/32 via 10.1.0.2
+route add 2001:db8:9998::/48 via 2001:db8:1::2
+EOF2
+get lost0 lost "$MOCK/stats"
+get asked0 resyncs_asked "$MOCK/stats"
+echo 0 >"$MOCK/spares"
+failslab_on
+printf 'route del 192.0.2.88/32\nroute del 2001:db8:9998::/48\n' >/tmp/lost.batch
+bash -c 'echo 1 > /proc/self/make-it-fail; exec ip -n ns1 -batch /tmp/lost.batch'
+rc=$?
+echo 0 >$FS/probability
+echo 256 >"$MOCK/spares"
+check "lost delete: the deletes themselves succeed" test $rc -eq 0
+get lost lost "$MOCK/stats"
+get asked resyncs_asked "$MOCK/stats"
+diag "lost delete: lost $lost0 -> $lost, resyncs asked $asked0 -> $asked"
+check "lost delete: events were lost (no spare)" test "$lost" -ge $((lost0 + 2))
+check "lost delete: each asked for a resync" test "$asked" -ge $((asked0 + 2))
+check "lost delete: the resync ran" resyncs_done
+snap lost-delete "$MOCK"
+judge lost-delete "lost delete: the mock holds neither deleted route" \
+	'not [l for l in lines("mock_switchdev", "routes") if "192.0.2.88/32" in l or "2001:db8:9998::/48" in l]'
+judge lost-delete "lost delete: the mock equals the kernel" \
+	'compare("mock_switchdev", "init", "ns1", "ns2", "ns3")'
+judge lost-delete "lost delete: every mock route is flagged in the kernel" \
+	'eq(flagged("offload", "ns1") | flagged("offload_failed", "ns1"), listener("mock_switchdev", "ns1"))'
+echo 0 >"$MOCK/attach"
