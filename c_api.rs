@@ -125,8 +125,8 @@ fn register(
     if nb.is_null() {
         return Err(EINVAL);
     }
-    // Not under the lock while replaying: the replay takes RTNL, and a
-    // driver may unregister with RTNL held.
+    // Not under the lock while replaying: the replay takes RTNL and may
+    // take long; other listeners register and unregister meanwhile.
     {
         let mut listeners = C_LISTENERS.lock();
         if listeners.iter().any(|e| e.nb == nb as usize) {

@@ -622,6 +622,9 @@ pub(crate) struct Node<T: Target> {
     #[pin]
     replay_nb: Opaque<bindings::notifier_block>,
     replay_net: Atomic<*mut ffi::Net>,
+    /// The replay is a resync's: a veto cannot abort it (see
+    /// [`Node::replay_call`]).
+    resyncing: Atomic<bool>,
     on_chain: Atomic<bool>,
     /// Deliver only this namespace's events (`None`: every namespace). An
     /// identity, not a pointer: once the namespace is gone nothing matches,
@@ -672,6 +675,7 @@ impl<T: Target> Node<T> {
             chain_nb: Opaque::new(notifier_block(Some(Self::chain_call))),
             replay_nb: Opaque::new(notifier_block(Some(Self::replay_call))),
             replay_net: Atomic::new(ptr::null_mut()),
+            resyncing: Atomic::new(false),
             on_chain: Atomic::new(false),
             filter,
             muted <- new_bh_lock!(KVec::new(), "Node::muted"),
@@ -742,6 +746,11 @@ impl<T: Target> Node<T> {
             None => muted.clear(),
         }
         self.muting.store(muted.len(), Relaxed);
+    }
+
+    /// Marks the replays that follow as a resync's (or not).
+    pub(crate) fn set_resyncing(&self, resyncing: bool) {
+        self.resyncing.store(resyncing, Relaxed);
     }
 
     /// The block that replays reach; `net` is the namespace being replayed.
@@ -917,7 +926,14 @@ impl<T: Target> Node<T> {
             info: data.cast::<FibNotifierInfo>(),
             replay: true,
         };
-        node.target.call(event, &info, node)
+        let ret = node.target.call(event, &info, node);
+        // A registration's replay stops at a veto (the listener refuses
+        // to start). A resync's cannot: the state exists, and the listener
+        // already lives with what it refused; it simply does not hold it.
+        if node.resyncing.load(Relaxed) {
+            return 0;
+        }
+        ret
     }
 }
 

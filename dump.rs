@@ -148,13 +148,16 @@ pub(crate) fn register<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>) ->
 
 /// Flushes `nets` in `node`'s listener and replays them to it alone, the
 /// other namespaces' events flowing meanwhile, with the same check and
-/// retries as [`register`]. After a failure the namespaces stay flushed
-/// and muted, until a resync succeeds.
+/// retries as [`register`]. A veto does not stop a resync's replay (what
+/// the listener refuses, it does not hold). After a failure (`EBUSY`) the
+/// namespaces stay flushed and muted, until a resync succeeds.
 pub(crate) fn resync<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, nets: &[NetId]) -> Result {
     let _sync = node.lock_sync().ok_or(ENOENT)?;
     count(&STATS.resyncs);
-    let todo = forget(source, node, nets)?;
-    settle(source, node, todo)?;
+    node.set_resyncing(true);
+    let res = forget(source, node, nets).and_then(|todo| settle(source, node, todo));
+    node.set_resyncing(false);
+    res?;
     count(&STATS.resynced);
     Ok(())
 }

@@ -141,6 +141,7 @@ extern "C" {
     pub(crate) fn rfn_delayed_work_cancel_sync(dw: *mut bindings::delayed_work);
     pub(crate) fn rfn_cond_resched();
     pub(crate) fn rfn_udelay(us: c_uint);
+    pub(crate) fn rfn_bridge_stat(late: bool) -> u64;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
 }

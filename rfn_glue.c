@@ -243,6 +243,14 @@ static int rfn_net_bridge(struct rfn_net *rn)
 
 #define RFN_RETRY_MAX_DELAY (60 * HZ)
 
+/* Namespaces whose bridge failed to attach, then attached (debugfs). */
+static atomic64_t rfn_bridge_deferred, rfn_bridge_late;
+
+u64 rfn_bridge_stat(bool late)
+{
+	return atomic64_read(late ? &rfn_bridge_late : &rfn_bridge_deferred);
+}
+
 /*
  * The namespace kept changing during 5 replays (or the dump failed): try
  * again later, backing off up to a minute.  Until it succeeds the
@@ -257,6 +265,7 @@ static void rfn_net_retry(struct work_struct *work)
 
 	err = rfn_net_bridge(rn);
 	if (!err) {
+		atomic64_inc(&rfn_bridge_late);
 		pr_info("rust_fib_notifier: namespace %u bridged after %u retries\n",
 			rn->net->ns.inum, rn->retries);
 		return;
@@ -286,8 +295,10 @@ static int __net_init rfn_net_init(struct net *net)
 	rn->bridged = false;
 	INIT_DELAYED_WORK(&rn->retry, rfn_net_retry);
 
-	if (rfn_net_bridge(rn))
+	if (rfn_net_bridge(rn)) {
+		atomic64_inc(&rfn_bridge_deferred);
 		queue_delayed_work(system_dfl_wq, &rn->retry, HZ / 10);
+	}
 	return 0;
 }
 
@@ -701,7 +712,15 @@ EXPORT_SYMBOL_GPL(rust_fib_notifier_get_net);
 
 int rust_fib_notifier_unregister(struct notifier_block *nb)
 {
-	int err = rfn_rs_c_unregister(nb);
+	int err;
+
+#ifdef CONFIG_PROVE_LOCKING
+	/* It waits for a resync in progress, which takes RTNL. */
+	if (lockdep_rtnl_is_held())
+		pr_warn("rust_fib_notifier: %ps unregisters with RTNL held; it may deadlock with a resync\n",
+			__builtin_return_address(0));
+#endif
+	err = rfn_rs_c_unregister(nb);
 
 	if (!err)
 		module_put(THIS_MODULE);

@@ -154,7 +154,9 @@ struct net *rust_fib_notifier_get_net(u64 net_cookie);
  * @nb: a registered listener
  *
  * When this returns, @nb's notifier_call is not running and will not be
- * called again.  Sleeps (waits for RCU readers).
+ * called again, and no resync of @nb runs.  Sleeps (waits for RCU readers
+ * and for a resync in progress, which takes RTNL): never call it with RTNL
+ * held (lockdep kernels warn).
  *
  * Return: 0; -ENOENT when @nb is not registered; -EINVAL when @nb is NULL.
  */

@@ -189,7 +189,8 @@ snap() {
 			tail -n +1 "${files[@]}"
 		fi
 		echo "@@ inodes"
-		stat -L -c '%n %i' /proc/1/ns/net "${NAMESPACES[@]/#//run/netns/}"
+		# A namespace deleted since the list was read is simply absent.
+		stat -L -c '%n %i' /proc/1/ns/net "${NAMESPACES[@]/#//run/netns/}" 2>/dev/null
 		dump=(init "${NAMESPACES[@]}")
 		[ -n "${SNAP_NS:-}" ] && read -ra dump <<<"$SNAP_NS"
 		[ -n "${SNAP_BASE:-}" ] && echo "@@ base $SNAP_BASE"

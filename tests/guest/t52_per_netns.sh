@@ -13,20 +13,23 @@ quiet=12
 filtered=${PERNS_FILTERED:-5}
 plan $((quiet + 2 * regs + 5 + 1 + 2 * filtered + 3))
 
-# Quiet namespaces: blackhole and unreachable routes and a rule, no device
-# (nothing of IPv6 address configuration moves them).
+# Quiet namespaces: blackhole and unreachable routes (QUIET_ROUTES of
+# them, so that replaying every namespace takes long, as on a real host)
+# and a rule, no device (nothing of IPv6 address configuration moves them).
 for ((q = 1; q <= quiet; q++)); do
-	ip netns add "q$q" && ipb "q$q" <<EOF
-route add blackhole 198.18.$q.0/24
-route add blackhole 198.19.$q.0/24 table 100
-route add unreachable 2001:db8:99$q::/48
-rule add to 198.18.$q.0/24 table 100 pref 900
-EOF
+	ip netns add "q$q" && {
+		printf 'route add blackhole 198.18.%d.0/24\n' "$q"
+		printf 'route add unreachable 2001:db8:99%d::/48\n' "$q"
+		printf 'rule add to 198.18.%d.0/24 table 100 pref 900\n' "$q"
+		for ((k = 0; k < ${QUIET_ROUTES:-300}; k++)); do
+			printf 'route add blackhole 198.19.%d.%d/32 table 100\n' $((k / 256)) $((k % 256))
+		done
+	} | ipb "q$q"
 	check "per-netns: quiet namespace q$q made" test $? -eq 0
 done
 detach
 echo 0 >"$PROBE/netns"
-# Every namespace as it is now; below only init and ns1 are dumped again.
+# Every namespace as it is now; below only ns1 is dumped again.
 snap pn-base "$PROBE"
 
 declare -A got
@@ -42,13 +45,17 @@ for mode in 1 0; do
 		nap 0.$((RANDOM % 5 + 1))
 		if attach 2>/dev/null; then attached=1; else attached=0; fi
 		churn_stop && churned=$((churned + 1))
-		if [ $attached = 1 ]; then
-			succeeded=$((succeeded + 1))
-			SNAP_NS="init ns1" SNAP_BASE=pn-base snap "pn-$mode-$r" "$PROBE"
-			judge "pn-$mode-$r" "per-netns: retry_all=$mode: registration $r equals the kernel in every namespace" \
-				'compare("probe")'
-		else
+		if [ $attached = 0 ]; then
 			ok "per-netns: retry_all=$mode: registration $r: EBUSY"
+		elif [ "$mode" = 1 ]; then
+			# The kernel's behaviour, measured only (t50 checks it).
+			succeeded=$((succeeded + 1))
+			ok "per-netns: retry_all=1: registration $r: registered"
+		else
+			succeeded=$((succeeded + 1))
+			SNAP_NS=ns1 SNAP_BASE=pn-base snap "pn-$mode-$r" "$PROBE"
+			judge "pn-$mode-$r" "per-netns: registration $r equals the kernel in every namespace" \
+				'compare("probe")'
 		fi
 		detach
 	done
@@ -69,10 +76,10 @@ check "per-netns: the churn completed a round around every registration" \
 	test "${got[1.churned]}${got[0.churned]}" = "$regs$regs"
 check "per-netns: the churn made the kernel's retry retry (tries > registrations)" \
 	test "${got[1.tries]}" -gt "$regs"
-check "per-netns: per-namespace retry succeeds at least as often" \
-	test "${got[0.ok]}" -ge "${got[1.ok]}"
-check "per-netns: per-namespace retry has no more EBUSY than the kernel's" \
-	test "${got[0.ebusy]}" -le "${got[1.ebusy]}"
+check "per-netns: the kernel's retry gave up (EBUSY) on some registrations" \
+	test "${got[1.ebusy]}" -gt 0
+check "per-netns: per-namespace retry succeeded more often" \
+	test "${got[0.ok]}" -gt "${got[1.ok]}"
 check "per-netns: per-namespace retry replays fewer namespaces per try" \
 	test $((got[0.nets] * got[1.tries])) -lt $((got[1.nets] * got[0.tries]))
 

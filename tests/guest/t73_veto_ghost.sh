@@ -6,7 +6,7 @@
 # chain, then the mock in veto mode with a full table; a refused IPv4 and a
 # refused IPv6 add; once the resyncs ran, the probe equals the kernel.  (On
 # the old code the probe kept both routes.)
-plan 7
+plan 8
 echo 0 >"$MOCK/attach"
 detach
 attach
@@ -18,9 +18,10 @@ echo 1 >"$MOCK/veto"
 get resynced0 resynced "$RFN/stats"
 ip -n ns1 route add 192.0.2.77/32 via 10.1.0.2 2>/dev/null
 check "veto ghost: the full mock refuses an IPv4 add" test $? -ne 0
+check "veto ghost: the resyncs ran" resyncs_done
 ip -n ns1 route add 2001:db8:ef::/48 via 2001:db8:1::2 2>/dev/null
 check "veto ghost: and an IPv6 add" test $? -ne 0
-check "veto ghost: the resyncs ran" resyncs_done
+check "veto ghost: the resyncs ran again" resyncs_done
 get resynced resynced "$RFN/stats"
 diag "veto ghost: $((resynced - resynced0)) resyncs"
 check "veto ghost: the probe (before the veto on the chain) was resynced" \

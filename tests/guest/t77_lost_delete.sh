@@ -23,8 +23,10 @@ check "lost delete: the deletes themselves succeed" test $rc -eq 0
 get lost lost "$MOCK/stats"
 get asked resyncs_asked "$MOCK/stats"
 diag "lost delete: lost $lost0 -> $lost, resyncs asked $asked0 -> $asked"
-check "lost delete: events were lost (no spare)" test "$lost" -ge $((lost0 + 2))
-check "lost delete: each asked for a resync" test "$asked" -ge $((asked0 + 2))
+# The first lost delete asks for a resync of ns1; the second may arrive
+# while that resync has ns1 muted (then its replay has the route gone).
+check "lost delete: an event was lost (no spare)" test "$lost" -gt "$lost0"
+check "lost delete: each lost event asked for a resync" test $((asked - asked0)) -eq $((lost - lost0))
 check "lost delete: the resync ran" resyncs_done
 snap lost-delete "$MOCK"
 judge lost-delete "lost delete: the mock holds neither deleted route" \
