@@ -721,11 +721,12 @@ impl<T: Target> Node<T> {
         let mut list = KVec::with_capacity(len + nets.len(), GFP_KERNEL)?;
         {
             let mut muted = self.muted.lock();
-            list.extend_from_slice(&muted, GFP_KERNEL)?;
-            for net in nets {
-                if !list.contains(&net.cookie()) {
-                    list.push_within_capacity(net.cookie())
-                        .map_err(|_| ENOMEM)?;
+            // Within the capacity reserved above: nothing allocates under
+            // the lock.
+            let cookies = nets.iter().map(|net| net.cookie());
+            for cookie in Iterator::chain(muted.iter().copied(), cookies) {
+                if !list.contains(&cookie) {
+                    list.push_within_capacity(cookie).map_err(|_| ENOMEM)?;
                 }
             }
             core::mem::swap(&mut *muted, &mut list);

@@ -21,7 +21,7 @@ for ((q = 1; q <= quiet; q++)); do
 		printf 'route add blackhole 198.18.%d.0/24\n' "$q"
 		printf 'route add unreachable 2001:db8:99%d::/48\n' "$q"
 		printf 'rule add to 198.18.%d.0/24 table 100 pref 900\n' "$q"
-		for ((k = 0; k < ${QUIET_ROUTES:-300}; k++)); do
+		for ((k = 0; k < ${QUIET_ROUTES:-100}; k++)); do
 			printf 'route add blackhole 198.19.%d.%d/32 table 100\n' $((k / 256)) $((k % 256))
 		done
 	} | ipb "q$q"
