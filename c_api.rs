@@ -148,9 +148,8 @@ fn register(
         flush,
         flush_net,
     };
-    let registered = Arc::pin_init(Node::new(target, filter), GFP_KERNEL).and_then(|node| {
-        dump::register(&dump::KernelFib { extack }, pinned(&node)).map(|()| node)
-    });
+    let registered = Arc::pin_init(Node::new(target, filter), GFP_KERNEL)
+        .and_then(|node| dump::register(&dump::KernelFib { extack }, pinned(&node)).map(|()| node));
     let mut listeners = C_LISTENERS.lock();
     let Some(pos) = listeners.iter().position(|e| e.nb == nb as usize) else {
         return Err(EINVAL);

@@ -701,6 +701,11 @@ impl<T: Target> Node<T> {
         }
     }
 
+    /// Whether this registration covers the namespace `net`.
+    pub(crate) fn covers(&self, net: NetId) -> bool {
+        self.filter.is_none_or(|only| only == net)
+    }
+
     /// Whether `net`'s events are held back (alive: an event's namespace).
     fn is_muted(&self, net: *const ffi::Net) -> bool {
         // The bridge's bump before this is fully ordered: see seq_counter.rs.

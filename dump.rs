@@ -151,7 +151,14 @@ pub(crate) fn register<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>) ->
 /// retries as [`register`]. A veto does not stop a resync's replay (what
 /// the listener refuses, it does not hold). After a failure (`EBUSY`) the
 /// namespaces stay flushed and muted, until a resync succeeds.
-pub(crate) fn resync<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, nets: &[NetId]) -> Result {
+pub(crate) fn resync<S: Source, T: Target>(
+    source: &S,
+    node: Pin<&Node<T>>,
+    nets: &[NetId],
+) -> Result {
+    if !nets.iter().all(|&net| node.covers(net)) {
+        return Err(EINVAL);
+    }
     let _sync = node.lock_sync().ok_or(ENOENT)?;
     count(&STATS.resyncs);
     node.set_resyncing(true);
@@ -174,7 +181,9 @@ fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: KVec<
         count(&STATS.tries);
         let mut replayed = Counters::with_capacity(todo.len(), GFP_KERNEL)?;
         for &net in todo.iter() {
-            let seq = source.replay_net(node, net).inspect_err(|_| count(&STATS.aborted))?;
+            let seq = source
+                .replay_net(node, net)
+                .inspect_err(|_| count(&STATS.aborted))?;
             // Gone before its replay: it must stay gone.
             replayed
                 .push_within_capacity((net, seq.unwrap_or(GONE)))

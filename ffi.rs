@@ -137,7 +137,8 @@ extern "C" {
     pub(crate) fn rfn_info_set_extack(info: *mut FibNotifierInfo, msg: *const c_char);
     pub(crate) fn rfn_alloc_ordered_wq(name: *const c_char) -> *mut bindings::workqueue_struct;
     pub(crate) fn rfn_delayed_work_init(dw: *mut bindings::delayed_work, f: bindings::work_func_t);
-    pub(crate) fn rfn_delayed_work_queue(dw: *mut bindings::delayed_work, delay_ms: c_uint) -> bool;
+    pub(crate) fn rfn_delayed_work_queue(dw: *mut bindings::delayed_work, delay_ms: c_uint)
+        -> bool;
     pub(crate) fn rfn_delayed_work_cancel_sync(dw: *mut bindings::delayed_work);
     pub(crate) fn rfn_cond_resched();
     pub(crate) fn rfn_udelay(us: c_uint);

@@ -84,7 +84,10 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
             ("resyncs", s.resyncs.load(Relaxed)),
             ("resynced", s.resynced.load(Relaxed)),
             ("resync_queued", s.resync_queued.load(Relaxed)),
-            ("nets", bridge::counters(|_| true).map_or(0, |n| n.len() as u64)),
+            (
+                "nets",
+                bridge::counters(|_| true).map_or(0, |n| n.len() as u64),
+            ),
             // SAFETY: reads two counters.
             ("bridge_deferred", unsafe { ffi::rfn_bridge_stat(false) }),
             // SAFETY: as above.

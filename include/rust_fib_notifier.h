@@ -129,7 +129,8 @@ int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
  * keep flowing meanwhile.  Sleeps and takes RTNL (-EDEADLK on lockdep
  * kernels when the caller holds it).
  *
- * Return: 0; -ENOENT when @nb is not registered; -EINVAL; -EBUSY after 5
+ * Return: 0; -ENOENT when @nb is not registered; -EINVAL (NULL, or @net
+ * not one @nb was registered for); -EBUSY after 5
  * inconsistent tries, or the error @nb returned for a replayed event: then
  * @nb holds nothing of @net and gets none of its events until a later
  * resync succeeds.

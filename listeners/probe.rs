@@ -359,11 +359,7 @@ impl Probe {
     /// Resyncs the namespace with inode number `inum`.
     fn resync(&self, inum: u64) -> Result {
         let net = crate::bridge::find(inum).ok_or(ENOENT)?;
-        self.registration
-            .lock()
-            .as_ref()
-            .ok_or(ENOENT)?
-            .resync(net)
+        self.registration.lock().as_ref().ok_or(ENOENT)?.resync(net)
     }
 }
 

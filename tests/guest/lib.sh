@@ -241,10 +241,13 @@ detach() {
 # more.  Rounds are counted in $CHURN_DIR/NS; a batch that fails ends the
 # churn with status 1 and says why.
 churn() {
-	local ns=$1 i=$2 n=${3:-20} j k s stop=0 round=0 next=0 prev=-1 prev2=-1
+	local ns=$1 i=$2 n=${3:-20} j k s stop=0 round=0 next=0 prev=-1 prev2=-1 pn
 	trap 'stop=1' TERM
-	read -r next prev prev2 round 2>/dev/null <"$CHURN_DIR/$ns.next" ||
+	read -r next prev prev2 round pn 2>/dev/null <"$CHURN_DIR/$ns.next" ||
 		next=0 prev=-1 prev2=-1 round=0
+	# Rounds of another size: what they left stays (its prefixes are
+	# never used again); this churn deletes only what it added.
+	[ "${pn:-$n}" = "$n" ] || prev=-1 prev2=-1
 	local rounds=0
 	echo 0 >"$CHURN_DIR/$ns"
 	while [ $stop = 0 ]; do
@@ -268,7 +271,7 @@ churn() {
 			done
 		} | ipb "$ns" || return 1
 		prev2=$prev prev=$next next=$((next + n))
-		echo "$next $prev $prev2 $round" >"$CHURN_DIR/$ns.next"
+		echo "$next $prev $prev2 $round $n" >"$CHURN_DIR/$ns.next"
 		rounds=$((rounds + 1))
 		echo "$rounds" >"$CHURN_DIR/$ns"
 	done

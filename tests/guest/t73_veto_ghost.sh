@@ -12,6 +12,7 @@ detach
 attach
 echo 100000 >"$MOCK/capacity"
 echo 1 >"$MOCK/attach"
+read -r _ <"$MOCK/routes"	# the queue ran dry: the count is final
 get held routes "$MOCK/stats"
 echo "$held" >"$MOCK/capacity"
 echo 1 >"$MOCK/veto"
