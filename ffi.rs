@@ -143,6 +143,8 @@ extern "C" {
     pub(crate) fn rfn_cond_resched();
     pub(crate) fn rfn_udelay(us: c_uint);
     pub(crate) fn rfn_bridge_stat(late: bool) -> u64;
+    pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
+    pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
 }

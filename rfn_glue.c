@@ -211,6 +211,19 @@ static void rfn_bridge_forget(struct notifier_block *nb)
 	rfn_rs_bridge_exit(container_of(nb, struct rfn_net, nb));
 }
 
+/* debugfs fault_bridge_busy: the next N attachments fail with -EBUSY. */
+static atomic_t rfn_fault_bridge_busy = ATOMIC_INIT(0);
+
+void rfn_set_fault_bridge_busy(unsigned int n)
+{
+	atomic_set(&rfn_fault_bridge_busy, n);
+}
+
+unsigned int rfn_get_fault_bridge_busy(void)
+{
+	return atomic_read(&rfn_fault_bridge_busy);
+}
+
 /*
  * Lists the namespace, then puts our block on its kernel chain: the kernel
  * replays the namespace's rules and routes into the bridge, which forwards
@@ -227,6 +240,12 @@ static int rfn_net_bridge(struct rfn_net *rn)
 	rtnl_unlock();
 
 	err = register_fib_notifier(rn->net, &rn->nb, rfn_bridge_forget, NULL);
+	if (!err && atomic_dec_if_positive(&rfn_fault_bridge_busy) >= 0) {
+		/* Fault injection: as if the last check had been inconsistent. */
+		unregister_fib_notifier(rn->net, &rn->nb);
+		rfn_bridge_forget(&rn->nb);
+		err = -EBUSY;
+	}
 	if (!err) {
 		WRITE_ONCE(rn->bridged, true);
 		return 0;

@@ -88,6 +88,8 @@ void rfn_delayed_work_cancel_sync(struct delayed_work *dw);
 void rfn_cond_resched(void);
 void rfn_udelay(unsigned int us);
 u64 rfn_bridge_stat(bool late);
+void rfn_set_fault_bridge_busy(unsigned int n);
+unsigned int rfn_get_fault_bridge_busy(void);
 void rfn_net_wait_writers(struct net *net);
 u64 rfn_net_seq_of(struct net *net);
 

@@ -65,6 +65,7 @@ struct DebugFs {
     _mock_dir: Dir,
     _stats: Pin<KBox<File<()>>>,
     _retry_all: Pin<KBox<File<()>>>,
+    _fault_bridge_busy: Pin<KBox<File<()>>>,
     _probe_dir: Dir,
     _root: Dir,
 }
@@ -96,6 +97,21 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     )
 }
 
+fn show_fault_bridge_busy(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    // SAFETY: reads an atomic of the glue.
+    writeln!(f, "{}", unsafe { ffi::rfn_get_fault_bridge_busy() })
+}
+
+fn write_fault_bridge_busy(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
+    let n = knob::parse_u64(r)?;
+    if n > 1000 {
+        return Err(ERANGE);
+    }
+    // SAFETY: sets an atomic of the glue.
+    unsafe { ffi::rfn_set_fault_bridge_busy(n as u32) };
+    Ok(())
+}
+
 fn show_retry_all(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(f, "{}", u8::from(dump::RETRY_ALL.load(Relaxed)))
 }
@@ -115,6 +131,15 @@ impl DebugFs {
         )?;
         let retry_all = KBox::pin_init(
             root.read_write_callback_file(c"retry_all", (), &show_retry_all, &write_retry_all),
+            GFP_KERNEL,
+        )?;
+        let fault_bridge_busy = KBox::pin_init(
+            root.read_write_callback_file(
+                c"fault_bridge_busy",
+                (),
+                &show_fault_bridge_busy,
+                &write_fault_bridge_busy,
+            ),
             GFP_KERNEL,
         )?;
         let mut files = KVec::new();
@@ -194,6 +219,7 @@ impl DebugFs {
             _mock_dir: mock_dir,
             _stats: stats,
             _retry_all: retry_all,
+            _fault_bridge_busy: fault_bridge_busy,
             _probe_dir: probe_dir,
             _root: root,
         })
