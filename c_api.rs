@@ -208,11 +208,9 @@ fn unregister(nb: *mut bindings::notifier_block) -> Result {
     Ok(())
 }
 
+/// 0 or a negative errno, for C.
 fn errno(res: Result) -> c_int {
-    match res {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    kernel::error::from_result(|| res.map(|()| 0))
 }
 
 #[no_mangle]

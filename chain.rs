@@ -270,7 +270,7 @@ impl NetId {
 
     /// The identity the KUnit fake source gives its namespaces (no real
     /// namespace has cookie 0 or a cookie this large).
-    #[cfg(CONFIG_KUNIT)]
+    #[cfg(rfn_kunit)]
     pub(crate) fn fake(n: u32) -> Self {
         Self {
             cookie: (1 << 63) | u64::from(n),
@@ -767,7 +767,7 @@ impl<T: Target> Node<T> {
 
     /// Delivers one event through the replay block, as the kernel's dump
     /// does (used by sources that are not the kernel: the KUnit fake).
-    #[cfg(CONFIG_KUNIT)]
+    #[cfg(rfn_kunit)]
     pub(crate) fn replay_event(&self, net: *mut ffi::Net, event: c_ulong) -> c_int {
         let nb = self.replay_block(net);
         // SAFETY: `nb` is our own, initialised replay block; `replay_call`
@@ -990,7 +990,7 @@ impl<L: Listener> Registration<L> {
     }
 
     /// Like [`Registration::new`], with the replay taken from `source`.
-    #[cfg(CONFIG_KUNIT)]
+    #[cfg(rfn_kunit)]
     pub(crate) fn with_source<S: crate::dump::Source>(source: &S, listener: L) -> Result<Self> {
         let node = KBox::pin_init(Node::new(RustTarget(listener), None), GFP_KERNEL)?;
         crate::dump::register(source, node.as_ref())?;
@@ -998,7 +998,7 @@ impl<L: Listener> Registration<L> {
     }
 
     /// Like [`Registration::resync`], with the replay taken from `source`.
-    #[cfg(CONFIG_KUNIT)]
+    #[cfg(rfn_kunit)]
     pub(crate) fn resync_from<S: crate::dump::Source>(&self, source: &S, net: NetId) -> Result {
         crate::dump::resync(source, self.node.as_ref(), &[net])
     }

@@ -162,7 +162,7 @@ pub(crate) fn notifier_from_errno(err: c_int) -> c_int {
 }
 
 /// `notifier_to_errno()`: decode a notifier return value into an errno (or 0).
-#[cfg(CONFIG_KUNIT)]
+#[cfg(rfn_kunit)]
 pub(crate) fn notifier_to_errno(ret: c_int) -> c_int {
     const NOTIFY_STOP_MASK: c_int = 0x8000;
     const NOTIFY_OK: c_int = 1;

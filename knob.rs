@@ -3,7 +3,10 @@
 //! debugfs knobs: strict parsing (bad input is an errno, and changes
 //! nothing) and the address format the tables print.
 
-use core::fmt;
+use core::{
+    fmt,
+    net::{Ipv4Addr, Ipv6Addr},
+};
 
 use kernel::{prelude::*, uaccess::UserSliceReader};
 
@@ -40,40 +43,12 @@ pub(crate) fn parse_bool(reader: &mut UserSliceReader) -> Result<bool> {
     }
 }
 
-/// Writes an address: a dotted quad, or RFC 5952 text (`2001:db8::1`),
-/// as `ip route` prints it.
+/// Writes an address as `ip route` prints it: a dotted quad, or RFC 5952
+/// text (`2001:db8::1`, `::ffff:192.0.2.1`), by `core::net`.
 pub(crate) fn write_addr(f: &mut fmt::Formatter<'_>, family: u8, dst: &[u8; 16]) -> fmt::Result {
     if family == 4 {
-        return write!(f, "{}.{}.{}.{}", dst[0], dst[1], dst[2], dst[3]);
+        let v4: [u8; 4] = [dst[0], dst[1], dst[2], dst[3]];
+        return write!(f, "{}", Ipv4Addr::from(v4));
     }
-    let mut groups = [0u16; 8];
-    for (g, pair) in groups.iter_mut().zip(dst.chunks_exact(2)) {
-        *g = u16::from_be_bytes([pair[0], pair[1]]);
-    }
-    // The longest run of two or more zero groups (the first if tied).
-    let (mut best, mut best_len, mut run) = (0, 0, 0);
-    for (i, &g) in groups.iter().enumerate() {
-        run = if g == 0 { run + 1 } else { 0 };
-        if run > best_len {
-            best_len = run;
-            best = i + 1 - run;
-        }
-    }
-    if best_len < 2 {
-        best_len = 0;
-        best = 8;
-    }
-    let write_groups = |f: &mut fmt::Formatter<'_>, gs: &[u16]| -> fmt::Result {
-        for (i, g) in gs.iter().enumerate() {
-            let sep = if i == 0 { "" } else { ":" };
-            write!(f, "{sep}{g:x}")?;
-        }
-        Ok(())
-    };
-    write_groups(f, &groups[..best])?;
-    if best_len > 0 {
-        f.write_str("::")?;
-        write_groups(f, &groups[best + best_len..])?;
-    }
-    Ok(())
+    write!(f, "{}", Ipv6Addr::from(*dst))
 }

@@ -17,7 +17,7 @@
 use core::fmt;
 
 use kernel::{
-    debugfs::{Dir, File},
+    debugfs::Scope,
     prelude::*,
     sync::{atomic::Relaxed, Arc},
 };
@@ -37,11 +37,11 @@ mod listeners {
     pub(crate) mod table;
 }
 
-#[cfg(CONFIG_KUNIT)]
+#[cfg(rfn_kunit)]
 #[path = "tests/kunit/chain_tests.rs"]
 mod chain_tests;
 
-#[cfg(CONFIG_KUNIT)]
+#[cfg(rfn_kunit)]
 #[path = "tests/kunit/c_api_tests.rs"]
 mod c_api_tests;
 
@@ -58,16 +58,13 @@ module! {
     license: "GPL",
 }
 
-/// The debugfs files; dropped first at unload, so no write races teardown.
-struct DebugFs {
-    _probe_files: KVec<Pin<KBox<File<Arc<Probe>>>>>,
-    _mock_files: KVec<Pin<KBox<File<Arc<MockSwitchdev>>>>>,
-    _mock_dir: Dir,
-    _stats: Pin<KBox<File<()>>>,
-    _retry_all: Pin<KBox<File<()>>>,
-    _fault_bridge_busy: Pin<KBox<File<()>>>,
-    _probe_dir: Dir,
-    _root: Dir,
+/// What the debugfs files read and write. Its [`Scope`] is dropped first at
+/// unload (the files go before the data), so no write races teardown.
+struct Knobs {
+    probe: Arc<Probe>,
+    mock: Arc<MockSwitchdev>,
+    /// For the files of module-wide state.
+    module: (),
 }
 
 fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -121,113 +118,53 @@ fn write_retry_all(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
     Ok(())
 }
 
-impl DebugFs {
-    fn new(probe: &Arc<Probe>, mock: &Arc<MockSwitchdev>) -> Result<Self> {
-        let root = Dir::new(c"rust_fib_notifier");
-        let probe_dir = root.subdir(c"probe");
-        let stats = KBox::pin_init(
-            root.read_callback_file(c"stats", (), &show_dump_stats),
-            GFP_KERNEL,
-        )?;
-        let retry_all = KBox::pin_init(
-            root.read_write_callback_file(c"retry_all", (), &show_retry_all, &write_retry_all),
-            GFP_KERNEL,
-        )?;
-        let fault_bridge_busy = KBox::pin_init(
-            root.read_write_callback_file(
-                c"fault_bridge_busy",
-                (),
-                &show_fault_bridge_busy,
-                &write_fault_bridge_busy,
-            ),
-            GFP_KERNEL,
-        )?;
-        let mut files = KVec::new();
-        files.push(
-            KBox::pin_init(
-                probe_dir.read_write_callback_file(
-                    c"attach",
-                    probe.clone(),
-                    &probe::show_attach,
-                    &probe::write_attach,
-                ),
-                GFP_KERNEL,
-            )?,
-            GFP_KERNEL,
-        )?;
-        files.push(
-            KBox::pin_init(
-                probe_dir.read_write_callback_file(
-                    c"netns",
-                    probe.clone(),
-                    &probe::show_netns,
-                    &probe::write_netns,
-                ),
-                GFP_KERNEL,
-            )?,
-            GFP_KERNEL,
-        )?;
-        files.push(
-            KBox::pin_init(
-                probe_dir.read_write_callback_file(
-                    c"resync",
-                    probe.clone(),
-                    &probe::show_resync,
-                    &probe::write_resync,
-                ),
-                GFP_KERNEL,
-            )?,
-            GFP_KERNEL,
-        )?;
-        let show_routes =
-            probe_dir.read_callback_file(c"routes", probe.clone(), &probe::show_routes);
-        files.push(KBox::pin_init(show_routes, GFP_KERNEL)?, GFP_KERNEL)?;
-        let show_rules = probe_dir.read_callback_file(c"rules", probe.clone(), &probe::show_rules);
-        files.push(KBox::pin_init(show_rules, GFP_KERNEL)?, GFP_KERNEL)?;
-        let show_stats = probe_dir.read_callback_file(c"stats", probe.clone(), &probe::show_stats);
-        files.push(KBox::pin_init(show_stats, GFP_KERNEL)?, GFP_KERNEL)?;
-        let mock_dir = root.subdir(c"mock_switchdev");
-        let mut mock_files = KVec::new();
-        // The callbacks must be function items (zero-sized): one call each.
-        macro_rules! mock_file {
-            ($name:literal, $show:ident) => {{
-                let file = mock_dir.read_callback_file($name, mock.clone(), &mock_switchdev::$show);
-                mock_files.push(KBox::pin_init(file, GFP_KERNEL)?, GFP_KERNEL)?;
-            }};
-            ($name:literal, $show:ident, $write:ident) => {{
-                let file = mock_dir.read_write_callback_file(
-                    $name,
-                    mock.clone(),
-                    &mock_switchdev::$show,
-                    &mock_switchdev::$write,
-                );
-                mock_files.push(KBox::pin_init(file, GFP_KERNEL)?, GFP_KERNEL)?;
-            }};
-        }
-        mock_file!(c"attach", show_attach, write_attach);
-        mock_file!(c"capacity", show_capacity, write_capacity);
-        mock_file!(c"fail_route_offload", show_fail, write_fail);
-        mock_file!(c"veto", show_veto, write_veto);
-        mock_file!(c"netns", show_netns, write_netns);
-        mock_file!(c"event_delay_us", show_event_delay, write_event_delay);
-        mock_file!(c"spares", show_spares, write_spares);
-        mock_file!(c"routes", show_routes);
-        mock_file!(c"stats", show_stats);
-        Ok(Self {
-            _probe_files: files,
-            _mock_files: mock_files,
-            _mock_dir: mock_dir,
-            _stats: stats,
-            _retry_all: retry_all,
-            _fault_bridge_busy: fault_bridge_busy,
-            _probe_dir: probe_dir,
-            _root: root,
-        })
-    }
+/// `/sys/kernel/debug/rust_fib_notifier/` (see the README): one scope, so
+/// every file is removed before the listeners it reaches.
+fn debugfs(probe: &Arc<Probe>, mock: &Arc<MockSwitchdev>) -> impl PinInit<Scope<Knobs>, Error> {
+    let knobs = Ok::<_, Error>(Knobs {
+        probe: probe.clone(),
+        mock: mock.clone(),
+        module: (),
+    });
+    Scope::dir(knobs, c"rust_fib_notifier", |k: &Knobs, root| {
+        root.read_callback_file(c"stats", &k.module, &show_dump_stats);
+        root.read_write_callback_file(c"retry_all", &k.module, &show_retry_all, &write_retry_all);
+        root.read_write_callback_file(
+            c"fault_bridge_busy",
+            &k.module,
+            &show_fault_bridge_busy,
+            &write_fault_bridge_busy,
+        );
+        let dir = root.dir(c"probe");
+        let p = &k.probe;
+        dir.read_write_callback_file(c"attach", p, &probe::show_attach, &probe::write_attach);
+        dir.read_write_callback_file(c"netns", p, &probe::show_netns, &probe::write_netns);
+        dir.read_write_callback_file(c"resync", p, &probe::show_resync, &probe::write_resync);
+        dir.read_callback_file(c"routes", p, &probe::show_routes);
+        dir.read_callback_file(c"rules", p, &probe::show_rules);
+        dir.read_callback_file(c"stats", p, &probe::show_stats);
+        let dir = root.dir(c"mock_switchdev");
+        let m = &k.mock;
+        use mock_switchdev as ms;
+        dir.read_write_callback_file(c"attach", m, &ms::show_attach, &ms::write_attach);
+        dir.read_write_callback_file(c"capacity", m, &ms::show_capacity, &ms::write_capacity);
+        dir.read_write_callback_file(c"fail_route_offload", m, &ms::show_fail, &ms::write_fail);
+        dir.read_write_callback_file(c"veto", m, &ms::show_veto, &ms::write_veto);
+        dir.read_write_callback_file(c"netns", m, &ms::show_netns, &ms::write_netns);
+        dir.read_write_callback_file(
+            c"event_delay_us",
+            m,
+            &ms::show_event_delay,
+            &ms::write_event_delay,
+        );
+        dir.read_write_callback_file(c"spares", m, &ms::show_spares, &ms::write_spares);
+        dir.read_callback_file(c"routes", m, &ms::show_routes);
+        dir.read_callback_file(c"stats", m, &ms::show_stats);
+    })
 }
 
 struct RustFibNotifier {
-    debugfs: Option<DebugFs>,
+    debugfs: Option<Pin<KBox<Scope<Knobs>>>>,
     probe: Arc<Probe>,
     mock: Arc<MockSwitchdev>,
 }
@@ -238,7 +175,7 @@ impl kernel::Module for RustFibNotifier {
         let probe = Probe::new()?;
         let mock = MockSwitchdev::new()?;
         bridge::register()?;
-        let debugfs = match DebugFs::new(&probe, &mock) {
+        let debugfs = match KBox::pin_init(debugfs(&probe, &mock), GFP_KERNEL) {
             Ok(d) => d,
             Err(e) => {
                 bridge::unregister();
