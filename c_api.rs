@@ -18,8 +18,10 @@ use kernel::{
 };
 
 use crate::{
-    chain::{NetId, Node, ResyncLater, Target},
-    dump, ffi,
+    chain::{Node, Target},
+    dump,
+    events::{NetId, ResyncLater},
+    ffi,
 };
 
 type FlushFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block)>;
@@ -148,7 +150,7 @@ fn register(
         flush,
         flush_net,
     };
-    let registered = Arc::pin_init(Node::new(target, filter), GFP_KERNEL)
+    let registered = Arc::pin_init(dump::new_node(target, filter), GFP_KERNEL)
         .and_then(|node| dump::register(&dump::KernelFib { extack }, pinned(&node)).map(|()| node));
     let mut listeners = C_LISTENERS.lock();
     let Some(pos) = listeners.iter().position(|e| e.nb == nb as usize) else {

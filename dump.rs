@@ -17,8 +17,8 @@ use kernel::{
 };
 
 use crate::{
-    bridge,
-    chain::{NetId, Node, Target},
+    chain::{self, Node, RustTarget, Target},
+    events::{Listener, NetId},
     ffi, seq_counter,
 };
 
@@ -55,7 +55,7 @@ impl KernelFib {
 
 impl Source for KernelFib {
     fn counters<T: Target>(&self, node: &Node<T>) -> Result<Counters> {
-        bridge::counters(|net| node.accepts(net))
+        seq_counter::counters(|net| node.accepts(net))
     }
 
     fn replay_net<T: Target>(&self, node: Pin<&Node<T>>, id: NetId) -> Result<Option<u64>> {
@@ -95,8 +95,6 @@ pub(crate) struct Stats {
     pub(crate) nets_replayed: Atomic<u64>,
     pub(crate) resyncs: Atomic<u64>,
     pub(crate) resynced: Atomic<u64>,
-    /// Nodes whose resync work has something left to do.
-    pub(crate) resync_queued: Atomic<u64>,
 }
 
 pub(crate) static STATS: Stats = Stats {
@@ -108,7 +106,6 @@ pub(crate) static STATS: Stats = Stats {
     nets_replayed: Atomic::new(0),
     resyncs: Atomic::new(0),
     resynced: Atomic::new(0),
-    resync_queued: Atomic::new(0),
 };
 
 /// debugfs `retry_all`: retry as the kernel does (flush the listener and
@@ -268,4 +265,80 @@ fn forget<S: Source, T: Target>(
     let mut todo = KVec::with_capacity(nets.len(), GFP_KERNEL)?;
     todo.extend_from_slice(nets, GFP_KERNEL)?;
     Ok(todo)
+}
+
+/// Delay before a failed resync (`EBUSY`) is tried again.
+const RESYNC_RETRY_MS: u32 = 500;
+
+/// A node for `target`, with [`resync_work`] as its resync work.
+pub(crate) fn new_node<T: Target>(target: T, filter: Option<NetId>) -> impl PinInit<Node<T>> {
+    Node::new(target, filter, Some(resync_work::<T>))
+}
+
+/// A node's resync work: resyncs what its listener (or a veto) asked for;
+/// what fails is asked for again, later.
+///
+/// # Safety
+///
+/// Only the workqueue calls this, with the `resync_work` of a live node
+/// made by [`new_node`].
+unsafe extern "C" fn resync_work<T: Target>(work: *mut bindings::work_struct) {
+    // SAFETY: the function's requirement.
+    let node = unsafe { Node::<T>::of_resync_work(work) };
+    let pending = node.take_pending();
+    if pending.is_empty() {
+        return;
+    }
+    let res = if pending.all() {
+        resync_all(&KernelFib::new(), node)
+    } else {
+        let mut nets = KVec::new();
+        pending
+            .nets()
+            .try_for_each(|net| nets.push(net, GFP_KERNEL))
+            .map_err(Error::from)
+            .and_then(|()| resync(&KernelFib::new(), node, &nets))
+    };
+    if res.is_ok() {
+        chain::RESYNC_QUEUED.fetch_sub(1, Relaxed);
+    } else {
+        node.retry_pending(pending, RESYNC_RETRY_MS);
+    }
+}
+
+/// A Rust listener's registration: dropping it unregisters the listener and
+/// waits for RCU readers, so no callback runs after the listener is gone.
+pub(crate) struct Registration<L: Listener> {
+    /// On the chain until dropped.
+    node: Pin<KBox<Node<RustTarget<L>>>>,
+}
+
+impl<L: Listener> Registration<L> {
+    /// Registers `listener` on every namespace (or only `filter`'s) with
+    /// dump-and-replay: see `dump::register`.
+    pub(crate) fn new(listener: L, filter: Option<NetId>) -> Result<Self> {
+        let node = KBox::pin_init(new_node(RustTarget(listener), filter), GFP_KERNEL)?;
+        register(&KernelFib::new(), node.as_ref())?;
+        Ok(Self { node })
+    }
+
+    /// Flushes `net` in the listener and replays it to it alone, with the
+    /// same counter check: see `dump::resync`. Sleeps.
+    pub(crate) fn resync(&self, net: NetId) -> Result {
+        resync(&KernelFib::new(), self.node.as_ref(), &[net])
+    }
+
+    /// Like [`Registration::new`], with the replay taken from `source`.
+    #[cfg(rfn_kunit)]
+    pub(crate) fn with_source<S: Source>(source: &S, listener: L) -> Result<Self> {
+        let node = KBox::pin_init(new_node(RustTarget(listener), None), GFP_KERNEL)?;
+        register(source, node.as_ref())?;
+        Ok(Self { node })
+    }
+
+    /// Like [`Registration::resync`], with the replay taken from `source`.
+    #[cfg(rfn_kunit)]
+    pub(crate) fn resync_from<S: Source>(&self, source: &S, net: NetId) -> Result {
+        resync(source, self.node.as_ref(), &[net])
+    }
 }

@@ -27,8 +27,10 @@ mod bridge;
 mod c_api;
 mod chain;
 mod dump;
+mod events;
 mod ffi;
 mod knob;
+mod nets;
 mod seq_counter;
 
 mod listeners {
@@ -81,10 +83,10 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
             ("nets_replayed", s.nets_replayed.load(Relaxed)),
             ("resyncs", s.resyncs.load(Relaxed)),
             ("resynced", s.resynced.load(Relaxed)),
-            ("resync_queued", s.resync_queued.load(Relaxed)),
+            ("resync_queued", chain::RESYNC_QUEUED.load(Relaxed)),
             (
                 "nets",
-                bridge::counters(|_| true).map_or(0, |n| n.len() as u64),
+                seq_counter::counters(|_| true).map_or(0, |n| n.len() as u64),
             ),
             // SAFETY: reads two counters.
             ("bridge_deferred", unsafe { ffi::rfn_bridge_stat(false) }),

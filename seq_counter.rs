@@ -68,16 +68,22 @@
 //!   a reason to replay it. A registration restricted to one namespace
 //!   reads that namespace's counter alone.
 
-use crate::{bridge, chain::NetRef, ffi};
+use kernel::{prelude::*, sync::rcu};
+
+use crate::{
+    events::{NetId, NetRef},
+    ffi,
+    nets::{self, BridgedNet},
+};
 
 /// Counts one change of `net`, before it enters the chain. Fully ordered.
-pub(crate) fn bump(net: &bridge::BridgedNet) {
+pub(crate) fn bump(net: &BridgedNet) {
     // SAFETY: `net` is a live bridged namespace (the reference says so).
     unsafe { ffi::rfn_net_seq_bump(net.as_raw()) };
 }
 
 /// The count of one namespace.
-pub(crate) fn read(net: &bridge::BridgedNet) -> u64 {
+pub(crate) fn read(net: &BridgedNet) -> u64 {
     // SAFETY: `net` is a live bridged namespace.
     unsafe { ffi::rfn_net_seq_read(net.as_raw()) }
 }
@@ -92,4 +98,25 @@ pub(crate) fn read_for_replay(net: &NetRef) -> u64 {
     // SAFETY: as above; process context.
     unsafe { ffi::rfn_net_wait_writers(net.as_ptr()) };
     seq
+}
+
+/// Every bridged namespace `accept` takes, with its change counter, in list
+/// order. Sleeps (allocates outside the RCU read section).
+pub(crate) fn counters(accept: impl Fn(*const ffi::Net) -> bool) -> Result<KVec<(NetId, u64)>> {
+    loop {
+        let len = nets::all(&rcu::read_lock()).count();
+        // Room for a few namespaces created meanwhile; else count again.
+        let mut out = KVec::with_capacity(len + 8, GFP_KERNEL)?;
+        let guard = rcu::read_lock();
+        let complete = nets::all(&guard)
+            .filter(|bridged| accept(bridged.net()))
+            .all(|bridged| {
+                // SAFETY: bridged namespaces are alive under the guard.
+                let id = unsafe { NetId::of(bridged.net()) };
+                out.push_within_capacity((id, read(bridged))).is_ok()
+            });
+        if complete {
+            return Ok(out);
+        }
+    }
 }

@@ -41,7 +41,8 @@ use kernel::{
 
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
-    chain::{Event, EventKind, Family, Listener, NetId, Registration, RouteRef},
+    dump::Registration,
+    events::{Event, EventKind, Family, Listener, NetId, RouteRef},
     ffi, knob,
     listeners::table::{self, RouteKey},
 };
@@ -600,7 +601,7 @@ impl MockSwitchdev {
         if slot.is_none() {
             let filter = match self.netns.load(Relaxed) {
                 0 => None,
-                inum => Some(crate::bridge::find(inum).ok_or(ENOENT)?),
+                inum => Some(crate::nets::find(inum).ok_or(ENOENT)?),
             };
             *slot = Some(Registration::new(
                 MockListener(self.switch.clone()),
@@ -706,7 +707,7 @@ pub(crate) fn write_netns(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Re
     if v > u64::from(u32::MAX) {
         return Err(ERANGE);
     }
-    if v != 0 && crate::bridge::find(v).is_none() {
+    if v != 0 && crate::nets::find(v).is_none() {
         return Err(ENOENT);
     }
     m.netns.store(v, Relaxed);

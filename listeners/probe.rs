@@ -36,7 +36,8 @@ use kernel::{
 
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
-    chain::{Event, EventKind, Family, Listener, NetId, Registration, Route},
+    dump::Registration,
+    events::{Event, EventKind, Family, Listener, NetId, Route},
     knob,
     listeners::table::{self, NetnsKey, RouteKey},
 };
@@ -329,7 +330,7 @@ impl Probe {
         if slot.is_none() {
             let filter = match self.netns.load(Relaxed) {
                 0 => None,
-                inum => Some(crate::bridge::find(inum).ok_or(ENOENT)?),
+                inum => Some(crate::nets::find(inum).ok_or(ENOENT)?),
             };
             *slot = Some(Registration::new(
                 ProbeListener(self.state.clone()),
@@ -358,7 +359,7 @@ impl Probe {
 
     /// Resyncs the namespace with inode number `inum`.
     fn resync(&self, inum: u64) -> Result {
-        let net = crate::bridge::find(inum).ok_or(ENOENT)?;
+        let net = crate::nets::find(inum).ok_or(ENOENT)?;
         self.registration.lock().as_ref().ok_or(ENOENT)?.resync(net)
     }
 }
@@ -370,7 +371,7 @@ pub(crate) fn write_netns(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> R
     if v > u64::from(u32::MAX) {
         return Err(ERANGE);
     }
-    if v != 0 && crate::bridge::find(v).is_none() {
+    if v != 0 && crate::nets::find(v).is_none() {
         return Err(ENOENT);
     }
     probe.netns.store(v, Relaxed);

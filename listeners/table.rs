@@ -5,7 +5,7 @@
 
 use kernel::rbtree::RBTree;
 
-use crate::chain::{Family, Route};
+use crate::events::{Family, Route};
 
 /// The key the kernel notifies routes by, and hardware keys them by (as
 /// netdevsim does): one entry per namespace, family, table, prefix and

@@ -15,10 +15,10 @@ use kernel::{
 };
 
 use crate::{
-    bridge,
-    chain::{self, Event, EventKind, Listener, NetId, Node, Registration, Target},
-    dump::{self, Source},
-    ffi, seq_counter,
+    chain::{self, Node, Target},
+    dump::{self, Registration, Source},
+    events::{Event, EventKind, Listener, NetId},
+    ffi, nets, seq_counter,
 };
 
 /// An event number the kernel never sends: tests see only their own events
@@ -434,14 +434,14 @@ mod tests {
     fn counter_moves_with_bump() -> Result {
         let first = {
             let guard = rcu::read_lock();
-            bridge::nets(&guard).next().map(|net| {
+            nets::all(&guard).next().map(|net| {
                 seq_counter::bump(net);
                 seq_counter::read(net)
             })
         };
         // The initial namespace at least.
         assert!(first.is_some());
-        let now = bridge::counters(|_| true)?;
+        let now = seq_counter::counters(|_| true)?;
         assert!(!now.is_empty());
         assert!(now[0].1 >= first.unwrap_or(u64::MAX));
         Ok(())

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What a listener sees: typed events, the route and namespace references
+//! it may keep, and the [`Listener`] trait with the contexts it runs in.
+//!
+//! Everything here reads the C glue's decoded views (`ffi.rs`); nothing
+//! here knows about the chain, the counters or the replay.
+
+use core::{ptr, ptr::NonNull};
+
+use kernel::{
+    ffi::{c_int, c_ulong},
+    prelude::*,
+    str::CStr,
+};
+
+use crate::ffi::{self, FibNotifierInfo, RfnInfo, RfnRoute, RfnRule};
+
+/// The address family of an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    fn from_raw(family: c_int) -> Option<Self> {
+        match family {
+            ffi::AF_INET => Some(Self::Ipv4),
+            ffi::AF_INET6 => Some(Self::Ipv6),
+            _ => None,
+        }
+    }
+
+    /// 4 or 6, as `ip -4` / `ip -6` say.
+    pub(crate) fn version(self) -> u8 {
+        match self {
+            Self::Ipv4 => 4,
+            Self::Ipv6 => 6,
+        }
+    }
+}
+
+/// What happened (`enum fib_event_type`, plus the end of a namespace).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EventKind {
+    EntryReplace,
+    EntryAppend,
+    EntryAdd,
+    EntryDel,
+    RuleAdd,
+    RuleDel,
+    NhAdd,
+    NhDel,
+    /// Forget everything received for the namespace: it is gone, or its
+    /// bridge failed to attach (it will be replayed when it does).
+    NetnsExit,
+    /// Anything else (never sent by the bridge; used by tests).
+    Other(c_ulong),
+}
+
+impl EventKind {
+    pub(crate) fn from_raw(event: c_ulong) -> Self {
+        match event {
+            ffi::FIB_EVENT_ENTRY_REPLACE => Self::EntryReplace,
+            ffi::FIB_EVENT_ENTRY_APPEND => Self::EntryAppend,
+            ffi::FIB_EVENT_ENTRY_ADD => Self::EntryAdd,
+            ffi::FIB_EVENT_ENTRY_DEL => Self::EntryDel,
+            ffi::FIB_EVENT_RULE_ADD => Self::RuleAdd,
+            ffi::FIB_EVENT_RULE_DEL => Self::RuleDel,
+            ffi::FIB_EVENT_NH_ADD => Self::NhAdd,
+            ffi::FIB_EVENT_NH_DEL => Self::NhDel,
+            ffi::RUST_FIB_EVENT_NETNS_EXIT => Self::NetnsExit,
+            other => Self::Other(other),
+        }
+    }
+
+    fn is_entry(self) -> bool {
+        matches!(
+            self,
+            Self::EntryReplace | Self::EntryAppend | Self::EntryAdd | Self::EntryDel
+        )
+    }
+
+    fn is_rule(self) -> bool {
+        matches!(self, Self::RuleAdd | Self::RuleDel)
+    }
+}
+
+/// A route as the event describes it (a copy: valid after the callback).
+#[derive(Clone, Copy)]
+pub(crate) struct Route(RfnRoute);
+
+impl Route {
+    pub(crate) fn family(&self) -> Option<Family> {
+        Family::from_raw(self.0.family.into())
+    }
+    pub(crate) fn table(&self) -> u32 {
+        self.0.tb_id
+    }
+    /// The destination: 4 bytes for IPv4, 16 for IPv6, network order.
+    pub(crate) fn dst(&self) -> &[u8] {
+        match self.family() {
+            Some(Family::Ipv4) => &self.0.dst[..4],
+            _ => &self.0.dst[..],
+        }
+    }
+    pub(crate) fn dst_len(&self) -> u8 {
+        self.0.dst_len
+    }
+    /// The TOS byte (DSCP << 2) of an IPv4 route; 0 for IPv6.
+    pub(crate) fn tos(&self) -> u8 {
+        self.0.dscp
+    }
+    /// `RTN_*`: unicast, local, broadcast, blackhole, ...
+    pub(crate) fn rtn_type(&self) -> u8 {
+        self.0.rtn_type
+    }
+    /// The metric (`ip route ... metric N`).
+    pub(crate) fn priority(&self) -> u32 {
+        self.0.priority
+    }
+    /// How many nexthops the route has (more than one: multipath).
+    pub(crate) fn nexthops(&self) -> u32 {
+        self.0.nhs
+    }
+    /// Whether the route is IPv6 source-specific (`ip -6 route add P from
+    /// S`): the kernel notifies it under the same (table, prefix) as the
+    /// plain route to P, so a listener keyed like hardware must skip it (as
+    /// netdevsim does) or key it by the source too.
+    pub(crate) fn is_source_specific(&self) -> bool {
+        self.0.src_len != 0
+    }
+}
+
+/// One nexthop of a route (a copy).
+#[derive(Clone, Copy)]
+pub(crate) struct Nexthop(ffi::RfnNh);
+
+impl Nexthop {
+    /// The gateway: 4 bytes (IPv4) or 16 (IPv6), network order; `None` for
+    /// a directly connected route.
+    pub(crate) fn gateway(&self) -> Option<&[u8]> {
+        match c_int::from(self.0.gw_family) {
+            ffi::AF_INET => Some(&self.0.gw[..4]),
+            ffi::AF_INET6 => Some(&self.0.gw[..]),
+            _ => None,
+        }
+    }
+
+    /// The device's ifindex (0: none, e.g. a blackhole route).
+    pub(crate) fn ifindex(&self) -> u32 {
+        self.0.ifindex
+    }
+}
+
+/// An owned reference to an event's route (`fib_info_hold()` for IPv4,
+/// `fib6_info_hold()` for IPv6), for listeners that defer work past the
+/// callback. Released on drop, from any context.
+///
+/// # Invariants
+///
+/// `ptr` is a `struct fib_info` (IPv4) or `struct fib6_info` (IPv6) on
+/// which this value holds one reference; `route` describes it.
+pub(crate) struct RouteRef {
+    ptr: NonNull<c_void>,
+    route: RfnRoute,
+}
+
+// SAFETY: the kernel's route objects are refcounted and their release
+// (`free_fib_info()`, `fib6_info_destroy_rcu()` via RCU) may run anywhere.
+unsafe impl Send for RouteRef {}
+// SAFETY: `&RouteRef` only reads `route` or passes `ptr` to the kernel's
+// flag setters, which synchronise themselves.
+unsafe impl Sync for RouteRef {}
+
+impl RouteRef {
+    /// The route, as the event described it.
+    pub(crate) fn route(&self) -> Route {
+        Route(self.route)
+    }
+
+    /// Whether both hold the same kernel route object (an IPv6 nexthop is
+    /// known by its `fib6_info`).
+    pub(crate) fn same_object(&self, other: &RouteRef) -> bool {
+        self.ptr == other.ptr
+    }
+
+    /// Sets the flags `ip route` shows: `offload`, `trap`,
+    /// `offload_failed`. Process context. `net` must be the route's
+    /// namespace ([`NetId::get`] of the event's [`Event::netns_id`]): in
+    /// another one the IPv4 alias is not found and nothing is set, but an
+    /// IPv6 route's notification would go to that namespace's listeners.
+    pub(crate) fn set_hw_flags(&self, net: &NetRef, offload: bool, trap: bool, failed: bool) {
+        // SAFETY: `ptr` is a live route (we hold it); `net` is alive (we
+        // hold a reference); `route` identifies its alias for IPv4.
+        unsafe {
+            ffi::rfn_route_set_hw_flags(
+                net.0.as_ptr(),
+                &self.route,
+                self.ptr.as_ptr(),
+                offload,
+                trap,
+                failed,
+            )
+        }
+    }
+}
+
+impl Drop for RouteRef {
+    fn drop(&mut self) {
+        // SAFETY: we hold one reference (type invariant).
+        unsafe { ffi::rfn_route_put(self.route.family.into(), self.ptr.as_ptr()) }
+    }
+}
+
+/// A namespace's identity, which outlives the namespace: its cookie
+/// (`net->net_cookie`: unique while the system runs, never reused, unlike
+/// the namespace's address or inode number) and its inode number (what
+/// users see, and what listeners key their tables by). Holds no reference:
+/// a listener's table must not keep a namespace from dying, and a work item
+/// must still apply the events of a namespace that is being dismantled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NetId {
+    cookie: u64,
+    inum: u32,
+}
+
+impl NetId {
+    /// The identity of `net`.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be alive for the call.
+    pub(crate) unsafe fn of(net: *const ffi::Net) -> Self {
+        // SAFETY: alive, per the function's requirement.
+        unsafe {
+            Self {
+                cookie: ffi::rfn_net_cookie(net),
+                inum: ffi::rfn_net_inum(net),
+            }
+        }
+    }
+
+    /// The namespace's inode number.
+    pub(crate) fn inum(&self) -> u32 {
+        self.inum
+    }
+
+    /// The namespace's cookie (`net->net_cookie`), what C listeners get.
+    pub(crate) fn cookie(&self) -> u64 {
+        self.cookie
+    }
+
+    /// The identity the KUnit fake source gives its namespaces (no real
+    /// namespace has cookie 0 or a cookie this large).
+    #[cfg(rfn_kunit)]
+    pub(crate) fn fake(n: u32) -> Self {
+        Self {
+            cookie: (1 << 63) | u64::from(n),
+            inum: n,
+        }
+    }
+
+    /// Whether `net` is this namespace.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be alive for the call.
+    pub(crate) unsafe fn is(&self, net: *const ffi::Net) -> bool {
+        // SAFETY: alive, per the function's requirement.
+        unsafe { ffi::rfn_net_cookie(net) == self.cookie }
+    }
+
+    /// A reference on the namespace, if it is still bridged and not being
+    /// dismantled (`maybe_get_net()`); `None` after that: its routes are
+    /// going away, there is nothing left to report to it.
+    pub(crate) fn get(&self) -> Option<NetRef> {
+        // SAFETY: looks the cookie up in the bridged list, under RCU.
+        let net = unsafe { ffi::rfn_net_get_by_cookie(self.cookie) };
+        // INVARIANT: `maybe_get_net()` took one reference, or returned null.
+        NonNull::new(net).map(NetRef)
+    }
+}
+
+/// A reference on a namespace (`maybe_get_net()`), released on drop.
+/// Holding one keeps the namespace from being dismantled: hold it for a
+/// call, not while work is pending.
+///
+/// # Invariants
+///
+/// Holds one reference on the namespace.
+pub(crate) struct NetRef(NonNull<ffi::Net>);
+
+impl NetRef {
+    /// The namespace, alive while `self` is.
+    pub(crate) fn as_ptr(&self) -> *mut ffi::Net {
+        self.0.as_ptr()
+    }
+}
+
+// SAFETY: `put_net()` may be called from any context.
+unsafe impl Send for NetRef {}
+// SAFETY: `&NetRef` only passes the pointer to the kernel.
+unsafe impl Sync for NetRef {}
+
+impl Drop for NetRef {
+    fn drop(&mut self) {
+        // SAFETY: we hold one reference (type invariant).
+        unsafe { ffi::rfn_net_put(self.0.as_ptr()) }
+    }
+}
+
+/// A policy routing rule as the event describes it (a copy).
+#[derive(Clone, Copy)]
+pub(crate) struct Rule(RfnRule);
+
+impl Rule {
+    pub(crate) fn family(&self) -> Option<Family> {
+        Family::from_raw(self.0.family.into())
+    }
+    pub(crate) fn pref(&self) -> u32 {
+        self.0.pref
+    }
+    pub(crate) fn table(&self) -> u32 {
+        self.0.table
+    }
+    /// `FR_ACT_*`.
+    pub(crate) fn action(&self) -> u8 {
+        self.0.action
+    }
+}
+
+/// What a registration offers its listener's callback: a resync, later.
+pub(crate) trait ResyncLater {
+    /// Asks for `net` to be flushed and replayed to this listener, from a
+    /// work item (any context; see [`Event::resync_later`]).
+    fn request_resync(&self, net: NetId);
+}
+
+/// One event, borrowed for the duration of a listener's callback.
+pub(crate) struct Event<'a> {
+    kind: EventKind,
+    raw: &'a RfnInfo,
+    node: &'a dyn ResyncLater,
+}
+
+impl<'a> Event<'a> {
+    /// Event `event` of the chain (or a replay), with `info` as the chain
+    /// passes it; `node` takes the listener's resync requests.
+    pub(crate) fn new(event: c_ulong, raw: &'a RfnInfo, node: &'a dyn ResyncLater) -> Self {
+        Self {
+            kind: EventKind::from_raw(event),
+            raw,
+            node,
+        }
+    }
+
+    /// What happened.
+    pub(crate) fn kind(&self) -> EventKind {
+        self.kind
+    }
+
+    /// Whether this event replays existing state to a new registration.
+    pub(crate) fn is_replay(&self) -> bool {
+        self.raw.replay
+    }
+
+    /// The namespace's inode number, as `readlink /proc/self/ns/net` shows.
+    /// 0 for events that name no namespace (only tests send those).
+    pub(crate) fn netns_inum(&self) -> u32 {
+        if self.raw.net.is_null() {
+            return 0;
+        }
+        // SAFETY: `raw.net` is the event's namespace; the bridge delivers
+        // its events only while the namespace is alive, and the replay only
+        // while it is on the bridged list under RCU.
+        unsafe { ffi::rfn_net_inum(self.raw.net) }
+    }
+
+    fn info(&self) -> Option<&'a FibNotifierInfo> {
+        // SAFETY: `raw.info` is either null or the kernel's info for this
+        // event, valid for the callback, i.e. for `'a`.
+        unsafe { self.raw.info.as_ref() }
+    }
+
+    /// The route of an entry event.
+    pub(crate) fn route(&self) -> Option<Route> {
+        if !self.kind.is_entry() {
+            return None;
+        }
+        let info = self.info()?;
+        let mut route = RfnRoute::default();
+        // SAFETY: for entry events the kernel's info is embedded in a
+        // `fib_entry_notifier_info` (IPv4) or `fib6_entry_notifier_info`
+        // (IPv6), which is what `rfn_info_route` decodes by family.
+        (unsafe { ffi::rfn_info_route(info, &mut route) } == 0).then_some(Route(route))
+    }
+
+    /// The `i`-th nexthop of an entry event's route (`0..route().nexthops()`).
+    pub(crate) fn nexthop(&self, i: u32) -> Option<Nexthop> {
+        if !self.kind.is_entry() {
+            return None;
+        }
+        let info = self.info()?;
+        let mut nh = ffi::RfnNh::default();
+        // SAFETY: an entry event's info, under RCU (the chain and the
+        // replay both hold it).
+        (unsafe { ffi::rfn_info_route_nh(info, i, &mut nh) } == 0).then_some(Nexthop(nh))
+    }
+
+    /// An owned reference to the route object of an entry event's `i`-th
+    /// nexthop: IPv4 notifies one `fib_info` for every path (`i` = 0 only),
+    /// IPv6 one `fib6_info` per nexthop (the event's route and its first
+    /// `nexthops() - 1` siblings).
+    pub(crate) fn hold_route_nh(&self, i: u32) -> Option<RouteRef> {
+        let route = self.route()?;
+        let info = self.info()?;
+        // SAFETY: `info` is an entry event's info (`route()` checked it),
+        // under RCU or the table's lock for the callback.
+        let ptr = NonNull::new(unsafe { ffi::rfn_info_route_hold(info, i) })?;
+        // INVARIANT: `rfn_info_route_hold` took one reference on `ptr`.
+        Some(RouteRef {
+            ptr,
+            route: route.0,
+        })
+    }
+
+    /// Owned references to every route object the entry event carries (see
+    /// [`Event::hold_route_nh`]): one for IPv4, one per nexthop for IPv6.
+    /// Allocates with `GFP_ATOMIC`.
+    pub(crate) fn hold_routes(&self) -> Result<KVec<RouteRef>> {
+        self.hold_routes_from(0)
+    }
+
+    /// Like [`Event::hold_routes`], from the `start`-th object on (1: the
+    /// IPv6 siblings of the event's route; allocates nothing when there is
+    /// none).
+    pub(crate) fn hold_routes_from(&self, start: u32) -> Result<KVec<RouteRef>> {
+        let route = self.route().ok_or(EINVAL)?;
+        let objects = match route.family() {
+            Some(Family::Ipv6) => route.nexthops(),
+            _ => 1,
+        };
+        let mut refs = KVec::with_capacity(objects.saturating_sub(start) as usize, GFP_ATOMIC)?;
+        for i in start..objects {
+            let r = self.hold_route_nh(i).ok_or(ENOENT)?;
+            refs.push_within_capacity(r).map_err(|_| ENOMEM)?;
+        }
+        Ok(refs)
+    }
+
+    /// The event's namespace, as an identity that outlives it (`None` for
+    /// events that name no namespace: only tests send those).
+    pub(crate) fn netns_id(&self) -> Option<NetId> {
+        if self.raw.net.is_null() {
+            return None;
+        }
+        // SAFETY: the namespace is alive for the event (see `netns_inum`),
+        // even while it is being dismantled.
+        Some(unsafe { NetId::of(self.raw.net) })
+    }
+
+    /// Explains a veto to whoever changed the route (`ip route add` prints
+    /// it).
+    pub(crate) fn set_extack(&self, msg: &'static CStr) {
+        if let Some(info) = self.info() {
+            // SAFETY: `info` is valid for the callback; the message is
+            // static, as netlink keeps the pointer.
+            unsafe { ffi::rfn_info_set_extack(ptr::from_ref(info).cast_mut(), msg.as_char_ptr()) }
+        }
+    }
+
+    /// Asks for this event's namespace to be resynced to this listener:
+    /// flushed ([`Listener::flush_net`]) and replayed, from a work item,
+    /// soon after. What a listener does when it could not keep an event (a
+    /// delete it had no memory to queue): it must not hold what the kernel
+    /// no longer has. Any context.
+    pub(crate) fn resync_later(&self) {
+        if let Some(net) = self.netns_id() {
+            self.node.request_resync(net);
+        }
+    }
+
+    /// The rule of a rule event.
+    pub(crate) fn rule(&self) -> Option<Rule> {
+        if !self.kind.is_rule() {
+            return None;
+        }
+        let info = self.info()?;
+        let mut rule = RfnRule::default();
+        // SAFETY: for rule events the info is embedded in a
+        // `fib_rule_notifier_info`.
+        (unsafe { ffi::rfn_info_rule(info, &mut rule) } == 0).then_some(Rule(rule))
+    }
+}
+
+/// A listener on the chain, written in Rust.
+///
+/// # Contexts
+///
+/// [`Listener::event`] runs in atomic context: under RCU, in process context
+/// (IPv4 routes and nexthops under RTNL; rules under the family's rules
+/// lock; IPv6 routes with `tb6_lock` held and BH disabled) and in
+/// **softirq** (IPv6 route expiry from the GC timer, router advertisements
+/// from NET_RX). So it never sleeps, allocates with `GFP_ATOMIC`, and every
+/// lock it shares with process context (debugfs, work items) is a
+/// [`BhLock`](crate::bh_lock::BhLock), never a plain `SpinLock` or a
+/// `Mutex`: a plain spinlock taken with BH enabled elsewhere deadlocks when
+/// the softirq interrupts its holder.
+pub(crate) trait Listener: Send + Sync {
+    /// Called for every event, replayed or live (see the contexts above).
+    /// Must not sleep. An error vetoes an add or replace: the kernel passes
+    /// it back to `ip route add`.
+    fn event(&self, event: &Event<'_>) -> Result;
+
+    /// Forget everything received so far: the registration failed, or was
+    /// dropped by its owner. Called in process context, with no event of
+    /// this listener in flight.
+    fn flush(&self);
+
+    /// Forget everything received for the namespace `net` (which may be
+    /// gone): it changed while it was replayed, or a resync was asked for.
+    /// Called in process context; no event of `net` is in flight for this
+    /// listener, and none arrives until `net` was replayed to it again.
+    fn flush_net(&self, net: NetId);
+}
