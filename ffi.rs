@@ -149,6 +149,11 @@ extern "C" {
     pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
 }
 
+#[cfg(rfn_kunit)]
+extern "C" {
+    pub(crate) fn rfn_kunit_lockdep_on() -> bool;
+}
+
 /// `notifier_from_errno()`: encode an errno as a notifier return value.
 pub(crate) fn notifier_from_errno(err: c_int) -> c_int {
     const NOTIFY_DONE: c_int = 0;

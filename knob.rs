@@ -26,6 +26,19 @@ pub(crate) fn parse_u64(reader: &mut UserSliceReader) -> Result<u64> {
     text.parse::<u64>().map_err(|_| ERANGE)
 }
 
+/// Reads a namespace filter: the inode number of a bridged namespace, or 0
+/// (every namespace).
+pub(crate) fn parse_netns(reader: &mut UserSliceReader) -> Result<u64> {
+    let v = parse_u64(reader)?;
+    if v > u64::from(u32::MAX) {
+        return Err(ERANGE);
+    }
+    if v != 0 && crate::nets::find(v).is_none() {
+        return Err(ENOENT);
+    }
+    Ok(v)
+}
+
 /// Writes `name value` lines, the format of every `stats` file.
 pub(crate) fn write_stats(f: &mut fmt::Formatter<'_>, stats: &[(&str, u64)]) -> fmt::Result {
     for (name, value) in stats {

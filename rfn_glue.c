@@ -7,6 +7,7 @@
  * Everything here is plumbing; the logic (bump-then-forward, the counter
  * sum, the replay loop) lives in Rust.
  */
+#include <linux/debug_locks.h>
 #include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
@@ -20,6 +21,11 @@
 #include <net/nexthop.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+
+#ifdef RFN_KUNIT
+#include <kunit/test.h>
+#include <kunit/test-bug.h>
+#endif
 
 #include "rfn_glue.h"
 #include "include/rust_fib_notifier.h"
@@ -638,6 +644,23 @@ void rfn_cond_resched(void)
 	cond_resched();
 }
 
+#ifdef RFN_KUNIT
+/*
+ * KUnit (c_api_tests.rs): whether lockdep can answer "does the caller hold
+ * RTNL?"; if not, the current test is marked skipped, not passed.
+ */
+bool rfn_kunit_lockdep_on(void)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	if (debug_locks)
+		return true;
+	if (test)
+		kunit_mark_skipped(test, "lock debugging is off (a splat or a taint before)");
+	return false;
+}
+#endif
+
 /* A busy wait (a test knob of the mock switchdev: a slow listener). */
 void rfn_udelay(unsigned int us)
 {
@@ -651,6 +674,23 @@ void rfn_udelay(unsigned int us)
  * unloaded under the listener (the listener's module also depends on ours
  * through these symbols).
  */
+#ifdef CONFIG_PROVE_LOCKING
+/*
+ * Whether the caller holds RTNL, as far as lockdep knows.  Lockdep's "is
+ * held" answers yes once lock debugging is off (after any splat or taint,
+ * debug_locks is 0): only trust it while it is on.
+ */
+static bool rfn_caller_holds_rtnl(void)
+{
+	return debug_locks && lockdep_rtnl_is_held();
+}
+#else
+static bool rfn_caller_holds_rtnl(void)
+{
+	return false;
+}
+#endif
+
 static int rfn_register(struct net *net, struct notifier_block *nb,
 			const struct rust_fib_notifier_ops *ops,
 			struct netlink_ext_ack *extack)
@@ -659,17 +699,15 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 
 	if (!nb)
 		return -EINVAL;
-#ifdef CONFIG_PROVE_LOCKING
 	/*
 	 * Registration takes RTNL (to wait for writers, see seq_counter.rs):
 	 * a caller that holds it would deadlock.  Lockdep knows who holds it.
 	 */
-	if (lockdep_rtnl_is_held()) {
+	if (rfn_caller_holds_rtnl()) {
 		pr_warn("rust_fib_notifier: %ps registers with RTNL held; registration takes RTNL itself\n",
 			__builtin_return_address(0));
 		return -EDEADLK;
 	}
-#endif
 	__module_get(THIS_MODULE);
 	err = rfn_rs_c_register(net, nb, ops ? ops->flush : NULL,
 				ops ? ops->flush_net : NULL, extack);
@@ -712,13 +750,11 @@ int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net)
 {
 	if (!nb || !net)
 		return -EINVAL;
-#ifdef CONFIG_PROVE_LOCKING
-	if (lockdep_rtnl_is_held()) {
+	if (rfn_caller_holds_rtnl()) {
 		pr_warn("rust_fib_notifier: %ps resyncs with RTNL held; a resync takes RTNL itself\n",
 			__builtin_return_address(0));
 		return -EDEADLK;
 	}
-#endif
 	return rfn_rs_c_resync(nb, net);
 }
 EXPORT_SYMBOL_GPL(rust_fib_notifier_resync);
@@ -733,12 +769,10 @@ int rust_fib_notifier_unregister(struct notifier_block *nb)
 {
 	int err;
 
-#ifdef CONFIG_PROVE_LOCKING
 	/* It waits for a resync in progress, which takes RTNL. */
-	if (lockdep_rtnl_is_held())
+	if (rfn_caller_holds_rtnl())
 		pr_warn("rust_fib_notifier: %ps unregisters with RTNL held; it may deadlock with a resync\n",
 			__builtin_return_address(0));
-#endif
 	err = rfn_rs_c_unregister(nb);
 
 	if (!err)

@@ -87,6 +87,7 @@ bool rfn_delayed_work_queue(struct delayed_work *dw, unsigned int delay_ms);
 void rfn_delayed_work_cancel_sync(struct delayed_work *dw);
 void rfn_cond_resched(void);
 void rfn_udelay(unsigned int us);
+bool rfn_kunit_lockdep_on(void);
 u64 rfn_bridge_stat(bool late);
 void rfn_set_fault_bridge_busy(unsigned int n);
 unsigned int rfn_get_fault_bridge_busy(void);

@@ -703,14 +703,7 @@ pub(crate) fn show_spares(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) ->
 }
 
 pub(crate) fn write_netns(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
-    let v = knob::parse_u64(r)?;
-    if v > u64::from(u32::MAX) {
-        return Err(ERANGE);
-    }
-    if v != 0 && crate::nets::find(v).is_none() {
-        return Err(ENOENT);
-    }
-    m.netns.store(v, Relaxed);
+    m.netns.store(knob::parse_netns(r)?, Relaxed);
     Ok(())
 }
 

@@ -367,14 +367,7 @@ impl Probe {
 /// debugfs `netns`: the inode number of the one namespace the next attach
 /// registers for (0: every namespace).
 pub(crate) fn write_netns(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> Result {
-    let v = knob::parse_u64(reader)?;
-    if v > u64::from(u32::MAX) {
-        return Err(ERANGE);
-    }
-    if v != 0 && crate::nets::find(v).is_none() {
-        return Err(ENOENT);
-    }
-    probe.netns.store(v, Relaxed);
+    probe.netns.store(knob::parse_netns(reader)?, Relaxed);
     Ok(())
 }
 

@@ -222,6 +222,18 @@ failslab_on() {
 	echo 100 >$FS/probability
 }
 
+# mock_full: the mock attached with room for exactly what it holds (read
+# once its queue ran dry), in veto mode: the next add is refused.
+mock_full() {
+	local held
+	echo 100000 >"$MOCK/capacity"
+	echo 1 >"$MOCK/attach"
+	read -r _ <"$MOCK/routes"
+	get held routes "$MOCK/stats"
+	echo "$held" >"$MOCK/capacity"
+	echo 1 >"$MOCK/veto"
+}
+
 attach() {
 	echo 1 >"$PROBE/attach"
 }

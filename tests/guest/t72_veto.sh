@@ -22,12 +22,7 @@ judge veto-replay "veto in replay: flushed: the mock holds nothing, no flag is l
 	'eq(lines("mock_switchdev", "routes"), []) and eq(hwflagged("init", "ns1", "ns2", "ns3"), set())'
 # A live IPv6 add, refused by a full table.
 echo 0 >"$MOCK/veto"
-echo 100000 >"$MOCK/capacity"
-echo 1 >"$MOCK/attach"
-read -r _ <"$MOCK/routes"	# the queue ran dry: the count is final
-get held routes "$MOCK/stats"
-echo "$held" >"$MOCK/capacity"
-echo 1 >"$MOCK/veto"
+mock_full
 msg=$(ip -n ns1 route add 2001:db8:ee::/48 via 2001:db8:1::2 2>&1)
 rc=$?
 diag "veto: ip -6 route add said: $msg"

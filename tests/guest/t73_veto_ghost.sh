@@ -10,12 +10,7 @@ plan 8
 echo 0 >"$MOCK/attach"
 detach
 attach
-echo 100000 >"$MOCK/capacity"
-echo 1 >"$MOCK/attach"
-read -r _ <"$MOCK/routes"	# the queue ran dry: the count is final
-get held routes "$MOCK/stats"
-echo "$held" >"$MOCK/capacity"
-echo 1 >"$MOCK/veto"
+mock_full
 get resynced0 resynced "$RFN/stats"
 ip -n ns1 route add 192.0.2.77/32 via 10.1.0.2 2>/dev/null
 check "veto ghost: the full mock refuses an IPv4 add" test $? -ne 0
