@@ -7,7 +7,11 @@
 #   make test            W=1 CLIPPY=1 build, KUnit + guest tests, clean log
 #   make kunit           the KUnit suites through tools/testing/kunit/kunit.py
 #   make check           rustfmt, clippy, checkpatch
-#   make module          just build rust_fib_notifier.ko (against KDIR)
+#   make module          just build rust_fib_notifier.ko (against KDIR), the
+#                        product build (RFN_KUNIT=1: with the KUnit suites)
+#   make install         install it for KDIR's kernel (modules_install)
+#   make dkms-install    sources to /usr/src, DKMS builds it for every kernel
+#   make dkms-uninstall  the reverse
 #   make rust-analyzer   rust-project.json for editors
 #
 # KDIR=/path/to/build: use another Rust-enabled 7.3 build tree instead of the
@@ -20,7 +24,8 @@ ifneq ($(KDIR),)
 export KDIR
 endif
 
-.PHONY: all module demo test kunit check rust-analyzer kernel setup clean
+.PHONY: all module demo test kunit check rust-analyzer kernel setup clean \
+	install dkms-install dkms-uninstall
 
 all: module
 
@@ -32,6 +37,15 @@ kernel: setup
 
 module: setup
 	$(MAKE) -C "$$(scripts/kdir.sh)" M=$(CURDIR) LLVM=$(LLVM) modules
+
+install: module
+	$(MAKE) -C "$$(scripts/kdir.sh)" M=$(CURDIR) LLVM=$(LLVM) modules_install
+
+dkms-install:
+	scripts/dkms.sh install
+
+dkms-uninstall:
+	scripts/dkms.sh remove
 
 demo:
 	scripts/demo.sh

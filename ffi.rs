@@ -96,8 +96,6 @@ const _: () = assert!(core::mem::size_of::<RfnRule>() == 12);
 
 extern "C" {
     pub(crate) fn rfn_chain() -> *mut bindings::atomic_notifier_head;
-    pub(crate) fn rfn_rtnl_lock();
-    pub(crate) fn rfn_rtnl_unlock();
     pub(crate) fn rfn_spin_lock_bh(lock: *mut bindings::spinlock_t);
     pub(crate) fn rfn_spin_trylock_bh(lock: *mut bindings::spinlock_t) -> c_int;
     pub(crate) fn rfn_spin_unlock_bh(lock: *mut bindings::spinlock_t);
@@ -152,6 +150,8 @@ extern "C" {
 #[cfg(rfn_kunit)]
 extern "C" {
     pub(crate) fn rfn_kunit_lockdep_on() -> bool;
+    pub(crate) fn rfn_rtnl_lock();
+    pub(crate) fn rfn_rtnl_unlock();
 }
 
 /// `notifier_from_errno()`: encode an errno as a notifier return value.

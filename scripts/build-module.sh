@@ -22,6 +22,10 @@ if [[ ,$deps, == *,kunit,* ]] || nm "$top/rust_fib_notifier.ko" | grep -qiE 'kun
 	echo "build-module: the product build carries KUnit code (depends: $deps)" >&2
 	exit 1
 fi
+if grep -nE 'warning|error:' "$log.tmp" >&2; then
+	echo "build-module: warnings in the product build (RFN_KUNIT=0)" >&2
+	exit 1
+fi
 echo "build-module: product build (RFN_KUNIT=0): no KUnit code, depends: ${deps:-nothing}" >&2
 # Then the test build, which the guest loads: the suites run at insmod.
 make -C "$kdir" M="$top" LLVM="$LLVM" clean >/dev/null 2>&1 || true
