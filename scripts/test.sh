@@ -28,6 +28,12 @@ result() { # result NAME STATUS
 "$here/build-module.sh" "$KDIR" "$out/build.log"
 result "module builds with W=1 CLIPPY=1, no warning" $?
 [ -f rust_fib_notifier.ko ] || { echo "0 passed, 1 failed"; exit 1; }
+# DKMS, for real, against the test kernel: the product build is installed
+# under /lib/modules/<test kernel>/updates/dkms (t99 modprobes it in the
+# guest, which runs on this root), the example C listener builds against
+# its symbols; removed again at the end.
+"$here/dkms.sh" test "$KDIR" >"$out/dkms.log" 2>&1
+result "DKMS: add, build, install against the test kernel; the example C listener builds against it" $?
 
 # The guest sees the repo and OUT, not the cache: bring netdevsim along.
 cp "$KDIR/drivers/net/netdevsim/netdevsim.ko" "$out/" 2>/dev/null ||
@@ -76,6 +82,8 @@ count "$out/kunit.log" "KUnit (in the module, at insmod)"
 grep -q 'PASSED.*rust_fib_notifier_chain' "$out/kunit.log.parsed" 2>/dev/null
 result "KUnit suite rust_fib_notifier_chain ran and passed" $?
 count "$out/guest.ktap" "guest integration"
+"$here/dkms.sh" remove >>"$out/dkms.log" 2>&1
+result "DKMS: remove" $?
 
 # A clean kernel log from the module's load on: any of these fails the run.
 # Reports before the load (the marker t00 writes just before insmod) are

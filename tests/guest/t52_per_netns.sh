@@ -7,7 +7,7 @@
 # printed.  Every registration that succeeds is compared with the kernel in
 # every namespace.  Then a registration restricted to a quiet namespace,
 # while 4 namespaces churn and namespaces are created and deleted, never
-# retries.
+# retries.  The namespaces it made are deleted at the end.
 regs=${PERNS_REGS:-20}
 quiet=12
 filtered=${PERNS_FILTERED:-5}
@@ -84,7 +84,7 @@ check "per-netns: per-namespace retry replays fewer namespaces per try" \
 	test $((got[0.nets] * got[1.tries])) -lt $((got[1.nets] * got[0.tries]))
 
 # A registration restricted to quiet q1 reads q1's counter alone.
-check "per-netns: namespace ns4 made" make_ns ns4 4
+check "per-netns: namespace ns7 made" make_ns ns7 7
 ns_inode q1ino q1
 echo 0 >"$MOCK/attach"
 echo "$q1ino" >"$MOCK/netns"
@@ -98,7 +98,7 @@ netns_loop() {
 }
 get flushes0 flushes "$RFN/stats"
 get ebusy0 ebusy "$RFN/stats"
-for i in 1 2 3 4; do churn_start "ns$i" "$i"; done
+for i in 1 2 3 7; do churn_start "ns$i" "$i"; done
 netns_loop &
 loop=$!
 for ((r = 1; r <= filtered; r++)); do
@@ -119,3 +119,6 @@ diag "per-netns: filtered: $((flushes - flushes0)) flushes, $((ebusy - ebusy0)) 
 check "per-netns: filtered registrations: zero flushes, zero EBUSY" \
 	test $((flushes - flushes0 + ebusy - ebusy0)) -eq 0
 echo 0 >"$MOCK/netns"
+# The quiet namespaces would only slow every later test down.
+for ((q = 1; q <= quiet; q++)); do ip netns del "q$q"; done
+ip netns del ns7
