@@ -259,8 +259,13 @@ static int rfn_net_bridge(struct rfn_net *rn)
 	rtnl_lock();
 	list_del_rcu(&rn->list);
 	rtnl_unlock();
-	/* A failed dump (not -EBUSY) forwarded part of the namespace. */
-	rfn_rs_bridge_exit(rn);
+	/*
+	 * -EBUSY: the last inconsistent try told listeners to forget already
+	 * (rfn_bridge_forget()).  A failed dump forwarded part of the
+	 * namespace and told nobody.
+	 */
+	if (err != -EBUSY)
+		rfn_rs_bridge_exit(rn);
 	/* Readers are done with the entry before it can be listed again. */
 	synchronize_rcu();
 	return err;

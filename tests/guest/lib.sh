@@ -234,6 +234,17 @@ mock_full() {
 	echo 1 >"$MOCK/veto"
 }
 
+# failslab_ip ARGS...: `ip ARGS` (stdin passed on) with every non-sleeping
+# slab allocation of its task failing, then failslab off again; ip's status.
+failslab_ip() {
+	local rc
+	failslab_on
+	bash -c 'echo 1 > /proc/self/make-it-fail; exec ip "$@"' ip "$@"
+	rc=$?
+	echo 0 >$FS/probability
+	return $rc
+}
+
 attach() {
 	echo 1 >"$PROBE/attach"
 }

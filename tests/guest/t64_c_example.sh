@@ -19,20 +19,15 @@ snap cex-load "$EX"
 judge cex-load "c example: equals the kernel" 'compare("rfn_c_example", "init", "ns1", "ns2", "ns3")'
 judge cex-load "c example: every route it holds, and only those, carry offload" \
 	'eq(flagged("offload", "init", "ns1", "ns2", "ns3"), {k for k in listener("rfn_c_example", "init", "ns1", "ns2", "ns3") if k.startswith("route")})'
-failslab_on
-bash -c 'echo 1 > /proc/self/make-it-fail; exec ip -n ns1 route add 192.0.2.67/32 via 10.1.0.2' 2>/dev/null
+failslab_ip -n ns1 route add 192.0.2.67/32 via 10.1.0.2 2>/dev/null
 rc=$?
-echo 0 >$FS/probability
 check "c example: an add it cannot allocate for is refused" test $rc -ne 0
 check "c example: and is not in the kernel" test -z "$(ip -n ns1 route show 192.0.2.67/32)"
 get vetoed vetoed "$EX/stats"
 check "c example: counted as vetoed" test "$vetoed" -ge 1
 get resyncs0 resyncs "$EX/stats"
-failslab_on
-printf 'route del 192.0.2.66/32\nroute del 2001:db8:9997::/48\n' >/tmp/cex.batch
-bash -c 'echo 1 > /proc/self/make-it-fail; exec ip -n ns1 -batch /tmp/cex.batch'
+printf 'route del 192.0.2.66/32\nroute del 2001:db8:9997::/48\n' | failslab_ip -n ns1 -batch -
 rc=$?
-echo 0 >$FS/probability
 check "c example: deletes it cannot queue still succeed" test $rc -eq 0
 _cex_resynced() { local n; get n resyncs "$EX/stats" && [ "$n" -gt "$resyncs0" ]; }
 check "c example: it resyncs the namespace" wait_for 60 _cex_resynced

@@ -13,11 +13,8 @@ EOF2
 get lost0 lost "$MOCK/stats"
 get asked0 resyncs_asked "$MOCK/stats"
 echo 0 >"$MOCK/spares"
-failslab_on
-printf 'route del 192.0.2.88/32\nroute del 2001:db8:9998::/48\n' >/tmp/lost.batch
-bash -c 'echo 1 > /proc/self/make-it-fail; exec ip -n ns1 -batch /tmp/lost.batch'
+printf 'route del 192.0.2.88/32\nroute del 2001:db8:9998::/48\n' | failslab_ip -n ns1 -batch -
 rc=$?
-echo 0 >$FS/probability
 echo 256 >"$MOCK/spares"
 check "lost delete: the deletes themselves succeed" test $rc -eq 0
 get lost lost "$MOCK/stats"

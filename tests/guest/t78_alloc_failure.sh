@@ -11,14 +11,9 @@ echo 1 >"$MOCK/attach"
 # the prefix exist first, then replace its route under failslab.
 ip -n ns1 route add 2001:db8:9999::/48 via 2001:db8:1::2
 get failed0 alloc_failed "$MOCK/stats"
-failslab_on
-# Only these two tasks fail allocations: the shell execs ip after it
-# marks itself.
-# shellcheck disable=SC2016
-printf 'route add 192.0.2.99/32 via 10.1.0.2\nroute replace 2001:db8:9999::/48 via 2001:db8:1:1::2\n' >/tmp/failslab.batch
-bash -c 'echo 1 > /proc/self/make-it-fail; exec ip -n ns1 -batch /tmp/failslab.batch'
+printf 'route add 192.0.2.99/32 via 10.1.0.2\nroute replace 2001:db8:9999::/48 via 2001:db8:1:1::2\n' |
+	failslab_ip -n ns1 -batch -
 rc=$?
-echo 0 >$FS/probability
 check "alloc failure: the route adds themselves succeed" test $rc -eq 0
 get failed alloc_failed "$MOCK/stats"
 get lost lost "$MOCK/stats"

@@ -13,18 +13,13 @@ echo 0 >"$PROBE/attach"		# only the mock allocates in the chain
 echo 1 >"$MOCK/attach"
 get failed0 alloc_failed "$MOCK/stats"
 get lost0 lost "$MOCK/stats"
-failslab_on
-# Only the marked task fails its allocations: the shell execs ip after it
-# marks itself.
-failing_ip() { bash -c 'echo 1 > /proc/self/make-it-fail; exec ip -n ns1 -batch -'; }
-printf 'route add 192.0.2.77/32 via 10.1.0.2\nroute del 192.0.2.77/32\n' | failing_ip
+printf 'route add 192.0.2.77/32 via 10.1.0.2\nroute del 192.0.2.77/32\n' | failslab_ip -n ns1 -batch -
 rc1=$?
 snap order-del "$MOCK"
 judge order-del "alloc order: add then delete of A: A is gone from the table too" \
 	'compare("mock_switchdev", "init", "ns1", "ns2", "ns3")'
-printf 'route add 192.0.2.77/32 via 10.1.1.2\n' | failing_ip
+printf 'route add 192.0.2.77/32 via 10.1.1.2\n' | failslab_ip -n ns1 -batch -
 rc2=$?
-echo 0 >$FS/probability
 check "alloc order: add, delete, add under failslab succeed" test $rc1 -eq 0 -a $rc2 -eq 0
 get failed alloc_failed "$MOCK/stats"
 get lost lost "$MOCK/stats"
