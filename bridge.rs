@@ -27,7 +27,29 @@ extern "C" fn rfn_rs_bridge_event(
     // bridged.
     let net = unsafe { BridgedNet::from_raw(rn) };
     seq_counter::bump(net);
-    chain::call(net.net(), event, info)
+    chain::call(net.net(), event, info.cast())
+}
+
+/// A kernel nexthop event of one namespace: count it (unless it is a
+/// statistics query, which changes nothing), then forward it as
+/// `RUST_FIB_EVENT_NEXTHOP(event)`.
+#[no_mangle]
+extern "C" fn rfn_rs_bridge_nh_event(
+    rn: *mut ffi::RfnNet,
+    event: c_ulong,
+    info: *mut ffi::NhNotifierInfo,
+) -> c_int {
+    // SAFETY: the glue calls us from the namespace's nexthop block, while
+    // it is on the kernel's chain (the namespace is listed meanwhile).
+    let net = unsafe { BridgedNet::from_raw(rn) };
+    if event != ffi::NEXTHOP_EVENT_HW_STATS_REPORT_DELTA {
+        seq_counter::bump(net);
+    }
+    chain::call(
+        net.net(),
+        ffi::RUST_FIB_EVENT_NEXTHOP_BASE + event,
+        info.cast(),
+    )
 }
 
 /// The chain stopped on one of the namespace's events (a veto, or a

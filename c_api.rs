@@ -27,11 +27,13 @@ use crate::{
 type FlushFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block)>;
 type FlushNetFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block, u64)>;
 
-/// A C listener's block and flush callbacks.
+/// A C listener's block, flush callbacks and options.
 pub(crate) struct CTarget {
     nb: *mut bindings::notifier_block,
     flush: FlushFn,
     flush_net: FlushNetFn,
+    /// `RUST_FIB_NOTIFIER_F_NEXTHOPS`: nexthop object events too.
+    nexthops: bool,
 }
 
 // SAFETY: the C API requires the block and the callback to be callable from
@@ -67,6 +69,10 @@ impl Target for CTarget {
 
     fn can_flush_net(&self) -> bool {
         self.flush_net.is_some()
+    }
+
+    fn nexthops(&self) -> bool {
+        self.nexthops
     }
 
     fn flush_net(&self, net: NetId) {
@@ -119,11 +125,10 @@ pub(crate) fn count() -> usize {
 
 fn register(
     net: *const ffi::Net,
-    nb: *mut bindings::notifier_block,
-    flush: FlushFn,
-    flush_net: FlushNetFn,
+    target: CTarget,
     extack: *mut bindings::netlink_ext_ack,
 ) -> Result {
+    let nb = target.nb;
     if nb.is_null() {
         return Err(EINVAL);
     }
@@ -145,11 +150,6 @@ fn register(
     // SAFETY: a non-null `net` is alive: the caller holds a reference while
     // it registers (the API's documented rule).
     let filter = (!net.is_null()).then(|| unsafe { NetId::of(net) });
-    let target = CTarget {
-        nb,
-        flush,
-        flush_net,
-    };
     let registered = Arc::pin_init(dump::new_node(target, filter), GFP_KERNEL)
         .and_then(|node| dump::register(&dump::KernelFib { extack }, pinned(&node)).map(|()| node));
     let mut listeners = C_LISTENERS.lock();
@@ -221,9 +221,16 @@ extern "C" fn rfn_rs_c_register(
     nb: *mut bindings::notifier_block,
     flush: FlushFn,
     flush_net: FlushNetFn,
+    nexthops: bool,
     extack: *mut bindings::netlink_ext_ack,
 ) -> c_int {
-    errno(register(net, nb, flush, flush_net, extack))
+    let target = CTarget {
+        nb,
+        flush,
+        flush_net,
+        nexthops,
+    };
+    errno(register(net, target, extack))
 }
 
 #[no_mangle]

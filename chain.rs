@@ -30,8 +30,8 @@ use kernel::{
 
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
-    events::{Event, Listener, NetId, ResyncLater},
-    ffi::{self, FibNotifierInfo, RfnInfo},
+    events::{Event, EventKind, Listener, NetId, ResyncLater},
+    ffi::{self, RfnInfo},
 };
 
 /// The receiving end of a registration: a Rust listener or a C block.
@@ -46,6 +46,8 @@ pub(crate) trait Target: Send + Sync {
     fn can_flush_net(&self) -> bool;
     /// See [`Listener::flush_net`].
     fn flush_net(&self, net: NetId);
+    /// Whether the target gets nexthop object events (replayed and live).
+    fn nexthops(&self) -> bool;
 }
 
 /// Adapts a [`Listener`] to a [`Target`]: decodes events into [`Event`].
@@ -70,6 +72,10 @@ impl<L: Listener> Target for RustTarget<L> {
 
     fn flush_net(&self, net: NetId) {
         self.0.flush_net(net)
+    }
+
+    fn nexthops(&self) -> bool {
+        true
     }
 }
 
@@ -402,6 +408,9 @@ impl<T: Target> Node<T> {
         if !node.accepts(info.net) || node.is_muted(info.net) {
             return 0;
         }
+        if EventKind::from_raw(event).is_nexthop() && !node.target.nexthops() {
+            return 0;
+        }
         if event == RFN_EVENT_RESYNC {
             if !info.net.is_null() {
                 // SAFETY: the event's namespace is alive for the call.
@@ -429,7 +438,7 @@ impl<T: Target> Node<T> {
             unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, replay_nb) };
         let info = RfnInfo {
             net: node.replay_net.load(Relaxed),
-            info: data.cast::<FibNotifierInfo>(),
+            info: data,
             replay: true,
         };
         let ret = node.target.call(event, &info, node);
@@ -471,7 +480,7 @@ impl<T: Target> PinnedDrop for Node<T> {
 ///
 /// Returns a notifier value: the first veto stops the chain, as the kernel's
 /// own `call_fib_notifiers()` does.
-pub(crate) fn call(net: *mut ffi::Net, event: c_ulong, info: *mut FibNotifierInfo) -> c_int {
+pub(crate) fn call(net: *mut ffi::Net, event: c_ulong, info: *mut c_void) -> c_int {
     let mut raw = RfnInfo {
         net,
         info,

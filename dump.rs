@@ -66,6 +66,14 @@ impl Source for KernelFib {
             return Ok(None);
         };
         let seq = seq_counter::read_for_replay(&net);
+        if node.target.nexthops() {
+            // Nexthop objects first, under RTNL (which every change of
+            // them holds), then rules and routes, under RCU.
+            // SAFETY: as below; process context, no lock held.
+            kernel::error::to_result(unsafe {
+                ffi::rfn_nh_dump(net.as_ptr(), node.replay_block(net.as_ptr()), self.extack)
+            })?;
+        }
         let _guard = rcu::read_lock();
         for family in [ffi::AF_INET, ffi::AF_INET6] {
             // SAFETY: we hold a reference on `net`, and RCU; the replay

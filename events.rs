@@ -14,7 +14,7 @@ use kernel::{
     str::CStr,
 };
 
-use crate::ffi::{self, FibNotifierInfo, RfnInfo, RfnRoute, RfnRule};
+use crate::ffi::{self, FibNotifierInfo, NhNotifierInfo, RfnInfo, RfnRoute, RfnRule};
 
 /// The address family of an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,7 +41,24 @@ impl Family {
     }
 }
 
-/// What happened (`enum fib_event_type`, plus the end of a namespace).
+/// What happened to a nexthop object (`enum nexthop_event_type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NexthopEvent {
+    /// The object is gone (its routes go after it, with their own events).
+    Del,
+    /// Added or replaced (a group's members changed); replays send this.
+    Replace,
+    /// A resilient group is about to be replaced: a listener may veto the
+    /// new members (the buckets follow as `BucketReplace`).
+    ResTablePreReplace,
+    /// One bucket of a resilient group moves to another nexthop.
+    BucketReplace,
+    /// A statistics query on a group with hardware statistics.
+    HwStatsReportDelta,
+}
+
+/// What happened (`enum fib_event_type`, plus the end of a namespace, plus
+/// nexthop objects).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EventKind {
     EntryReplace,
@@ -55,6 +72,8 @@ pub(crate) enum EventKind {
     /// Forget everything received for the namespace: it is gone, or its
     /// bridge failed to attach (it will be replayed when it does).
     NetnsExit,
+    /// A nexthop object (`ip nexthop`): see [`Event::nexthop_object`].
+    Nexthop(NexthopEvent),
     /// Anything else (never sent by the bridge; used by tests).
     Other(c_ulong),
 }
@@ -71,6 +90,20 @@ impl EventKind {
             ffi::FIB_EVENT_NH_ADD => Self::NhAdd,
             ffi::FIB_EVENT_NH_DEL => Self::NhDel,
             ffi::RUST_FIB_EVENT_NETNS_EXIT => Self::NetnsExit,
+            e if e >= ffi::RUST_FIB_EVENT_NEXTHOP_BASE => {
+                match e - ffi::RUST_FIB_EVENT_NEXTHOP_BASE {
+                    ffi::NEXTHOP_EVENT_DEL => Self::Nexthop(NexthopEvent::Del),
+                    ffi::NEXTHOP_EVENT_REPLACE => Self::Nexthop(NexthopEvent::Replace),
+                    ffi::NEXTHOP_EVENT_RES_TABLE_PRE_REPLACE => {
+                        Self::Nexthop(NexthopEvent::ResTablePreReplace)
+                    }
+                    ffi::NEXTHOP_EVENT_BUCKET_REPLACE => Self::Nexthop(NexthopEvent::BucketReplace),
+                    ffi::NEXTHOP_EVENT_HW_STATS_REPORT_DELTA => {
+                        Self::Nexthop(NexthopEvent::HwStatsReportDelta)
+                    }
+                    _ => Self::Other(e),
+                }
+            }
             other => Self::Other(other),
         }
     }
@@ -84,6 +117,12 @@ impl EventKind {
 
     fn is_rule(self) -> bool {
         matches!(self, Self::RuleAdd | Self::RuleDel)
+    }
+
+    /// Whether the event is a nexthop object's (its info is a `struct
+    /// nh_notifier_info`).
+    pub(crate) fn is_nexthop(self) -> bool {
+        matches!(self, Self::Nexthop(_))
     }
 }
 
@@ -131,6 +170,73 @@ impl Route {
     pub(crate) fn is_source_specific(&self) -> bool {
         self.0.src_len != 0
     }
+    /// The nexthop object the route uses (`ip route ... nhid N`); its
+    /// paths ([`Event::nexthop`]) are the object's.
+    pub(crate) fn nexthop_id(&self) -> Option<u32> {
+        (self.0.nh_id != 0).then_some(self.0.nh_id)
+    }
+}
+
+/// One nexthop of a nexthop event (a copy): the object, a group member, a
+/// resilient group's bucket's, or a bucket's old or new one.
+#[derive(Clone, Copy)]
+pub(crate) struct NhSingle(ffi::RfnNhSingle);
+
+impl NhSingle {
+    /// The nexthop object's id (`ip nexthop ... id N`).
+    pub(crate) fn id(&self) -> u32 {
+        self.0.id
+    }
+    /// The gateway: 4 bytes (IPv4) or 16 (IPv6), network order; `None`
+    /// without one.
+    pub(crate) fn gateway(&self) -> Option<&[u8]> {
+        match c_int::from(self.0.gw_family) {
+            ffi::AF_INET => Some(&self.0.gw[..4]),
+            ffi::AF_INET6 => Some(&self.0.gw[..]),
+            _ => None,
+        }
+    }
+    /// The device's ifindex (0: none, e.g. a blackhole).
+    pub(crate) fn ifindex(&self) -> u32 {
+        self.0.ifindex
+    }
+    /// `ip nexthop add id N blackhole`.
+    pub(crate) fn is_blackhole(&self) -> bool {
+        self.0.flags & ffi::RFN_NH_F_REJECT != 0
+    }
+    /// A nexthop for the bridge FDB (`fdb`), not for routes.
+    pub(crate) fn is_fdb(&self) -> bool {
+        self.0.flags & ffi::RFN_NH_F_FDB != 0
+    }
+    /// A group member's weight (1-based, as `ip nexthop` prints it); 0
+    /// elsewhere.
+    pub(crate) fn weight(&self) -> u16 {
+        self.0.weight
+    }
+}
+
+/// A nexthop event's object (`struct nh_notifier_info` by its type).
+#[derive(Clone, Copy)]
+pub(crate) enum NexthopObject {
+    /// A single nexthop.
+    Single(NhSingle),
+    /// A hash-threshold group; [`Event::nexthop_member`] gives each member.
+    Group { members: u16, fdb: bool },
+    /// A resilient group's bucket table; [`Event::nexthop_member`] gives
+    /// each bucket's nexthop.
+    Resilient { buckets: u16 },
+    /// One bucket of a resilient group moving from `old` to `new`. Not
+    /// `force`d: the listener may refuse it (the bucket is busy).
+    Bucket {
+        index: u16,
+        idle_timer_ms: u32,
+        force: bool,
+        old: NhSingle,
+        new: NhSingle,
+    },
+    /// A statistics query (report with `nh_grp_hw_stats_report_delta()`;
+    /// not offered to Rust listeners yet).
+    HwStats,
 }
 
 /// One nexthop of a route (a copy).
@@ -297,6 +403,29 @@ impl NetRef {
     pub(crate) fn as_ptr(&self) -> *mut ffi::Net {
         self.0.as_ptr()
     }
+
+    /// Sets the flags `ip nexthop` shows on the namespace's nexthop object
+    /// `id` (nothing if there is none). Any context.
+    pub(crate) fn set_nexthop_hw_flags(&self, id: u32, offload: bool, trap: bool) {
+        // SAFETY: the namespace is alive (we hold a reference); the kernel
+        // looks `id` up under RCU itself.
+        unsafe { ffi::rfn_nh_set_hw_flags(self.as_ptr(), id, offload, trap) }
+    }
+
+    /// Sets the flags `ip nexthop bucket` shows on bucket `index` of the
+    /// resilient group `id`. Any context.
+    pub(crate) fn set_nexthop_bucket_hw_flags(&self, id: u32, index: u16, offload: bool) {
+        // SAFETY: as above; the kernel checks the group and the index.
+        unsafe { ffi::rfn_nh_bucket_set_hw_flags(self.as_ptr(), id, index, offload, false) }
+    }
+
+    /// Reports every bucket of the resilient group `id` (of `buckets`) as
+    /// used by the hardware (`nexthop_res_grp_activity_update()`): the
+    /// kernel restarts their idle timers. Process context (allocates).
+    pub(crate) fn nexthop_buckets_busy(&self, id: u32, buckets: u16) {
+        // SAFETY: as above; the kernel ignores a size that does not match.
+        unsafe { ffi::rfn_nh_res_grp_all_busy(self.as_ptr(), id, buckets) }
+    }
 }
 
 // SAFETY: `put_net()` may be called from any context.
@@ -379,9 +508,60 @@ impl<'a> Event<'a> {
     }
 
     fn info(&self) -> Option<&'a FibNotifierInfo> {
-        // SAFETY: `raw.info` is either null or the kernel's info for this
-        // event, valid for the callback, i.e. for `'a`.
-        unsafe { self.raw.info.as_ref() }
+        if self.kind.is_nexthop() {
+            return None;
+        }
+        // SAFETY: for FIB events `raw.info` is either null or the kernel's
+        // `struct fib_notifier_info`, valid for the callback, i.e. for `'a`.
+        unsafe { self.raw.info.cast::<FibNotifierInfo>().as_ref() }
+    }
+
+    fn nh_info(&self) -> Option<&'a NhNotifierInfo> {
+        if !self.kind.is_nexthop() {
+            return None;
+        }
+        // SAFETY: for nexthop events `raw.info` is the kernel's `struct
+        // nh_notifier_info`, valid for the callback.
+        unsafe { self.raw.info.cast::<NhNotifierInfo>().as_ref() }
+    }
+
+    /// The nexthop object of a nexthop event: its id, and what it is.
+    pub(crate) fn nexthop_object(&self) -> Option<(u32, NexthopObject)> {
+        let info = self.nh_info()?;
+        let mut obj = ffi::RfnNhObj::default();
+        // SAFETY: a nexthop event's info, valid for the callback.
+        if unsafe { ffi::rfn_nh_info_obj(info, &mut obj) } != 0 {
+            return None;
+        }
+        let count = u16::try_from(obj.count).unwrap_or(u16::MAX);
+        let object = match obj.info_type {
+            ffi::NH_INFO_SINGLE => NexthopObject::Single(self.nexthop_member(0)?),
+            ffi::NH_INFO_GRP => NexthopObject::Group {
+                members: count,
+                fdb: obj.fdb != 0,
+            },
+            ffi::NH_INFO_RES_TABLE => NexthopObject::Resilient { buckets: count },
+            ffi::NH_INFO_RES_BUCKET => NexthopObject::Bucket {
+                index: count,
+                idle_timer_ms: obj.idle_timer_ms,
+                force: obj.force != 0,
+                old: self.nexthop_member(0)?,
+                new: self.nexthop_member(1)?,
+            },
+            ffi::NH_INFO_GRP_HW_STATS => NexthopObject::HwStats,
+            _ => return None,
+        };
+        Some((obj.id, object))
+    }
+
+    /// The `i`-th nexthop of a nexthop event: a group's member, a
+    /// resilient table's bucket's nexthop (see [`NexthopObject`]).
+    pub(crate) fn nexthop_member(&self, i: u32) -> Option<NhSingle> {
+        let info = self.nh_info()?;
+        let mut nh = ffi::RfnNhSingle::default();
+        // SAFETY: a nexthop event's info, valid for the callback; the glue
+        // checks `i` against the info's own count.
+        (unsafe { ffi::rfn_nh_info_single(info, i, &mut nh) } == 0).then_some(NhSingle(nh))
     }
 
     /// The route of an entry event.
@@ -461,13 +641,18 @@ impl<'a> Event<'a> {
         Some(unsafe { NetId::of(self.raw.net) })
     }
 
-    /// Explains a veto to whoever changed the route (`ip route add` prints
-    /// it).
+    /// Explains a veto to whoever changed the route or the nexthop (`ip
+    /// route add`, `ip nexthop add` print it).
     pub(crate) fn set_extack(&self, msg: &'static CStr) {
         if let Some(info) = self.info() {
             // SAFETY: `info` is valid for the callback; the message is
             // static, as netlink keeps the pointer.
             unsafe { ffi::rfn_info_set_extack(ptr::from_ref(info).cast_mut(), msg.as_char_ptr()) }
+        } else if let Some(info) = self.nh_info() {
+            // SAFETY: as above, for a nexthop event's info.
+            unsafe {
+                ffi::rfn_nh_info_set_extack(ptr::from_ref(info).cast_mut(), msg.as_char_ptr())
+            }
         }
     }
 
@@ -500,8 +685,10 @@ impl<'a> Event<'a> {
 /// # Contexts
 ///
 /// [`Listener::event`] runs in atomic context: under RCU, in process context
-/// (IPv4 routes and nexthops under RTNL; rules under the family's rules
-/// lock; IPv6 routes with `tb6_lock` held and BH disabled) and in
+/// (IPv4 routes and nexthop objects under RTNL, except a resilient group's
+/// bucket events from its upkeep work, which hold no lock; rules under the
+/// family's rules lock; IPv6 routes with `tb6_lock` held and BH disabled)
+/// and in
 /// **softirq** (IPv6 route expiry from the GC timer, router advertisements
 /// from NET_RX). So it never sleeps, allocates with `GFP_ATOMIC`, and every
 /// lock it shares with process context (debugfs, work items) is a

@@ -24,6 +24,23 @@ pub(crate) const FIB_EVENT_NH_ADD: c_ulong = 6;
 pub(crate) const FIB_EVENT_NH_DEL: c_ulong = 7;
 /// `RUST_FIB_EVENT_NETNS_EXIT` (`include/rust_fib_notifier.h`).
 pub(crate) const RUST_FIB_EVENT_NETNS_EXIT: c_ulong = 0x100;
+/// `RUST_FIB_EVENT_NEXTHOP(e)` is this plus `enum nexthop_event_type`.
+pub(crate) const RUST_FIB_EVENT_NEXTHOP_BASE: c_ulong = 0x200;
+/// `enum nexthop_event_type`, by value (the C glue checks them).
+pub(crate) const NEXTHOP_EVENT_DEL: c_ulong = 0;
+pub(crate) const NEXTHOP_EVENT_REPLACE: c_ulong = 1;
+pub(crate) const NEXTHOP_EVENT_RES_TABLE_PRE_REPLACE: c_ulong = 2;
+pub(crate) const NEXTHOP_EVENT_BUCKET_REPLACE: c_ulong = 3;
+pub(crate) const NEXTHOP_EVENT_HW_STATS_REPORT_DELTA: c_ulong = 4;
+/// `enum nh_notifier_info_type`, by value.
+pub(crate) const NH_INFO_SINGLE: u8 = 0;
+pub(crate) const NH_INFO_GRP: u8 = 1;
+pub(crate) const NH_INFO_RES_TABLE: u8 = 2;
+pub(crate) const NH_INFO_RES_BUCKET: u8 = 3;
+pub(crate) const NH_INFO_GRP_HW_STATS: u8 = 4;
+/// `RFN_NH_F_*` (`rfn_glue.h`).
+pub(crate) const RFN_NH_F_REJECT: u8 = 1 << 0;
+pub(crate) const RFN_NH_F_FDB: u8 = 1 << 1;
 
 pub(crate) const AF_INET: c_int = 2;
 pub(crate) const AF_INET6: c_int = 10;
@@ -31,6 +48,12 @@ pub(crate) const AF_INET6: c_int = 10;
 /// `struct fib_notifier_info`: opaque here, decoded by the C glue.
 #[repr(C)]
 pub(crate) struct FibNotifierInfo {
+    _opaque: [u8; 0],
+}
+
+/// `struct nh_notifier_info`: opaque here, decoded by the C glue.
+#[repr(C)]
+pub(crate) struct NhNotifierInfo {
     _opaque: [u8; 0],
 }
 
@@ -47,10 +70,12 @@ pub(crate) struct RfnNet {
 }
 
 /// `struct rust_fib_notifier_info`: what every listener's callback receives.
+/// `info` is a `struct fib_notifier_info` for FIB events, a `struct
+/// nh_notifier_info` for nexthop events.
 #[repr(C)]
 pub(crate) struct RfnInfo {
     pub(crate) net: *mut Net,
-    pub(crate) info: *mut FibNotifierInfo,
+    pub(crate) info: *mut c_void,
     pub(crate) replay: bool,
 }
 
@@ -68,8 +93,36 @@ pub(crate) struct RfnRoute {
     pub(crate) nhs: u32,
     pub(crate) src_len: u8,
     pub(crate) pad: [u8; 3],
+    pub(crate) nh_id: u32,
 }
-const _: () = assert!(core::mem::size_of::<RfnRoute>() == 36);
+const _: () = assert!(core::mem::size_of::<RfnRoute>() == 40);
+
+/// `struct rfn_nh_single`.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub(crate) struct RfnNhSingle {
+    pub(crate) gw: [u8; 16],
+    pub(crate) id: u32,
+    pub(crate) ifindex: u32,
+    pub(crate) gw_family: u8,
+    pub(crate) flags: u8,
+    pub(crate) weight: u16,
+}
+const _: () = assert!(core::mem::size_of::<RfnNhSingle>() == 28);
+
+/// `struct rfn_nh_obj`.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub(crate) struct RfnNhObj {
+    pub(crate) id: u32,
+    pub(crate) count: u32,
+    pub(crate) idle_timer_ms: u32,
+    pub(crate) info_type: u8,
+    pub(crate) fdb: u8,
+    pub(crate) hw_stats: u8,
+    pub(crate) force: u8,
+}
+const _: () = assert!(core::mem::size_of::<RfnNhObj>() == 16);
 
 /// `struct rfn_nh`.
 #[repr(C)]
@@ -145,6 +198,27 @@ extern "C" {
     pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
+    pub(crate) fn rfn_nh_dump(
+        net: *mut Net,
+        nb: *mut bindings::notifier_block,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int;
+    pub(crate) fn rfn_nh_info_obj(info: *const NhNotifierInfo, out: *mut RfnNhObj) -> c_int;
+    pub(crate) fn rfn_nh_info_single(
+        info: *const NhNotifierInfo,
+        i: c_uint,
+        out: *mut RfnNhSingle,
+    ) -> c_int;
+    pub(crate) fn rfn_nh_info_set_extack(info: *mut NhNotifierInfo, msg: *const c_char);
+    pub(crate) fn rfn_nh_set_hw_flags(net: *mut Net, id: u32, offload: bool, trap: bool);
+    pub(crate) fn rfn_nh_bucket_set_hw_flags(
+        net: *mut Net,
+        id: u32,
+        index: u16,
+        offload: bool,
+        trap: bool,
+    );
+    pub(crate) fn rfn_nh_res_grp_all_busy(net: *mut Net, id: u32, buckets: u16);
 }
 
 #[cfg(rfn_kunit)]

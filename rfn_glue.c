@@ -7,6 +7,7 @@
  * Everything here is plumbing; the logic (bump-then-forward, the counter
  * sum, the replay loop) lives in Rust.
  */
+#include <linux/bitmap.h>
 #include <linux/debug_locks.h>
 #include <linux/delay.h>
 #include <linux/module.h>
@@ -30,7 +31,9 @@
 #include "rfn_glue.h"
 #include "include/rust_fib_notifier.h"
 
-static_assert(sizeof(struct rfn_route) == 36);
+static_assert(sizeof(struct rfn_route) == 40);
+static_assert(sizeof(struct rfn_nh_single) == 28);
+static_assert(sizeof(struct rfn_nh_obj) == 16);
 static_assert(sizeof(struct rfn_rule) == 12);
 static_assert(sizeof(struct rfn_nh) == 24);
 /* ffi.rs mirrors enum fib_event_type by value. */
@@ -38,6 +41,16 @@ static_assert(FIB_EVENT_ENTRY_REPLACE == 0 && FIB_EVENT_ENTRY_APPEND == 1 &&
 	      FIB_EVENT_ENTRY_ADD == 2 && FIB_EVENT_ENTRY_DEL == 3 &&
 	      FIB_EVENT_RULE_ADD == 4 && FIB_EVENT_RULE_DEL == 5 &&
 	      FIB_EVENT_NH_ADD == 6 && FIB_EVENT_NH_DEL == 7);
+/* ... and enum nexthop_event_type, enum nh_notifier_info_type. */
+static_assert(NEXTHOP_EVENT_DEL == 0 && NEXTHOP_EVENT_REPLACE == 1 &&
+	      NEXTHOP_EVENT_RES_TABLE_PRE_REPLACE == 2 &&
+	      NEXTHOP_EVENT_BUCKET_REPLACE == 3 &&
+	      NEXTHOP_EVENT_HW_STATS_REPORT_DELTA == 4);
+static_assert(NH_NOTIFIER_INFO_TYPE_SINGLE == 0 &&
+	      NH_NOTIFIER_INFO_TYPE_GRP == 1 &&
+	      NH_NOTIFIER_INFO_TYPE_RES_TABLE == 2 &&
+	      NH_NOTIFIER_INFO_TYPE_RES_BUCKET == 3 &&
+	      NH_NOTIFIER_INFO_TYPE_GRP_HW_STATS == 4);
 
 /* The one global chain every listener hangs off (4.11's fib_chain). */
 static ATOMIC_NOTIFIER_HEAD(rfn_fib_chain);
@@ -76,6 +89,7 @@ void rfn_spin_unlock_bh(spinlock_t *lock)
 /*
  * struct rfn_net - the bridge of one namespace
  * @nb: our block on the namespace's kernel FIB chain
+ * @nh_nb: our block on the namespace's kernel nexthop chain
  * @list: on rfn_nets (RCU readers; writers hold RTNL)
  * @net: the namespace
  * @seq: its change counter (see seq_counter.rs); never reset while the
@@ -83,11 +97,12 @@ void rfn_spin_unlock_bh(spinlock_t *lock)
  *	never shows an old value again
  * @retry: bridges the namespace again after register_fib_notifier() failed
  * @retries: how many times it failed in a row (the retry's back-off)
- * @bridged: on the kernel's chain (written by init/retry, read by exit
+ * @bridged: on the kernel's chains (written by init/retry, read by exit
  *	after the retry is cancelled)
  */
 struct rfn_net {
 	struct notifier_block nb;
+	struct notifier_block nh_nb;
 	struct list_head list;
 	struct net *net;
 	atomic64_t seq;
@@ -134,7 +149,8 @@ u64 rfn_net_seq_read(const struct rfn_net *rn)
  * Waits for every writer whose change the counter may already show (see
  * seq_counter.rs): rules are notified before they are linked, under the
  * family's rules lock and without RTNL; IPv4 routes are notified before
- * they are unlinked, under RTNL.  Taking each lock once, after the counter
+ * they are unlinked, and nexthop objects before they are unlinked, under
+ * RTNL; resilient groups' buckets before they change, from a work item.  Taking each lock once, after the counter
  * was read, waits for such a writer to finish.  IPv6 routes need nothing:
  * the dump takes each table's tb6_lock itself.  @net is alive (the caller
  * holds a reference).
@@ -142,11 +158,30 @@ u64 rfn_net_seq_read(const struct rfn_net *rn)
 void rfn_net_wait_writers(struct net *net)
 {
 	struct fib_rules_ops *ops[2] = {};
+	struct rb_node *node;
 	int i;
 
 	/* The counter was read before any of the locks below is taken. */
 	smp_mb();
 	rtnl_lock();
+	/*
+	 * A resilient group's upkeep work replaces buckets without RTNL: it
+	 * notifies, then changes the bucket.  Wait for one that is running
+	 * (the kernel cancels it under RTNL too; it never takes RTNL).
+	 */
+	for (node = rb_first(&net->nexthop.rb_root); node; node = rb_next(node)) {
+		struct nexthop *nh = rb_entry(node, struct nexthop, rb_node);
+		struct nh_res_table *res_table;
+		struct nh_group *nhg;
+
+		if (!nh->is_group)
+			continue;
+		nhg = rtnl_dereference(nh->nh_grp);
+		if (!nhg->resilient)
+			continue;
+		res_table = rtnl_dereference(nhg->res_table);
+		flush_work(&res_table->upkeep_dw.work);
+	}
 	rtnl_unlock();
 #ifdef CONFIG_IP_MULTIPLE_TABLES
 	ops[0] = net->ipv4.rules_ops;
@@ -207,6 +242,29 @@ static int rfn_bridge_call(struct notifier_block *nb, unsigned long event,
 }
 
 /*
+ * The namespace's nexthop chain (process context; RTNL held, except bucket
+ * events from a resilient group's upkeep work).  A veto is handled as on
+ * the FIB chain.
+ */
+static int rfn_bridge_nh_call(struct notifier_block *nb, unsigned long event,
+			      void *ptr)
+{
+	struct rfn_net *rn = container_of(nb, struct rfn_net, nh_nb);
+	int ret;
+
+	ret = rfn_rs_bridge_nh_event(rn, event, ptr);
+	/* A statistics query changes nothing: its error is just returned. */
+	if (!(ret & NOTIFY_STOP_MASK) ||
+	    event == NEXTHOP_EVENT_HW_STATS_REPORT_DELTA)
+		return ret;
+	/* The kernel's replay into the bridge cannot be refused. */
+	if (!READ_ONCE(rn->bridged))
+		return NOTIFY_DONE;
+	rfn_rs_bridge_stopped(rn);
+	return ret;
+}
+
+/*
  * register_fib_notifier() found this namespace inconsistent: our block is
  * off its chain again and the next try replays everything.  Listeners
  * forget what this try forwarded (a route deleted before the next try would
@@ -231,11 +289,13 @@ unsigned int rfn_get_fault_bridge_busy(void)
 }
 
 /*
- * Lists the namespace, then puts our block on its kernel chain: the kernel
- * replays the namespace's rules and routes into the bridge, which forwards
- * them (listeners registered before the namespace existed learn its
- * default rules this way).  On failure the namespace leaves the list again,
- * its listeners told to forget it: it is as if it were not there yet.
+ * Lists the namespace, then puts our blocks on its kernel chains: the
+ * kernel replays the namespace's rules and routes, then its nexthop
+ * objects, into the bridge, which forwards them (listeners registered
+ * before the namespace existed learn its default rules this way; a route
+ * that names a nexthop object may come before it here).  On failure the
+ * namespace leaves the list again, its listeners told to forget it: it is
+ * as if it were not there yet.
  */
 static int rfn_net_bridge(struct rfn_net *rn)
 {
@@ -251,6 +311,12 @@ static int rfn_net_bridge(struct rfn_net *rn)
 		unregister_fib_notifier(rn->net, &rn->nb);
 		rfn_bridge_forget(&rn->nb);
 		err = -EBUSY;
+	}
+	if (!err) {
+		/* One walk under RTNL, which every nexthop change holds. */
+		err = register_nexthop_notifier(rn->net, &rn->nh_nb, NULL);
+		if (err)
+			unregister_fib_notifier(rn->net, &rn->nb);
 	}
 	if (!err) {
 		WRITE_ONCE(rn->bridged, true);
@@ -321,6 +387,7 @@ static int __net_init rfn_net_init(struct net *net)
 	rn->net = net;
 	atomic64_set(&rn->seq, 0);
 	rn->nb.notifier_call = rfn_bridge_call;
+	rn->nh_nb.notifier_call = rfn_bridge_nh_call;
 	rn->retries = 0;
 	rn->bridged = false;
 	INIT_DELAYED_WORK(&rn->retry, rfn_net_retry);
@@ -340,7 +407,13 @@ static void __net_exit rfn_net_exit(struct net *net)
 	cancel_delayed_work_sync(&rn->retry);
 	if (!rn->bridged)
 		return;
-	/* Waits for RCU: no kernel event is in flight in the bridge after it. */
+	/*
+	 * The nexthop chain waits for its callers; the FIB chain for RCU: no
+	 * kernel event is in flight in the bridge after these.  (The nexthop
+	 * objects are gone already, flushed by the nexthop code's exit; at
+	 * module unload their DEL events go to a chain with no listener.)
+	 */
+	unregister_nexthop_notifier(net, &rn->nh_nb);
 	unregister_fib_notifier(net, &rn->nb);
 	rtnl_lock();
 	list_del_rcu(&rn->list);
@@ -409,6 +482,7 @@ int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out)
 		out->type = fen->type;
 		out->priority = fen->fi->fib_priority;
 		out->nhs = fib_info_num_path(fen->fi);
+		out->nh_id = fen->fi->nh ? fen->fi->nh->id : 0;
 		return 0;
 	}
 #if IS_ENABLED(CONFIG_IPV6)
@@ -423,6 +497,7 @@ int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out)
 		out->type = rt->fib6_type;
 		out->priority = rt->fib6_metric;
 		out->nhs = fen6->nsiblings + 1;
+		out->nh_id = rt->nh ? rt->nh->id : 0;
 #ifdef CONFIG_IPV6_SUBTREES
 		out->src_len = rt->fib6_src.plen;
 #endif
@@ -497,6 +572,173 @@ int rfn_info_route_nh(const struct fib_notifier_info *info, unsigned int i,
 	}
 #endif
 	return -EAFNOSUPPORT;
+}
+
+/*
+ * rfn_nh_dump() - replays a namespace's nexthop objects to @nb alone
+ *
+ * The kernel's own replay: register_nexthop_notifier() walks the objects
+ * under RTNL and calls our block with NEXTHOP_EVENT_REPLACE for each, as
+ * it does for a driver, then puts the block on the chain; we take it off
+ * again at once (its DEL replay, and any live event in between, are
+ * ignored: live events reach listeners through the bridge, and bump the
+ * counter the replay checks).  Each event goes to @nb under RCU, as the
+ * chain calls listeners.  @net is alive (the caller holds a reference).
+ */
+struct rfn_nh_dump {
+	struct notifier_block nb;
+	struct notifier_block *target;
+	bool done;
+};
+
+static int rfn_nh_dump_call(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct rfn_nh_dump *dump = container_of(nb, struct rfn_nh_dump, nb);
+	int ret;
+
+	if (READ_ONCE(dump->done))
+		return NOTIFY_DONE;
+	rcu_read_lock();
+	ret = dump->target->notifier_call(dump->target,
+					  RUST_FIB_EVENT_NEXTHOP(event), ptr);
+	rcu_read_unlock();
+	return ret;
+}
+
+int rfn_nh_dump(struct net *net, struct notifier_block *nb,
+		struct netlink_ext_ack *extack)
+{
+	struct rfn_nh_dump dump = {
+		.nb.notifier_call = rfn_nh_dump_call,
+		.target = nb,
+	};
+	int err;
+
+	err = register_nexthop_notifier(net, &dump.nb, extack);
+	if (err)
+		return err;
+	WRITE_ONCE(dump.done, true);
+	/* Waits for callers of the chain: @dump is unused when it returns. */
+	unregister_nexthop_notifier(net, &dump.nb);
+	return 0;
+}
+
+static void rfn_nh_single_fill(const struct nh_notifier_single_info *nh,
+			       u16 weight, struct rfn_nh_single *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = nh->id;
+	out->ifindex = nh->dev ? nh->dev->ifindex : 0;
+	out->gw_family = nh->gw_family;
+	if (nh->gw_family == AF_INET)
+		memcpy(out->gw, &nh->ipv4, sizeof(nh->ipv4));
+	else if (nh->gw_family == AF_INET6)
+		memcpy(out->gw, &nh->ipv6, sizeof(nh->ipv6));
+	out->flags = (nh->is_reject ? RFN_NH_F_REJECT : 0) |
+		     (nh->is_fdb ? RFN_NH_F_FDB : 0) |
+		     (nh->has_encap ? RFN_NH_F_ENCAP : 0);
+	out->weight = weight;
+}
+
+/* A nexthop event's object.  Valid for the callback. */
+int rfn_nh_info_obj(const struct nh_notifier_info *info, struct rfn_nh_obj *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = info->id;
+	out->type = info->type;
+	switch (info->type) {
+	case NH_NOTIFIER_INFO_TYPE_SINGLE:
+		out->count = 1;
+		break;
+	case NH_NOTIFIER_INFO_TYPE_GRP:
+		out->count = info->nh_grp->num_nh;
+		out->fdb = info->nh_grp->is_fdb;
+		out->hw_stats = info->nh_grp->hw_stats;
+		break;
+	case NH_NOTIFIER_INFO_TYPE_RES_TABLE:
+		out->count = info->nh_res_table->num_nh_buckets;
+		out->hw_stats = info->nh_res_table->hw_stats;
+		break;
+	case NH_NOTIFIER_INFO_TYPE_RES_BUCKET:
+		out->count = info->nh_res_bucket->bucket_index;
+		out->idle_timer_ms = info->nh_res_bucket->idle_timer_ms;
+		out->force = info->nh_res_bucket->force;
+		break;
+	case NH_NOTIFIER_INFO_TYPE_GRP_HW_STATS:
+		out->count = info->nh_grp_hw_stats->num_nh;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/*
+ * The i-th nexthop of a nexthop event: the object (single), a member
+ * (group), a bucket's (resilient table), the old (0) or new (1) one of a
+ * bucket.
+ */
+int rfn_nh_info_single(const struct nh_notifier_info *info, unsigned int i,
+		       struct rfn_nh_single *out)
+{
+	switch (info->type) {
+	case NH_NOTIFIER_INFO_TYPE_SINGLE:
+		if (i)
+			return -ENOENT;
+		rfn_nh_single_fill(info->nh, 0, out);
+		return 0;
+	case NH_NOTIFIER_INFO_TYPE_GRP:
+		if (i >= info->nh_grp->num_nh)
+			return -ENOENT;
+		rfn_nh_single_fill(&info->nh_grp->nh_entries[i].nh,
+				   info->nh_grp->nh_entries[i].weight, out);
+		return 0;
+	case NH_NOTIFIER_INFO_TYPE_RES_TABLE:
+		if (i >= info->nh_res_table->num_nh_buckets)
+			return -ENOENT;
+		rfn_nh_single_fill(&info->nh_res_table->nhs[i], 0, out);
+		return 0;
+	case NH_NOTIFIER_INFO_TYPE_RES_BUCKET:
+		if (i > 1)
+			return -ENOENT;
+		rfn_nh_single_fill(i ? &info->nh_res_bucket->new_nh :
+				   &info->nh_res_bucket->old_nh, 0, out);
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
+/* NL_SET_ERR_MSG() wants a literal; @msg is a static string from Rust. */
+void rfn_nh_info_set_extack(struct nh_notifier_info *info, const char *msg)
+{
+	if (info->extack)
+		info->extack->_msg = msg;
+}
+
+/* The flags `ip nexthop` shows (process context; RCU inside). */
+void rfn_nh_set_hw_flags(struct net *net, u32 id, bool offload, bool trap)
+{
+	nexthop_set_hw_flags(net, id, offload, trap);
+}
+
+void rfn_nh_bucket_set_hw_flags(struct net *net, u32 id, u16 index,
+				bool offload, bool trap)
+{
+	nexthop_bucket_set_hw_flags(net, id, index, offload, trap);
+}
+
+/* Reports every bucket of a resilient group as used by the hardware. */
+void rfn_nh_res_grp_all_busy(struct net *net, u32 id, u16 buckets)
+{
+	unsigned long *activity = bitmap_zalloc(buckets, GFP_KERNEL);
+
+	if (!activity)
+		return;
+	bitmap_fill(activity, buckets);
+	nexthop_res_grp_activity_update(net, id, buckets, activity);
+	bitmap_free(activity);
 }
 
 int rfn_info_rule(const struct fib_notifier_info *info, struct rfn_rule *out)
@@ -715,7 +957,9 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 	}
 	__module_get(THIS_MODULE);
 	err = rfn_rs_c_register(net, nb, ops ? ops->flush : NULL,
-				ops ? ops->flush_net : NULL, extack);
+				ops ? ops->flush_net : NULL,
+				ops && (ops->flags & RUST_FIB_NOTIFIER_F_NEXTHOPS),
+				extack);
 	if (err)
 		module_put(THIS_MODULE);
 	return err;
@@ -747,6 +991,8 @@ int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 				   const struct rust_fib_notifier_ops *ops,
 				   struct netlink_ext_ack *extack)
 {
+	if (ops && (ops->flags & ~RUST_FIB_NOTIFIER_F_NEXTHOPS))
+		return -EINVAL;
 	return rfn_register(net, nb, ops, extack);
 }
 EXPORT_SYMBOL_GPL(rust_fib_notifier_register_ops);

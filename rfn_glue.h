@@ -7,6 +7,7 @@
 #ifndef _RFN_GLUE_H
 #define _RFN_GLUE_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/spinlock_types.h>
 #include "include/rust_fib_notifier.h"
@@ -15,6 +16,7 @@ struct net;
 struct notifier_block;
 struct netlink_ext_ack;
 struct fib_notifier_info;
+struct nh_notifier_info;
 struct atomic_notifier_head;
 /* One per network namespace: the bridge onto the kernel's own FIB chain. */
 struct rfn_net;
@@ -31,6 +33,7 @@ struct rfn_route {
 	u32 nhs;		/* number of nexthops */
 	u8 src_len;		/* IPv6 source prefix length (0: none) */
 	u8 pad[3];
+	u32 nh_id;		/* the nexthop object it uses (0: none) */
 };
 
 /* One nexthop of a route. */
@@ -39,6 +42,35 @@ struct rfn_nh {
 	u32 ifindex;		/* 0: no device */
 	u8 gw_family;		/* 0 (no gateway), AF_INET or AF_INET6 */
 	u8 pad[3];
+};
+
+/*
+ * One nexthop of a nexthop event (struct nh_notifier_single_info): the
+ * object itself, a group member (with its weight), the nexthop of a
+ * resilient group's bucket, or a bucket's old (0) or new (1) nexthop.
+ */
+struct rfn_nh_single {
+	u8 gw[16];		/* gw_family's address, network order */
+	u32 id;
+	u32 ifindex;		/* 0: no device */
+	u8 gw_family;		/* 0 (none), AF_INET or AF_INET6 */
+	u8 flags;		/* RFN_NH_F_* */
+	u16 weight;		/* group members only */
+};
+
+#define RFN_NH_F_REJECT		BIT(0)	/* blackhole */
+#define RFN_NH_F_FDB		BIT(1)
+#define RFN_NH_F_ENCAP		BIT(2)
+
+/* A nexthop event's object (struct nh_notifier_info and its type's header). */
+struct rfn_nh_obj {
+	u32 id;
+	u32 count;		/* members, buckets, bucket index, stats entries */
+	u32 idle_timer_ms;	/* bucket */
+	u8 type;		/* enum nh_notifier_info_type */
+	u8 fdb;			/* group */
+	u8 hw_stats;		/* group, resilient table */
+	u8 force;		/* bucket */
 };
 
 struct rfn_rule {
@@ -93,16 +125,28 @@ void rfn_set_fault_bridge_busy(unsigned int n);
 unsigned int rfn_get_fault_bridge_busy(void);
 void rfn_net_wait_writers(struct net *net);
 u64 rfn_net_seq_of(struct net *net);
+int rfn_nh_dump(struct net *net, struct notifier_block *nb,
+		struct netlink_ext_ack *extack);
+int rfn_nh_info_obj(const struct nh_notifier_info *info, struct rfn_nh_obj *out);
+int rfn_nh_info_single(const struct nh_notifier_info *info, unsigned int i,
+		       struct rfn_nh_single *out);
+void rfn_nh_info_set_extack(struct nh_notifier_info *info, const char *msg);
+void rfn_nh_set_hw_flags(struct net *net, u32 id, bool offload, bool trap);
+void rfn_nh_bucket_set_hw_flags(struct net *net, u32 id, u16 index,
+				bool offload, bool trap);
+void rfn_nh_res_grp_all_busy(struct net *net, u32 id, u16 buckets);
 
 /* Rust, called from the C glue. */
 int rfn_rs_bridge_event(struct rfn_net *rn, unsigned long event,
 			struct fib_notifier_info *info);
+int rfn_rs_bridge_nh_event(struct rfn_net *rn, unsigned long event,
+			   struct nh_notifier_info *info);
 void rfn_rs_bridge_exit(struct rfn_net *rn);
 void rfn_rs_bridge_stopped(struct rfn_net *rn);
 int rfn_rs_c_register(struct net *net, struct notifier_block *nb,
 		      void (*flush)(struct notifier_block *nb),
 		      void (*flush_net)(struct notifier_block *nb, u64 net_cookie),
-		      struct netlink_ext_ack *extack);
+		      bool nexthops, struct netlink_ext_ack *extack);
 int rfn_rs_c_resync(struct notifier_block *nb, struct net *net);
 int rfn_rs_c_unregister(struct notifier_block *nb);
 

@@ -144,6 +144,8 @@ fn debugfs(probe: &Arc<Probe>, mock: &Arc<MockSwitchdev>) -> impl PinInit<Scope<
         dir.read_write_callback_file(c"resync", p, &probe::show_resync, &probe::write_resync);
         dir.read_callback_file(c"routes", p, &probe::show_routes);
         dir.read_callback_file(c"rules", p, &probe::show_rules);
+        dir.read_callback_file(c"nexthops", p, &probe::show_nexthops);
+        dir.read_callback_file(c"buckets", p, &probe::show_buckets);
         dir.read_callback_file(c"stats", p, &probe::show_stats);
         let dir = root.dir(c"mock_switchdev");
         let m = &k.mock;
@@ -160,7 +162,14 @@ fn debugfs(probe: &Arc<Probe>, mock: &Arc<MockSwitchdev>) -> impl PinInit<Scope<
             &ms::write_event_delay,
         );
         dir.read_write_callback_file(c"spares", m, &ms::show_spares, &ms::write_spares);
+        dir.read_write_callback_file(
+            c"nexthop_capacity",
+            m,
+            &ms::show_nexthop_capacity,
+            &ms::write_nexthop_capacity,
+        );
         dir.read_callback_file(c"routes", m, &ms::show_routes);
+        dir.read_callback_file(c"nexthops", m, &ms::show_nexthops);
         dir.read_callback_file(c"stats", m, &ms::show_stats);
     })
 }

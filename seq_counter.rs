@@ -45,12 +45,29 @@
 //!   - IPv6 routes change under their table's `tb6_lock`, notified before
 //!     they are linked.
 //!
+//!   - nexthop objects change under RTNL (the bridge's block on the
+//!     namespace's nexthop chain is called with it held): an add is linked
+//!     then notified (and unlinked again on a veto), a delete is notified
+//!     *before* it is unlinked (`remove_nexthop()`), a group replace is
+//!     notified before the new members are swapped in;
+//!   - a resilient group's buckets also change from its upkeep work, which
+//!     takes no lock at all: it notifies `BUCKET_REPLACE`, then moves the
+//!     bucket.
+//!
 //!   So after `s1`, the replay takes RTNL and each family's rules lock once
 //!   (`rfn_net_wait_writers()`): a writer whose bump `s1` saw held one of
 //!   them when it bumped, so taking it waits until the writer linked or
-//!   unlinked. IPv6 needs nothing more: its dump takes each table's
-//!   `tb6_lock` itself. A multipath IPv6 route is notified after all its
-//!   siblings are linked: visible before counted.
+//!   unlinked. Under RTNL it also waits for every resilient group's upkeep
+//!   work that is running (`flush_work()`; the kernel cancels that work
+//!   under RTNL too, and the work never takes RTNL). IPv6 needs nothing
+//!   more: its dump takes each table's `tb6_lock` itself. A multipath IPv6
+//!   route is notified after all its siblings are linked: visible before
+//!   counted. The nexthop objects are replayed under RTNL
+//!   (`register_nexthop_notifier()`'s own walk), before rules and routes:
+//!   a listener learns an object before the routes that use it, unless the
+//!   object was added after its replay, which moves the counter.
+//!   `HW_STATS_REPORT_DELTA` (a statistics query) changes no state and is
+//!   not counted.
 //! - **Namespaces.** A namespace is on the bridged list (the C glue's
 //!   `rfn_nets`, RCU, written under RTNL) before its bridge bumps anything
 //!   and until after its last event, the exit, which bumps too. A replay

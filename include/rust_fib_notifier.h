@@ -5,7 +5,8 @@
  *
  * A listener is a struct notifier_block.  Its notifier_call runs in atomic
  * context (under RCU, possibly with BH disabled): it must not sleep.  It is
- * called with an event from enum fib_event_type (or RUST_FIB_EVENT_NETNS_EXIT)
+ * called with an event from enum fib_event_type (or RUST_FIB_EVENT_NETNS_EXIT,
+ * or, for listeners that asked for them, a RUST_FIB_EVENT_NEXTHOP() event)
  * and a pointer to struct rust_fib_notifier_info.
  */
 #ifndef _RUST_FIB_NOTIFIER_H
@@ -14,6 +15,7 @@
 #include <linux/notifier.h>
 #include <linux/types.h>
 #include <net/fib_notifier.h>
+#include <net/nexthop.h>
 
 struct net;
 struct netlink_ext_ack;
@@ -25,18 +27,51 @@ struct netlink_ext_ack;
  */
 #define RUST_FIB_EVENT_NETNS_EXIT	0x100
 
+/*
+ * Nexthop object events (ip nexthop), for listeners registered with
+ * RUST_FIB_NOTIFIER_F_NEXTHOPS: RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_REPLACE)
+ * and so on, one for each enum nexthop_event_type, with @nh_info (below) the
+ * kernel's own struct nh_notifier_info, read as a driver on the kernel's
+ * nexthop chain reads it (its type says which union member is valid).
+ *
+ * Contexts: as every event, under RCU and atomic.  The kernel sends them in
+ * process context, RTNL held; except NEXTHOP_EVENT_BUCKET_REPLACE from a
+ * resilient group's upkeep work, which holds no lock.  A replay sends
+ * NEXTHOP_EVENT_REPLACE for every object, before the namespace's rules and
+ * routes (routes name their object: fib_info->nh, fib6_info->nh).
+ *
+ * A listener's error for REPLACE, RES_TABLE_PRE_REPLACE or a non-forced
+ * BUCKET_REPLACE is a veto: the kernel refuses the change, with the message
+ * the listener put in @nh_info->extack.  For HW_STATS_REPORT_DELTA the
+ * listener reports with nh_grp_hw_stats_report_delta().  DEL and the
+ * replayed REPLACE of an existing object cannot be refused.
+ */
+#define RUST_FIB_EVENT_NEXTHOP_BASE	0x200
+#define RUST_FIB_EVENT_NEXTHOP(e)	(RUST_FIB_EVENT_NEXTHOP_BASE + (e))
+
+static inline bool rust_fib_notifier_event_is_nexthop(unsigned long event)
+{
+	return event >= RUST_FIB_EVENT_NEXTHOP_BASE &&
+	       event <= RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_HW_STATS_REPORT_DELTA);
+}
+
 /**
  * struct rust_fib_notifier_info - what a listener's notifier_call receives
  * @net: the namespace the event belongs to
- * @info: the kernel's own FIB notifier info (container_of() it into
- *	struct fib_entry_notifier_info, fib6_entry_notifier_info,
- *	fib_rule_notifier_info, fib_nh_notifier_info as usual); NULL for
- *	RUST_FIB_EVENT_NETNS_EXIT
+ * @info: for FIB events, the kernel's own FIB notifier info
+ *	(container_of() it into struct fib_entry_notifier_info,
+ *	fib6_entry_notifier_info, fib_rule_notifier_info,
+ *	fib_nh_notifier_info as usual); NULL for RUST_FIB_EVENT_NETNS_EXIT
+ * @nh_info: for RUST_FIB_EVENT_NEXTHOP() events, the kernel's own
+ *	struct nh_notifier_info
  * @replay: true while the registration replays existing state
  */
 struct rust_fib_notifier_info {
 	struct net *net;
-	struct fib_notifier_info *info;
+	union {
+		struct fib_notifier_info *info;
+		struct nh_notifier_info *nh_info;
+	};
 	bool replay;
 };
 
@@ -80,8 +115,11 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
 				   void (*cb)(struct notifier_block *nb),
 				   struct netlink_ext_ack *extack);
 
+/* struct rust_fib_notifier_ops.flags */
+#define RUST_FIB_NOTIFIER_F_NEXTHOPS	BIT(0)	/* nexthop object events too */
+
 /**
- * struct rust_fib_notifier_ops - a listener's flush callbacks
+ * struct rust_fib_notifier_ops - a listener's flush callbacks and options
  * @flush: forget everything received so far (process context).  Called
  *	when a registration gives up (-EBUSY, a veto) and, for a listener
  *	without @flush_net, on every inconsistent try.  May be NULL.
@@ -91,10 +129,15 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  *	none arrives until it has been replayed again.  With it, a retry or a
  *	resync replays only the namespaces that changed; without it (NULL),
  *	every retry flushes and replays everything.
+ * @flags: RUST_FIB_NOTIFIER_F_NEXTHOPS: also receive nexthop object events
+ *	(replayed first, then live), as a switchdev driver that offloads
+ *	routes with `nhid` needs.  Listeners registered without it (and
+ *	through the older functions) get FIB events only.
  */
 struct rust_fib_notifier_ops {
 	void (*flush)(struct notifier_block *nb);
 	void (*flush_net)(struct notifier_block *nb, u64 net_cookie);
+	unsigned int flags;
 };
 
 /**
@@ -110,7 +153,10 @@ struct rust_fib_notifier_ops {
  * whose counters moved, or that appeared or went away meanwhile, 5 tries
  * in all.  A registration restricted to @net reads @net's counter alone.
  *
- * Return: as for rust_fib_notifier_register().
+ * With RUST_FIB_NOTIFIER_F_NEXTHOPS in @ops->flags each namespace's
+ * nexthop objects are replayed first, under the same check.
+ *
+ * Return: as for rust_fib_notifier_register(); -EINVAL for unknown @flags.
  */
 int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 				   const struct rust_fib_notifier_ops *ops,

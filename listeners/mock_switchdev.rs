@@ -24,6 +24,18 @@
 //! keys them: (namespace, family, table, prefix, length); the TOS byte is
 //! kept with the entry (IPv4 notifies one alias per prefix and length, so a
 //! TOS in the key would leave stale entries when the first alias goes).
+//!
+//! Routes the CPU handles (local, broadcast, anycast) are held as traps:
+//! `rt_trap` instead of `rt_offload`, as mlxsw does.
+//!
+//! Nexthop objects go into a "hardware" nexthop table of their own
+//! (`nexthop_capacity`, counted as netdevsim counts: 1 for a nexthop, the
+//! members of a group, the buckets of a resilient group). It is updated in
+//! the event callback itself, so a nexthop that does not fit is vetoed at
+//! once, with an extack message; the work item then sets the `offload` flag
+//! `ip nexthop` shows (and each bucket's, and reports the buckets busy). A
+//! route with `nhid` is offloaded only while its nexthop object is held:
+//! until then it waits, unflagged (`nexthop_missing`).
 
 use core::{cell::Cell, fmt, ptr::NonNull};
 
@@ -42,9 +54,9 @@ use kernel::{
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
     dump::Registration,
-    events::{Event, EventKind, Family, Listener, NetId, RouteRef},
+    events::{Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, RouteRef},
     ffi, knob,
-    listeners::table::{self, RouteKey},
+    listeners::table::{self, NetnsKey, RouteKey},
 };
 
 /// An ordered workqueue of our own (`alloc_ordered_workqueue()`).
@@ -95,7 +107,9 @@ impl Drop for OrderedQueue {
 /// reference taken for the call ([`NetId::get`]), or not at all once the
 /// namespace is being dismantled (its routes are going away).
 struct HwEntry {
-    offloaded: bool,
+    state: RouteState,
+    /// The nexthop object the route uses (0: none).
+    nh_id: u32,
     /// The kernel's route objects, never empty: one `fib_info` for IPv4,
     /// one `fib6_info` per nexthop for IPv6 (a multipath route gains and
     /// loses them one by one; every one carries the flags).
@@ -103,31 +117,131 @@ struct HwEntry {
     netns: NetId,
 }
 
-impl HwEntry {
-    fn set_flags(&self, offload: bool, failed: bool) {
-        report(self.netns, self.routes.iter(), offload, failed);
+/// Where a route stands in the "hardware".
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RouteState {
+    /// Forwarded by the hardware: `rt_offload`.
+    Offload,
+    /// Handed to the CPU (local, broadcast, anycast): `rt_trap`.
+    Trap,
+    /// Refused (full, `fail_route_offload`, no memory): `rt_offload_failed`.
+    Failed,
+    /// Its nexthop object is not held (yet): no flag.
+    NexthopMissing,
+}
+
+impl RouteState {
+    /// Whether the route takes room in the table.
+    fn in_hw(self) -> bool {
+        matches!(self, Self::Offload | Self::Trap)
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Offload => "offload",
+            Self::Trap => "trap",
+            Self::Failed => "offload_failed",
+            Self::NexthopMissing => "nexthop_missing",
+        }
     }
 }
 
-/// Sets the flags of `routes`, in the namespace `netns` if it is still
-/// alive (process context).
-fn report<'a>(
-    netns: NetId,
-    routes: impl Iterator<Item = &'a RouteRef>,
-    offload: bool,
-    failed: bool,
-) {
+impl HwEntry {
+    fn set_flags(&self) {
+        report(self.netns, self.routes.iter(), self.state);
+    }
+}
+
+/// Sets the flags of `routes` for `state`, in the namespace `netns` if it
+/// is still alive (process context).
+fn report<'a>(netns: NetId, routes: impl Iterator<Item = &'a RouteRef>, state: RouteState) {
     let Some(net) = netns.get() else {
         return;
     };
     for route in routes {
-        route.set_hw_flags(&net, offload, false, failed);
+        route.set_hw_flags(
+            &net,
+            state == RouteState::Offload,
+            state == RouteState::Trap,
+            state == RouteState::Failed,
+        );
     }
+}
+
+/// Clears every flag of `routes` (a flush).
+fn unreport<'a>(netns: NetId, routes: impl Iterator<Item = &'a RouteRef>) {
+    if let Some(net) = netns.get() {
+        for route in routes {
+            route.set_hw_flags(&net, false, false, false);
+        }
+    }
+}
+
+/// `RTN_LOCAL`, `RTN_BROADCAST`, `RTN_ANYCAST`: routes to this host.
+fn is_host_route(rtn_type: u8) -> bool {
+    matches!(rtn_type, 2..=4)
 }
 
 struct HwTable {
     routes: RBTree<RouteKey, HwEntry>,
+    /// Routes in the table ([`RouteState::in_hw`]).
     offloaded: u64,
+}
+
+/// A nexthop object's key: namespace and id.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct NhKey {
+    inum: u32,
+    id: u32,
+}
+
+impl NetnsKey for NhKey {
+    fn inum(&self) -> u32 {
+        self.inum
+    }
+
+    fn first_of(inum: u32) -> Self {
+        Self { inum, id: 0 }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NhKind {
+    Single,
+    Group,
+    Resilient,
+}
+
+/// A nexthop object in the "hardware".
+struct HwNexthop {
+    id: u32,
+    kind: NhKind,
+    /// Entries it takes: 1, its members, or its buckets.
+    occupancy: u32,
+    netns: NetId,
+}
+
+/// The hardware nexthop table. Written in the event callback (maybe
+/// softirq, for a flush's sake): a BH lock.
+struct NhTable {
+    objects: RBTree<NhKey, HwNexthop>,
+    occupancy: u64,
+}
+
+impl NhTable {
+    /// Removes the namespace's objects; returns their ids (as many as fit
+    /// in `GFP_ATOMIC` memory: flags are cleared for those).
+    fn remove_netns(&mut self, inum: u32) -> KVec<u32> {
+        let mut ids = KVec::new();
+        let mut occupancy = self.occupancy;
+        table::remove_netns(&mut self.objects, inum, |nh: HwNexthop| {
+            occupancy -= u64::from(nh.occupancy);
+            // Best effort: an id that does not fit keeps its flag.
+            let _ = ids.push(nh.id, GFP_ATOMIC);
+        });
+        self.occupancy = occupancy;
+        ids
+    }
 }
 
 /// What one work item applies.
@@ -150,7 +264,16 @@ enum Op {
         key: RouteKey,
         routes: KVec<RouteRef>,
     },
-    NetnsExit(u32),
+    /// A namespace's last event: its routes go, and the flags of the
+    /// nexthop objects `nexthops` (already out of the nexthop table).
+    NetnsExit { netns: NetId, nexthops: KVec<u32> },
+    /// A nexthop object (re)programmed: flag it (and its `buckets`), and
+    /// offload the routes that waited for it.
+    Nexthop { netns: NetId, id: u32, buckets: u16 },
+    /// A nexthop object gone: the routes using it wait again.
+    NexthopDel { netns: NetId, id: u32 },
+    /// A resilient group's bucket reprogrammed.
+    Bucket { netns: NetId, id: u32, index: u16 },
 }
 
 /// Counters (debugfs `stats`).
@@ -171,6 +294,9 @@ struct Counters {
     resyncs_asked: Atomic<u64>,
     pending: Atomic<u64>,
     pending_hwm: Atomic<u64>,
+    nexthop_events: Atomic<u64>,
+    bucket_events: Atomic<u64>,
+    nexthops_vetoed: Atomic<u64>,
 }
 
 fn bump(c: &Atomic<u64>) -> u64 {
@@ -183,6 +309,9 @@ pub(crate) struct Switch {
     wq: OrderedQueue,
     #[pin]
     hw: Mutex<HwTable>,
+    #[pin]
+    nexthops: BhLock<NhTable>,
+    nexthop_capacity: Atomic<u64>,
     /// Routes the table holds (offloaded); read in atomic context for veto.
     held: Atomic<u64>,
     capacity: Atomic<u64>,
@@ -262,6 +391,14 @@ impl Switch {
                     routes: RBTree::new(),
                     offloaded: 0,
                 }),
+                nexthops <- new_bh_lock!(
+                    NhTable {
+                        objects: RBTree::new(),
+                        occupancy: 0,
+                    },
+                    "Switch::nexthops"
+                ),
+                nexthop_capacity: Atomic::new(DEFAULT_NEXTHOP_CAPACITY),
                 held: Atomic::new(0),
                 capacity: Atomic::new(DEFAULT_CAPACITY),
                 fail_route_offload: Atomic::new(false),
@@ -283,6 +420,9 @@ impl Switch {
                     resyncs_asked: Atomic::new(0),
                     pending: Atomic::new(0),
                     pending_hwm: Atomic::new(0),
+                    nexthop_events: Atomic::new(0),
+                    bucket_events: Atomic::new(0),
+                    nexthops_vetoed: Atomic::new(0),
                 },
             }? Error),
             GFP_KERNEL,
@@ -314,7 +454,7 @@ impl Switch {
                 let mut routes = KVec::new();
                 if routes.reserve(1 + rest.len(), GFP_KERNEL).is_err() {
                     bump(&self.counters.alloc_failed);
-                    report(netns, core::iter::once(&first), false, true);
+                    report(netns, core::iter::once(&first), RouteState::Failed);
                     return;
                 }
                 // Reserved above: these cannot fail.
@@ -334,12 +474,74 @@ impl Switch {
                     }
                 }
                 if let Some(entry) = hw.routes.remove(&key) {
-                    hw.offloaded -= u64::from(entry.offloaded);
+                    hw.offloaded -= u64::from(entry.state.in_hw());
                 }
             }
-            Op::NetnsExit(inum) => Switch::remove_netns(&mut hw, inum),
+            Op::NetnsExit { netns, nexthops } => {
+                Switch::remove_netns(&mut hw, netns.inum());
+                unflag_nexthops(netns, &nexthops);
+            }
+            Op::Nexthop { netns, id, buckets } => {
+                if let Some(net) = netns.get() {
+                    net.set_nexthop_hw_flags(id, true, false);
+                    for index in 0..buckets {
+                        net.set_nexthop_bucket_hw_flags(id, index, true);
+                    }
+                    if buckets > 0 {
+                        net.nexthop_buckets_busy(id, buckets);
+                    }
+                }
+                self.nexthop_routes(&mut hw, netns.inum(), id, true);
+            }
+            Op::NexthopDel { netns, id } => self.nexthop_routes(&mut hw, netns.inum(), id, false),
+            Op::Bucket { netns, id, index } => {
+                if let Some(net) = netns.get() {
+                    net.set_nexthop_bucket_hw_flags(id, index, true);
+                }
+            }
         }
         self.held.store(hw.offloaded, Relaxed);
+    }
+
+    /// Whether the nexthop table holds object `id` of namespace `inum`.
+    fn holds_nexthop(&self, inum: u32, id: u32) -> bool {
+        self.nexthops
+            .lock()
+            .objects
+            .get(&NhKey { inum, id })
+            .is_some()
+    }
+
+    /// The routes of namespace `inum` that use nexthop object `id`: offload
+    /// those that waited for it (`held`, room permitting), or make them
+    /// wait (it is gone).
+    fn nexthop_routes(&self, hw: &mut HwTable, inum: u32, id: u32, held: bool) {
+        let capacity = self.capacity.load(Relaxed);
+        let mut offloaded = hw.offloaded;
+        let mut cursor = hw.routes.cursor_lower_bound_mut(&RouteKey::first_of(inum));
+        while let Some(mut c) = cursor {
+            let (key, entry) = c.current_mut();
+            if key.inum != inum {
+                break;
+            }
+            if entry.nh_id == id {
+                let state = match (held, entry.state) {
+                    (true, RouteState::NexthopMissing) if offloaded < capacity => {
+                        Some(RouteState::Offload)
+                    }
+                    (true, RouteState::NexthopMissing) => Some(RouteState::Failed),
+                    (false, s) if s.in_hw() => Some(RouteState::NexthopMissing),
+                    _ => None,
+                };
+                if let Some(state) = state {
+                    offloaded = offloaded + u64::from(state.in_hw()) - u64::from(entry.state.in_hw());
+                    entry.state = state;
+                    entry.set_flags();
+                }
+            }
+            cursor = c.move_next();
+        }
+        hw.offloaded = offloaded;
     }
 
     /// Programs one route (process context, table locked), reports it.
@@ -359,14 +561,13 @@ impl Switch {
         let key = RouteKey::of(netns.inum(), &first.route());
         if append {
             if let Some(entry) = hw.routes.get_mut(&key) {
-                let offloaded = entry.offloaded;
                 if entry.routes.reserve(routes.len(), GFP_KERNEL).is_err() {
                     // Not held, but not silent: counted, reported failed.
                     bump(&self.counters.alloc_failed);
-                    report(netns, routes.iter(), false, true);
+                    report(netns, routes.iter(), RouteState::Failed);
                     return;
                 }
-                report(netns, routes.iter(), offloaded, !offloaded);
+                report(netns, routes.iter(), entry.state);
                 for route in routes.drain_all() {
                     // Reserved above: cannot fail.
                     drop(entry.routes.push_within_capacity(route));
@@ -374,34 +575,45 @@ impl Switch {
                 return;
             }
         }
-        let was_offloaded = hw.routes.get(&key).is_some_and(|e| e.offloaded);
-        let room = was_offloaded || hw.offloaded < self.capacity.load(Relaxed);
-        let offloaded = room && !refuse && !self.fail_route_offload.load(Relaxed);
+        let route = first.route();
+        let nh_id = route.nexthop_id().unwrap_or(0);
+        let was_in_hw = hw.routes.get(&key).is_some_and(|e| e.state.in_hw());
+        let room = was_in_hw || hw.offloaded < self.capacity.load(Relaxed);
+        let state = if nh_id != 0 && !self.holds_nexthop(netns.inum(), nh_id) {
+            RouteState::NexthopMissing
+        } else if !room || refuse || self.fail_route_offload.load(Relaxed) {
+            RouteState::Failed
+        } else if is_host_route(route.rtn_type()) {
+            RouteState::Trap
+        } else {
+            RouteState::Offload
+        };
         let Ok(slot) = RBTreeNodeReservation::new(GFP_KERNEL) else {
             // Not in the table, but not silent: counted and reported.
             bump(&self.counters.alloc_failed);
-            report(netns, routes.iter(), false, true);
+            report(netns, routes.iter(), RouteState::Failed);
             return;
         };
         let node = slot.into_node(
             key,
             HwEntry {
-                offloaded,
+                state,
+                nh_id,
                 routes,
                 netns,
             },
         );
-        bump(if offloaded {
-            &self.counters.applied
-        } else {
+        bump(if state == RouteState::Failed {
             &self.counters.failed
+        } else {
+            &self.counters.applied
         });
         // Replaces (and releases) the entry of an older alias.
         drop(hw.routes.insert(node));
         if let Some(entry) = hw.routes.get(&key) {
-            entry.set_flags(offloaded, !offloaded);
+            entry.set_flags();
         }
-        hw.offloaded = hw.offloaded + u64::from(offloaded) - u64::from(was_offloaded);
+        hw.offloaded = hw.offloaded + u64::from(state.in_hw()) - u64::from(was_in_hw);
     }
 
     /// Forgets a namespace's routes, clearing their flags if it is still
@@ -409,8 +621,8 @@ impl Switch {
     fn remove_netns(hw: &mut HwTable, inum: u32) {
         let mut offloaded = hw.offloaded;
         table::remove_netns(&mut hw.routes, inum, |e: HwEntry| {
-            offloaded -= u64::from(e.offloaded);
-            e.set_flags(false, false);
+            offloaded -= u64::from(e.state.in_hw());
+            unreport(e.netns, e.routes.iter());
         });
         hw.offloaded = offloaded;
     }
@@ -420,6 +632,8 @@ impl Switch {
     /// then empties its part of the table.
     fn flush_net(&self, net: NetId) {
         self.wq.flush();
+        let nexthops = self.nexthops.lock().remove_netns(net.inum());
+        unflag_nexthops(net, &nexthops);
         let mut hw = self.hw.lock();
         Switch::remove_netns(&mut hw, net.inum());
         self.held.store(hw.offloaded, Relaxed);
@@ -434,8 +648,91 @@ impl Switch {
         self.held.store(0, Relaxed);
         drop(hw);
         for (_, entry) in routes.iter() {
-            entry.set_flags(false, false);
+            unreport(entry.netns, entry.routes.iter());
         }
+        let nexthops = {
+            let mut t = self.nexthops.lock();
+            t.occupancy = 0;
+            core::mem::replace(&mut t.objects, RBTree::new())
+        };
+        for (_, nh) in nexthops.iter() {
+            if let Some(net) = nh.netns.get() {
+                net.set_nexthop_hw_flags(nh.id, false, false);
+            }
+        }
+    }
+
+    /// A nexthop object added or replaced: takes its room in the table, or
+    /// vetoes it (atomic context). Returns what the work item reports.
+    fn program_nexthop(&self, event: &Event<'_>, id: u32, object: NexthopObject) -> Result<Op> {
+        let (kind, occupancy, buckets) = match object {
+            NexthopObject::Single(_) => (NhKind::Single, 1, 0),
+            NexthopObject::Group { members, .. } => (NhKind::Group, members.into(), 0),
+            NexthopObject::Resilient { buckets } => (NhKind::Resilient, buckets.into(), buckets),
+            _ => return Err(EINVAL),
+        };
+        let netns = event.netns_id().ok_or(EINVAL)?;
+        let key = NhKey {
+            inum: netns.inum(),
+            id,
+        };
+        // Allocated before the lock, used only for a new object.
+        let slot = RBTreeNodeReservation::new(GFP_ATOMIC);
+        let mut t = self.nexthops.lock();
+        let old = t.objects.get(&key).map_or(0, |nh| u64::from(nh.occupancy));
+        if t.occupancy - old + u64::from(occupancy) > self.nexthop_capacity.load(Relaxed) {
+            drop(t);
+            bump(&self.counters.nexthops_vetoed);
+            event.set_extack(c"rust_fib_notifier mock switchdev: hardware nexthop table is full");
+            return Err(ENOSPC);
+        }
+        let value = HwNexthop {
+            id,
+            kind,
+            occupancy,
+            netns,
+        };
+        if let Some(nh) = t.objects.get_mut(&key) {
+            *nh = value;
+        } else {
+            let Ok(slot) = slot else {
+                drop(t);
+                bump(&self.counters.alloc_failed);
+                event.set_extack(c"rust_fib_notifier mock switchdev: out of memory");
+                return Err(ENOMEM);
+            };
+            drop(t.objects.insert(slot.into_node(key, value)));
+        }
+        t.occupancy = t.occupancy - old + u64::from(occupancy);
+        Ok(Op::Nexthop { netns, id, buckets })
+    }
+
+    /// A nexthop event (atomic context): the table changes now, the flags
+    /// from the work item. `None`: nothing to queue.
+    fn nexthop_event(&self, event: &Event<'_>, what: NexthopEvent) -> Result<Option<Op>> {
+        bump(&self.counters.nexthop_events);
+        let (Some((id, object)), Some(netns)) = (event.nexthop_object(), event.netns_id()) else {
+            return Ok(None);
+        };
+        Ok(match (what, object) {
+            (NexthopEvent::Replace, object) => Some(self.program_nexthop(event, id, object)?),
+            (NexthopEvent::Del, _) => {
+                let mut t = self.nexthops.lock();
+                let key = NhKey {
+                    inum: netns.inum(),
+                    id,
+                };
+                let nh = t.objects.remove(&key);
+                t.occupancy -= nh.map_or(0, |nh| u64::from(nh.occupancy));
+                Some(Op::NexthopDel { netns, id })
+            }
+            (NexthopEvent::BucketReplace, NexthopObject::Bucket { index, .. }) => {
+                bump(&self.counters.bucket_events);
+                Some(Op::Bucket { netns, id, index })
+            }
+            // Same bucket count (the kernel requires it): it fits.
+            _ => None,
+        })
     }
 
     /// A spare work item, unless `spare_limit` of them are in flight.
@@ -480,6 +777,17 @@ impl Switch {
 }
 
 const DEFAULT_CAPACITY: u64 = 4096;
+const DEFAULT_NEXTHOP_CAPACITY: u64 = 1024;
+
+/// Clears the flags of the nexthop objects `ids` of `netns`, if it is
+/// alive (process context).
+fn unflag_nexthops(netns: NetId, ids: &[u32]) {
+    if let Some(net) = netns.get() {
+        for &id in ids {
+            net.set_nexthop_hw_flags(id, false, false);
+        }
+    }
+}
 
 /// The listener: a handle on the device.
 pub(crate) struct MockListener(Arc<Switch>);
@@ -547,7 +855,17 @@ impl Listener for MockListener {
                 },
                 None => return Ok(()),
             },
-            EventKind::NetnsExit => Op::NetnsExit(event.netns_inum()),
+            EventKind::NetnsExit => {
+                let Some(netns) = event.netns_id() else {
+                    return Ok(());
+                };
+                let nexthops = sw.nexthops.lock().remove_netns(netns.inum());
+                Op::NetnsExit { netns, nexthops }
+            }
+            EventKind::Nexthop(what) => match sw.nexthop_event(event, what)? {
+                Some(op) => op,
+                None => return Ok(()),
+            },
             _ => return Ok(()),
         };
         // Failures are counted (`alloc_failed`, `lost`) by `queue`. Not a
@@ -702,6 +1020,22 @@ pub(crate) fn show_spares(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) ->
     writeln!(f, "{}", m.switch.spare_limit.load(Relaxed))
 }
 
+pub(crate) fn write_nexthop_capacity(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
+    let v = knob::parse_u64(r)?;
+    if !(1..=1_000_000).contains(&v) {
+        return Err(ERANGE);
+    }
+    m.switch.nexthop_capacity.store(v, Relaxed);
+    Ok(())
+}
+
+pub(crate) fn show_nexthop_capacity(
+    m: &Arc<MockSwitchdev>,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    writeln!(f, "{}", m.switch.nexthop_capacity.load(Relaxed))
+}
+
 pub(crate) fn write_netns(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
     m.netns.store(knob::parse_netns(r)?, Relaxed);
     Ok(())
@@ -718,11 +1052,7 @@ pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) ->
     for (k, e) in hw.routes.iter() {
         write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
         knob::write_addr(f, k.family, &k.dst)?;
-        let state = if e.offloaded {
-            "offload"
-        } else {
-            "offload_failed"
-        };
+        let state = e.state.name();
         let first = e.routes.first().map(|r| r.route());
         let tos = first.map_or(0, |r| r.tos());
         // IPv4: one `fib_info` holds every path; IPv6: one object each.
@@ -730,16 +1060,55 @@ pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) ->
             Some(Family::Ipv4) => first.map_or(0, |r| r.nexthops() as usize),
             _ => e.routes.len(),
         };
-        writeln!(f, "/{} tos {} {} nhs {}", k.dst_len, tos, state, nhs)?;
+        write!(f, "/{} tos {} {} nhs {}", k.dst_len, tos, state, nhs)?;
+        if e.nh_id != 0 {
+            write!(f, " nhid {}", e.nh_id)?;
+        }
+        writeln!(f)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn show_nexthops(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    // The routes as the hardware has them once the queue ran dry.
+    m.switch.wq.flush();
+    let hw = m.switch.hw.lock();
+    let t = m.switch.nexthops.lock();
+    for (k, nh) in t.objects.iter() {
+        let kind = match nh.kind {
+            NhKind::Single => "single",
+            NhKind::Group => "group",
+            NhKind::Resilient => "resilient",
+        };
+        let routes = hw
+            .routes
+            .iter()
+            .filter(|(rk, e)| rk.inum == k.inum && e.nh_id == k.id)
+            .count();
+        writeln!(
+            f,
+            "{} id {} {} occupancy {} routes {}",
+            k.inum, k.id, kind, nh.occupancy, routes
+        )?;
     }
     Ok(())
 }
 
 pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let c = &m.switch.counters;
-    let (routes, offloaded) = {
+    let (routes, offloaded, trapped, nh_waiting) = {
         let hw = m.switch.hw.lock();
-        (hw.routes.iter().count() as u64, hw.offloaded)
+        let count = |state| hw.routes.values().filter(|e| e.state == state).count() as u64;
+        (
+            hw.routes.iter().count() as u64,
+            hw.offloaded,
+            count(RouteState::Trap),
+            count(RouteState::NexthopMissing),
+        )
+    };
+    let (nexthops, nexthop_occupancy) = {
+        let t = m.switch.nexthops.lock();
+        (t.objects.iter().count() as u64, t.occupancy)
     };
     let d = &crate::dump::STATS;
     knob::write_stats(
@@ -760,6 +1129,13 @@ pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
             ("queue_hwm", c.pending_hwm.load(Relaxed)),
             ("routes", routes),
             ("offloaded", offloaded),
+            ("trapped", trapped),
+            ("nh_waiting", nh_waiting),
+            ("nexthops", nexthops),
+            ("nexthop_occupancy", nexthop_occupancy),
+            ("nexthops_vetoed", c.nexthops_vetoed.load(Relaxed)),
+            ("nexthop_events", c.nexthop_events.load(Relaxed)),
+            ("bucket_events", c.bucket_events.load(Relaxed)),
             ("registration_tries", d.tries.load(Relaxed)),
             ("registration_ebusy", d.ebusy.load(Relaxed)),
         ],

@@ -9,15 +9,22 @@
 //!   write with `EBUSY`.
 //! - `routes`: one route per line, sorted:
 //!   `<netns inum> <4|6> <table> <dst>/<len> tos <tos> type <rtn> metric <m>
-//!   nhs <n> dev <ifindex> [via <gateway>]` (the first nexthop's device and
-//!   gateway)
+//!   nhs <n> dev <ifindex> [via <gateway>] [nhid <id>]` (the first nexthop's
+//!   device and gateway; `nhid`: the nexthop object the route uses)
 //! - `rules`: one rule per line: `<netns inum> <4|6> pref <p> table <t> action <a>`
+//! - `nexthops`: one nexthop object per line, sorted by namespace and id:
+//!   `<netns inum> id <id> single dev <ifindex> [via <gw>] [blackhole] [fdb]`,
+//!   `<netns inum> id <id> group <id>/<weight>... [fdb]` or
+//!   `<netns inum> id <id> resilient buckets <n>`
+//! - `buckets`: one line per bucket of each resilient group:
+//!   `<netns inum> id <group> bucket <index> nhid <id>`
 //! - `netns`: the inode number of the one namespace the next attach
 //!   registers for (0, the default: every namespace).
 //! - `resync`: write a namespace's inode number: the probe forgets it and
 //!   gets it replayed (`EBUSY` when it kept changing).
 //! - `stats`: `key value` lines: events, replayed, live, flushes,
-//!   net_flushes, netns_exits, alloc_failed, skipped, routes, rules.
+//!   net_flushes, netns_exits, alloc_failed, skipped, nexthop_events,
+//!   routes, rules, nexthops, buckets.
 //!
 //! Routes are keyed like hardware keys them and like the kernel notifies
 //! them: one entry per (namespace, family, table, prefix, length).
@@ -37,7 +44,7 @@ use kernel::{
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
     dump::Registration,
-    events::{Event, EventKind, Family, Listener, NetId, Route},
+    events::{Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, NhSingle, Route},
     knob,
     listeners::table::{self, NetnsKey, RouteKey},
 };
@@ -59,6 +66,53 @@ struct RouteVal {
     /// multipath route is tracked nexthop by nexthop; IPv4 always notifies
     /// the whole route.
     nhs: KVec<NhVal>,
+    /// The nexthop object it uses (0: none).
+    nh_id: u32,
+}
+
+/// A nexthop object, by namespace and id.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct NhKey {
+    inum: u32,
+    id: u32,
+}
+
+impl NetnsKey for NhKey {
+    fn inum(&self) -> u32 {
+        self.inum
+    }
+
+    fn first_of(inum: u32) -> Self {
+        Self { inum, id: 0 }
+    }
+}
+
+/// What a nexthop object is, as the last event described it.
+enum NhObj {
+    Single {
+        nh: NhVal,
+        blackhole: bool,
+        fdb: bool,
+    },
+    /// Members: (id, weight), in the kernel's order.
+    Group { members: KVec<(u32, u16)>, fdb: bool },
+    /// Each bucket's nexthop id.
+    Resilient { buckets: KVec<u32> },
+}
+
+impl NhVal {
+    fn of(nh: &NhSingle) -> Self {
+        let mut val = Self {
+            gw_family: 0,
+            gw: [0; 16],
+            ifindex: nh.ifindex(),
+        };
+        if let Some(gw) = nh.gateway() {
+            val.gw_family = if gw.len() == 4 { 4 } else { 6 };
+            val.gw[..gw.len()].copy_from_slice(gw);
+        }
+        val
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -89,6 +143,23 @@ impl NetnsKey for RuleKey {
 struct Tables {
     routes: RBTree<RouteKey, RouteVal>,
     rules: RBTree<RuleKey, ()>,
+    nexthops: RBTree<NhKey, NhObj>,
+}
+
+impl Tables {
+    fn new() -> Self {
+        Self {
+            routes: RBTree::new(),
+            rules: RBTree::new(),
+            nexthops: RBTree::new(),
+        }
+    }
+
+    fn remove_netns(&mut self, inum: u32) {
+        table::remove_netns(&mut self.routes, inum, drop);
+        table::remove_netns(&mut self.rules, inum, drop);
+        table::remove_netns(&mut self.nexthops, inum, drop);
+    }
 }
 
 /// Counters of what the probe received.
@@ -103,6 +174,12 @@ struct Counters {
     alloc_failed: Atomic<u64>,
     /// IPv6 source-specific routes, not held (see `apply`).
     skipped: Atomic<u64>,
+    nexthop_events: Atomic<u64>,
+    /// Bucket events whose old nexthop is not the one the probe holds
+    /// for that bucket (never, if nothing was missed).
+    bucket_mismatch: Atomic<u64>,
+    /// The idle timer of the last non-forced bucket event.
+    bucket_idle_timer_ms: Atomic<u64>,
 }
 
 impl Counters {
@@ -116,6 +193,9 @@ impl Counters {
             netns_exits: Atomic::new(0),
             alloc_failed: Atomic::new(0),
             skipped: Atomic::new(0),
+            nexthop_events: Atomic::new(0),
+            bucket_mismatch: Atomic::new(0),
+            bucket_idle_timer_ms: Atomic::new(0),
         }
     }
 }
@@ -139,15 +219,87 @@ pub(crate) struct ProbeListener(Arc<ProbeState>);
 impl ProbeState {
     /// Empties both tables (the nodes are freed outside the lock).
     fn forget(&self) {
-        let (routes, rules) = {
-            let mut t = self.tables.lock();
-            (
-                core::mem::replace(&mut t.routes, RBTree::new()),
-                core::mem::replace(&mut t.rules, RBTree::new()),
-            )
+        let tables = core::mem::replace(&mut *self.tables.lock(), Tables::new());
+        drop(tables);
+    }
+
+    /// A nexthop object as a `REPLACE` describes it (`GFP_ATOMIC`).
+    fn nexthop_object(event: &Event<'_>, object: NexthopObject) -> Result<Option<NhObj>> {
+        Ok(Some(match object {
+            NexthopObject::Single(nh) => NhObj::Single {
+                nh: NhVal::of(&nh),
+                blackhole: nh.is_blackhole(),
+                fdb: nh.is_fdb(),
+            },
+            NexthopObject::Group { members: n, fdb } => {
+                let mut members = KVec::with_capacity(n.into(), GFP_ATOMIC)?;
+                for i in 0..u32::from(n) {
+                    let nh = event.nexthop_member(i).ok_or(EINVAL)?;
+                    members
+                        .push_within_capacity((nh.id(), nh.weight()))
+                        .map_err(|_| ENOMEM)?;
+                }
+                NhObj::Group { members, fdb }
+            }
+            NexthopObject::Resilient { buckets: n } => {
+                let mut buckets = KVec::with_capacity(n.into(), GFP_ATOMIC)?;
+                for i in 0..u32::from(n) {
+                    let nh = event.nexthop_member(i).ok_or(EINVAL)?;
+                    buckets.push_within_capacity(nh.id()).map_err(|_| ENOMEM)?;
+                }
+                NhObj::Resilient { buckets }
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// A nexthop event.
+    fn apply_nexthop(&self, event: &Event<'_>, what: NexthopEvent) -> Result {
+        count(&self.counters.nexthop_events);
+        let Some((id, object)) = event.nexthop_object() else {
+            return Ok(());
         };
-        drop(routes);
-        drop(rules);
+        let key = NhKey {
+            inum: event.netns_inum(),
+            id,
+        };
+        match (what, object) {
+            (NexthopEvent::Replace, object) => {
+                if let Some(val) = Self::nexthop_object(event, object)? {
+                    let node = RBTreeNode::new(key, val, GFP_ATOMIC)?;
+                    drop(self.tables.lock().nexthops.insert(node));
+                }
+            }
+            (NexthopEvent::Del, _) => drop(self.tables.lock().nexthops.remove_node(&key)),
+            (
+                NexthopEvent::BucketReplace,
+                NexthopObject::Bucket {
+                    index,
+                    idle_timer_ms,
+                    force,
+                    old,
+                    new,
+                },
+            ) => {
+                if !force {
+                    self.counters
+                        .bucket_idle_timer_ms
+                        .store(idle_timer_ms.into(), Relaxed);
+                }
+                let mut tables = self.tables.lock();
+                if let Some(NhObj::Resilient { buckets }) = tables.nexthops.get_mut(&key) {
+                    if let Some(bucket) = buckets.get_mut(usize::from(index)) {
+                        if *bucket != old.id() {
+                            count(&self.counters.bucket_mismatch);
+                        }
+                        *bucket = new.id();
+                    }
+                }
+            }
+            // A proposal (vetoable) or a statistics query: nothing changes.
+            _ => {}
+        }
+        Ok(())
     }
 
     /// The nexthops of an entry event (`GFP_ATOMIC`).
@@ -203,6 +355,7 @@ impl ProbeState {
                     rtn_type: route.rtn_type(),
                     priority: route.priority(),
                     nhs,
+                    nh_id: route.nexthop_id().unwrap_or(0),
                 };
                 let node = RBTreeNode::new(key, val, GFP_ATOMIC)?;
                 drop(self.tables.lock().routes.insert(node));
@@ -247,10 +400,9 @@ impl ProbeState {
             }
             EventKind::NetnsExit => {
                 count(&self.counters.netns_exits);
-                let mut tables = self.tables.lock();
-                table::remove_netns(&mut tables.routes, inum, drop);
-                table::remove_netns(&mut tables.rules, inum, drop);
+                self.tables.lock().remove_netns(inum);
             }
+            EventKind::Nexthop(what) => return self.apply_nexthop(event, what),
             _ => {}
         }
         Ok(())
@@ -283,9 +435,7 @@ impl Listener for ProbeListener {
 
     fn flush_net(&self, net: NetId) {
         count(&self.0.counters.net_flushes);
-        let mut tables = self.0.tables.lock();
-        table::remove_netns(&mut tables.routes, net.inum(), drop);
-        table::remove_netns(&mut tables.rules, net.inum(), drop);
+        self.0.tables.lock().remove_netns(net.inum());
     }
 }
 
@@ -303,13 +453,7 @@ impl Probe {
     pub(crate) fn new() -> Result<Arc<Self>> {
         let state = Arc::pin_init(
             pin_init!(ProbeState {
-                tables <- new_bh_lock!(
-                    Tables {
-                        routes: RBTree::new(),
-                        rules: RBTree::new(),
-                    },
-                    "ProbeState::tables"
-                ),
+                tables <- new_bh_lock!(Tables::new(), "ProbeState::tables"),
                 counters: Counters::new(),
             }),
             GFP_KERNEL,
@@ -420,7 +564,56 @@ pub(crate) fn show_routes(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt
             f.write_str(" via ")?;
             knob::write_addr(f, nh.gw_family, &nh.gw)?;
         }
+        if v.nh_id != 0 {
+            write!(f, " nhid {}", v.nh_id)?;
+        }
         writeln!(f)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn show_nexthops(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let tables = probe.state.tables.lock();
+    for (k, v) in tables.nexthops.iter() {
+        write!(f, "{} id {} ", k.inum, k.id)?;
+        match v {
+            NhObj::Single { nh, blackhole, fdb } => {
+                write!(f, "single dev {}", nh.ifindex)?;
+                if nh.gw_family != 0 {
+                    f.write_str(" via ")?;
+                    knob::write_addr(f, nh.gw_family, &nh.gw)?;
+                }
+                if *blackhole {
+                    f.write_str(" blackhole")?;
+                }
+                if *fdb {
+                    f.write_str(" fdb")?;
+                }
+            }
+            NhObj::Group { members, fdb } => {
+                f.write_str("group")?;
+                for (id, weight) in members.iter() {
+                    write!(f, " {id}/{weight}")?;
+                }
+                if *fdb {
+                    f.write_str(" fdb")?;
+                }
+            }
+            NhObj::Resilient { buckets } => write!(f, "resilient buckets {}", buckets.len())?,
+        }
+        writeln!(f)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn show_buckets(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let tables = probe.state.tables.lock();
+    for (k, v) in tables.nexthops.iter() {
+        if let NhObj::Resilient { buckets } = v {
+            for (index, nhid) in buckets.iter().enumerate() {
+                writeln!(f, "{} id {} bucket {} nhid {}", k.inum, k.id, index, nhid)?;
+            }
+        }
     }
     Ok(())
 }
@@ -439,9 +632,22 @@ pub(crate) fn show_rules(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt:
 
 pub(crate) fn show_stats(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let c = &probe.state.counters;
-    let (routes, rules) = {
+    let (routes, rules, nexthops, buckets) = {
         let t = probe.state.tables.lock();
-        (t.routes.iter().count(), t.rules.iter().count())
+        let buckets: usize = t
+            .nexthops
+            .values()
+            .map(|v| match v {
+                NhObj::Resilient { buckets } => buckets.len(),
+                _ => 0,
+            })
+            .sum();
+        (
+            t.routes.iter().count(),
+            t.rules.iter().count(),
+            t.nexthops.iter().count(),
+            buckets,
+        )
     };
     knob::write_stats(
         f,
@@ -454,8 +660,13 @@ pub(crate) fn show_stats(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt:
             ("netns_exits", c.netns_exits.load(Relaxed)),
             ("alloc_failed", c.alloc_failed.load(Relaxed)),
             ("skipped", c.skipped.load(Relaxed)),
+            ("nexthop_events", c.nexthop_events.load(Relaxed)),
+            ("bucket_mismatch", c.bucket_mismatch.load(Relaxed)),
+            ("bucket_idle_timer_ms", c.bucket_idle_timer_ms.load(Relaxed)),
             ("routes", routes as u64),
             ("rules", rules as u64),
+            ("nexthops", nexthops as u64),
+            ("buckets", buckets as u64),
         ],
     )
 }
