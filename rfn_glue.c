@@ -150,8 +150,10 @@ u64 rfn_net_seq_read(const struct rfn_net *rn)
  * seq_counter.rs): rules are notified before they are linked, under the
  * family's rules lock and without RTNL; IPv4 routes are notified before
  * they are unlinked, and nexthop objects before they are unlinked, under
- * RTNL; resilient groups' buckets before they change, from a work item.  Taking each lock once, after the counter
- * was read, waits for such a writer to finish.  IPv6 routes need nothing:
+ * RTNL; resilient groups' buckets before they change, from a work item.
+ * Taking each lock once (and waiting for those work items), after the
+ * counter was read, waits for such a writer to finish.  IPv6 routes need
+ * nothing:
  * the dump takes each table's tb6_lock itself.  @net is alive (the caller
  * holds a reference).
  */

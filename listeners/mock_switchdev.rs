@@ -534,7 +534,8 @@ impl Switch {
                     _ => None,
                 };
                 if let Some(state) = state {
-                    offloaded = offloaded + u64::from(state.in_hw()) - u64::from(entry.state.in_hw());
+                    offloaded =
+                        offloaded + u64::from(state.in_hw()) - u64::from(entry.state.in_hw());
                     entry.state = state;
                     entry.set_flags();
                 }
@@ -680,7 +681,10 @@ impl Switch {
         let slot = RBTreeNodeReservation::new(GFP_ATOMIC);
         let mut t = self.nexthops.lock();
         let old = t.objects.get(&key).map_or(0, |nh| u64::from(nh.occupancy));
-        if t.occupancy - old + u64::from(occupancy) > self.nexthop_capacity.load(Relaxed) {
+        // A replace that does not grow always fits (a group losing a
+        // member must not fail because the table was shrunk meanwhile).
+        let new = u64::from(occupancy);
+        if new > old && t.occupancy - old + new > self.nexthop_capacity.load(Relaxed) {
             drop(t);
             bump(&self.counters.nexthops_vetoed);
             event.set_extack(c"rust_fib_notifier mock switchdev: hardware nexthop table is full");

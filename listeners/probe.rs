@@ -44,7 +44,9 @@ use kernel::{
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
     dump::Registration,
-    events::{Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, NhSingle, Route},
+    events::{
+        Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, NhSingle, Route,
+    },
     knob,
     listeners::table::{self, NetnsKey, RouteKey},
 };
@@ -95,7 +97,10 @@ enum NhObj {
         fdb: bool,
     },
     /// Members: (id, weight), in the kernel's order.
-    Group { members: KVec<(u32, u16)>, fdb: bool },
+    Group {
+        members: KVec<(u32, u16)>,
+        fdb: bool,
+    },
     /// Each bucket's nexthop id.
     Resilient { buckets: KVec<u32> },
 }

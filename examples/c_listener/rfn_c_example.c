@@ -25,7 +25,8 @@
  * Namespaces are known by cookie (net->net_cookie), never by a pointer
  * kept past the event.
  *
- * debugfs rfn_c_example/: routes and rules (the probe's format), stats.
+ * debugfs rfn_c_example/: routes and rules (the probe's format), nexthops
+ * (`<inum> id <id> single|group|resilient size <n>`), stats.
  */
 #include <linux/debugfs.h>
 #include <linux/list.h>
@@ -76,6 +77,16 @@ struct ex_rule {
 	u32 table;
 };
 
+/* A nexthop object (ip nexthop): what a driver would program. */
+struct ex_nexthop {
+	struct list_head list;
+	u64 cookie;
+	unsigned int inum;
+	u32 id;
+	enum nh_notifier_info_type type;
+	unsigned int size;	/* members, buckets; 1 for a single nexthop */
+};
+
 struct ex_event {
 	struct work_struct work;
 	unsigned long type;
@@ -86,6 +97,7 @@ struct ex_event {
 		struct fib_entry_notifier_info fen;
 		struct fib6_entry_notifier_info fen6;
 		struct fib_rule_notifier_info frn;
+		struct ex_nexthop nh;	/* a copy: the kernel's info is gone */
 	};
 };
 
@@ -93,6 +105,7 @@ static struct workqueue_struct *ex_wq;
 static DEFINE_MUTEX(ex_lock);		/* the tables below */
 static LIST_HEAD(ex_routes);
 static LIST_HEAD(ex_rules);
+static LIST_HEAD(ex_nexthops);
 static atomic64_t ex_events, ex_replayed, ex_lost, ex_flushes, ex_skipped;
 static atomic64_t ex_net_flushes, ex_vetoed, ex_resyncs;
 static struct dentry *ex_dir;
@@ -267,10 +280,52 @@ static void ex_apply_rule(const struct ex_event *ev)
  * Forgets one namespace (@all: every one); @clear: clear our flags (the
  * namespace may live on: a flush, a resync, an unload).  ex_lock held.
  */
+/*
+ * REPLACE: the object is new, or changed (a group's members); DEL: gone
+ * (the kernel deletes the routes that used it after this event).
+ */
+static void ex_apply_nexthop(const struct ex_event *ev)
+{
+	struct ex_nexthop *nh;
+
+	list_for_each_entry(nh, &ex_nexthops, list)
+		if (nh->cookie == ev->cookie && nh->id == ev->nh.id)
+			break;
+	if (list_entry_is_head(nh, &ex_nexthops, list))
+		nh = NULL;
+	if (ev->type == RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_DEL)) {
+		if (nh) {
+			list_del(&nh->list);
+			kfree(nh);
+		}
+		return;
+	}
+	if (!nh) {
+		nh = kzalloc_obj(*nh, GFP_KERNEL);
+		if (!nh) {
+			atomic64_inc(&ex_lost);
+			return;
+		}
+		list_add_tail(&nh->list, &ex_nexthops);
+	}
+	nh->cookie = ev->cookie;
+	nh->inum = ev->inum;
+	nh->id = ev->nh.id;
+	nh->type = ev->nh.type;
+	nh->size = ev->nh.size;
+}
+
 static void ex_forget(u64 cookie, bool all, bool clear)
 {
 	struct ex_route *r, *rn;
 	struct ex_rule *u, *un;
+	struct ex_nexthop *nh, *nhn;
+
+	list_for_each_entry_safe(nh, nhn, &ex_nexthops, list)
+		if (all || nh->cookie == cookie) {
+			list_del(&nh->list);
+			kfree(nh);
+		}
 
 	list_for_each_entry_safe(r, rn, &ex_routes, list)
 		if (all || r->cookie == cookie)
@@ -320,6 +375,10 @@ static void ex_work(struct work_struct *work)
 	case RUST_FIB_EVENT_NETNS_EXIT:
 		/* Gone, or its bridge will replay it: clear if it lives. */
 		ex_forget(ev->cookie, false, true);
+		break;
+	case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_REPLACE):
+	case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_DEL):
+		ex_apply_nexthop(ev);
 		break;
 	}
 	mutex_unlock(&ex_lock);
@@ -469,8 +528,11 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 	case FIB_EVENT_RULE_ADD:
 	case FIB_EVENT_RULE_DEL:
 	case RUST_FIB_EVENT_NETNS_EXIT:
+	case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_REPLACE):
+	case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_DEL):
 		break;
 	default:
+		/* Bucket events, statistics: this example keeps no buckets. */
 		return NOTIFY_DONE;
 	}
 	atomic64_inc(&ex_events);
@@ -488,6 +550,7 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 		case FIB_EVENT_ENTRY_APPEND:
 		case FIB_EVENT_ENTRY_ADD:
 		case FIB_EVENT_RULE_ADD:
+		case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_REPLACE):
 			/* No room to remember it: refuse it, as netdevsim. */
 			atomic64_inc(&ex_vetoed);
 			return notifier_from_errno(-ENOMEM);
@@ -501,7 +564,7 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 	ev->type = type;
 	ev->cookie = ri->net->net_cookie;
 	ev->inum = ri->net->ns.inum;
-	if (ri->info)
+	if (ri->info && !rust_fib_notifier_event_is_nexthop(type))
 		ev->family = ri->info->family;
 
 	switch (type) {
@@ -521,6 +584,18 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 	case FIB_EVENT_RULE_DEL:
 		ev->frn = *container_of(ri->info, struct fib_rule_notifier_info, info);
 		fib_rule_get(ev->frn.rule);
+		break;
+	case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_REPLACE):
+	case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_DEL):
+		/* The kernel's own struct nh_notifier_info, as on its chain. */
+		ev->nh.id = ri->nh_info->id;
+		ev->nh.type = ri->nh_info->type;
+		if (ri->nh_info->type == NH_NOTIFIER_INFO_TYPE_GRP)
+			ev->nh.size = ri->nh_info->nh_grp->num_nh;
+		else if (ri->nh_info->type == NH_NOTIFIER_INFO_TYPE_RES_TABLE)
+			ev->nh.size = ri->nh_info->nh_res_table->num_nh_buckets;
+		else
+			ev->nh.size = 1;
 		break;
 	}
 	queue_work(ex_wq, &ev->work);
@@ -550,6 +625,7 @@ static void ex_flush_net(struct notifier_block *nb, u64 net_cookie)
 static const struct rust_fib_notifier_ops ex_ops = {
 	.flush = ex_flush,
 	.flush_net = ex_flush_net,
+	.flags = RUST_FIB_NOTIFIER_F_NEXTHOPS,
 };
 
 static struct notifier_block ex_nb = {
@@ -588,6 +664,26 @@ static int ex_rules_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ex_rules);
+
+static int ex_nexthops_show(struct seq_file *m, void *v)
+{
+	static const char * const kind[] = {
+		[NH_NOTIFIER_INFO_TYPE_SINGLE] = "single",
+		[NH_NOTIFIER_INFO_TYPE_GRP] = "group",
+		[NH_NOTIFIER_INFO_TYPE_RES_TABLE] = "resilient",
+	};
+	struct ex_nexthop *nh;
+
+	flush_workqueue(ex_wq);
+	mutex_lock(&ex_lock);
+	list_for_each_entry(nh, &ex_nexthops, list)
+		seq_printf(m, "%u id %u %s size %u\n", nh->inum, nh->id,
+			   nh->type < ARRAY_SIZE(kind) && kind[nh->type] ?
+			   kind[nh->type] : "other", nh->size);
+	mutex_unlock(&ex_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ex_nexthops);
 
 static int ex_stats_show(struct seq_file *m, void *v)
 {
@@ -644,6 +740,7 @@ static int __init ex_init(void)
 	ex_dir = debugfs_create_dir("rfn_c_example", NULL);
 	debugfs_create_file("routes", 0400, ex_dir, NULL, &ex_routes_fops);
 	debugfs_create_file("rules", 0400, ex_dir, NULL, &ex_rules_fops);
+	debugfs_create_file("nexthops", 0400, ex_dir, NULL, &ex_nexthops_fops);
 	debugfs_create_file("stats", 0400, ex_dir, NULL, &ex_stats_fops);
 	pr_info("rfn_c_example: registered, %lld events replayed\n",
 		atomic64_read(&ex_replayed));
