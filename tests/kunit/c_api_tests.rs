@@ -12,6 +12,18 @@ use kernel::{
 };
 
 type FlushFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block)>;
+type FlushNetFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block, u64)>;
+
+/// `struct rust_fib_notifier_ops`.
+#[repr(C)]
+struct Ops {
+    flush: FlushFn,
+    flush_net: FlushNetFn,
+    flags: core::ffi::c_uint,
+}
+
+/// `RUST_FIB_NOTIFIER_F_NEXTHOPS`.
+const F_NEXTHOPS: core::ffi::c_uint = 1;
 
 extern "C" {
     fn rust_fib_notifier_register(
@@ -23,6 +35,12 @@ extern "C" {
         net: *mut c_void,
         nb: *mut bindings::notifier_block,
         cb: FlushFn,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int;
+    fn rust_fib_notifier_register_ops(
+        net: *mut c_void,
+        nb: *mut bindings::notifier_block,
+        ops: *const Ops,
         extack: *mut bindings::netlink_ext_ack,
     ) -> c_int;
     fn rust_fib_notifier_unregister(nb: *mut bindings::notifier_block) -> c_int;
@@ -38,10 +56,42 @@ unsafe extern "C" fn ignore(_: *mut bindings::notifier_block, _: c_ulong, _: *mu
     0
 }
 
+/// Nexthop events seen by [`count_nexthop_events`] (the tests run one at a
+/// time).
+static NH_EVENTS: kernel::sync::atomic::Atomic<u32> = kernel::sync::atomic::Atomic::new(0);
+
+/// A listener that counts the test's nexthop event (a null namespace:
+/// never one the kernel sends).
+///
+/// # Safety
+///
+/// `data` is the chain's `struct rust_fib_notifier_info`.
+unsafe extern "C" fn count_nexthop_events(
+    _: *mut bindings::notifier_block,
+    event: c_ulong,
+    data: *mut c_void,
+) -> c_int {
+    // SAFETY: the chain passes a valid info for the call.
+    let info = unsafe { &*data.cast::<crate::ffi::RfnInfo>() };
+    if event == NH_TEST_EVENT && info.net.is_null() {
+        NH_EVENTS.fetch_add(1, kernel::sync::atomic::Relaxed);
+    }
+    0
+}
+
+/// `RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_REPLACE)`.
+const NH_TEST_EVENT: c_ulong = crate::ffi::RUST_FIB_EVENT_NEXTHOP_BASE + 1;
+
 fn block() -> Result<KBox<bindings::notifier_block>> {
+    block_calling(ignore)
+}
+
+fn block_calling(
+    f: unsafe extern "C" fn(*mut bindings::notifier_block, c_ulong, *mut c_void) -> c_int,
+) -> Result<KBox<bindings::notifier_block>> {
     Ok(KBox::new(
         bindings::notifier_block {
-            notifier_call: Some(ignore),
+            notifier_call: Some(f),
             next: ptr::null_mut(),
             priority: 0,
         },
@@ -112,6 +162,61 @@ mod tests {
                 rust_fib_notifier_resync(ptr::null_mut(), net),
                 EINVAL.to_errno()
             );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_flags_are_einval() -> Result {
+        let mut nb = block()?;
+        let ops = Ops {
+            flush: None,
+            flush_net: None,
+            flags: 1 << 7,
+        };
+        // SAFETY: `nb` and `ops` are valid for the call.
+        let ret = unsafe {
+            rust_fib_notifier_register_ops(ptr::null_mut(), &mut *nb, &ops, ptr::null_mut())
+        };
+        assert_eq!(ret, EINVAL.to_errno());
+        Ok(())
+    }
+
+    /// Nexthop events reach only the C listeners that asked for them (a
+    /// listener written for FIB events would misread their info).
+    #[test]
+    fn nexthop_events_only_with_the_flag() -> Result {
+        let mut plain = block_calling(count_nexthop_events)?;
+        let mut nexthops = block_calling(count_nexthop_events)?;
+        let plain: *mut bindings::notifier_block = &mut *plain;
+        let nexthops: *mut bindings::notifier_block = &mut *nexthops;
+        let ops = |flags| Ops {
+            flush: None,
+            flush_net: None,
+            flags,
+        };
+        NH_EVENTS.store(0, kernel::sync::atomic::Relaxed);
+        // SAFETY: both blocks stay valid until unregistered below.
+        unsafe {
+            assert_eq!(
+                rust_fib_notifier_register_ops(ptr::null_mut(), plain, &ops(0), ptr::null_mut()),
+                0
+            );
+            crate::chain::call(ptr::null_mut(), NH_TEST_EVENT, ptr::null_mut());
+            assert_eq!(NH_EVENTS.load(kernel::sync::atomic::Relaxed), 0);
+            assert_eq!(
+                rust_fib_notifier_register_ops(
+                    ptr::null_mut(),
+                    nexthops,
+                    &ops(F_NEXTHOPS),
+                    ptr::null_mut()
+                ),
+                0
+            );
+            crate::chain::call(ptr::null_mut(), NH_TEST_EVENT, ptr::null_mut());
+            assert_eq!(NH_EVENTS.load(kernel::sync::atomic::Relaxed), 1);
+            assert_eq!(rust_fib_notifier_unregister(plain), 0);
+            assert_eq!(rust_fib_notifier_unregister(nexthops), 0);
         }
         Ok(())
     }

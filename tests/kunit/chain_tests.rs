@@ -224,6 +224,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nexthop_events_decode() {
+        use crate::events::NexthopEvent::*;
+        let kind = |e| EventKind::from_raw(ffi::RUST_FIB_EVENT_NEXTHOP_BASE + e);
+        assert_eq!(kind(0), EventKind::Nexthop(Del));
+        assert_eq!(kind(1), EventKind::Nexthop(Replace));
+        assert_eq!(kind(2), EventKind::Nexthop(ResTablePreReplace));
+        assert_eq!(kind(3), EventKind::Nexthop(BucketReplace));
+        assert_eq!(kind(4), EventKind::Nexthop(HwStatsReportDelta));
+        assert!(!kind(5).is_nexthop());
+        assert!(!EventKind::from_raw(ffi::FIB_EVENT_ENTRY_DEL).is_nexthop());
+    }
+
+    #[test]
     fn registered_listener_gets_chain_events() -> Result {
         let rec = Recorder::new(false)?;
         let reg = register(&FakeSource::new(&[], 0)?, &rec)?;
