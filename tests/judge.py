@@ -7,7 +7,7 @@
 OUT/guest.results is what the guest wrote (tests/guest/lib.sh): `file`,
 `plan`, `ok`, `not ok`, `judge`, `note`, `#`, `end` lines.  OUT/snap/ID are
 the snapshots `snap ID` saved: the listeners' debugfs files and every
-namespace's `ip -j` routes, rules and nexthops.  FILE... are the test files
+namespace's `ip -j` routes, rules, nexthops and nexthop buckets.  FILE... are the test files
 that were to run, in order.
 
 Writes OUT/guest.ktap (one KTAP subtest per test file, with its plan) and
@@ -18,7 +18,7 @@ failing results, so a suite cannot pass by running less.
 A `judge ID<TAB>NAME<TAB>EXPR` line is one result: EXPR is a Python
 expression over snapshot ID, with the helpers of class Snap bound as names
 (routes(), compare("probe"), flagged("offload"), stat("mock_switchdev",
-"routes"), eq(a, b), ...).  Its value is true or false; a Verdict carries
+"routes"), compare_nexthops("probe"), mock_flags(), eq(a, b), ...).  Its value is true or false; a Verdict carries
 the explanation printed as KTAP diagnostics when it fails.
 """
 import ipaddress
@@ -131,13 +131,15 @@ class Snap:
 
     # `ip -batch` prints one JSON array per command, and nothing or `[]`
     # for an empty one: an array is known by what its entries hold.
-    KINDS = {"route": "dst", "rule": "priority", "nexthop": "id", "link": "ifname"}
+    KINDS = {"route": "dst", "rule": "priority", "bucket": "bucket", "nexthop": "id",
+             "link": "ifname"}
 
     @staticmethod
     def kind_of(entry):
         # Rules have a priority (and maybe a dst), links an ifname, routes
-        # a dst, nexthop objects an id.
-        for kind in ("rule", "link", "route", "nexthop"):
+        # a dst, resilient groups' buckets an id and a bucket, nexthop
+        # objects an id.
+        for kind in ("rule", "link", "route", "bucket", "nexthop"):
             if Snap.KINDS[kind] in entry:
                 return kind
         return None
@@ -216,6 +218,153 @@ class Snap:
                 for n in self.names(ns) for r in self.kroutes(n)
                 if any(f in r.get("flags", []) for f in HW_FLAGS)}
 
+    # --- nexthop objects, buckets and the flags hardware puts on them -------
+    HOST_TYPES = ("local", "broadcast", "anycast")
+
+    def host_routes(self, *ns):
+        """Route keys of the routes the CPU handles: type local, broadcast
+        or anycast (`ip -j route` prints "type"; unicast routes have none).
+        A switchdev driver traps them (rt_trap) instead of offloading them."""
+        return {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
+                for n in self.names(ns) for r in self.kroutes(n)
+                if r.get("type") in self.HOST_TYPES}
+
+    def routes_via(self, nhid, *ns):
+        """Route keys of the routes using nexthop object NHID (`nhid`); NHID
+        None: every route using one."""
+        return {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
+                for n in self.names(ns) for r in self.kroutes(n)
+                if "nhid" in r and (nhid is None or r["nhid"] == nhid)}
+
+    def nexthop(self, ns, nhid):
+        """The kernel's nexthop object NHID in NS (a dict from `ip -j
+        nexthop`), or None."""
+        for e in self.nexthops(ns):
+            if e["id"] == nhid:
+                return e
+        return None
+
+    def kbuckets(self, ns):
+        """The `ip -j nexthop bucket` entries of NS (dicts)."""
+        return self._dump(ns, 4, "bucket") + self._dump(ns, 6, "bucket")
+
+    @staticmethod
+    def nh_kind(e):
+        """single, group (hash-threshold) or resilient."""
+        if "group" not in e:
+            return "single"
+        return "resilient" if e.get("type") == "resilient" else "group"
+
+    def nh_describe(self, ns, e):
+        """A kernel nexthop object as the probe prints it after `<inum> id
+        <id> `: `single dev <ifindex> [via <gw>] [blackhole] [fdb]` (dev 0
+        for a blackhole or a device-less fdb nexthop), `group <id>/<weight>
+        ... [fdb]` (members in the kernel's order, weight 1 when ip prints
+        none), `resilient buckets <n>`."""
+        kind = self.nh_kind(e)
+        if kind == "resilient":
+            return f"resilient buckets {e['resilient_args']['buckets']}"
+        if kind == "group":
+            members = " ".join(f"{m['id']}/{m.get('weight', 1)}" for m in e["group"])
+            return f"group {members}" + (" fdb" if "fdb" in e else "")
+        black = "blackhole" in e
+        dev = 0 if black or "dev" not in e else self.ifindex(ns, e["dev"])
+        text = f"single dev {dev}"
+        if "gateway" in e:
+            text += f" via {ipaddress.ip_address(e['gateway'])}"
+        return text + (" blackhole" if black else "") + (" fdb" if "fdb" in e else "")
+
+    @staticmethod
+    def nh_occupancy(e):
+        """Room in a hardware nexthop table, counted like the mock switchdev
+        (and netdevsim, for groups of weight-1 members): 1 for a nexthop,
+        the member count of a group, the bucket count of a resilient one."""
+        kind = Snap.nh_kind(e)
+        if kind == "resilient":
+            return int(e["resilient_args"]["buckets"])
+        return len(e["group"]) if kind == "group" else 1
+
+    def occupancy(self, *ns):
+        """The room the kernel's nexthop objects of NS take (nh_occupancy)."""
+        return sum(self.nh_occupancy(e) for n in self.names(ns) for e in self.nexthops(n))
+
+    def kernel_nexthops(self, *ns):
+        """Nexthop keys `nexthop <inum> id <id> <description>` (nh_describe)."""
+        return {f"nexthop {self.ino(n)} id {e['id']} {self.nh_describe(n, e)}"
+                for n in self.names(ns) for e in self.nexthops(n)}
+
+    def kernel_buckets(self, *ns):
+        """Bucket keys `bucket <inum> id <group> bucket <index> nhid <nhid>`."""
+        return {f"bucket {self.ino(n)} id {b['id']} bucket {b['bucket']['index']} "
+                f"nhid {b['bucket']['nhid']}"
+                for n in self.names(ns) for b in self.kbuckets(n)}
+
+    def nh_ids(self, *ns):
+        """Keys `nexthop <inum> <id>` of every kernel nexthop object."""
+        return {f"nexthop {self.ino(n)} {e['id']}" for n in self.names(ns) for e in self.nexthops(n)}
+
+    def nh_flagged(self, flag, *ns):
+        """Keys `nexthop <inum> <id>` of the objects `ip -j nexthop` shows
+        with FLAG (offload, trap)."""
+        return {f"nexthop {self.ino(n)} {e['id']}" for n in self.names(ns)
+                for e in self.nexthops(n) if flag in e.get("flags", [])}
+
+    def bucket_ids(self, *ns):
+        """Keys `bucket <inum> <group> <index>` of every kernel bucket."""
+        return {f"bucket {self.ino(n)} {b['id']} {b['bucket']['index']}"
+                for n in self.names(ns) for b in self.kbuckets(n)}
+
+    def bucket_flagged(self, flag, *ns):
+        """Keys `bucket <inum> <group> <index>` of the buckets `ip -j
+        nexthop bucket` shows with FLAG (offload, trap)."""
+        return {f"bucket {self.ino(n)} {b['id']} {b['bucket']['index']}"
+                for n in self.names(ns) for b in self.kbuckets(n)
+                if flag in b.get("flags", [])}
+
+    @staticmethod
+    def sans_ns(keys):
+        """KEYS without their namespace inode (the second word): to compare
+        two namespaces with the same workload."""
+        return {" ".join(k.split()[:1] + k.split()[2:]) for k in keys}
+
+    @staticmethod
+    def _diff(what, want, have, left="kernel", right="flagged"):
+        missing, extra = sorted(want - have), sorted(have - want)
+        lines = [f"{what}: missing: {k}" for k in missing[:40]] + \
+                [f"{what}: extra: {k}" for k in extra[:40]]
+        lines.append(f"{what}: {len(want)} {left}, {len(have)} {right}: "
+                     f"{len(missing)} missing, {len(extra)} extra")
+        return not missing and not extra, lines
+
+    def mock_route_flags(self, *ns):
+        """Every route carries the flag the mock switchdev gives a route it
+        holds in hardware: rt_trap on host routes (host_routes), rt_offload
+        on all others; and none carries rt_offload_failed."""
+        host, every = self.host_routes(*ns), self.routes(*ns)
+        ok1, l1 = self._diff("rt_offload", every - host, self.flagged("offload", *ns),
+                             "non-host routes", "flagged")
+        ok2, l2 = self._diff("rt_trap", host, self.flagged("trap", *ns),
+                             "host routes", "flagged")
+        failed = sorted(self.flagged("offload_failed", *ns))
+        l3 = [f"rt_offload_failed: {k}" for k in failed[:40]]
+        return Verdict(ok1 and ok2 and not failed, l1 + l2 + l3)
+
+    def mock_nexthop_flags(self, *ns):
+        """Every nexthop object and every bucket of a resilient group is
+        flagged offload in `ip -j nexthop` (`bucket`), and none trap."""
+        ok1, l1 = self._diff("nexthop offload", self.nh_ids(*ns), self.nh_flagged("offload", *ns))
+        trapped = sorted(self.nh_flagged("trap", *ns) | self.bucket_flagged("trap", *ns))
+        ok2, l2 = self._diff("bucket offload", self.bucket_ids(*ns),
+                             self.bucket_flagged("offload", *ns))
+        return Verdict(ok1 and ok2 and not trapped,
+                       l1 + l2 + [f"trap: {k}" for k in trapped[:40]])
+
+    def mock_flags(self, *ns):
+        """mock_route_flags and mock_nexthop_flags: the mock switchdev's
+        flags on every kernel object of NS."""
+        r, n = self.mock_route_flags(*ns), self.mock_nexthop_flags(*ns)
+        return Verdict(r and n, r.lines + n.lines)
+
     # --- a listener's view (debugfs) ----------------------------------------
     def lines(self, directory, name):
         key = f"{directory}/{name}"
@@ -256,6 +405,82 @@ class Snap:
                      f"{len(missing)} missing, {len(extra)} extra")
         return Verdict(not missing and not extra, lines)
 
+    @staticmethod
+    def _norm_words(line):
+        """A debugfs line's words, gateways (after `via`) in ip's text."""
+        w = line.split()
+        for i in range(1, len(w)):
+            if w[i - 1] == "via":
+                try:
+                    w[i] = str(ipaddress.ip_address(w[i]))
+                except ValueError:
+                    pass
+        return w
+
+    def compare_nexthops(self, directory, *ns):
+        """The listener holds exactly the kernel's nexthop objects, buckets,
+        and routes with their `nhid` (routes without one: no `nhid`).
+
+        The probe's `nexthops` lines equal kernel_nexthops(); a mock
+        switchdev's (`<inum> id <id> <kind> occupancy <n> routes <r>`) give
+        each object's kind, its occupancy (nh_occupancy) and how many of the
+        kernel's routes use it (`nhid`); `buckets` (if the listener has the
+        file) equals kernel_buckets(); every route of `routes` carries the
+        kernel's `nhid` or none."""
+        names = self.names(ns)
+        inos = {self.ino(n) for n in names}
+        have_nh, want_nh = set(), set()
+        mock = None
+        for line in self.lines(directory, "nexthops"):
+            w = self._norm_words(line)
+            if int(w[0]) not in inos:
+                continue
+            if mock is None:
+                mock = "occupancy" in w
+            have_nh.add("nexthop " + " ".join(w))
+        if mock is None:
+            mock = directory.startswith("mock")
+        for n in names:
+            for e in self.nexthops(n):
+                if mock:
+                    users = len(self.routes_via(e["id"], n))
+                    want_nh.add(f"nexthop {self.ino(n)} id {e['id']} {self.nh_kind(e)} "
+                                f"occupancy {self.nh_occupancy(e)} routes {users}")
+                else:
+                    want_nh.add(f"nexthop {self.ino(n)} id {e['id']} {self.nh_describe(n, e)}")
+        ok, lines = self._diff("nexthops", want_nh, have_nh, "kernel", directory)
+        if f"{directory}/buckets" in self.debugfs:
+            have_b = {"bucket " + " ".join(l.split()) for l in self.lines(directory, "buckets")
+                      if int(l.split()[0]) in inos}
+            ok_b, l_b = self._diff("buckets", self.kernel_buckets(*names), have_b,
+                                   "kernel", directory)
+            ok, lines = ok and ok_b, lines + l_b
+        want_r = {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
+                  + (f" nhid {r['nhid']}" if "nhid" in r else "")
+                  for n in names for r in self.kroutes(n)}
+        have_r = set()
+        for line in self.lines(directory, "routes"):
+            w = line.split()
+            if int(w[0]) not in inos:
+                continue
+            key = f"route {w[0]} {w[1]} {w[2]} {prefix(w[3], int(w[1]))}"
+            if "nhid" in w[4:]:
+                key += f" nhid {w[w.index('nhid', 4) + 1]}"
+            have_r.add(key)
+        ok_r, l_r = self._diff("routes", want_r, have_r, "kernel", directory)
+        return Verdict(ok and ok_r, lines + l_r)
+
+    def states(self, directory, state, *ns):
+        """Route keys a mock switchdev's `routes` shows in STATE (offload,
+        trap, offload_failed, nexthop_missing: the word after `tos <tos>`)."""
+        inos = {self.ino(n) for n in self.names(ns)}
+        keys = set()
+        for line in self.lines(directory, "routes"):
+            w = line.split()
+            if int(w[0]) in inos and "tos" in w and w[w.index("tos") + 2] == state:
+                keys.add(f"route {w[0]} {w[1]} {w[2]} {prefix(w[3], int(w[1]))}")
+        return keys
+
     def nexthop_counts(self, directory, *ns):
         """Each route's nexthop count (`nhs N`) in the listener equals the
         kernel's (`nexthops` in ip -j, else 1)."""
@@ -281,7 +506,12 @@ class Snap:
                "sorted": sorted, "set": set, "sum": sum, "int": int}
         for name in ("routes", "rules", "kernel", "flagged", "hwflagged", "listener",
                      "compare", "stat", "lines", "route", "ino", "nexthops", "kroutes",
-                     "ifindex", "grep", "nexthop_counts"):
+                     "ifindex", "grep", "nexthop_counts",
+                     # nexthop objects and the trap flag
+                     "host_routes", "routes_via", "nexthop", "kbuckets", "kernel_nexthops",
+                     "kernel_buckets", "nh_ids", "nh_occupancy", "occupancy", "nh_flagged", "bucket_ids",
+                     "bucket_flagged", "sans_ns", "mock_route_flags", "mock_nexthop_flags",
+                     "mock_flags", "compare_nexthops", "states"):
             env[name] = getattr(self, name)
         return env
 

@@ -167,8 +167,9 @@ namespaces() {
 # snap ID [DEBUGFS_DIR...]: save for the host, in OUT/snap/ID, the listed
 # listeners' debugfs files (read first: reading a mock switchdev's `routes`
 # runs its queue dry, so the flags below are final), then every namespace's
-# inode and `ip -j` routes (all tables, both families), IPv4 rules, nexthops
-# and links: one `ip -batch` per namespace; IPv6 rules (`ip rule` takes its
+# inode and `ip -j` routes (all tables, both families), IPv4 rules, nexthop
+# objects and resilient groups' buckets (both families), and links: one
+# `ip -batch` per namespace; IPv6 rules (`ip rule` takes its
 # family from the command line) need a second one, taken only when a
 # listener that holds rules is saved.
 #
@@ -200,7 +201,7 @@ snap() {
 			echo "@@ ip $ns 4"
 			# A failing line stops the batch: the host fails every
 			# judgement on a snapshot that says so.
-			printf 'route show table all\nrule show\nnexthop show\nlink show\n' |
+			printf 'route show table all\nrule show\nnexthop show\nnexthop bucket show\nlink show\n' |
 				ip "${n[@]}" -j -batch - || echo "@@ failed ip $ns 4"
 			[ -n "$rules6" ] || continue
 			echo "@@ ip $ns 6"
@@ -331,4 +332,104 @@ _no_resync() { local q; get q resync_queued "$RFN/stats" && [ "$q" = 0 ]; }
 resyncs_done() {
 	wait_for 60 _no_resync || return 1
 	read -r _ <"$MOCK/routes" || :
+}
+
+# count_flags VAR NS KIND FLAG...: VAR := how many of NS's routes (KIND
+# route: every table, both families), nexthop objects (nexthop) or buckets
+# of resilient groups (bucket) carry one of the FLAGs, as `ip` prints them
+# (rt_offload, rt_trap, rt_offload_failed on routes; offload, trap on
+# nexthops and buckets); one process.  A route's flags are on its first
+# line.
+count_flags() {
+	local _var=$1 _ns=$2 _kind=$3 _l _f _out _n=0 _cmd
+	shift 3
+	case $_kind in
+	route) _cmd=(route show table all) ;;
+	nexthop) _cmd=(nexthop show) ;;
+	bucket) _cmd=(nexthop bucket show) ;;
+	*) return 1 ;;
+	esac
+	_out=$(ip -n "$_ns" "${_cmd[@]}") || return 1
+	while read -r _l; do
+		for _f; do
+			if [[ " $_l " == *" $_f "* ]]; then
+				_n=$((_n + 1))
+				break
+			fi
+		done
+	done <<<"$_out"
+	printf -v "$_var" '%s' "$_n"
+}
+
+# nh_churn NS I: until SIGTERM, in namespace NS (links d0 and d1 with
+# 10.I.0.1/24, 10.I.1.1/24, 2001:db8:I::1/64 and 2001:db8:I:1::1/64, as
+# make_ns makes them), rounds of nexthop objects and routes using them,
+# one `ip -batch` each.  Round k (a counter kept in $CHURN_DIR/NS.nhnext
+# across churns, with the two rounds before) uses ids 1000 + 10k + 0..7:
+#  * adds IPv4 nexthops A, B and IPv6 C, D, hash-threshold groups G4 = A/B
+#    and G6 = C/D, resilient groups R4 = A/B and R6 = C/D (4 buckets, idle
+#    timer 0: buckets move at once), and a route via each of G4 (table
+#    200), R4, A, G6, C and R6 (prefixes 100.64-66.k/32, 2001:db8:7jI:k::/64);
+#  * replaces the previous round's A (another gateway), G4 and G6 (one
+#    member left), R4 (B alone: buckets move) and deletes its route via A;
+#  * deletes every object of the round before, groups first: the kernel
+#    deletes the routes using them.
+# Every id and prefix is added once, replaced at most once and deleted at
+# most once, so a listener that missed an event stays wrong; no object
+# lives more than three rounds.  SIGTERM ends it after the batch in
+# flight.  Rounds are counted in $CHURN_DIR/NS.nh (churn_stop waits for
+# one); a batch that fails ends it with status 1 and says why.
+nh_churn() {
+	local ns=$1 i=$2 stop=0 k=0 prev=-1 prev2=-1 b j rounds=0
+	trap 'stop=1' TERM
+	read -r k prev prev2 2>/dev/null <"$CHURN_DIR/$ns.nhnext" || k=0 prev=-1 prev2=-1
+	echo 0 >"$CHURN_DIR/$ns.nh"
+	while [ $stop = 0 ]; do
+		{
+			b=$((1000 + 10 * k))
+			printf 'nexthop add id %d via 10.%d.0.2 dev d0\n' $b "$i"
+			printf 'nexthop add id %d via 10.%d.1.2 dev d1\n' $((b + 1)) "$i"
+			printf 'nexthop add id %d via 2001:db8:%d::2 dev d0\n' $((b + 2)) "$i"
+			printf 'nexthop add id %d via 2001:db8:%d:1::2 dev d1\n' $((b + 3)) "$i"
+			printf 'nexthop add id %d group %d/%d\n' $((b + 4)) $b $((b + 1))
+			printf 'nexthop add id %d group %d/%d\n' $((b + 5)) $((b + 2)) $((b + 3))
+			printf 'nexthop add id %d group %d/%d type resilient buckets 4 idle_timer 0\n' \
+				$((b + 6)) $b $((b + 1))
+			printf 'nexthop add id %d group %d/%d type resilient buckets 4 idle_timer 0\n' \
+				$((b + 7)) $((b + 2)) $((b + 3))
+			printf 'route add 100.64.%d.%d/32 nhid %d table 200\n' $((k / 256)) $((k % 256)) $((b + 4))
+			printf 'route add 100.65.%d.%d/32 nhid %d\n' $((k / 256)) $((k % 256)) $((b + 6))
+			printf 'route add 100.66.%d.%d/32 nhid %d\n' $((k / 256)) $((k % 256)) $b
+			for j in 0 1 2; do
+				printf 'route add 2001:db8:7%d%d:%x::/64 nhid %d\n' $j "$i" "$k" \
+					$((b + (j == 0 ? 5 : j == 1 ? 2 : 7)))
+			done
+			if [ "$prev" -ge 0 ]; then
+				b=$((1000 + 10 * prev))
+				printf 'nexthop replace id %d via 10.%d.0.3 dev d0\n' $b "$i"
+				printf 'nexthop replace id %d group %d\n' $((b + 4)) $b
+				printf 'nexthop replace id %d group %d\n' $((b + 5)) $((b + 3))
+				printf 'nexthop replace id %d group %d type resilient\n' $((b + 6)) $((b + 1))
+				printf 'route del 100.66.%d.%d/32\n' $((prev / 256)) $((prev % 256))
+			fi
+			if [ "$prev2" -ge 0 ]; then
+				b=$((1000 + 10 * prev2))
+				for j in 4 5 6 7 0 1 2 3; do printf 'nexthop del id %d\n' $((b + j)); done
+			fi
+		} | ipb "$ns" || return 1
+		prev2=$prev prev=$k k=$((k + 1))
+		echo "$k $prev $prev2" >"$CHURN_DIR/$ns.nhnext"
+		rounds=$((rounds + 1))
+		echo "$rounds" >"$CHURN_DIR/$ns.nh"
+	done
+	return 0
+}
+
+# nh_churn_start NS I: nh_churn in the background; churn_stop ends it
+# (with any churn_start's).
+nh_churn_start() {
+	rm -f "$CHURN_DIR/$1.nh"
+	nh_churn "$@" &
+	CHURN_PIDS+=($!)
+	CHURN_NS+=("$1.nh")
 }
