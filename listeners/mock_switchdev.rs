@@ -30,7 +30,8 @@
 //!
 //! Nexthop objects go into a "hardware" nexthop table of their own
 //! (`nexthop_capacity`, counted as netdevsim counts: 1 for a nexthop, the
-//! members of a group, the buckets of a resilient group). It is updated in
+//! sum of the members' weights for a group, the buckets of a resilient
+//! group). It is updated in
 //! the event callback itself, so a nexthop that does not fit is vetoed at
 //! once, with an extack message; the work item then sets the `offload` flag
 //! `ip nexthop` shows (and each bucket's, and reports the buckets busy). A
@@ -216,9 +217,19 @@ enum NhKind {
 struct HwNexthop {
     id: u32,
     kind: NhKind,
-    /// Entries it takes: 1, its members, or its buckets.
+    /// Entries it takes: 1, its members' weights, or its buckets.
     occupancy: u32,
     netns: NetId,
+}
+
+impl HwNexthop {
+    /// A resilient group's bucket count (0 for the others).
+    fn buckets(&self) -> u16 {
+        match self.kind {
+            NhKind::Resilient => u16::try_from(self.occupancy).unwrap_or(u16::MAX),
+            _ => 0,
+        }
+    }
 }
 
 /// The hardware nexthop table. Written in the event callback (maybe
@@ -229,15 +240,16 @@ struct NhTable {
 }
 
 impl NhTable {
-    /// Removes the namespace's objects; returns their ids (as many as fit
-    /// in `GFP_ATOMIC` memory: flags are cleared for those).
-    fn remove_netns(&mut self, inum: u32) -> KVec<u32> {
+    /// Removes the namespace's objects; returns their ids and bucket
+    /// counts (as many as fit in `GFP_ATOMIC` memory: flags are cleared
+    /// for those).
+    fn remove_netns(&mut self, inum: u32) -> KVec<(u32, u16)> {
         let mut ids = KVec::new();
         let mut occupancy = self.occupancy;
         table::remove_netns(&mut self.objects, inum, |nh: HwNexthop| {
             occupancy -= u64::from(nh.occupancy);
             // Best effort: an id that does not fit keeps its flag.
-            let _ = ids.push(nh.id, GFP_ATOMIC);
+            let _ = ids.push((nh.id, nh.buckets()), GFP_ATOMIC);
         });
         self.occupancy = occupancy;
         ids
@@ -266,7 +278,10 @@ enum Op {
     },
     /// A namespace's last event: its routes go, and the flags of the
     /// nexthop objects `nexthops` (already out of the nexthop table).
-    NetnsExit { netns: NetId, nexthops: KVec<u32> },
+    NetnsExit {
+        netns: NetId,
+        nexthops: KVec<(u32, u16)>,
+    },
     /// A nexthop object (re)programmed: flag it (and its `buckets`), and
     /// offload the routes that waited for it.
     Nexthop { netns: NetId, id: u32, buckets: u16 },
@@ -657,9 +672,7 @@ impl Switch {
             core::mem::replace(&mut t.objects, RBTree::new())
         };
         for (_, nh) in nexthops.iter() {
-            if let Some(net) = nh.netns.get() {
-                net.set_nexthop_hw_flags(nh.id, false, false);
-            }
+            unflag_nexthops(nh.netns, &[(nh.id, nh.buckets())]);
         }
     }
 
@@ -668,7 +681,14 @@ impl Switch {
     fn program_nexthop(&self, event: &Event<'_>, id: u32, object: NexthopObject) -> Result<Op> {
         let (kind, occupancy, buckets) = match object {
             NexthopObject::Single(_) => (NhKind::Single, 1, 0),
-            NexthopObject::Group { members, .. } => (NhKind::Group, members.into(), 0),
+            // As netdevsim: a group takes the sum of its members' weights.
+            NexthopObject::Group { members, .. } => {
+                let weights = (0..u32::from(members))
+                    .filter_map(|i| event.nexthop_member(i))
+                    .map(|nh| u32::from(nh.weight()))
+                    .sum();
+                (NhKind::Group, weights, 0)
+            }
             NexthopObject::Resilient { buckets } => (NhKind::Resilient, buckets.into(), buckets),
             _ => return Err(EINVAL),
         };
@@ -783,12 +803,15 @@ impl Switch {
 const DEFAULT_CAPACITY: u64 = 4096;
 const DEFAULT_NEXTHOP_CAPACITY: u64 = 1024;
 
-/// Clears the flags of the nexthop objects `ids` of `netns`, if it is
-/// alive (process context).
-fn unflag_nexthops(netns: NetId, ids: &[u32]) {
+/// Clears the flags of the nexthop objects `ids` of `netns` (id, and
+/// bucket count for a resilient group), if it is alive (process context).
+fn unflag_nexthops(netns: NetId, ids: &[(u32, u16)]) {
     if let Some(net) = netns.get() {
-        for &id in ids {
+        for &(id, buckets) in ids {
             net.set_nexthop_hw_flags(id, false, false);
+            for index in 0..buckets {
+                net.set_nexthop_bucket_hw_flags(id, index, false);
+            }
         }
     }
 }

@@ -232,7 +232,12 @@ impl ProbeState {
     fn nexthop_object(event: &Event<'_>, object: NexthopObject) -> Result<Option<NhObj>> {
         Ok(Some(match object {
             NexthopObject::Single(nh) => NhObj::Single {
-                nh: NhVal::of(&nh),
+                // A blackhole's device is the loopback, which `ip
+                // nexthop` does not show: none.
+                nh: NhVal {
+                    ifindex: if nh.is_blackhole() { 0 } else { nh.ifindex() },
+                    ..NhVal::of(&nh)
+                },
                 blackhole: nh.is_blackhole(),
                 fdb: nh.is_fdb(),
             },
@@ -370,7 +375,9 @@ impl ProbeState {
                     return Ok(());
                 };
                 let key = RouteKey::of(inum, &route);
-                if route.family() == Some(Family::Ipv6) {
+                // A route with `nhid` has no siblings, and its object's
+                // paths may have changed since it was added: it goes whole.
+                if route.family() == Some(Family::Ipv6) && route.nexthop_id().is_none() {
                     // The nexthops named go; the route goes with its last.
                     let gone = Self::nexthops(event, &route)?;
                     let mut tables = self.tables.lock();

@@ -7,8 +7,8 @@
 OUT/guest.results is what the guest wrote (tests/guest/lib.sh): `file`,
 `plan`, `ok`, `not ok`, `judge`, `note`, `#`, `end` lines.  OUT/snap/ID are
 the snapshots `snap ID` saved: the listeners' debugfs files and every
-namespace's `ip -j` routes, rules, nexthops and nexthop buckets.  FILE... are the test files
-that were to run, in order.
+namespace's `ip -j` routes, rules, nexthop objects and buckets.  FILE...
+are the test files that were to run, in order.
 
 Writes OUT/guest.ktap (one KTAP subtest per test file, with its plan) and
 prints one line per file with its time.  A file that did not run, stopped
@@ -18,8 +18,9 @@ failing results, so a suite cannot pass by running less.
 A `judge ID<TAB>NAME<TAB>EXPR` line is one result: EXPR is a Python
 expression over snapshot ID, with the helpers of class Snap bound as names
 (routes(), compare("probe"), flagged("offload"), stat("mock_switchdev",
-"routes"), compare_nexthops("probe"), mock_flags(), eq(a, b), ...).  Its value is true or false; a Verdict carries
-the explanation printed as KTAP diagnostics when it fails.
+"routes"), compare_nexthops("probe"), mock_flags(), eq(a, b), ...).  Its
+value is true or false; a Verdict carries the explanation printed as KTAP
+diagnostics when it fails.
 """
 import ipaddress
 import json
@@ -277,12 +278,12 @@ class Snap:
     @staticmethod
     def nh_occupancy(e):
         """Room in a hardware nexthop table, counted like the mock switchdev
-        (and netdevsim, for groups of weight-1 members): 1 for a nexthop,
-        the member count of a group, the bucket count of a resilient one."""
+        and netdevsim: 1 for a nexthop, the sum of the members' weights for
+        a group, the bucket count of a resilient one."""
         kind = Snap.nh_kind(e)
         if kind == "resilient":
             return int(e["resilient_args"]["buckets"])
-        return len(e["group"]) if kind == "group" else 1
+        return sum(int(m.get("weight", 1)) for m in e["group"]) if kind == "group" else 1
 
     def occupancy(self, *ns):
         """The room the kernel's nexthop objects of NS take (nh_occupancy)."""
@@ -301,7 +302,8 @@ class Snap:
 
     def nh_ids(self, *ns):
         """Keys `nexthop <inum> <id>` of every kernel nexthop object."""
-        return {f"nexthop {self.ino(n)} {e['id']}" for n in self.names(ns) for e in self.nexthops(n)}
+        return {f"nexthop {self.ino(n)} {e['id']}"
+                for n in self.names(ns) for e in self.nexthops(n)}
 
     def nh_flagged(self, flag, *ns):
         """Keys `nexthop <inum> <id>` of the objects `ip -j nexthop` shows

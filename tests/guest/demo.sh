@@ -58,7 +58,7 @@ run cat $RFN/probe/stats
 say "A mock switchdev driver attaches late: replay fills its hardware table"
 run sh -c "echo 1 > $RFN/mock_switchdev/attach"
 run cat $RFN/mock_switchdev/stats
-run sh -c "grep -c offload $RFN/mock_switchdev/routes"
+run sh -c "grep -cE ' (offload|trap) ' $RFN/mock_switchdev/routes"
 say "... and the kernel's routes show its offload flags"
 run ip -n ns1 route show table all
 run ip -n ns1 -6 route show table 200

@@ -44,11 +44,12 @@ check() {
 
 # judge SNAP NAME EXPR: one result, decided on the host (tests/judge.py).
 # note SNAP EXPR: a diagnostic line, EXPR's value on the host.
+# An EXPR may span lines (a results line each: newlines become spaces).
 judge() {
-	emit "judge $1"$'\t'"$2"$'\t'"$3"
+	emit "judge $1"$'\t'"$2"$'\t'"${3//$'\n'/ }"
 }
 note() {
-	emit "note $1"$'\t'"$2"
+	emit "note $1"$'\t'"${2//$'\n'/ }"
 }
 
 # file_has_inode FILE INODE: a line of FILE starts with INODE (a listener
@@ -339,10 +340,11 @@ resyncs_done() {
 # of resilient groups (bucket) carry one of the FLAGs, as `ip` prints them
 # (rt_offload, rt_trap, rt_offload_failed on routes; offload, trap on
 # nexthops and buckets); one process.  A route's flags are on its first
-# line.
+# line.  VAR is 0 if ip fails (and so does the helper).
 count_flags() {
 	local _var=$1 _ns=$2 _kind=$3 _l _f _out _n=0 _cmd
 	shift 3
+	printf -v "$_var" 0
 	case $_kind in
 	route) _cmd=(route show table all) ;;
 	nexthop) _cmd=(nexthop show) ;;

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# The mock switchdev listener: offload flags in `ip route`, capacity,
+# The mock switchdev listener: offload flags in `ip route` (rt_trap on the
+# host routes: local, broadcast, anycast, as mlxsw does), capacity,
 # fault injection, veto, detach, namespace teardown, bad knob input.
 plan 22
 ALL='"init", "ns1", "ns2", "ns3"'
@@ -10,8 +11,8 @@ check "mock: attach (late, with replay)" eval "echo 1 > $MOCK/attach"
 snap mock-attach "$MOCK"
 judge mock-attach "mock: table equals ip route show table all (4 namespaces, v4+v6)" \
 	"compare('mock_switchdev', $ALL)"
-judge mock-attach "mock: every route flagged offload in ip -j route" \
-	"eq(flagged('offload', $ALL), routes($ALL))"
+judge mock-attach "mock: every route flagged in ip -j route: rt_trap on host routes, rt_offload on the others" \
+	"mock_flags($ALL)"
 judge mock-attach "mock: IPv6 multipath route flagged" \
 	'"rt_offload" in route("ns1", "2001:db8:fe1::/48")["flags"]'
 ip -n ns2 route add 192.0.2.128/25 via 10.2.0.2 table 200
@@ -41,7 +42,9 @@ judge mock-detach "mock: detach cleared every flag it set" "eq(hwflagged($ALL), 
 echo 20 >"$MOCK/capacity"
 echo 1 >"$MOCK/attach"
 snap mock-cap "$MOCK"
-judge mock-cap "mock: capacity 20: 20 routes offload" "eq(len(flagged('offload', $ALL)), 20)"
+judge mock-cap "mock: capacity 20: 20 routes offload or trap (host routes only trap)" \
+	"eq(len(flagged('offload', $ALL) | flagged('trap', $ALL)), 20)
+	and eq(flagged('trap', $ALL) - host_routes($ALL), set()) and eq(flagged('offload', $ALL) & host_routes($ALL), set())"
 judge mock-cap "mock: capacity 20: the others offload_failed" \
 	"eq(len(flagged('offload_failed', $ALL)), len(routes($ALL)) - 20)"
 judge mock-cap "mock: capacity: the table still holds every route" "compare('mock_switchdev', $ALL)"

@@ -31,5 +31,5 @@ judge lost-delete "lost delete: the mock holds neither deleted route" \
 judge lost-delete "lost delete: the mock equals the kernel" \
 	'compare("mock_switchdev", "init", "ns1", "ns2", "ns3")'
 judge lost-delete "lost delete: every mock route is flagged in the kernel" \
-	'eq(flagged("offload", "ns1") | flagged("offload_failed", "ns1"), listener("mock_switchdev", "ns1"))'
+	'eq(flagged("offload", "ns1") | flagged("trap", "ns1") | flagged("offload_failed", "ns1"), listener("mock_switchdev", "ns1"))'
 echo 0 >"$MOCK/attach"

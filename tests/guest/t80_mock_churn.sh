@@ -29,7 +29,7 @@ snap mock-churn "$MOCK"
 note mock-churn '"mock churn: %d routes at the end" % len(routes("init", "ns1", "ns2", "ns3", "ns4"))'
 judge mock-churn "mock churn: table equals the kernel in 4 namespaces: zero missing, zero extra" \
 	'compare("mock_switchdev", "init", "ns1", "ns2", "ns3", "ns4")'
-judge mock-churn "mock churn: every route offloaded" \
-	'eq(flagged("offload", "init", "ns1", "ns2", "ns3", "ns4"), routes("init", "ns1", "ns2", "ns3", "ns4"))'
+judge mock-churn "mock churn: every route offloaded (host routes trapped)" \
+	'mock_flags("init", "ns1", "ns2", "ns3", "ns4")'
 get failed alloc_failed "$MOCK/stats"
 check "mock churn: no allocation failure meanwhile" test "$failed" -eq "$alloc_failed0"
