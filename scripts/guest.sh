@@ -36,7 +36,11 @@ outdir=$(cd "$outdir" && pwd)
 # rootflags: virtme-ng mounts the host's root over 9p without a cache, so
 # every exec walks the host's filesystem again (about a second per process
 # under TCG); the root is read-only, a loose cache is safe and much faster.
-append="kunit.enable=1 kunit.autorun=1 log_buf_len=8M"
+# rcupdate.rcu_expedited: every notifier unregistration, namespace
+# teardown and module unload waits for RCU grace periods, which under TCG
+# take long; expedited ones are the same guarantee, sooner (about 10% off
+# the attach/detach/netns workloads, measured).  RFN_GUEST_APPEND adds more.
+append="kunit.enable=1 kunit.autorun=1 log_buf_len=8M rcupdate.rcu_expedited=1 ${RFN_GUEST_APPEND:-}"
 [ "${RFN_9P_CACHE:-loose}" = none ] ||
 	append+=" rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=${RFN_9P_CACHE:-loose}"
 vng_run=(vng --run "$image" --memory "${RFN_GUEST_MEMORY:-2G}" --cpus 2

@@ -508,7 +508,7 @@ class Snap:
                "sorted": sorted, "set": set, "sum": sum, "int": int}
         for name in ("routes", "rules", "kernel", "flagged", "hwflagged", "listener",
                      "compare", "stat", "lines", "route", "ino", "nexthops", "kroutes",
-                     "ifindex", "grep", "nexthop_counts",
+                     "ifindex", "grep", "nexthop_counts", "nh_kind",
                      # nexthop objects and the trap flag
                      "host_routes", "routes_via", "nexthop", "kbuckets", "kernel_nexthops",
                      "kernel_buckets", "nh_ids", "nh_occupancy", "occupancy", "nh_flagged", "bucket_ids",

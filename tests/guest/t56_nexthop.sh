@@ -20,7 +20,7 @@
 # Leaves the listeners detached, the knobs at their defaults, netdevsim
 # unloaded (t85 loads it again) and none of its namespaces.
 rounds=${NH_CHURN_ROUNDS:-5}
-plan $((44 + 2 * rounds))
+plan $((47 + 2 * rounds))
 detach
 echo 0 >"$PROBE/netns"
 echo 0 >"$MOCK/attach"
@@ -148,6 +148,23 @@ judge nh-mock "nexthop mock: stats and states: nexthops, occupancy, nothing wait
 	'eq(stat("mock_switchdev", "nexthops"), len(nh_ids())) and eq(stat("mock_switchdev", "nexthop_occupancy"), occupancy())
 	and eq(stat("mock_switchdev", "nh_waiting"), 0) and eq(states("mock_switchdev", "nexthop_missing"), set())
 	and eq(stat("mock_switchdev", "trapped"), len(host_routes())) and eq(states("mock_switchdev", "trap"), host_routes())'
+
+# (b2) A nexthop the mock cannot hold, vetoed during its registration's
+# replay: the registration fails (its listener flushed), nothing flagged.
+echo 0 >"$MOCK/attach"
+echo 1 >"$MOCK/nexthop_capacity"
+msg=$(echo 1 2>&1 >"$MOCK/attach")
+rc=$?
+diag "nexthop replay veto: attach said: $msg"
+check "nexthop replay veto: the mock's registration fails (ENOSPC) when its nexthop table cannot hold the replay" \
+	test $rc -ne 0 -a "${msg/*No space left*/yes}" = yes
+SNAP_NS="nh1 nh2" snap nh-replay-veto "$MOCK"
+judge nh-replay-veto "nexthop replay veto: the mock holds nothing and flags nothing (nexthops, buckets, routes)" \
+	"eq(stat('mock_switchdev', 'nexthops'), 0) and eq(stat('mock_switchdev', 'routes'), 0)
+	and eq(nh_flagged('offload', $NH), set()) and eq(bucket_flagged('offload', $NH), set())
+	and eq(hwflagged($NH), set())"
+echo 1024 >"$MOCK/nexthop_capacity"
+check "nexthop replay veto: with room again, the mock attaches" eval "echo 1 > $MOCK/attach"
 
 # (c) Replaces: hash-threshold groups (IPv4 and IPv6, weights), a
 # resilient group (half of its buckets move), singles in groups.

@@ -3,13 +3,21 @@
 # the offload flag on every route it holds and clears it when it unloads;
 # refuses (NOTIFY_BAD) an add it has no memory for, as netdevsim does, so
 # `ip route add` fails; and resyncs the namespace after a delete it could
-# not queue (failslab), holding nothing the kernel deleted.
-plan 12
+# not queue (failslab), holding nothing the kernel deleted.  With
+# RUST_FIB_NOTIFIER_F_NEXTHOPS it learns the nexthop objects too (the
+# kernel's own struct nh_notifier_info through the C API).
+plan 13
 EX=/sys/kernel/debug/rfn_c_example
 ex_ko=examples/c_listener/rfn_c_example.ko
 # Alone on the chain: only the example allocates, only it sets flags.
 detach
 echo 0 >"$MOCK/attach"
+ipb ns1 <<EOF2
+nexthop add id 71 via 10.1.0.2 dev d0
+nexthop add id 72 via 10.1.1.2 dev d1
+nexthop add id 73 group 71/72
+route add 192.0.2.71/32 nhid 73
+EOF2
 check "c example: loads" insmod "$ex_ko"
 ipb ns1 <<EOF2
 route add 192.0.2.66/32 via 10.1.0.2
@@ -17,6 +25,10 @@ route add 2001:db8:9997::/48 via 2001:db8:1::2
 EOF2
 snap cex-load "$EX"
 judge cex-load "c example: equals the kernel" 'compare("rfn_c_example", "init", "ns1", "ns2", "ns3")'
+judge cex-load "c example: holds the kernel's nexthop objects (id, kind, size) in every namespace" \
+	'eq({" ".join(l.split()[i] for i in (0, 2, 3, 5)) for l in lines("rfn_c_example", "nexthops")},
+	{"%d %s %s %d" % (ino(n), e["id"], nh_kind(e), int(e["resilient_args"]["buckets"]) if nh_kind(e) == "resilient" else len(e.get("group", [0])))
+	 for n in ("init", "ns1", "ns2", "ns3") for e in nexthops(n)}) and cmp(len(nexthops("ns1")), ">=", 3)'
 judge cex-load "c example: every route it holds, and only those, carry offload" \
 	'eq(flagged("offload", "init", "ns1", "ns2", "ns3"), {k for k in listener("rfn_c_example", "init", "ns1", "ns2", "ns3") if k.startswith("route")})'
 failslab_ip -n ns1 route add 192.0.2.67/32 via 10.1.0.2 2>/dev/null
@@ -37,5 +49,6 @@ judge cex-resync "c example: holds neither deleted route" \
 judge cex-resync "c example: equals the kernel after the resync" \
 	'compare("rfn_c_example", "init", "ns1", "ns2", "ns3")'
 check "c example: unloads" rmmod rfn_c_example
+ip -n ns1 nexthop flush >/dev/null
 snap cex-unload
 judge cex-unload "c example: no flag left after unload" 'eq(hwflagged("init", "ns1", "ns2", "ns3"), set())'
