@@ -55,6 +55,8 @@ pub(crate) enum NexthopEvent {
     BucketReplace,
     /// A statistics query on a group with hardware statistics.
     HwStatsReportDelta,
+    /// One a later kernel added (`enum nexthop_event_type`'s value).
+    Other(c_ulong),
 }
 
 /// What happened (`enum fib_event_type`, plus the end of a namespace, plus
@@ -90,7 +92,9 @@ impl EventKind {
             ffi::FIB_EVENT_NH_ADD => Self::NhAdd,
             ffi::FIB_EVENT_NH_DEL => Self::NhDel,
             ffi::RUST_FIB_EVENT_NETNS_EXIT => Self::NetnsExit,
-            e if e >= ffi::RUST_FIB_EVENT_NEXTHOP_BASE => {
+            e if (ffi::RUST_FIB_EVENT_NEXTHOP_BASE..ffi::RUST_FIB_EVENT_NEXTHOP_END)
+                .contains(&e) =>
+            {
                 match e - ffi::RUST_FIB_EVENT_NEXTHOP_BASE {
                     ffi::NEXTHOP_EVENT_DEL => Self::Nexthop(NexthopEvent::Del),
                     ffi::NEXTHOP_EVENT_REPLACE => Self::Nexthop(NexthopEvent::Replace),
@@ -101,7 +105,7 @@ impl EventKind {
                     ffi::NEXTHOP_EVENT_HW_STATS_REPORT_DELTA => {
                         Self::Nexthop(NexthopEvent::HwStatsReportDelta)
                     }
-                    _ => Self::Other(e),
+                    other => Self::Nexthop(NexthopEvent::Other(other)),
                 }
             }
             other => Self::Other(other),

@@ -24,8 +24,11 @@ pub(crate) const FIB_EVENT_NH_ADD: c_ulong = 6;
 pub(crate) const FIB_EVENT_NH_DEL: c_ulong = 7;
 /// `RUST_FIB_EVENT_NETNS_EXIT` (`include/rust_fib_notifier.h`).
 pub(crate) const RUST_FIB_EVENT_NETNS_EXIT: c_ulong = 0x100;
-/// `RUST_FIB_EVENT_NEXTHOP(e)` is this plus `enum nexthop_event_type`.
+/// `RUST_FIB_EVENT_NEXTHOP(e)` is this plus `enum nexthop_event_type`; the
+/// range up to [`RUST_FIB_EVENT_NEXTHOP_END`] is nexthop events' (a later
+/// kernel's new ones land in it too).
 pub(crate) const RUST_FIB_EVENT_NEXTHOP_BASE: c_ulong = 0x200;
+pub(crate) const RUST_FIB_EVENT_NEXTHOP_END: c_ulong = 0x300;
 /// `enum nexthop_event_type`, by value (the C glue checks them).
 pub(crate) const NEXTHOP_EVENT_DEL: c_ulong = 0;
 pub(crate) const NEXTHOP_EVENT_REPLACE: c_ulong = 1;
@@ -198,6 +201,8 @@ extern "C" {
     pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
+    pub(crate) fn rfn_rtnl_lock();
+    pub(crate) fn rfn_rtnl_unlock();
     pub(crate) fn rfn_nh_dump(
         net: *mut Net,
         nb: *mut bindings::notifier_block,
@@ -224,8 +229,6 @@ extern "C" {
 #[cfg(rfn_kunit)]
 extern "C" {
     pub(crate) fn rfn_kunit_lockdep_on() -> bool;
-    pub(crate) fn rfn_rtnl_lock();
-    pub(crate) fn rfn_rtnl_unlock();
 }
 
 /// `notifier_from_errno()`: encode an errno as a notifier return value.

@@ -15,6 +15,7 @@
 #include <linux/notifier.h>
 #include <linux/rculist.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched.h>
 #include <net/fib_notifier.h>
 #include <net/fib_rules.h>
 #include <net/ip_fib.h>
@@ -99,6 +100,10 @@ void rfn_spin_unlock_bh(spinlock_t *lock)
  * @retries: how many times it failed in a row (the retry's back-off)
  * @bridged: on the kernel's chains (written by init/retry, read by exit
  *	after the retry is cancelled)
+ * @replaying: the task in which the kernel replays the namespace into our
+ *	blocks while they attach (register_fib_notifier() and
+ *	register_nexthop_notifier() call them directly, from the registering
+ *	task); events from any other task are live
  */
 struct rfn_net {
 	struct notifier_block nb;
@@ -109,6 +114,7 @@ struct rfn_net {
 	struct delayed_work retry;
 	unsigned int retries;
 	bool bridged;
+	struct task_struct *replaying;
 };
 
 static unsigned int rfn_net_id;
@@ -227,26 +233,22 @@ static int rfn_bridge_call(struct notifier_block *nb, unsigned long event,
 	if (!(ret & NOTIFY_STOP_MASK))
 		return ret;
 	/*
-	 * The kernel's own replay into the bridge (and the moment it ends)
-	 * cannot be refused: the state exists.  A listener that refused it
-	 * simply holds nothing of it.
-	 */
-	if (!READ_ONCE(rn->bridged))
-		return NOTIFY_DONE;
-	/*
 	 * A listener stopped the chain: the kernel rolls a refused change
-	 * back without telling anyone, and a stopped delete never reached the
-	 * listeners after it.  Either way some listener holds what the kernel
-	 * does not: every listener resyncs the namespace (seq_counter.rs).
+	 * back without telling anyone, and the listeners after it never got
+	 * the event.  Either way some listener holds what the kernel does
+	 * not, or lacks what it has: every listener resyncs the namespace
+	 * (seq_counter.rs).  The kernel's own replay into the bridge cannot
+	 * be refused (the state exists): it goes on.
 	 */
 	rfn_rs_bridge_stopped(rn);
-	return ret;
+	return READ_ONCE(rn->replaying) == current ? NOTIFY_DONE : ret;
 }
 
 /*
  * The namespace's nexthop chain (process context; RTNL held, except bucket
- * events from a resilient group's upkeep work).  A veto is handled as on
- * the FIB chain.
+ * events from a resilient group's upkeep work).  A stop is handled as on
+ * the FIB chain (a listener refusing a non-forced bucket move costs every
+ * listener a resync of the namespace).
  */
 static int rfn_bridge_nh_call(struct notifier_block *nb, unsigned long event,
 			      void *ptr)
@@ -259,11 +261,8 @@ static int rfn_bridge_nh_call(struct notifier_block *nb, unsigned long event,
 	if (!(ret & NOTIFY_STOP_MASK) ||
 	    event == NEXTHOP_EVENT_HW_STATS_REPORT_DELTA)
 		return ret;
-	/* The kernel's replay into the bridge cannot be refused. */
-	if (!READ_ONCE(rn->bridged))
-		return NOTIFY_DONE;
 	rfn_rs_bridge_stopped(rn);
-	return ret;
+	return READ_ONCE(rn->replaying) == current ? NOTIFY_DONE : ret;
 }
 
 /*
@@ -307,6 +306,7 @@ static int rfn_net_bridge(struct rfn_net *rn)
 	list_add_tail_rcu(&rn->list, &rfn_nets);
 	rtnl_unlock();
 
+	WRITE_ONCE(rn->replaying, current);
 	err = register_fib_notifier(rn->net, &rn->nb, rfn_bridge_forget, NULL);
 	if (!err && atomic_dec_if_positive(&rfn_fault_bridge_busy) >= 0) {
 		/* Fault injection: as if the last check had been inconsistent. */
@@ -320,6 +320,7 @@ static int rfn_net_bridge(struct rfn_net *rn)
 		if (err)
 			unregister_fib_notifier(rn->net, &rn->nb);
 	}
+	WRITE_ONCE(rn->replaying, NULL);
 	if (!err) {
 		WRITE_ONCE(rn->bridged, true);
 		return 0;
@@ -390,6 +391,14 @@ static int __net_init rfn_net_init(struct net *net)
 	atomic64_set(&rn->seq, 0);
 	rn->nb.notifier_call = rfn_bridge_call;
 	rn->nh_nb.notifier_call = rfn_bridge_nh_call;
+	/*
+	 * Last on the kernel's chains: a driver's veto (netdevsim, mlxsw)
+	 * stops the chain before the bridge counts and forwards a change the
+	 * kernel then rolls back without telling anyone.
+	 */
+	rn->nb.priority = INT_MIN;
+	rn->nh_nb.priority = INT_MIN;
+	rn->replaying = NULL;
 	rn->retries = 0;
 	rn->bridged = false;
 	INIT_DELAYED_WORK(&rn->retry, rfn_net_retry);
@@ -582,14 +591,17 @@ int rfn_info_route_nh(const struct fib_notifier_info *info, unsigned int i,
  * The kernel's own replay: register_nexthop_notifier() walks the objects
  * under RTNL and calls our block with NEXTHOP_EVENT_REPLACE for each, as
  * it does for a driver, then puts the block on the chain; we take it off
- * again at once (its DEL replay, and any live event in between, are
- * ignored: live events reach listeners through the bridge, and bump the
- * counter the replay checks).  Each event goes to @nb under RCU, as the
+ * again at once (its DEL replay, and any live event in between, from
+ * another task, are ignored: live events reach listeners through the
+ * bridge, and bump the counter the replay checks).  The unregistration
+ * walks the objects once more (DEL, ignored): the price of using the
+ * kernel's exported walk.  Each event goes to @nb under RCU, as the
  * chain calls listeners.  @net is alive (the caller holds a reference).
  */
 struct rfn_nh_dump {
 	struct notifier_block nb;
 	struct notifier_block *target;
+	struct task_struct *task;
 	bool done;
 };
 
@@ -599,7 +611,12 @@ static int rfn_nh_dump_call(struct notifier_block *nb, unsigned long event,
 	struct rfn_nh_dump *dump = container_of(nb, struct rfn_nh_dump, nb);
 	int ret;
 
-	if (READ_ONCE(dump->done))
+	/*
+	 * The kernel's walk runs in the registering task; a live event (from
+	 * the next RTNL holder, an upkeep work) between the registration and
+	 * the unregistration is the bridge's, never this listener's to veto.
+	 */
+	if (dump->task != current || READ_ONCE(dump->done))
 		return NOTIFY_DONE;
 	rcu_read_lock();
 	ret = dump->target->notifier_call(dump->target,
@@ -614,6 +631,7 @@ int rfn_nh_dump(struct net *net, struct notifier_block *nb,
 	struct rfn_nh_dump dump = {
 		.nb.notifier_call = rfn_nh_dump_call,
 		.target = nb,
+		.task = current,
 	};
 	int err;
 

@@ -49,7 +49,9 @@
 //!     namespace's nexthop chain is called with it held): an add is linked
 //!     then notified (and unlinked again on a veto), a delete is notified
 //!     *before* it is unlinked (`remove_nexthop()`), a group replace is
-//!     notified before the new members are swapped in;
+//!     notified before the new members are swapped in, a group losing a
+//!     member is changed, then notified (all one RTNL section: the replay,
+//!     under RTNL, sees none of it or all of it);
 //!   - a resilient group's buckets also change from its upkeep work, which
 //!     takes no lock at all: it notifies `BUCKET_REPLACE`, then moves the
 //!     bucket.

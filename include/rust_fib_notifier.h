@@ -35,24 +35,32 @@ struct netlink_ext_ack;
  * nexthop chain reads it (its type says which union member is valid).
  *
  * Contexts: as every event, under RCU and atomic.  The kernel sends them in
- * process context, RTNL held; except NEXTHOP_EVENT_BUCKET_REPLACE from a
- * resilient group's upkeep work, which holds no lock.  A replay sends
- * NEXTHOP_EVENT_REPLACE for every object, before the namespace's rules and
- * routes (routes name their object: fib_info->nh, fib6_info->nh).
+ * process context with RTNL (and its nexthop chain's rwsem, for reading)
+ * held; except NEXTHOP_EVENT_BUCKET_REPLACE from a resilient group's upkeep
+ * work, which holds no lock.  A registration's replay sends
+ * NEXTHOP_EVENT_REPLACE for every object, RTNL held, before the
+ * namespace's rules and routes (routes name their object: fib_info->nh,
+ * fib6_info->nh).  When a namespace's bridge attaches (a new namespace, or
+ * one bridged late) its routes may come before its objects.
  *
- * A listener's error for REPLACE, RES_TABLE_PRE_REPLACE or a non-forced
- * BUCKET_REPLACE is a veto: the kernel refuses the change, with the message
- * the listener put in @nh_info->extack.  For HW_STATS_REPORT_DELTA the
- * listener reports with nh_grp_hw_stats_report_delta().  DEL and the
- * replayed REPLACE of an existing object cannot be refused.
+ * A listener's error is a veto, with the message it put in
+ * @nh_info->extack, for REPLACE of an object added or replaced by the user,
+ * RES_TABLE_PRE_REPLACE, and BUCKET_REPLACE (non-forced, or forced by the
+ * replace of a single nexthop): the kernel refuses the change, and every
+ * listener then resyncs the namespace (a refused bucket move too, which the
+ * kernel just retries later).  DEL, the REPLACE of a group losing a member,
+ * forced bucket moves of the upkeep work and replayed REPLACEs cannot be
+ * refused.  For HW_STATS_REPORT_DELTA the listener reports with
+ * nh_grp_hw_stats_report_delta().
  */
 #define RUST_FIB_EVENT_NEXTHOP_BASE	0x200
 #define RUST_FIB_EVENT_NEXTHOP(e)	(RUST_FIB_EVENT_NEXTHOP_BASE + (e))
 
+/* The whole range: a later kernel's new nexthop events land in it too. */
 static inline bool rust_fib_notifier_event_is_nexthop(unsigned long event)
 {
 	return event >= RUST_FIB_EVENT_NEXTHOP_BASE &&
-	       event <= RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_HW_STATS_REPORT_DELTA);
+	       event < RUST_FIB_EVENT_NEXTHOP_BASE + 0x100;
 }
 
 /**
@@ -132,7 +140,8 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  * @flags: RUST_FIB_NOTIFIER_F_NEXTHOPS: also receive nexthop object events
  *	(replayed first, then live), as a switchdev driver that offloads
  *	routes with `nhid` needs.  Listeners registered without it (and
- *	through the older functions) get FIB events only.
+ *	through the older functions) get FIB events only.  (A field added
+ *	after the first release: rebuild listeners against this header.)
  */
 struct rust_fib_notifier_ops {
 	void (*flush)(struct notifier_block *nb);

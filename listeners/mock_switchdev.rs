@@ -183,6 +183,30 @@ fn is_host_route(rtn_type: u8) -> bool {
     matches!(rtn_type, 2..=4)
 }
 
+/// Where a route of type `rtn_type` that may be held (`fits`: room, no
+/// fault, its nexthop object held if it has one) ends.
+fn route_state(fits: bool, rtn_type: u8) -> RouteState {
+    if !fits {
+        RouteState::Failed
+    } else if is_host_route(rtn_type) {
+        RouteState::Trap
+    } else {
+        RouteState::Offload
+    }
+}
+
+/// Runs `f` under RTNL. The kernel's nexthop flag setters change
+/// `nh_flags` without a lock, which a replace rewrites under RTNL (netdevsim
+/// sets them from its notifier, under RTNL). Process context; the mock's
+/// work items are never waited for under RTNL.
+fn with_rtnl(f: impl FnOnce()) {
+    // SAFETY: process context, no lock held that RTNL nests inside.
+    unsafe { ffi::rfn_rtnl_lock() };
+    f();
+    // SAFETY: taken above.
+    unsafe { ffi::rfn_rtnl_unlock() };
+}
+
 struct HwTable {
     routes: RBTree<RouteKey, HwEntry>,
     /// Routes in the table ([`RouteState::in_hw`]).
@@ -240,19 +264,15 @@ struct NhTable {
 }
 
 impl NhTable {
-    /// Removes the namespace's objects; returns their ids and bucket
-    /// counts (as many as fit in `GFP_ATOMIC` memory: flags are cleared
-    /// for those).
-    fn remove_netns(&mut self, inum: u32) -> KVec<(u32, u16)> {
-        let mut ids = KVec::new();
-        let mut occupancy = self.occupancy;
-        table::remove_netns(&mut self.objects, inum, |nh: HwNexthop| {
-            occupancy -= u64::from(nh.occupancy);
-            // Best effort: an id that does not fit keeps its flag.
-            let _ = ids.push((nh.id, nh.buckets()), GFP_ATOMIC);
-        });
-        self.occupancy = occupancy;
-        ids
+    /// Removes the namespace's objects and returns them (whose flags the
+    /// caller clears). Allocates nothing: any context.
+    fn remove_netns(&mut self, inum: u32) -> RBTree<NhKey, HwNexthop> {
+        let taken = table::take_netns(&mut self.objects, inum);
+        self.occupancy -= taken
+            .values()
+            .map(|nh| u64::from(nh.occupancy))
+            .sum::<u64>();
+        taken
     }
 }
 
@@ -280,7 +300,7 @@ enum Op {
     /// nexthop objects `nexthops` (already out of the nexthop table).
     NetnsExit {
         netns: NetId,
-        nexthops: KVec<(u32, u16)>,
+        nexthops: RBTree<NhKey, HwNexthop>,
     },
     /// A nexthop object (re)programmed: flag it (and its `buckets`), and
     /// offload the routes that waited for it.
@@ -494,14 +514,16 @@ impl Switch {
             }
             Op::NetnsExit { netns, nexthops } => {
                 Switch::remove_netns(&mut hw, netns.inum());
-                unflag_nexthops(netns, &nexthops);
+                unflag_nexthops(netns, nexthops.values());
             }
             Op::Nexthop { netns, id, buckets } => {
                 if let Some(net) = netns.get() {
-                    net.set_nexthop_hw_flags(id, true, false);
-                    for index in 0..buckets {
-                        net.set_nexthop_bucket_hw_flags(id, index, true);
-                    }
+                    with_rtnl(|| {
+                        net.set_nexthop_hw_flags(id, true, false);
+                        for index in 0..buckets {
+                            net.set_nexthop_bucket_hw_flags(id, index, true);
+                        }
+                    });
                     if buckets > 0 {
                         net.nexthop_buckets_busy(id, buckets);
                     }
@@ -511,7 +533,7 @@ impl Switch {
             Op::NexthopDel { netns, id } => self.nexthop_routes(&mut hw, netns.inum(), id, false),
             Op::Bucket { netns, id, index } => {
                 if let Some(net) = netns.get() {
-                    net.set_nexthop_bucket_hw_flags(id, index, true);
+                    with_rtnl(|| net.set_nexthop_bucket_hw_flags(id, index, true));
                 }
             }
         }
@@ -532,6 +554,7 @@ impl Switch {
     /// wait (it is gone).
     fn nexthop_routes(&self, hw: &mut HwTable, inum: u32, id: u32, held: bool) {
         let capacity = self.capacity.load(Relaxed);
+        let fail = self.fail_route_offload.load(Relaxed);
         let mut offloaded = hw.offloaded;
         let mut cursor = hw.routes.cursor_lower_bound_mut(&RouteKey::first_of(inum));
         while let Some(mut c) = cursor {
@@ -540,11 +563,11 @@ impl Switch {
                 break;
             }
             if entry.nh_id == id {
+                let rtn_type = entry.routes.first().map_or(0, |r| r.route().rtn_type());
                 let state = match (held, entry.state) {
-                    (true, RouteState::NexthopMissing) if offloaded < capacity => {
-                        Some(RouteState::Offload)
+                    (true, RouteState::NexthopMissing) => {
+                        Some(route_state(offloaded < capacity && !fail, rtn_type))
                     }
-                    (true, RouteState::NexthopMissing) => Some(RouteState::Failed),
                     (false, s) if s.in_hw() => Some(RouteState::NexthopMissing),
                     _ => None,
                 };
@@ -597,12 +620,11 @@ impl Switch {
         let room = was_in_hw || hw.offloaded < self.capacity.load(Relaxed);
         let state = if nh_id != 0 && !self.holds_nexthop(netns.inum(), nh_id) {
             RouteState::NexthopMissing
-        } else if !room || refuse || self.fail_route_offload.load(Relaxed) {
-            RouteState::Failed
-        } else if is_host_route(route.rtn_type()) {
-            RouteState::Trap
         } else {
-            RouteState::Offload
+            route_state(
+                room && !refuse && !self.fail_route_offload.load(Relaxed),
+                route.rtn_type(),
+            )
         };
         let Ok(slot) = RBTreeNodeReservation::new(GFP_KERNEL) else {
             // Not in the table, but not silent: counted and reported.
@@ -649,7 +671,7 @@ impl Switch {
     fn flush_net(&self, net: NetId) {
         self.wq.flush();
         let nexthops = self.nexthops.lock().remove_netns(net.inum());
-        unflag_nexthops(net, &nexthops);
+        unflag_nexthops(net, nexthops.values());
         let mut hw = self.hw.lock();
         Switch::remove_netns(&mut hw, net.inum());
         self.held.store(hw.offloaded, Relaxed);
@@ -671,8 +693,8 @@ impl Switch {
             t.occupancy = 0;
             core::mem::replace(&mut t.objects, RBTree::new())
         };
-        for (_, nh) in nexthops.iter() {
-            unflag_nexthops(nh.netns, &[(nh.id, nh.buckets())]);
+        for nh in nexthops.values() {
+            unflag_nexthops(nh.netns, core::iter::once(nh));
         }
     }
 
@@ -803,16 +825,18 @@ impl Switch {
 const DEFAULT_CAPACITY: u64 = 4096;
 const DEFAULT_NEXTHOP_CAPACITY: u64 = 1024;
 
-/// Clears the flags of the nexthop objects `ids` of `netns` (id, and
-/// bucket count for a resilient group), if it is alive (process context).
-fn unflag_nexthops(netns: NetId, ids: &[(u32, u16)]) {
+/// Clears the flags of the nexthop objects `nexthops` of `netns` (and
+/// their buckets), if it is alive (process context).
+fn unflag_nexthops<'a>(netns: NetId, nexthops: impl Iterator<Item = &'a HwNexthop>) {
     if let Some(net) = netns.get() {
-        for &(id, buckets) in ids {
-            net.set_nexthop_hw_flags(id, false, false);
-            for index in 0..buckets {
-                net.set_nexthop_bucket_hw_flags(id, index, false);
+        with_rtnl(|| {
+            for nh in nexthops {
+                net.set_nexthop_hw_flags(nh.id, false, false);
+                for index in 0..nh.buckets() {
+                    net.set_nexthop_bucket_hw_flags(nh.id, index, false);
+                }
             }
-        }
+        });
     }
 }
 

@@ -57,6 +57,23 @@ impl NetnsKey for RouteKey {
     }
 }
 
+/// Moves every entry of the namespace `inum` into a tree of their own
+/// (allocates nothing: the nodes move; any context).
+pub(crate) fn take_netns<K: NetnsKey, V>(tree: &mut RBTree<K, V>, inum: u32) -> RBTree<K, V> {
+    let mut taken = RBTree::new();
+    let mut cursor = tree.cursor_lower_bound_mut(&K::first_of(inum));
+    while let Some(c) = cursor {
+        if c.current().0.inum() != inum {
+            break;
+        }
+        let (next, node) = c.remove_current();
+        // Keys are unique: nothing is replaced.
+        drop(taken.insert(node));
+        cursor = next;
+    }
+    taken
+}
+
 /// Removes every entry of the namespace `inum`, handing each value to
 /// `removed`.
 pub(crate) fn remove_netns<K: NetnsKey, V>(

@@ -93,6 +93,11 @@ struct ex_event {
 	u64 cookie;
 	unsigned int inum;
 	int family;
+	/*
+	 * IPv4: the route's paths, counted in the callback (a route with a
+	 * nexthop object counts its object's, which needs RCU or RTNL).
+	 */
+	unsigned int nhs;
 	union {
 		struct fib_entry_notifier_info fen;
 		struct fib6_entry_notifier_info fen6;
@@ -124,7 +129,7 @@ static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
 		key->dscp = inet_dscp_to_dsfield(ev->fen.dscp);
 		key->type = ev->fen.type;
 		key->table = ev->fen.tb_id;
-		key->nhs = fib_info_num_path(ev->fen.fi);
+		key->nhs = ev->nhs;
 	} else {
 		const struct fib6_info *rt = ev->fen6.rt;
 
@@ -575,6 +580,7 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 		if (ev->family == AF_INET) {
 			ev->fen = *container_of(ri->info, struct fib_entry_notifier_info, info);
 			fib_info_hold(ev->fen.fi);
+			ev->nhs = fib_info_num_path(ev->fen.fi);
 		} else {
 			ev->fen6 = *container_of(ri->info, struct fib6_entry_notifier_info, info);
 			fib6_info_hold(ev->fen6.rt);

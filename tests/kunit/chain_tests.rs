@@ -232,7 +232,8 @@ mod tests {
         assert_eq!(kind(2), EventKind::Nexthop(ResTablePreReplace));
         assert_eq!(kind(3), EventKind::Nexthop(BucketReplace));
         assert_eq!(kind(4), EventKind::Nexthop(HwStatsReportDelta));
-        assert!(!kind(5).is_nexthop());
+        assert_eq!(kind(5), EventKind::Nexthop(Other(5)));
+        assert!(!EventKind::from_raw(ffi::RUST_FIB_EVENT_NEXTHOP_END).is_nexthop());
         assert!(!EventKind::from_raw(ffi::FIB_EVENT_ENTRY_DEL).is_nexthop());
     }
 
