@@ -194,11 +194,7 @@ impl NhSingle {
     /// The gateway: 4 bytes (IPv4) or 16 (IPv6), network order; `None`
     /// without one.
     pub(crate) fn gateway(&self) -> Option<&[u8]> {
-        match c_int::from(self.0.gw_family) {
-            ffi::AF_INET => Some(&self.0.gw[..4]),
-            ffi::AF_INET6 => Some(&self.0.gw[..]),
-            _ => None,
-        }
+        gateway(self.0.gw_family, &self.0.gw)
     }
     /// The device's ifindex (0: none, e.g. a blackhole).
     pub(crate) fn ifindex(&self) -> u32 {
@@ -243,6 +239,15 @@ pub(crate) enum NexthopObject {
     HwStats,
 }
 
+/// The address `gw` holds for `family` (0: none, `AF_INET`, `AF_INET6`).
+fn gateway(family: u8, gw: &[u8; 16]) -> Option<&[u8]> {
+    match c_int::from(family) {
+        ffi::AF_INET => Some(&gw[..4]),
+        ffi::AF_INET6 => Some(&gw[..]),
+        _ => None,
+    }
+}
+
 /// One nexthop of a route (a copy).
 #[derive(Clone, Copy)]
 pub(crate) struct Nexthop(ffi::RfnNh);
@@ -251,11 +256,7 @@ impl Nexthop {
     /// The gateway: 4 bytes (IPv4) or 16 (IPv6), network order; `None` for
     /// a directly connected route.
     pub(crate) fn gateway(&self) -> Option<&[u8]> {
-        match c_int::from(self.0.gw_family) {
-            ffi::AF_INET => Some(&self.0.gw[..4]),
-            ffi::AF_INET6 => Some(&self.0.gw[..]),
-            _ => None,
-        }
+        gateway(self.0.gw_family, &self.0.gw)
     }
 
     /// The device's ifindex (0: none, e.g. a blackhole route).

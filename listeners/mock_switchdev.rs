@@ -57,7 +57,7 @@ use crate::{
     dump::Registration,
     events::{Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, RouteRef},
     ffi, knob,
-    listeners::table::{self, NetnsKey, RouteKey},
+    listeners::table::{self, NetnsKey, NhKey, RouteKey},
 };
 
 /// An ordered workqueue of our own (`alloc_ordered_workqueue()`).
@@ -211,23 +211,6 @@ struct HwTable {
     routes: RBTree<RouteKey, HwEntry>,
     /// Routes in the table ([`RouteState::in_hw`]).
     offloaded: u64,
-}
-
-/// A nexthop object's key: namespace and id.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct NhKey {
-    inum: u32,
-    id: u32,
-}
-
-impl NetnsKey for NhKey {
-    fn inum(&self) -> u32 {
-        self.inum
-    }
-
-    fn first_of(inum: u32) -> Self {
-        Self { inum, id: 0 }
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

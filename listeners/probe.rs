@@ -48,7 +48,7 @@ use crate::{
         Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, NhSingle, Route,
     },
     knob,
-    listeners::table::{self, NetnsKey, RouteKey},
+    listeners::table::{self, NetnsKey, NhKey, RouteKey},
 };
 
 /// One nexthop: gateway family (0: none), gateway, device.
@@ -70,23 +70,6 @@ struct RouteVal {
     nhs: KVec<NhVal>,
     /// The nexthop object it uses (0: none).
     nh_id: u32,
-}
-
-/// A nexthop object, by namespace and id.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct NhKey {
-    inum: u32,
-    id: u32,
-}
-
-impl NetnsKey for NhKey {
-    fn inum(&self) -> u32 {
-        self.inum
-    }
-
-    fn first_of(inum: u32) -> Self {
-        Self { inum, id: 0 }
-    }
 }
 
 /// What a nexthop object is, as the last event described it.

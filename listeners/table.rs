@@ -34,6 +34,23 @@ impl RouteKey {
     }
 }
 
+/// A nexthop object's key: namespace and id (`ip nexthop ... id N`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct NhKey {
+    pub(crate) inum: u32,
+    pub(crate) id: u32,
+}
+
+impl NetnsKey for NhKey {
+    fn inum(&self) -> u32 {
+        self.inum
+    }
+
+    fn first_of(inum: u32) -> Self {
+        Self { inum, id: 0 }
+    }
+}
+
 /// Keys that sort by namespace inode first.
 pub(crate) trait NetnsKey: Ord {
     fn inum(&self) -> u32;
