@@ -67,6 +67,16 @@ say "A route added later is offloaded too"
 run ip -n ns1 route add 203.0.113.0/24 via 10.1.0.2 table 100
 run ip -n ns1 route show table 100
 
+say "Nexthop objects: the mock offloads them, and the routes that use them"
+run ip -n ns1 nexthop add id 1 via 10.1.0.2 dev d0
+run ip -n ns1 nexthop add id 2 via 10.1.0.3 dev d0
+run ip -n ns1 nexthop add id 10 group 1/2
+run ip -n ns1 route add 203.0.113.128/25 nhid 10
+run ip -n ns1 nexthop show
+run ip -n ns1 route show 203.0.113.128/25
+run cat $RFN/mock_switchdev/nexthops
+run cat $RFN/probe/nexthops
+
 say "The hardware is full: with veto on, ip route add is refused"
 run sh -c "echo 1 > $RFN/mock_switchdev/capacity"
 run sh -c "echo 1 > $RFN/mock_switchdev/veto"
