@@ -44,9 +44,7 @@ use kernel::{
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
     dump::Registration,
-    events::{
-        Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, NhSingle, Route,
-    },
+    events::{Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, Route},
     knob,
     listeners::table::{self, NetnsKey, NhKey, RouteKey},
 };
@@ -89,13 +87,14 @@ enum NhObj {
 }
 
 impl NhVal {
-    fn of(nh: &NhSingle) -> Self {
+    /// A nexthop by its gateway (4 or 16 bytes, or none) and device.
+    fn new(gateway: Option<&[u8]>, ifindex: u32) -> Self {
         let mut val = Self {
             gw_family: 0,
             gw: [0; 16],
-            ifindex: nh.ifindex(),
+            ifindex,
         };
-        if let Some(gw) = nh.gateway() {
+        if let Some(gw) = gateway {
             val.gw_family = if gw.len() == 4 { 4 } else { 6 };
             val.gw[..gw.len()].copy_from_slice(gw);
         }
@@ -217,10 +216,10 @@ impl ProbeState {
             NexthopObject::Single(nh) => NhObj::Single {
                 // A blackhole's device is the loopback, which `ip
                 // nexthop` does not show: none.
-                nh: NhVal {
-                    ifindex: if nh.is_blackhole() { 0 } else { nh.ifindex() },
-                    ..NhVal::of(&nh)
-                },
+                nh: NhVal::new(
+                    nh.gateway(),
+                    if nh.is_blackhole() { 0 } else { nh.ifindex() },
+                ),
                 blackhole: nh.is_blackhole(),
                 fdb: nh.is_fdb(),
             },
@@ -302,16 +301,8 @@ impl ProbeState {
             let Some(nh) = event.nexthop(i) else {
                 break;
             };
-            let mut val = NhVal {
-                gw_family: 0,
-                gw: [0; 16],
-                ifindex: nh.ifindex(),
-            };
-            if let Some(gw) = nh.gateway() {
-                val.gw_family = if gw.len() == 4 { 4 } else { 6 };
-                val.gw[..gw.len()].copy_from_slice(gw);
-            }
-            nhs.push_within_capacity(val).map_err(|_| ENOMEM)?;
+            nhs.push_within_capacity(NhVal::new(nh.gateway(), nh.ifindex()))
+                .map_err(|_| ENOMEM)?;
         }
         Ok(nhs)
     }
