@@ -6,6 +6,8 @@
 #   make demo            boot the test kernel, show replay and the listener
 #   make test            W=1 CLIPPY=1 build, KUnit + guest tests, clean log
 #   make kunit           the KUnit suites through tools/testing/kunit/kunit.py
+#   make bench           what the module costs, against the kernel and
+#                        netdevsim (BENCH=replay,insert... BENCH_SCALE=small)
 #   make check           rustfmt, clippy, checkpatch
 #   make module          just build rust_fib_notifier.ko (against KDIR), the
 #                        product build (RFN_KUNIT=1: with the KUnit suites)
@@ -24,7 +26,7 @@ ifneq ($(KDIR),)
 export KDIR
 endif
 
-.PHONY: all module demo test kunit check rust-analyzer kernel setup clean \
+.PHONY: all module demo test kunit bench check rust-analyzer kernel setup clean \
 	install dkms-install dkms-uninstall
 
 all: module
@@ -55,6 +57,9 @@ test:
 
 kunit:
 	scripts/kunit.sh
+
+bench:
+	scripts/bench.sh
 
 check:
 	scripts/check.sh

@@ -34,6 +34,7 @@ mod nets;
 mod seq_counter;
 
 mod listeners {
+    pub(crate) mod counter;
     pub(crate) mod mock_switchdev;
     pub(crate) mod probe;
     pub(crate) mod table;
@@ -48,6 +49,7 @@ mod chain_tests;
 mod c_api_tests;
 
 use listeners::{
+    counter::{self, Counter},
     mock_switchdev::{self, MockSwitchdev},
     probe::{self, Probe},
 };
@@ -65,6 +67,7 @@ module! {
 struct Knobs {
     probe: Arc<Probe>,
     mock: Arc<MockSwitchdev>,
+    counter: Arc<Counter>,
     /// For the files of module-wide state.
     module: (),
 }
@@ -122,10 +125,15 @@ fn write_retry_all(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
 
 /// `/sys/kernel/debug/rust_fib_notifier/` (see the README): one scope, so
 /// every file is removed before the listeners it reaches.
-fn debugfs(probe: &Arc<Probe>, mock: &Arc<MockSwitchdev>) -> impl PinInit<Scope<Knobs>, Error> {
+fn debugfs(
+    probe: &Arc<Probe>,
+    mock: &Arc<MockSwitchdev>,
+    counter: &Arc<Counter>,
+) -> impl PinInit<Scope<Knobs>, Error> {
     let knobs = Ok::<_, Error>(Knobs {
         probe: probe.clone(),
         mock: mock.clone(),
+        counter: counter.clone(),
         module: (),
     });
     Scope::dir(knobs, c"rust_fib_notifier", |k: &Knobs, root| {
@@ -171,6 +179,10 @@ fn debugfs(probe: &Arc<Probe>, mock: &Arc<MockSwitchdev>) -> impl PinInit<Scope<
         dir.read_callback_file(c"routes", m, &ms::show_routes);
         dir.read_callback_file(c"nexthops", m, &ms::show_nexthops);
         dir.read_callback_file(c"stats", m, &ms::show_stats);
+        let dir = root.dir(c"counter");
+        let c = &k.counter;
+        dir.read_write_callback_file(c"attach", c, &counter::show_attach, &counter::write_attach);
+        dir.read_callback_file(c"stats", c, &counter::show_stats);
     })
 }
 
@@ -178,6 +190,7 @@ struct RustFibNotifier {
     debugfs: Option<Pin<KBox<Scope<Knobs>>>>,
     probe: Arc<Probe>,
     mock: Arc<MockSwitchdev>,
+    counter: Arc<Counter>,
 }
 
 impl kernel::Module for RustFibNotifier {
@@ -185,8 +198,9 @@ impl kernel::Module for RustFibNotifier {
         c_api::init();
         let probe = Probe::new()?;
         let mock = MockSwitchdev::new()?;
+        let counter = Counter::new()?;
         bridge::register()?;
-        let debugfs = match KBox::pin_init(debugfs(&probe, &mock), GFP_KERNEL) {
+        let debugfs = match KBox::pin_init(debugfs(&probe, &mock, &counter), GFP_KERNEL) {
             Ok(d) => d,
             Err(e) => {
                 bridge::unregister();
@@ -198,6 +212,7 @@ impl kernel::Module for RustFibNotifier {
             debugfs: Some(debugfs),
             probe,
             mock,
+            counter,
         })
     }
 }
@@ -205,6 +220,7 @@ impl kernel::Module for RustFibNotifier {
 impl Drop for RustFibNotifier {
     fn drop(&mut self) {
         drop(self.debugfs.take());
+        self.counter.detach();
         self.mock.detach();
         self.probe.detach();
         bridge::unregister();

@@ -37,12 +37,15 @@ if [ "${1:-}" = --src ]; then
 	exit 0
 fi
 
+# RFN_KCONFIG_EXTRA: a second fragment on top (the benchmark's kernel:
+# kernel/rfn-bench.config); a later line for the same symbol wins.
 frag=${RFN_KCONFIG:-$top/kernel/rfn.config}
+extra=${RFN_KCONFIG_EXTRA:-}
 base=allnoconfig
 key=$( {
 	echo "$srcver"
 	echo "$base"
-	cat "$frag"
+	cat "$frag" ${extra:+"$extra"}
 	clang$LLVM --version | head -1
 	rustc --version
 	bindgen --version
@@ -60,25 +63,33 @@ fi
 
 mk() { make -C "$srcdir" O="$out" LLVM="$LLVM" ARCH=x86_64 "$@"; }
 mkdir -p "$out"
-log "configuring $out ($base + $(basename "$frag"))"
+log "configuring $out ($base + $(basename "$frag")${extra:+ + $(basename "$extra")})"
 rm -f "$out/.config"
-mk KCONFIG_ALLCONFIG="$frag" $base >&2
-# Every line of the fragment must have survived (a forced symbol whose
-# dependencies are off is silently dropped by Kconfig).
+cat "$frag" ${extra:+"$extra"} >"$out/rfn.config"
+mk KCONFIG_ALLCONFIG="$out/rfn.config" $base >&2
+# Every line of the fragments must have survived (a forced symbol whose
+# dependencies are off is silently dropped by Kconfig); of two lines for
+# one symbol, the later.  "Not set" also holds for a symbol that is gone.
 bad=0
+declare -A last=()
 while IFS= read -r line; do
 	case "$line" in
-	CONFIG_*=n) sym=${line%%=*}; want="# $sym is not set" ;;
-	CONFIG_*) want=$line ;;
-	"# CONFIG_"*" is not set") want=$line ;;
+	CONFIG_*) sym=${line%%=*} ;;
+	"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *} ;;
 	*) continue ;;
 	esac
-	if ! grep -qxF "$want" "$out/.config"; then
-		log "fragment line not in .config: $line"
-		bad=1
-	fi
-done <"$frag"
-[ $bad = 0 ] || die "kernel/rfn.config does not apply cleanly (see above)"
+	last[$sym]=$line
+done <"$out/rfn.config"
+for sym in "${!last[@]}"; do
+	line=${last[$sym]}
+	case "$line" in
+	*=n | "# "*) grep -qE "^$sym=[^n]" "$out/.config" || continue ;;
+	*) grep -qxF "$line" "$out/.config" && continue ;;
+	esac
+	log "fragment line not in .config: $line"
+	bad=1
+done
+[ $bad = 0 ] || die "the kernel fragment does not apply cleanly (see above)"
 mk rustavailable >&2 || die "Rust is not available to this kernel build (rustc/bindgen/libclang/rust-src)"
 
 log "building bzImage, modules and the Rust metadata ($(nproc) jobs)"

@@ -53,7 +53,7 @@ if [ -z "$accel" ]; then
 		accel=$(cat "$cached")
 	elif [ -w /dev/kvm ]; then
 		log "probing KVM (a guest must boot within ${RFN_KVM_PROBE_SECONDS:-30} s)"
-		if timeout "${RFN_KVM_PROBE_SECONDS:-30}" "${vng_run[@]}" --exec true </dev/null >/dev/null 2>&1; then
+		if timeout "${RFN_KVM_PROBE_SECONDS:-30}" "${vng_run[@]}" --exec "echo b > /proc/sysrq-trigger" </dev/null >/dev/null 2>&1; then
 			accel=kvm
 		else
 			accel=tcg
@@ -65,14 +65,36 @@ if [ -z "$accel" ]; then
 	fi
 fi
 opts=()
-[ "$accel" = tcg ] && opts+=(--disable-kvm)
+if [ "$accel" = tcg ]; then
+	opts+=(--disable-kvm)
+	# Without ACPI the guest has no HPET or ACPI PM timer to calibrate its
+	# TSC against (and PIT calibration fails under TCG): the TSC would be
+	# marked unusable.  Under TCG the guest's TSC is the host's, so give
+	# its frequency: the host's known TSC frequency, or its kernel's own
+	# refined calibration.  Invariant, so no watchdog either.
+	khz=
+	if grep -qw tsc_known_freq /proc/cpuinfo; then
+		khz=$(awk -F': *' '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+	else
+		khz=$(dmesg 2>/dev/null | sed -n 's/.*Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p' |
+			awk '{ printf "%d", $1 * 1000; exit }')
+	fi
+	if [ -n "$khz" ] && grep -qw constant_tsc /proc/cpuinfo; then
+		vng_run+=(--append "tsc_early_khz=$khz tsc=reliable")
+	else
+		log "host TSC frequency unknown: the guest calibrates its own (it may fall back to a slower clock)"
+	fi
+fi
 log "booting $image ($accel)"
 
 # The wrapper keeps the command's output, its status and the kernel log in
 # OUTDIR even when the command fails; QEMU's console goes to console.log.
 cmd=$(printf '%q ' "$@")
 q=$(printf '%q' "$outdir")
-wrapped="cat /dev/kmsg > $q/kmsg.log & cd $(printf '%q' "$PWD"); $cmd > $q/output.log 2>&1; echo \$? > $q/rc; dmesg > $q/dmesg.txt"
+# It ends the guest itself: the test kernel has no ACPI, so virtme-ng's
+# power-off would halt the CPUs and leave QEMU running; an emergency
+# restart (sysrq b) makes QEMU exit (virtme-ng passes -no-reboot).
+wrapped="cat /dev/kmsg > $q/kmsg.log & cd $(printf '%q' "$PWD"); $cmd > $q/output.log 2>&1; echo \$? > $q/rc; dmesg > $q/dmesg.txt; sync; echo b > /proc/sysrq-trigger"
 rm -f "$outdir/rc" "$outdir/dmesg.txt" "$outdir/output.log" "$outdir/kmsg.log" "$outdir/stalled"
 start=$(date +%s)
 setsid "${vng_run[@]}" "${opts[@]}" --exec "$wrapped" </dev/null >"$outdir/console.log" 2>&1 &

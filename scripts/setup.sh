@@ -54,7 +54,8 @@ export DEBIAN_FRONTEND=noninteractive
 # which costs ~30 s of every TCG boot and gives the tests nothing.
 pkgs=(clang-19 lld-19 llvm-19 libclang-19-dev bc bison flex libelf-dev
       libssl-dev cpio kmod iproute2 jq python3 python3-pip xz-utils make
-      gcc rsync pahole dwarves busybox-static procps file perl dkms)
+      gcc rsync pahole dwarves busybox-static procps file perl dkms
+      python3-matplotlib)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -58,6 +58,13 @@ echo "guest: $(cat "$out/guest-seconds" 2>/dev/null) s (boot, tests, shutdown)"
 # The guest collected, the host judges: results and snapshots -> KTAP.
 python3 tests/judge.py "$out" "${tests[@]}"
 result "guest results judged" $?
+# Where the guest's time went: the slowest steps (the time up to each
+# result, since the one before it).
+if [ -s "$out/guest.results.times" ]; then
+	echo "guest: slowest steps (seconds up to the result):"
+	awk '$2 == "file" { f = $3; p = $1; next } p != "" { printf "%8.1f  %s: %s\n", $1 - p, f, substr($0, index($0, $2)) } { p = $1 }' \
+		"$out/guest.results.times" | sort -rn | head -"${RFN_SLOWEST:-12}"
+fi
 
 kunit=$KDIR/source/tools/testing/kunit/kunit.py
 [ -f "$kunit" ] || kunit=$KDIR/tools/testing/kunit/kunit.py

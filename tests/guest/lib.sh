@@ -26,7 +26,13 @@ CHURN_DIR=/tmp/churn
 mkdir -p "$CHURN_DIR"
 : "${RESULTS:?}" "${SNAPS:?}"
 
-emit() { printf '%s\n' "$*" >>"$RESULTS"; }
+# Each line is also timed (guest.results.times: seconds since the epoch and
+# the line), so the host can name the slowest steps.
+emit() {
+	local line="$*"
+	printf '%s\n' "$line" >>"$RESULTS"
+	printf '%s %s\n' "$EPOCHREALTIME" "${line:0:100}" >>"$RESULTS.times"
+}
 plan() { emit "plan $1"; }
 ok() { emit "ok $*"; }
 not_ok() { emit "not ok $*"; }

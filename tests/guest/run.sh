@@ -15,6 +15,7 @@ shift 3
 export RESULTS=$out/guest.results SNAPS=$out/snap
 mkdir -p "$SNAPS"
 : >"$RESULTS"
+: >"$RESULTS.times"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 KO=$ko

@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Inside the benchmark guest (the kernel without debug checkers): measures
+# and records, never judges.  Every figure is taken in this boot together
+# with its reference (the kernel's own mechanism, no listener, or
+# netdevsim), so the host can report ratios (bench/report.py).
+#
+#   bench/guest.sh OUT RFN_KO BENCH_KO NSIM_KO BENCH SCALE
+#
+# BENCH: a comma-separated subset of replay,insert,flag,churn,teardown
+# (memory is measured with insert and flag).  SCALE: full, small or smoke.
+# Records go to OUT/bench.raw (`kind=... key=value ...`, see
+# bench/report.py); progress, with an estimate of the time left, to stdout.
+set -u
+out=$1 rfn_ko=$2 bench_ko=$3 nsim_ko=$4 bench=$5 scale=$6
+RAW=$out/bench.raw
+RFN=/sys/kernel/debug/rust_fib_notifier
+RB=/sys/kernel/debug/rfn_bench
+: >"$RAW"
+
+case $scale in
+full)
+	replay_routes=(10000 100000 1000000) replay_nets=(1 8 64) replay6_routes=100000
+	runs=3 n_insert=100000 churn_nets=16 churn_regs=5 teardown_nets=64 ;;
+small)
+	replay_routes=(1000 10000 100000) replay_nets=(1 8) replay6_routes=10000
+	runs=3 n_insert=10000 churn_nets=16 churn_regs=5 teardown_nets=64 ;;
+smoke)
+	replay_routes=(1000) replay_nets=(1 2) replay6_routes=1000
+	runs=1 n_insert=1000 churn_nets=4 churn_regs=2 teardown_nets=4 ;;
+*) echo "bench: unknown scale $scale" >&2; exit 2 ;;
+esac
+wants() { [[ ,$bench, == *,$1,* ]]; }
+
+record() { printf '%s\n' "$*" >>"$RAW"; }
+exec {_nap_fd}<> <(:)
+nap() { read -r -t "$1" -u "$_nap_fd" _ || :; }
+# usecs VAR: microseconds since the epoch, without a process.
+usecs() { local t=${EPOCHREALTIME/./}; printf -v "$1" '%s' "$t"; }
+# get VAR KEY FILE: the value of KEY in a `key value` file.
+get() {
+	local _k _v
+	while read -r _k _v; do
+		[ "$_k" = "$2" ] && { printf -v "$1" '%s' "$_v"; return 0; }
+	done <"$3"
+	printf -v "$1" '%s' 0
+	return 1
+}
+meminfo() { get "$1" "$2:" /proc/meminfo; }
+
+# Progress: the work is counted in route insertions (what takes the time
+# under TCG); the estimate is the rate so far applied to what is left.
+usecs bench_start
+work_done=0 work_total=0
+progress() {
+	local now el left
+	usecs now
+	el=$(((now - bench_start) / 1000000))
+	left=?
+	[ "$work_done" -gt 0 ] && left=$((el * (work_total - work_done) / work_done))
+	printf 'bench: [%3d s, about %s s left] %s\n' "$el" "$left" "$*"
+}
+
+# routes_batch FAMILY FROM TO: `ip -batch` lines adding routes FROM..TO-1
+# (IPv4 /32s from 100.0.0.0, IPv6 /64s under 2001:db8::/32), into a file
+# on the guest's tmpfs, so that generating them is not timed.
+BATCH=/tmp/bench.batch
+routes_batch() {
+	awk -v f="$1" -v a="$2" -v b="$3" 'BEGIN {
+		for (k = a; k < b; k++)
+			if (f == 4)
+				printf "route add 100.%d.%d.%d/32 via 10.0.0.2\n", int(k / 65536), int(k / 256) % 256, k % 256
+			else
+				printf "route add 2001:db8:%x:%x::/64 via 2001:db8:ffff::2\n", int(k / 65536), k % 65536
+	}' >"$BATCH"
+}
+# make_net NS: a namespace with a link for the routes' gateways.
+make_net() {
+	ip netns add "$1" && ip -n "$1" -batch - <<EOF
+link set lo up
+link add d0 type dummy
+link set d0 up
+addr add 10.0.0.1/24 dev d0
+addr add 2001:db8:ffff::1/64 dev d0 nodad
+EOF
+}
+# fill NS FAMILY FROM TO: add those routes to NS; the time it took (us) in
+# fill_us.
+fill() {
+	local t0 t1
+	routes_batch "$2" "$3" "$4"
+	usecs t0
+	ip -n "$1" -batch "$BATCH" || { echo "bench: ip -batch failed in $1" >&2; return 1; }
+	usecs t1
+	fill_us=$((t1 - t0))
+	work_done=$((work_done + $4 - $3))
+}
+del_nets() { ip -all netns delete 2>/dev/null; }
+
+# The three ways to replay, interleaved run by run (drift hits all alike).
+replay_kernel() {
+	local failed
+	echo 1 >"$RB/kernel_replay" || return 1
+	get ns ns "$RB/kernel_replay"; get events events "$RB/kernel_replay"
+	# A namespace whose own dump said EBUSY: not a complete replay.
+	get failed failed "$RB/kernel_replay"
+	[ "$failed" = 0 ]
+}
+replay_c() {
+	echo 1 >"$RB/c_replay" || return 1
+	get ns ns "$RB/c_replay"; get events events "$RB/c_replay"
+}
+replay_rust() {
+	echo 1 >"$RFN/counter/attach" || return 1
+	get ns register_ns "$RFN/counter/stats"; get events events "$RFN/counter/stats"
+	echo 0 >"$RFN/counter/attach"
+}
+measure_replay() { # FAMILY ROUTES NETS
+	local r who ns events
+	for ((r = 0; r < runs; r++)); do
+		for who in kernel c rust; do
+			if "replay_$who"; then
+				record "kind=replay family=ipv$1 routes=$2 nets=$3 who=$who ns=$ns events=$events"
+			else
+				record "# replay family=ipv$1 routes=$2 nets=$3 who=$who failed"
+			fi
+		done
+	done
+	progress "replay: $2 IPv$1 routes over $3 namespaces measured"
+}
+
+bench_replay() {
+	local nets routes prev i per
+	for nets in "${replay_nets[@]}"; do
+		del_nets
+		for ((i = 0; i < nets; i++)); do make_net "r$i"; done
+		prev=0
+		for routes in "${replay_routes[@]}"; do
+			per=$((routes / nets))
+			for ((i = 0; i < nets; i++)); do fill "r$i" 4 "$prev" "$per" || return 1; done
+			prev=$per
+			measure_replay 4 "$routes" "$nets"
+		done
+	done
+	del_nets
+	nets=8 per=$((replay6_routes / 8))
+	for ((i = 0; i < nets; i++)); do make_net "r$i" && fill "r$i" 6 0 "$per"; done
+	measure_replay 6 "$replay6_routes" "$nets"
+	del_nets
+}
+
+# Wait until the mock switchdev's queue is drained (its work done).
+mock_idle() { get q queue_depth "$RFN/mock_switchdev/stats" && [ "$q" = 0 ]; }
+wait_until() { # SECONDS COMMAND...
+	local end=$((${EPOCHREALTIME%.*} + $1))
+	shift
+	until "$@"; do
+		[ "${EPOCHREALTIME%.*}" -ge $end ] && return 1
+		nap 0.2
+	done
+}
+# flagged NS FLAG: how many of the benchmark's routes carry FLAG.
+flagged() {
+	local n
+	n=$(ip -n "$1" route show table main | grep -c "^100\..* $2")
+	[ "$n" -ge "$n_insert" ]
+}
+
+nsim_new() { # NS
+	echo "4242 1" >/sys/bus/netdevsim/new_device &&
+		devlink dev reload netdevsim/netdevsim4242 netns "$1"
+}
+nsim_del() { echo 4242 >/sys/bus/netdevsim/del_device; }
+
+# One insertion of n_insert routes into a fresh namespace, with WHO
+# listening; records the rate and the slab growth.
+insert_once() { # WHO
+	local s0 s1 ns=ins
+	del_nets
+	make_net $ns
+	case $1 in
+	probe) echo 1 >"$RFN/probe/attach" ;;
+	mock) echo 1 >"$RFN/mock_switchdev/attach" ;;
+	netdevsim) nsim_new $ns ;;
+	esac
+	meminfo s0 SUnreclaim
+	fill $ns 4 0 "$n_insert"
+	[ "$1" = mock ] && wait_until 600 mock_idle
+	meminfo s1 SUnreclaim
+	record "kind=insert routes=$n_insert who=$1 ns=$((fill_us * 1000))"
+	[ "$1" != netdevsim ] && [ "$1" != mock ] &&
+		record "kind=memory routes=$n_insert who=$1 slab_bytes=$(((s1 - s0) * 1024))"
+	case $1 in
+	probe) echo 0 >"$RFN/probe/attach" ;;
+	mock) echo 0 >"$RFN/mock_switchdev/attach" ;;
+	netdevsim) nsim_del ;;
+	esac
+	del_nets
+}
+bench_insert() {
+	local r who
+	for ((r = 0; r < runs; r++)); do
+		for who in none probe mock netdevsim; do
+			insert_once $who || return 1
+			progress "insert: $n_insert routes with $who"
+		done
+	done
+}
+
+# From the start of an insertion until every route is flagged by WHO
+# (offload by the mock, trap by netdevsim); the slab growth once flagged.
+flag_once() { # WHO
+	local t0 t1 s0 s1 ns=flg flag
+	del_nets
+	make_net $ns
+	if [ "$1" = mock ]; then
+		echo 1 >"$RFN/mock_switchdev/attach"
+		flag=rt_offload
+	else
+		nsim_new $ns
+		flag=rt_trap
+	fi
+	routes_batch 4 0 "$n_insert"
+	meminfo s0 SUnreclaim
+	usecs t0
+	ip -n $ns -batch "$BATCH"
+	wait_until 1200 flagged $ns $flag || record "# flag who=$1 timed out"
+	usecs t1
+	meminfo s1 SUnreclaim
+	work_done=$((work_done + n_insert))
+	record "kind=flag routes=$n_insert who=$1 ns=$(((t1 - t0) * 1000))"
+	record "kind=memory routes=$n_insert who=$1 slab_bytes=$(((s1 - s0) * 1024))"
+	if [ "$1" = mock ]; then echo 0 >"$RFN/mock_switchdev/attach"; else nsim_del; fi
+	del_nets
+}
+bench_flag() {
+	local r
+	for ((r = 0; r < runs; r++)); do
+		flag_once mock && flag_once netdevsim || return 1
+		progress "flag: $n_insert routes, mock and netdevsim"
+	done
+}
+
+# Late registrations of the counter while one namespace of churn_nets
+# churns (adds and deletes in a loop).
+bench_churn() {
+	local i r t0 e0 tries ebusy events pid
+	del_nets
+	for ((i = 0; i < churn_nets; i++)); do make_net "c$i" && fill "c$i" 4 0 1000; done
+	routes_batch 4 500000 500100
+	sed 's/^route add/route del/' "$BATCH" >/tmp/bench.del
+	cat /tmp/bench.del >>"$BATCH"
+	(while :; do ip -n c0 -batch "$BATCH" >/dev/null 2>&1 || exit; done) &
+	pid=$!
+	nap 1
+	for ((r = 0; r < churn_regs; r++)); do
+		get t0 tries "$RFN/stats"; get e0 ebusy "$RFN/stats"
+		if echo 1 >"$RFN/counter/attach"; then
+			get events replayed "$RFN/counter/stats"
+			echo 0 >"$RFN/counter/attach"
+		else
+			events=0
+		fi
+		get tries tries "$RFN/stats"; get ebusy ebusy "$RFN/stats"
+		record "kind=churn nets=$churn_nets registrations=1 tries=$((tries - t0)) ebusy=$((ebusy - e0)) events=$events"
+	done
+	kill $pid
+	wait $pid 2>/dev/null
+	progress "churn: $churn_regs late registrations while c0 churns"
+	del_nets
+}
+
+# Deleting teardown_nets namespaces until the kernel freed them all
+# (net_namespace objects in /proc/slabinfo; the guest boots with
+# slab_nomerge), with and without the module (its bridge's exit work).
+netns_objects() {
+	local name active rest
+	while read -r name active rest; do
+		[ "$name" = net_namespace ] && { printf -v "$1" '%s' "$active"; return 0; }
+	done </proc/slabinfo
+	printf -v "$1" '%s' 0
+}
+teardown_once() { # WHO
+	local i base t0 t1 n
+	netns_objects base
+	for ((i = 0; i < teardown_nets; i++)); do make_net "t$i"; done
+	usecs t0
+	del_nets
+	# Freed after an RCU grace period and the cleanup work.
+	gone() { netns_objects n; [ "$n" -le "$base" ]; }
+	wait_until 600 gone || record "# teardown who=$1 timed out"
+	usecs t1
+	record "kind=teardown nets=$teardown_nets who=$1 ns=$(((t1 - t0) * 1000))"
+}
+
+# --- the run -------------------------------------------------------------
+del_nets
+wants replay && work_total=$((work_total + ${#replay_nets[@]} * ${replay_routes[-1]} + replay6_routes))
+wants insert && work_total=$((work_total + runs * 4 * n_insert))
+wants flag && work_total=$((work_total + runs * 2 * n_insert))
+wants churn && work_total=$((work_total + churn_nets * 1000))
+
+insmod "$nsim_ko" || exit 1
+if wants teardown; then
+	for ((r = 0; r < runs; r++)); do teardown_once without; done
+	progress "teardown: $teardown_nets namespaces without the module"
+fi
+insmod "$rfn_ko" || exit 1
+insmod "$bench_ko" || exit 1
+# Room for every route the benchmark offloads (the default is 4096).
+echo 1000000 >"$RFN/mock_switchdev/capacity"
+if wants teardown; then
+	for ((r = 0; r < runs; r++)); do teardown_once with; done
+	progress "teardown: $teardown_nets namespaces with the module"
+fi
+for b in replay insert flag churn; do
+	wants $b || continue
+	progress "$b: starting"
+	"bench_$b" || { echo "bench: $b failed" >&2; exit 1; }
+done
+rmmod rfn_bench rust_fib_notifier netdevsim
+progress "done"

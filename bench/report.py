@@ -1,0 +1,719 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The benchmark's report: bench.raw (written in the guest) to figures.
+
+    bench/report.py RAW [--out DIR] [--meta key=value ...]
+
+RAW holds one measurement per line, whitespace-separated key=value fields,
+`#` comments; `kind=` says what was measured (see KINDS).  Every figure is
+compared with a reference measured in the same boot (the kernel's own
+mechanism, no listener, netdevsim), so the report gives ratios: absolute
+times under TCG with the test kernel's debugging options say little, their
+ratios hold.  Several runs of one measurement give the median, with the
+minimum and maximum beside it.
+
+Writes into DIR (default: RAW's directory) results.json, results.md (the
+README's performance section) and, when matplotlib is there, replay.png,
+replay-ipv6.png and insert.png; prints the Markdown.  The output depends on
+RAW and --meta only (sorted, no clock read).
+
+The system's python3 (Debian: apt-get install python3-matplotlib) has
+matplotlib; without it the plots are skipped with a message.
+"""
+
+import argparse
+import json
+import math
+import statistics
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+Record = dict[str, Any]  # one raw line's fields, integers converted
+Row = dict[str, Any]  # one figure of results.json
+
+# Required fields of each kind, and the order of the report's sections.
+KINDS: dict[str, tuple[str, ...]] = {
+    "replay": ("family", "routes", "nets", "who", "ns", "events"),
+    "insert": ("routes", "who", "ns"),
+    "flag": ("routes", "who", "ns"),
+    "memory": ("routes", "who", "slab_bytes"),
+    "churn": ("nets", "registrations", "tries", "ebusy", "events"),
+    "teardown": ("nets", "who", "ns"),
+}
+INT_FIELDS = frozenset({"routes", "nets", "ns", "events", "slab_bytes",
+                        "own_bytes", "registrations", "tries", "ebusy"})
+# Divided by: a zero is a broken measurement.
+POSITIVE_FIELDS = frozenset({"routes", "nets", "ns"})
+
+# Listeners, in the order tables and plots show them, and their names.
+WHO: dict[str, str] = {
+    "kernel": "kernel",
+    "c": "module (C listener)",
+    "rust": "module (Rust listener)",
+    "none": "no listener",
+    "probe": "module + probe",
+    "mock": "module + mock switchdev",
+    "netdevsim": "netdevsim",
+    "without": "without the module",
+    "with": "with the module",
+}
+FAMILY = {"ipv4": "IPv4", "ipv6": "IPv6"}
+
+# The goals, checked where the figure was measured (see the summaries).
+REPLAY_GOAL_POINT = {"family": "ipv4", "routes": 100000, "nets": 8}
+REPLAY_GOAL_MAX = 1.05
+INSERT_GOAL_MIN = 0.95
+FLAG_GOAL_MAX = 0.1
+
+MET, NOT_MET, NOT_MEASURED = "met", "not met", "not measured"
+
+
+class RawError(Exception):
+    """A line of the raw file that cannot be read."""
+
+
+def parse_raw(path: Path) -> tuple[dict[str, str], dict[str, list[Record]]]:
+    """Returns the meta fields and the records of each kind."""
+    meta: dict[str, str] = {}
+    records: dict[str, list[Record]] = defaultdict(list)
+    for lineno, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        where = f"{path}:{lineno}"
+        fields: dict[str, str] = {}
+        for token in line.split():
+            key, sep, value = token.partition("=")
+            if not sep or not key:
+                raise RawError(f"{where}: {token!r} is not key=value")
+            fields[key] = value
+        kind = fields.pop("kind", None)
+        if kind is None:
+            raise RawError(f"{where}: no kind=")
+        if kind == "meta":
+            meta.update(fields)
+            continue
+        if kind not in KINDS:
+            # A newer guest's measurement: say so, report the rest.
+            print(f"report.py: {where}: unknown kind {kind!r}, skipped",
+                  file=sys.stderr)
+            continue
+        missing = [k for k in KINDS[kind] if k not in fields]
+        if missing:
+            raise RawError(f"{where}: kind={kind} lacks {', '.join(missing)}")
+        record: Record = dict(fields)
+        for key in INT_FIELDS & fields.keys():
+            try:
+                record[key] = int(fields[key])
+            except ValueError:
+                raise RawError(f"{where}: {key}={fields[key]} is not an "
+                               "integer") from None
+            if key in POSITIVE_FIELDS and record[key] <= 0:
+                raise RawError(f"{where}: {key}={fields[key]} is not "
+                               "positive")
+        records[kind].append(record)
+    return meta, records
+
+
+def group(records: Iterable[Record], keys: tuple[str, ...]
+          ) -> dict[tuple, list[Record]]:
+    groups: dict[tuple, list[Record]] = defaultdict(list)
+    for record in records:
+        groups[tuple(record[k] for k in keys)].append(record)
+    return groups
+
+
+def who_order(who: str) -> tuple[int, str]:
+    """Known listeners in WHO's order, then any other by name."""
+    known = list(WHO)
+    return (known.index(who) if who in known else len(known), who)
+
+
+def spread(values: list[int]) -> dict[str, Any]:
+    return {"runs": len(values), "median": statistics.median(values),
+            "min": min(values), "max": max(values)}
+
+
+def ratio(value: float | None, reference: float | None
+          ) -> float | None:
+    if value is None or not reference:
+        return None
+    return round(value / reference, 4)
+
+
+Goal = tuple[str, Callable[[float], bool]]  # its text, its test of a ratio
+
+
+def compare(rows: list[Row], same: tuple[str, ...], ref_who: str,
+            shown: tuple[str, ...], value: str,
+            goal: Callable[[Row], Goal | None] = lambda row: None) -> None:
+    """Gives each row the row of @ref_who with the same @same fields as its
+    reference (the @shown fields of it), the ratio of their @value, and
+    the @goal that applies to the row, if any, checked."""
+    refs = {tuple(r[k] for k in same): r for r in rows if r["who"] == ref_who}
+    for row in rows:
+        ref = refs.get(tuple(row[k] for k in same))
+        row.update(reference=None, ratio=None, goal=None, met=None)
+        if row["who"] == ref_who or ref is None:
+            continue
+        row["reference"] = {k: ref[k] for k in shown}
+        row["ratio"] = ratio(row[value], ref[value])
+        applies = goal(row)
+        if applies:
+            row["goal"], test = applies
+            row["met"] = None if row["ratio"] is None else test(row["ratio"])
+
+
+def summarize_goal(text: str, rows: list[Row], needed: Iterable[str],
+                   describe: Callable[[Row], str]) -> dict[str, Any]:
+    """The kind's goal: not met if a figure misses it, met once it was
+    checked for each listener in @needed, else not measured."""
+    checked = [r for r in rows if r["met"] is not None]
+    missing = sorted(set(needed) - {r["who"] for r in checked})
+    if any(not r["met"] for r in checked):
+        status = NOT_MET
+    elif missing:
+        status = NOT_MEASURED
+    else:
+        status = MET
+    return {"goal": text, "status": status,
+            "measured": [describe(r) for r in checked]
+            + [f"{label(who)}: not measured" for who in missing]}
+
+
+def replay_goal(row: Row) -> Goal | None:
+    if any(row[k] != v for k, v in REPLAY_GOAL_POINT.items()):
+        return None
+    return f"ratio <= {REPLAY_GOAL_MAX}", lambda x: x <= REPLAY_GOAL_MAX
+
+
+def replay_rows(records: list[Record]) -> list[Row]:
+    groups = group(records, ("family", "routes", "nets", "who"))
+    rows = []
+    for (family, routes, nets, who), runs in groups.items():
+        ns = spread([r["ns"] for r in runs])
+        events = statistics.median(r["events"] for r in runs)
+        rows.append({"family": family, "routes": routes, "nets": nets,
+                     "who": who, "runs": ns["runs"], "ns_median": ns["median"],
+                     "ns_min": ns["min"], "ns_max": ns["max"],
+                     "events": events,
+                     "events_per_s": round(events / (ns["median"] / 1e9))})
+    rows.sort(key=lambda r: (r["family"], r["routes"], r["nets"],
+                             who_order(r["who"])))
+    compare(rows, ("family", "routes", "nets"), "kernel",
+            ("who", "runs", "ns_median", "ns_min", "ns_max", "events"),
+            "ns_median", replay_goal)
+    return rows
+
+
+def insert_rows(records: list[Record]) -> list[Row]:
+    rows = []
+    for (routes, who), runs in group(records, ("routes", "who")).items():
+        ns = spread([r["ns"] for r in runs])
+        rows.append({"routes": routes, "who": who, "runs": ns["runs"],
+                     "ns_median": ns["median"], "ns_min": ns["min"],
+                     "ns_max": ns["max"],
+                     "routes_per_s": round(routes / (ns["median"] / 1e9))})
+    rows.sort(key=lambda r: (r["routes"], who_order(r["who"])))
+    compare(rows, ("routes",), "none",
+            ("who", "runs", "ns_median", "routes_per_s"), "routes_per_s",
+            lambda row: (f"ratio >= {INSERT_GOAL_MIN}",
+                         lambda x: x >= INSERT_GOAL_MIN)
+            if row["who"] == "mock" else None)
+    return rows
+
+
+def flag_rows(records: list[Record]) -> list[Row]:
+    rows = []
+    for (routes, who), runs in group(records, ("routes", "who")).items():
+        ns = spread([r["ns"] for r in runs])
+        rows.append({"routes": routes, "who": who, "runs": ns["runs"],
+                     "ns_median": ns["median"], "ns_min": ns["min"],
+                     "ns_max": ns["max"]})
+    rows.sort(key=lambda r: (r["routes"], who_order(r["who"])))
+    compare(rows, ("routes",), "netdevsim", ("who", "runs", "ns_median"),
+            "ns_median",
+            lambda row: (f"ratio <= {FLAG_GOAL_MAX}",
+                         lambda x: x <= FLAG_GOAL_MAX)
+            if row["who"] == "mock" else None)
+    return rows
+
+
+def memory_rows(records: list[Record]) -> list[Row]:
+    rows = []
+    for (routes, who), runs in group(records, ("routes", "who")).items():
+        own = [r["own_bytes"] for r in runs if "own_bytes" in r]
+        rows.append({"routes": routes, "who": who, "runs": len(runs),
+                     "slab_bytes": statistics.median(r["slab_bytes"]
+                                                     for r in runs),
+                     "own_bytes": statistics.median(own) if own else None})
+    rows.sort(key=lambda r: (r["routes"], who_order(r["who"])))
+    none = {r["routes"]: r for r in rows if r["who"] == "none"}
+    for row in rows:
+        # The listener's cost: slab beyond the FIB's own, and its own pages.
+        base = none.get(row["routes"])
+        row["bytes_per_route"] = None
+        if row["who"] != "none" and base is not None:
+            row["bytes_per_route"] = round(
+                (row["slab_bytes"] - base["slab_bytes"]
+                 + (row["own_bytes"] or 0)) / row["routes"], 1)
+    netdevsim = {r["routes"]: r for r in rows if r["who"] == "netdevsim"}
+    for row in rows:
+        ref = netdevsim.get(row["routes"])
+        if row["who"] in ("none", "netdevsim") or ref is None:
+            row.update(reference=None, ratio=None, goal=None, met=None)
+            continue
+        row["reference"] = {k: ref[k] for k in ("who", "runs", "slab_bytes",
+                                                "own_bytes",
+                                                "bytes_per_route")}
+        # Checked on the bytes: netdevsim's may be about 0, a ratio not.
+        mine, theirs = row["bytes_per_route"], ref["bytes_per_route"]
+        row["ratio"] = ratio(mine, theirs) if theirs and theirs > 0 else None
+        row["goal"] = row["met"] = None
+        if row["who"] == "mock":
+            row["goal"] = "bytes_per_route <= netdevsim's"
+            if mine is not None and theirs is not None:
+                row["met"] = mine <= theirs
+    return rows
+
+
+def churn_rows(records: list[Record]) -> list[Row]:
+    rows = []
+    for (nets,), runs in sorted(group(records, ("nets",)).items()):
+        total = {k: sum(r[k] for r in runs)
+                 for k in ("registrations", "tries", "ebusy", "events")}
+        per = total["registrations"]
+        rows.append({"nets": nets, "runs": len(runs), **total,
+                     "tries_per_registration":
+                     round(total["tries"] / per, 3) if per else None,
+                     "events_per_registration":
+                     round(total["events"] / per) if per else None,
+                     # A registration takes at least one try.
+                     "reference": {"tries_per_registration": 1},
+                     "ratio": round(total["tries"] / per, 3) if per else None,
+                     "goal": None, "met": None})
+    return rows
+
+
+def teardown_rows(records: list[Record]) -> list[Row]:
+    rows = []
+    for (nets, who), runs in group(records, ("nets", "who")).items():
+        ns = spread([r["ns"] for r in runs])
+        rows.append({"nets": nets, "who": who, "runs": ns["runs"],
+                     "ns_median": ns["median"], "ns_min": ns["min"],
+                     "ns_max": ns["max"]})
+    rows.sort(key=lambda r: (r["nets"], who_order(r["who"])))
+    compare(rows, ("nets",), "without", ("who", "runs", "ns_median"),
+            "ns_median")
+    return rows
+
+
+ROWS: dict[str, Callable[[list[Record]], list[Row]]] = {
+    "replay": replay_rows, "insert": insert_rows, "flag": flag_rows,
+    "memory": memory_rows, "churn": churn_rows, "teardown": teardown_rows,
+}
+
+
+def goals(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each measured kind's goal, whether the figures meet it, and the
+    figures it was checked on."""
+    point = REPLAY_GOAL_POINT
+
+    def at_routes(r: Row) -> str:
+        return f"{label(r['who'])} at {fmt_int(r['routes'])} routes: " \
+               f"{r['ratio']:.3f}"
+
+    summary = {
+        "replay": summarize_goal(
+            f"module/kernel replay time <= {REPLAY_GOAL_MAX} at "
+            f"{fmt_int(point['routes'])} {FAMILY[point['family']]} routes in "
+            f"{point['nets']} namespaces, C and Rust listeners",
+            results.get("replay", []), ("c", "rust"),
+            lambda r: f"{label(r['who'])} {r['ratio']:.3f}"),
+        "insert": summarize_goal(
+            f"insertion rate with the mock switchdev >= {INSERT_GOAL_MIN} x "
+            "the rate without a listener, at every route count",
+            results.get("insert", []), ("mock",), at_routes),
+        "flag": summarize_goal(
+            "time until every route is flagged, mock switchdev/netdevsim "
+            f"<= {FLAG_GOAL_MAX}", results.get("flag", []), ("mock",),
+            at_routes),
+        "memory": summarize_goal(
+            "the mock switchdev's bytes per route <= netdevsim's",
+            results.get("memory", []), ("mock",),
+            lambda r: f"{fmt_int(r['routes'])} routes: "
+                      f"{fmt_num(r['bytes_per_route'])} vs "
+                      f"{fmt_num(r['reference']['bytes_per_route'])} bytes"),
+        "churn": {"goal": None, "status": None, "measured": []},
+        "teardown": {"goal": None, "status": None, "measured": []},
+    }
+    return {kind: summary[kind] for kind in KINDS if kind in results}
+
+
+# Markdown
+
+def fmt_num(x: float | None, digits: int = 3) -> str:
+    """@digits significant digits, thousands separated."""
+    if x is None:
+        return "n/a"
+    if x == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    return f"{x:,.{decimals}f}"
+
+
+def fmt_int(x: float | None) -> str:
+    return "n/a" if x is None else f"{round(x):,}"
+
+
+def fmt_ms(ns: float) -> str:
+    return fmt_num(ns / 1e6)
+
+
+def fmt_range_ms(row: Row) -> str:
+    return f"{fmt_ms(row['ns_min'])}-{fmt_ms(row['ns_max'])}"
+
+
+def fmt_rate(per_s: float) -> str:
+    for scale, prefix in ((1e6, "M"), (1e3, "k")):
+        if per_s >= scale:
+            return f"{fmt_num(per_s / scale)} {prefix}/s"
+    return f"{fmt_num(per_s)} /s"
+
+
+def fmt_bytes(n: float | None) -> str:
+    if n is None:
+        return "n/a"
+    for scale, unit in ((1 << 20, "MiB"), (1 << 10, "KiB")):
+        if abs(n) >= scale:
+            return f"{fmt_num(n / scale)} {unit}"
+    return f"{fmt_int(n)} B"
+
+
+def fmt_ratio(row: Row, reference_name: str) -> str:
+    """The ratio, bold when it misses its goal; the reference row says so."""
+    if row["ratio"] is None:
+        return reference_name if row["reference"] is None else "n/a"
+    text = f"{row['ratio']:.3f}"
+    return f"**{text}**" if row["met"] is False else text
+
+
+def label(who: str) -> str:
+    return WHO.get(who, who)
+
+
+def table(header: list[str], lines: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |",
+           "|" + "|".join(" --- " for _ in header) + "|"]
+    out += ["| " + " | ".join(cells) + " |" for cells in lines]
+    return out
+
+
+def md_replay(rows: list[Row]) -> list[str]:
+    intro = ("A listener registering late gets every namespace's rules and "
+             "routes replayed.  Reference: the kernel's own chains, one "
+             "`register_fib_notifier()` per namespace (rfn_bench "
+             "`kernel_replay`); the module: one registration for every "
+             "namespace.  Only the registration is timed.  Ratio: "
+             "module/kernel median time (lower is better).")
+    lines = [[FAMILY.get(r["family"], r["family"]), fmt_int(r["routes"]),
+              str(r["nets"]), label(r["who"]), str(r["runs"]),
+              fmt_int(r["events"]),
+              fmt_ms(r["ns_median"]), fmt_range_ms(r),
+              fmt_rate(r["events_per_s"]),
+              fmt_ratio(r, "reference" if r["who"] == "kernel"
+                        else "no reference")] for r in rows]
+    return [intro, ""] + table(
+        ["family", "routes", "netns", "listener", "runs", "events",
+         "median ms", "min-max ms", "events/s", "ratio to kernel"], lines)
+
+
+def md_insert(rows: list[Row]) -> list[str]:
+    intro = ("`ip -batch` inserting the routes, with each listener "
+             "registered.  Ratio: insertion rate with the listener / "
+             "without any (higher is better).")
+    lines = [[fmt_int(r["routes"]), label(r["who"]), str(r["runs"]),
+              fmt_ms(r["ns_median"]), fmt_range_ms(r),
+              fmt_rate(r["routes_per_s"]),
+              fmt_ratio(r, "reference" if r["who"] == "none"
+                        else "no reference")] for r in rows]
+    return [intro, ""] + table(
+        ["routes", "listener", "runs", "median ms", "min-max ms", "routes/s",
+         "ratio to none"], lines)
+
+
+def md_flag(rows: list[Row]) -> list[str]:
+    intro = ("Time from the start of the insertion until every route shows "
+             "the offload flag.  Ratio: mock switchdev / netdevsim (lower is "
+             "better).")
+    lines = [[fmt_int(r["routes"]), label(r["who"]), str(r["runs"]),
+              fmt_ms(r["ns_median"]), fmt_range_ms(r),
+              fmt_ratio(r, "reference" if r["who"] == "netdevsim"
+                        else "no reference")] for r in rows]
+    return [intro, ""] + table(
+        ["routes", "listener", "runs", "median ms", "min-max ms",
+         "ratio to netdevsim"], lines)
+
+
+def md_memory(rows: list[Row]) -> list[str]:
+    intro = ("Slab growth while inserting the routes.  A listener's bytes "
+             "per route: its slab growth beyond the FIB's own (no listener), "
+             "plus the memory it reports itself (own), per route.  Ratio: "
+             "mock switchdev / netdevsim bytes per route (lower is better).")
+
+    def per_route(r: Row) -> str:
+        if r["who"] == "none":
+            return f"({fmt_num(r['slab_bytes'] / r['routes'])}: the FIB's own)"
+        return fmt_num(r["bytes_per_route"])
+
+    def ratio_cell(r: Row) -> str:
+        if r["who"] == "none":
+            return "-"
+        return fmt_ratio(r, "reference" if r["who"] == "netdevsim"
+                         else "no reference")
+
+    lines = [[fmt_int(r["routes"]), label(r["who"]), str(r["runs"]),
+              fmt_bytes(r["slab_bytes"]),
+              "-" if r["own_bytes"] is None else fmt_bytes(r["own_bytes"]),
+              per_route(r), ratio_cell(r)] for r in rows]
+    return [intro, ""] + table(
+        ["routes", "listener", "runs", "slab growth", "own",
+         "listener bytes/route", "ratio to netdevsim"], lines)
+
+
+def md_churn(rows: list[Row]) -> list[str]:
+    intro = ("Late registrations of a listener on every namespace while one "
+             "of them keeps changing: a try whose replay saw a change is "
+             "retried (5 tries, then `EBUSY`).  Reference: one try per "
+             "registration.")
+    lines = [[str(r["nets"]), str(r["runs"]), fmt_int(r["registrations"]),
+              fmt_num(r["tries_per_registration"]), fmt_int(r["ebusy"]),
+              fmt_int(r["events_per_registration"])] for r in rows]
+    return [intro, ""] + table(
+        ["netns", "runs", "registrations", "tries/registration (ideal 1)",
+         "EBUSY", "events/registration"], lines)
+
+
+def md_teardown(rows: list[Row]) -> list[str]:
+    intro = ("Deleting the namespaces at once, until they are gone.  Ratio: "
+             "with / without the module (lower is better).")
+    lines = [[str(r["nets"]), label(r["who"]), str(r["runs"]),
+              fmt_ms(r["ns_median"]), fmt_range_ms(r),
+              fmt_ratio(r, "reference" if r["who"] == "without"
+                        else "no reference")] for r in rows]
+    return [intro, ""] + table(
+        ["netns", "run", "runs", "median ms", "min-max ms",
+         "ratio to without"], lines)
+
+
+SECTIONS: dict[str, tuple[str, Callable[[list[Row]], list[str]]]] = {
+    "replay": ("Registration replay", md_replay),
+    "insert": ("Route insertion", md_insert),
+    "flag": ("Time to offload flag", md_flag),
+    "memory": ("Memory", md_memory),
+    "churn": ("Registration under churn", md_churn),
+    "teardown": ("Namespace teardown", md_teardown),
+}
+
+
+def meta_line(meta: dict[str, str]) -> str:
+    known = ("machine", "kernel", "cpus", "accel", "date")
+    parts = []
+    if "machine" in meta:
+        parts.append(f"machine `{meta['machine']}`")
+    if "kernel" in meta:
+        parts.append(f"kernel `{meta['kernel']}`")
+    if "cpus" in meta:
+        parts.append(f"{meta['cpus']} CPUs")
+    if "accel" in meta:
+        accel = meta["accel"]
+        parts.append("TCG (emulated CPU: slow absolute times, compare the "
+                     "ratios)" if accel == "tcg" else accel.upper())
+    if "date" in meta:
+        parts.append(f"measured {meta['date']}")
+    parts += [f"{k} `{v}`" for k, v in sorted(meta.items()) if k not in known]
+    return "Setup: " + (", ".join(parts) if parts else "not recorded") + "."
+
+
+def goal_text(summary: dict[str, Any]) -> str:
+    if summary["goal"] is None:
+        return "none set (for information)"
+    return f"{summary['goal']}: **{summary['status']}** " \
+           f"({'; '.join(summary['measured'])})"
+
+
+def markdown(meta: dict[str, str], results: dict[str, Any],
+             summary: dict[str, dict[str, Any]]) -> str:
+    out = ["## Performance", "",
+           "All figures are ratios to a reference measured in the same boot "
+           "(same kernel, machine and load), so they carry over to other "
+           "machines where absolute times do not.  Times are medians of the "
+           "runs, with the fastest and slowest beside them.", "",
+           meta_line(meta), ""]
+    if not results:
+        return "\n".join(out + ["Nothing was measured.", ""])
+    out += table(["measurement", "goal", "result"],
+                 [[SECTIONS[k][0], summary[k]["goal"] or "none set",
+                   f"**{summary[k]['status']}**" if summary[k]["status"]
+                   else "for information"] for k in summary])
+    for kind, rows in results.items():
+        title, render = SECTIONS[kind]
+        out += ["", f"### {title}", ""] + render(rows)
+        out += ["", f"Goal: {goal_text(summary[kind])}."]
+    return "\n".join(out) + "\n"
+
+
+# Plots
+
+def plot(results: dict[str, Any], out: Path) -> list[Path]:
+    """Writes the plots of what was measured; returns their paths."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as err:
+        print(f"report.py: no plots: {sys.executable} cannot import "
+              f"matplotlib ({err}); on Debian: apt-get install "
+              "python3-matplotlib, and run report.py with /usr/bin/python3",
+              file=sys.stderr)
+        return []
+    written = []
+    replay = results.get("replay", [])
+    for family, name in (("ipv4", "replay.png"), ("ipv6", "replay-ipv6.png")):
+        rows = [r for r in replay if r["family"] == family]
+        if rows:
+            written.append(plot_replay(plt, rows, family, out / name))
+    if results.get("insert"):
+        written.append(plot_insert(plt, results["insert"], out / "insert.png"))
+    return written
+
+
+def plot_replay(plt: Any, rows: list[Row], family: str, path: Path) -> Path:
+    """Time vs routes, log-log: a colour per namespace count, the kernel
+    dashed, the module's listeners solid (a marker each); below, the
+    module/kernel ratio, which the times' log scale hides."""
+    markers = {"kernel": "^", "c": "o", "rust": "s"}
+    nets_all = sorted({r["nets"] for r in rows})
+    colours = plt.get_cmap("tab10")
+    fig, (times, ratios) = plt.subplots(
+        2, 1, sharex=True, figsize=(8, 7.5), dpi=100,
+        gridspec_kw={"height_ratios": (3, 1.4)})
+    lines = group(rows, ("who", "nets"))
+    for who, nets in sorted(lines, key=lambda k: (k[1], who_order(k[0]))):
+        points = sorted(lines[(who, nets)], key=lambda r: r["routes"])
+        routes = [r["routes"] for r in points]
+        median = [r["ns_median"] / 1e6 for r in points]
+        style = {"color": colours(nets_all.index(nets) % 10),
+                 "linestyle": "--" if who == "kernel" else "-",
+                 "marker": markers.get(who, "D")}
+        times.errorbar(routes, median, capsize=3,
+                       yerr=[[m - r["ns_min"] / 1e6
+                              for m, r in zip(median, points)],
+                             [r["ns_max"] / 1e6 - m
+                              for m, r in zip(median, points)]],
+                       label=f"{label(who)}, {nets} netns", **style)
+        measured = [r for r in points if r["ratio"] is not None]
+        if measured:
+            ratios.plot([r["routes"] for r in measured],
+                        [r["ratio"] for r in measured], **style)
+    times.set_xscale("log")
+    times.set_yscale("log")
+    times.set_ylabel("registration (replay) time, ms")
+    times.set_title(f"Registration replay, {FAMILY.get(family, family)}: "
+                    "median, bars min-max")
+    times.grid(True, which="both", alpha=0.3)
+    times.legend(fontsize="small")
+    ratios.axhline(1.0, color="grey", linewidth=1)
+    if family == REPLAY_GOAL_POINT["family"]:
+        ratios.axhline(REPLAY_GOAL_MAX, color="red", linestyle=":",
+                       label=f"goal {REPLAY_GOAL_MAX}, at "
+                       f"{fmt_int(REPLAY_GOAL_POINT['routes'])} routes, "
+                       f"{REPLAY_GOAL_POINT['nets']} netns")
+        ratios.legend(fontsize="small")
+    ratios.set_xlabel("routes per namespace")
+    ratios.set_ylabel("module / kernel")
+    ratios.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def plot_insert(plt: Any, rows: list[Row], path: Path) -> Path:
+    """Grouped bars, one group per route count, the ratio to none on each."""
+    counts = sorted({r["routes"] for r in rows})
+    whos = sorted({r["who"] for r in rows}, key=who_order)
+    width = 0.8 / len(whos)
+    colours = plt.get_cmap("tab10")
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=100)
+    for i, who in enumerate(whos):
+        mine = {r["routes"]: r for r in rows if r["who"] == who}
+        xs = [j + (i - (len(whos) - 1) / 2) * width
+              for j, n in enumerate(counts) if n in mine]
+        found = [mine[n] for n in counts if n in mine]
+        bars = ax.bar(xs, [r["routes_per_s"] / 1e3 for r in found], width,
+                      color=colours(i % 10), label=label(who))
+        ax.bar_label(bars, fontsize="small", padding=2,
+                     labels=["ref." if r["who"] == "none" else
+                             "n/a" if r["ratio"] is None else
+                             f"\u00d7{r['ratio']:.2f}" for r in found])
+    ax.set_xticks(range(len(counts)), [f"{n:,} routes" for n in counts])
+    ax.set_ylabel("insertion rate, thousand routes/s")
+    ax.set_title("ip -batch route insertion: median rate, \u00d7 the rate "
+                 "without a listener")
+    ax.margins(y=0.1)
+    ax.legend(fontsize="small", loc="upper center", ncol=len(whos),
+              bbox_to_anchor=(0.5, -0.08))
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description="Report of the benchmark's raw results.")
+    parser.add_argument("raw", type=Path, help="bench.raw from the guest")
+    parser.add_argument("--out", type=Path,
+                        help="output directory (default: the raw file's)")
+    parser.add_argument("--meta", nargs="+", action="extend", default=[],
+                        metavar="KEY=VALUE",
+                        help="setup facts, over the raw file's kind=meta")
+    args = parser.parse_args()
+
+    try:
+        meta, records = parse_raw(args.raw)
+    except (OSError, RawError) as err:
+        print(f"report.py: {err}", file=sys.stderr)
+        return 1
+    for item in args.meta:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            parser.error(f"--meta {item!r} is not key=value")
+        meta[key] = value
+
+    results = {kind: ROWS[kind](records[kind]) for kind in KINDS
+               if records.get(kind)}
+    summary = goals(results)
+    out = args.out or args.raw.parent
+    out.mkdir(parents=True, exist_ok=True)
+    # A plot of a kind not measured this time would be stale: remove it.
+    for name in ("replay.png", "replay-ipv6.png", "insert.png"):
+        (out / name).unlink(missing_ok=True)
+
+    document = {"meta": dict(sorted(meta.items())), "goals": summary,
+                **results}
+    (out / "results.json").write_text(json.dumps(document, indent=2) + "\n")
+    text = markdown(meta, results, summary)
+    (out / "results.md").write_text(text)
+    for path in plot(results, out):
+        print(f"report.py: wrote {path}", file=sys.stderr)
+    print(text, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

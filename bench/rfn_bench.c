@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rfn_bench: what a late listener's registration costs, through the
+ * kernel's own per-namespace FIB chains and through rust_fib_notifier.
+ * Part of the benchmark (make bench), not of the product.
+ *
+ * A listener that registers late (a switchdev driver probing while the
+ * FIB is full) gets every rule and route replayed to it.  The reference is
+ * the kernel's own mechanism: one register_fib_notifier() per namespace,
+ * each dumping that namespace's FIB.  The module does the same for every
+ * namespace with one rust_fib_notifier_register().  Both listeners here
+ * only count the events they get.
+ *
+ * Only the registrations are timed: they are the replay, the cost a
+ * listener pays when it comes late.  The blocks are allocated before, and
+ * the unregistrations follow untimed: each waits for an RCU grace period
+ * (atomic_notifier_chain_unregister()), which measures RCU, not the FIB.
+ *
+ * debugfs rfn_bench/ (root only; runs and reads are serialized):
+ *   kernel_replay  write anything: run the reference.  Read, the last run:
+ *                  "nets N", "events N", "ns N", "failed N", one a line
+ *                  (failed: registrations refused, e.g. -EBUSY when a
+ *                  namespace's FIB kept changing during 5 dumps)
+ *   c_replay       write anything: run it through the module.  Read:
+ *                  "events N", "ns N", "err N", one a line (err: what the
+ *                  registration returned)
+ * events: every event received during the timed registrations; ns: the
+ * registrations' time (ktime_get_ns()), 0 while nothing was measured.  A
+ * write fails with the registration's error (kernel_replay: only when
+ * every namespace's registration failed; its first error).
+ */
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/rtnetlink.h>
+#include <linux/rwsem.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/fib_notifier.h>
+#include <net/net_namespace.h>
+
+#include <rust_fib_notifier.h>
+
+/* One block per namespace: a notifier_block sits on one chain only. */
+struct bench_net_block {
+	struct notifier_block nb;
+	struct net *net;
+	int err;
+};
+
+struct bench_kernel_result {
+	unsigned int nets;
+	u64 events;
+	u64 ns;
+	unsigned int failed;
+};
+
+struct bench_c_result {
+	u64 events;
+	u64 ns;
+	int err;
+};
+
+static DEFINE_MUTEX(bench_lock);	/* one run at a time; the results */
+static struct bench_kernel_result bench_kernel;
+static struct bench_c_result bench_c;
+static atomic64_t bench_events;
+static struct dentry *bench_dir;
+
+/*
+ * Atomic context, on either chain: @ptr (struct fib_notifier_info on the
+ * kernel's, struct rust_fib_notifier_info on the module's) is not read.
+ * Events other tasks send to the blocks already registered are counted
+ * too: an idle FIB sends none.
+ */
+static int bench_count_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	atomic64_inc(&bench_events);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block bench_c_nb = {
+	.notifier_call = bench_count_event,
+};
+
+/*
+ * net_rwsem, held for reading across the run, keeps every namespace on
+ * net_namespace_list (cleanup_net() takes it for writing to unlist one,
+ * before any pernet exit runs), so each namespace's FIB chain outlives its
+ * registration and unregistration.  register_fib_notifier() takes no lock
+ * of its own (the dumps run under RCU), so no RTNL is needed.
+ */
+static int bench_kernel_replay(void)
+{
+	struct bench_net_block *blocks;
+	unsigned int nets = 0, failed = 0, i;
+	int first_err = 0;
+	struct net *net;
+	u64 start, ns, events;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		nets++;
+	blocks = kzalloc_objs(*blocks, nets);
+	if (!blocks) {
+		up_read(&net_rwsem);
+		return -ENOMEM;
+	}
+	i = 0;
+	for_each_net(net) {
+		blocks[i].nb.notifier_call = bench_count_event;
+		blocks[i].net = net;
+		i++;
+	}
+
+	atomic64_set(&bench_events, 0);
+	start = ktime_get_ns();
+	for (i = 0; i < nets; i++)
+		blocks[i].err = register_fib_notifier(blocks[i].net,
+						      &blocks[i].nb, NULL, NULL);
+	ns = ktime_get_ns() - start;
+	events = atomic64_read(&bench_events);
+
+	for (i = 0; i < nets; i++) {
+		if (!blocks[i].err) {
+			unregister_fib_notifier(blocks[i].net, &blocks[i].nb);
+			continue;
+		}
+		/* Not on the chain: a failed registration takes its block off. */
+		if (!failed++)
+			first_err = blocks[i].err;
+	}
+	up_read(&net_rwsem);
+	kfree(blocks);
+
+	bench_kernel.nets = nets;
+	bench_kernel.events = events;
+	bench_kernel.ns = ns;
+	bench_kernel.failed = failed;
+	return failed == nets ? first_err : 0;
+}
+
+/* Takes RTNL inside the module: called without it. */
+static int bench_c_replay(void)
+{
+	u64 start, ns, events;
+	int err;
+
+	atomic64_set(&bench_events, 0);
+	start = ktime_get_ns();
+	err = rust_fib_notifier_register(&bench_c_nb, NULL, NULL);
+	ns = ktime_get_ns() - start;
+	events = atomic64_read(&bench_events);
+	if (!err)
+		rust_fib_notifier_unregister(&bench_c_nb);
+
+	bench_c.events = events;
+	bench_c.ns = ns;
+	bench_c.err = err;
+	return err;
+}
+
+/* Any write runs the measurement; what was written does not matter. */
+static ssize_t bench_run(int (*replay)(void), size_t count)
+{
+	int err;
+
+	mutex_lock(&bench_lock);
+	err = replay();
+	mutex_unlock(&bench_lock);
+	return err ?: count;
+}
+
+static ssize_t bench_kernel_write(struct file *file, const char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	return bench_run(bench_kernel_replay, count);
+}
+
+static ssize_t bench_c_write(struct file *file, const char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	return bench_run(bench_c_replay, count);
+}
+
+static int bench_kernel_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&bench_lock);
+	seq_printf(m, "nets %u\nevents %llu\nns %llu\nfailed %u\n",
+		   bench_kernel.nets, bench_kernel.events, bench_kernel.ns,
+		   bench_kernel.failed);
+	mutex_unlock(&bench_lock);
+	return 0;
+}
+
+static int bench_c_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&bench_lock);
+	seq_printf(m, "events %llu\nns %llu\nerr %d\n", bench_c.events,
+		   bench_c.ns, bench_c.err);
+	mutex_unlock(&bench_lock);
+	return 0;
+}
+
+static int bench_kernel_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bench_kernel_show, NULL);
+}
+
+static int bench_c_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bench_c_show, NULL);
+}
+
+static const struct file_operations bench_kernel_fops = {
+	.owner = THIS_MODULE,
+	.open = bench_kernel_open,
+	.read = seq_read,
+	.write = bench_kernel_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static const struct file_operations bench_c_fops = {
+	.owner = THIS_MODULE,
+	.open = bench_c_open,
+	.read = seq_read,
+	.write = bench_c_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int __init bench_init(void)
+{
+	bench_dir = debugfs_create_dir("rfn_bench", NULL);
+	debugfs_create_file("kernel_replay", 0600, bench_dir, NULL,
+			    &bench_kernel_fops);
+	debugfs_create_file("c_replay", 0600, bench_dir, NULL, &bench_c_fops);
+	return 0;
+}
+
+/*
+ * debugfs_remove_recursive() waits for the writes in progress, and each
+ * run unregisters everything it registered before it returns.
+ */
+static void __exit bench_exit(void)
+{
+	debugfs_remove_recursive(bench_dir);
+}
+
+module_init(bench_init);
+module_exit(bench_exit);
+MODULE_DESCRIPTION("Registration replay benchmark: kernel FIB chains vs rust_fib_notifier");
+MODULE_LICENSE("GPL");
