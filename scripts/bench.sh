@@ -11,6 +11,8 @@
 #                                             memory comes with insert, flag)
 #   BENCH_SCALE=full|small|smoke              sizes (default full: up to 1M
 #                                             routes, 64 namespaces)
+#   BENCH_README=1                            also put results.md into the
+#                                             README's performance section
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
@@ -58,5 +60,14 @@ accel=$(cat "$kdir/.rfn-accel" 2>/dev/null || echo tcg)
 	--meta "kernel=$(make -s -C "$kdir" kernelversion 2>/dev/null) (kernel/rfn.config + kernel/rfn-bench.config)" \
 	--meta "accel=$accel" --meta "date=$(date -u +%Y-%m-%dT%H:%MZ)" --meta "cpus=2" \
 	--meta "scale=$scale" --meta "bench=$bench"
+# BENCH_README=1: the README's performance section becomes this run's
+# results.md (between its two markers).
+if [ "${BENCH_README:-0}" = 1 ] && [ -s "$out/results.md" ]; then
+	awk -v md="$out/results.md" '
+		/<!-- bench:begin/ { print; while ((getline l < md) > 0) print l; skip = 1; next }
+		/<!-- bench:end/ { skip = 0 }
+		!skip' README.md >"$out/README.md" && mv "$out/README.md" README.md &&
+		echo "bench: README.md's performance section updated from $out/results.md"
+fi
 echo "bench: $(( $(date +%s) - t0 )) s; results in $out (results.json, results.md, *.png)"
 exit "$rc"

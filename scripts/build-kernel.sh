@@ -45,7 +45,8 @@ base=allnoconfig
 key=$( {
 	echo "$srcver"
 	echo "$base"
-	cat "$frag" ${extra:+"$extra"}
+	# What configures: not the comments.
+	grep -hE '^(CONFIG_|# CONFIG_.* is not set)' "$frag" ${extra:+"$extra"}
 	clang$LLVM --version | head -1
 	rustc --version
 	bindgen --version
