@@ -47,7 +47,14 @@ get() {
 	printf -v "$1" '%s' 0
 	return 1
 }
-meminfo() { get "$1" "$2:" /proc/meminfo; }
+# meminfo VAR FIELD: a /proc/meminfo field, in kB.
+meminfo() {
+	local _k _v _u
+	while read -r _k _v _u; do
+		[ "$_k" = "$2:" ] && { printf -v "$1" '%s' "$_v"; return 0; }
+	done </proc/meminfo
+	return 1
+}
 
 # Progress: the work is counted in route insertions (what takes the time
 # under TCG); the estimate is the rate so far applied to what is left.

@@ -8,8 +8,7 @@ RAW holds one measurement per line, whitespace-separated key=value fields,
 `#` comments; `kind=` says what was measured (see KINDS).  Every figure is
 compared with a reference measured in the same boot (the kernel's own
 mechanism, no listener, netdevsim), so the report gives ratios: absolute
-times under TCG with the test kernel's debugging options say little, their
-ratios hold.  Several runs of one measurement give the median, with the
+times under TCG say little, their ratios hold.  Several runs of one measurement give the median, with the
 minimum and maximum beside it.
 
 Writes into DIR (default: RAW's directory) results.json, results.md (the

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Does the suite catch a broken module?  Applies a deliberate bug (a patch
-# under tests/mutants/) to a copy of the working tree, runs `make test`
+# under tests/mutants/) to a clone of the committed tree, runs `make test`
 # there, and succeeds only if that run fails; prints which results failed.
 #
 #   scripts/mutant.sh tests/mutants/replay-skips-last-netns.patch
@@ -13,9 +13,9 @@ top=$(cd "$here/.." && pwd)
 patch=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 dir=${RFN_MUTANT_DIR:-/tmp/rfn-mutant}
 rm -rf "$dir"
-mkdir -p "$dir"
-(cd "$top" && git ls-files -z | rsync -a --from0 --files-from=- ./ "$dir/")
-(cd "$dir" && patch -p1 --quiet <"$patch")
+# A clone of the committed tree (DKMS and the packaging read git).
+git clone -q "$top" "$dir"
+(cd "$dir" && git apply "$patch")
 echo "mutant: $(basename "$patch") applied in $dir; running make test there"
 rc=0
 (cd "$dir" && make test) >"$dir/mutant.log" 2>&1 || rc=$?
