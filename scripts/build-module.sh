@@ -43,9 +43,17 @@ if ! make -C "$kdir" M="$ex" LLVM="$LLVM" W=1 KBUILD_EXTRA_SYMBOLS="$top/Module.
 	echo "build-module: the example C listener did not build" >&2
 	exit 1
 fi
+# So does the benchmark's measuring module (make bench loads it).
+make -C "$kdir" M="$top/bench" LLVM="$LLVM" clean >/dev/null 2>&1 || true
+if ! make -C "$kdir" M="$top/bench" LLVM="$LLVM" W=1 KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" \
+	RFN_INCLUDE="$top/include" >>"$log.tmp" 2>&1; then
+	cat "$log.tmp" >&2; mv "$log.tmp" "$log" 2>/dev/null || true
+	echo "build-module: bench/rfn_bench.c did not build" >&2
+	exit 1
+fi
 mv "$log.tmp" "$log" 2>/dev/null || true
 if grep -nE 'warning|error:' "$log" >&2; then
 	echo "build-module: warnings with W=1 CLIPPY=1 (treated as errors)" >&2
 	exit 1
 fi
-echo "build-module: rust_fib_notifier.ko, examples/c_listener/rfn_c_example.ko (W=1 CLIPPY=1, no warning)" >&2
+echo "build-module: rust_fib_notifier.ko, examples/c_listener/rfn_c_example.ko, bench/rfn_bench.ko (W=1 CLIPPY=1, no warning)" >&2
