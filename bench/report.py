@@ -8,8 +8,8 @@ RAW holds one measurement per line, whitespace-separated key=value fields,
 `#` comments; `kind=` says what was measured (see KINDS).  Every figure is
 compared with a reference measured in the same boot (the kernel's own
 mechanism, no listener, netdevsim), so the report gives ratios: absolute
-times under TCG say little, their ratios hold.  Several runs of one measurement give the median, with the
-minimum and maximum beside it.
+times under TCG say little, their ratios hold.  Several runs of one
+measurement give the median, with the minimum and maximum beside it.
 
 Writes into DIR (default: RAW's directory) results.json, results.md (the
 README's performance section) and, when matplotlib is there, replay.png,
@@ -209,14 +209,9 @@ def replay_rows(records: list[Record]) -> list[Row]:
 
 
 def insert_rows(records: list[Record]) -> list[Row]:
-    rows = []
-    for (routes, who), runs in group(records, ("routes", "who")).items():
-        ns = spread([r["ns"] for r in runs])
-        rows.append({"routes": routes, "who": who, "runs": ns["runs"],
-                     "ns_median": ns["median"], "ns_min": ns["min"],
-                     "ns_max": ns["max"],
-                     "routes_per_s": round(routes / (ns["median"] / 1e9))})
-    rows.sort(key=lambda r: (r["routes"], who_order(r["who"])))
+    rows = timed_rows(records, "routes")
+    for row in rows:
+        row["routes_per_s"] = round(row["routes"] / (row["ns_median"] / 1e9))
     compare(rows, ("routes",), "none",
             ("who", "runs", "ns_median", "routes_per_s"), "routes_per_s",
             lambda row: (f"ratio >= {INSERT_GOAL_MIN}",
@@ -225,14 +220,20 @@ def insert_rows(records: list[Record]) -> list[Row]:
     return rows
 
 
-def flag_rows(records: list[Record]) -> list[Row]:
+def timed_rows(records: list[Record], size: str) -> list[Row]:
+    """Median, fastest and slowest time of each (size, who)."""
     rows = []
-    for (routes, who), runs in group(records, ("routes", "who")).items():
+    for (n, who), runs in group(records, (size, "who")).items():
         ns = spread([r["ns"] for r in runs])
-        rows.append({"routes": routes, "who": who, "runs": ns["runs"],
+        rows.append({size: n, "who": who, "runs": ns["runs"],
                      "ns_median": ns["median"], "ns_min": ns["min"],
                      "ns_max": ns["max"]})
-    rows.sort(key=lambda r: (r["routes"], who_order(r["who"])))
+    rows.sort(key=lambda r: (r[size], who_order(r["who"])))
+    return rows
+
+
+def flag_rows(records: list[Record]) -> list[Row]:
+    rows = timed_rows(records, "routes")
     compare(rows, ("routes",), "netdevsim", ("who", "runs", "ns_median"),
             "ns_median",
             lambda row: (f"ratio <= {FLAG_GOAL_MAX}",
@@ -298,13 +299,7 @@ def churn_rows(records: list[Record]) -> list[Row]:
 
 
 def teardown_rows(records: list[Record]) -> list[Row]:
-    rows = []
-    for (nets, who), runs in group(records, ("nets", "who")).items():
-        ns = spread([r["ns"] for r in runs])
-        rows.append({"nets": nets, "who": who, "runs": ns["runs"],
-                     "ns_median": ns["median"], "ns_min": ns["min"],
-                     "ns_max": ns["max"]})
-    rows.sort(key=lambda r: (r["nets"], who_order(r["who"])))
+    rows = timed_rows(records, "nets")
     compare(rows, ("nets",), "without", ("who", "runs", "ns_median"),
             "ns_median")
     return rows

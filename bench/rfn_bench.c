@@ -165,27 +165,25 @@ static int bench_c_replay(void)
 	return err;
 }
 
-/* Any write runs the measurement; what was written does not matter. */
-static ssize_t bench_run(int (*replay)(void), size_t count)
+/*
+ * A debugfs file: a write runs @run (what was written does not matter), a
+ * read shows the last results (@show).
+ */
+struct bench_file {
+	int (*run)(void);
+	int (*show)(struct seq_file *m, void *v);
+};
+
+static ssize_t bench_write(struct file *file, const char __user *buf,
+			   size_t count, loff_t *ppos)
 {
+	const struct bench_file *bf = file_inode(file)->i_private;
 	int err;
 
 	mutex_lock(&bench_lock);
-	err = replay();
+	err = bf->run();
 	mutex_unlock(&bench_lock);
 	return err ?: count;
-}
-
-static ssize_t bench_kernel_write(struct file *file, const char __user *buf,
-				  size_t count, loff_t *ppos)
-{
-	return bench_run(bench_kernel_replay, count);
-}
-
-static ssize_t bench_c_write(struct file *file, const char __user *buf,
-			     size_t count, loff_t *ppos)
-{
-	return bench_run(bench_c_replay, count);
 }
 
 static int bench_kernel_show(struct seq_file *m, void *v)
@@ -207,40 +205,39 @@ static int bench_c_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int bench_kernel_open(struct inode *inode, struct file *file)
+static int bench_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, bench_kernel_show, NULL);
+	const struct bench_file *bf = inode->i_private;
+
+	return single_open(file, bf->show, NULL);
 }
 
-static int bench_c_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, bench_c_show, NULL);
-}
-
-static const struct file_operations bench_kernel_fops = {
+static const struct file_operations bench_fops = {
 	.owner = THIS_MODULE,
-	.open = bench_kernel_open,
+	.open = bench_open,
 	.read = seq_read,
-	.write = bench_kernel_write,
+	.write = bench_write,
 	.llseek = seq_lseek,
 	.release = single_release,
 };
 
-static const struct file_operations bench_c_fops = {
-	.owner = THIS_MODULE,
-	.open = bench_c_open,
-	.read = seq_read,
-	.write = bench_c_write,
-	.llseek = seq_lseek,
-	.release = single_release,
+static const struct bench_file bench_kernel_file = {
+	.run = bench_kernel_replay,
+	.show = bench_kernel_show,
+};
+
+static const struct bench_file bench_c_file = {
+	.run = bench_c_replay,
+	.show = bench_c_show,
 };
 
 static int __init bench_init(void)
 {
 	bench_dir = debugfs_create_dir("rfn_bench", NULL);
-	debugfs_create_file("kernel_replay", 0600, bench_dir, NULL,
-			    &bench_kernel_fops);
-	debugfs_create_file("c_replay", 0600, bench_dir, NULL, &bench_c_fops);
+	debugfs_create_file("kernel_replay", 0600, bench_dir,
+			    (void *)&bench_kernel_file, &bench_fops);
+	debugfs_create_file("c_replay", 0600, bench_dir, (void *)&bench_c_file,
+			    &bench_fops);
 	return 0;
 }
 

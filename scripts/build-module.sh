@@ -34,23 +34,19 @@ if ! make -C "$kdir" M="$top" LLVM="$LLVM" W=1 CLIPPY=1 RFN_KUNIT=1 -j"$(nproc)"
 	echo "build-module: build failed" >&2
 	exit 1
 fi
-# The example C listener links against the module's Module.symvers.
-ex=$top/examples/c_listener
-make -C "$kdir" M="$ex" LLVM="$LLVM" clean >/dev/null 2>&1 || true
-if ! make -C "$kdir" M="$ex" LLVM="$LLVM" W=1 KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" \
-	RFN_INCLUDE="$top/include" >>"$log.tmp" 2>&1; then
-	cat "$log.tmp" >&2; mv "$log.tmp" "$log" 2>/dev/null || true
-	echo "build-module: the example C listener did not build" >&2
-	exit 1
-fi
-# So does the benchmark's measuring module (make bench loads it).
-make -C "$kdir" M="$top/bench" LLVM="$LLVM" clean >/dev/null 2>&1 || true
-if ! make -C "$kdir" M="$top/bench" LLVM="$LLVM" W=1 KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" \
-	RFN_INCLUDE="$top/include" >>"$log.tmp" 2>&1; then
-	cat "$log.tmp" >&2; mv "$log.tmp" "$log" 2>/dev/null || true
-	echo "build-module: bench/rfn_bench.c did not build" >&2
-	exit 1
-fi
+# C modules that link against the module's Module.symvers: the example
+# listener, and the benchmark's measuring module (make bench loads it).
+c_module() { # DIR WHAT
+	make -C "$kdir" M="$1" LLVM="$LLVM" clean >/dev/null 2>&1 || true
+	if ! make -C "$kdir" M="$1" LLVM="$LLVM" W=1 KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" \
+		RFN_INCLUDE="$top/include" >>"$log.tmp" 2>&1; then
+		cat "$log.tmp" >&2; mv "$log.tmp" "$log" 2>/dev/null || true
+		echo "build-module: $2 did not build" >&2
+		exit 1
+	fi
+}
+c_module "$top/examples/c_listener" "the example C listener"
+c_module "$top/bench" "bench/rfn_bench.c"
 mv "$log.tmp" "$log" 2>/dev/null || true
 if grep -nE 'warning|error:' "$log" >&2; then
 	echo "build-module: warnings with W=1 CLIPPY=1 (treated as errors)" >&2
