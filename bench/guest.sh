@@ -8,8 +8,9 @@
 #
 #   bench/guest.sh OUT RFN_KO BENCH_KO NSIM_KO BENCH SCALE
 #
-# BENCH: a comma-separated subset of replay,insert,flag,churn,teardown
-# (memory is measured with insert and flag).  SCALE: full, small or smoke.
+# BENCH: a comma-separated subset of replay,insert,flag,churn,teardown,
+# profile (memory is measured with insert and flag; profile is not in the
+# default set).  SCALE: full, small or smoke.
 # Records go to OUT/bench.raw (`kind=... key=value ...`, see
 # bench/report.py); progress, with an estimate of the time left, to stdout.
 set -u
@@ -304,6 +305,45 @@ teardown_once() { # WHO
 	record "kind=teardown nets=$teardown_nets who=$1 ns=$(((t1 - t0) * 1000))"
 }
 
+# Where the time goes (BENCH=profile, not in the default set): system-wide
+# perf profiles (cpu-clock: TCG has no PMU) of an insertion of n_insert
+# routes without and with the mock switchdev (until its queue is drained),
+# and of the replays of the largest configuration, kernel and module:
+# OUT/profile-*.txt, the hottest kernel symbols.
+profile() { # NAME COMMAND...
+	local name=$1 pid
+	shift
+	perf record -q -a -g -e cpu-clock -o /tmp/perf.data >/dev/null 2>&1 &
+	pid=$!
+	nap 1
+	"$@"
+	kill -INT $pid
+	wait $pid
+	perf report -i /tmp/perf.data --stdio --no-children --sort sym -g none 2>/dev/null |
+		grep -v '^#' | grep -v '^$' | head -40 >"$out/profile-$name.txt"
+	progress "profile: $name"
+}
+insert_drained() { ip -n prf -batch "$BATCH" && wait_until 600 mock_idle; }
+bench_profile() {
+	local i per=$((${replay_routes[-1]} / 8))
+	command -v perf >/dev/null || { record "# profile: no perf in the guest"; return 0; }
+	del_nets
+	make_net prf
+	routes_batch 4 0 "$n_insert"
+	profile insert-none ip -n prf -batch "$BATCH"
+	del_nets
+	make_net prf
+	echo 1 >"$RFN/mock_switchdev/attach"
+	profile insert-mock insert_drained
+	echo 0 >"$RFN/mock_switchdev/attach"
+	del_nets
+	for ((i = 0; i < 8; i++)); do make_net "r$i" && fill "r$i" 4 0 "$per"; done
+	profile replay-kernel replay_kernel
+	profile replay-c replay_c
+	profile replay-rust replay_rust
+	del_nets
+}
+
 # --- the run -------------------------------------------------------------
 del_nets
 wants replay && work_total=$((work_total + ${#replay_nets[@]} * ${replay_routes[-1]} + replay6_routes))
@@ -324,7 +364,7 @@ if wants teardown; then
 	for ((r = 0; r < runs; r++)); do teardown_once with; done
 	progress "teardown: $teardown_nets namespaces with the module"
 fi
-for b in replay insert flag churn; do
+for b in replay insert flag churn profile; do
 	wants $b || continue
 	progress "$b: starting"
 	"bench_$b" || { echo "bench: $b failed" >&2; exit 1; }
