@@ -279,28 +279,19 @@ bench_churn() {
 	del_nets
 }
 
-# Deleting teardown_nets namespaces until the kernel freed them all
-# (net_namespace objects in /proc/slabinfo; the guest boots with
-# slab_nomerge), with and without the module (its bridge's exit work).
-netns_objects() {
-	local name active rest
-	while read -r name active rest; do
-		[ "$name" = net_namespace ] && { printf -v "$1" '%s' "$active"; return 0; }
-	done </proc/slabinfo
-	return 1
-}
+# Deleting teardown_nets namespaces until the kernel ran every pernet exit
+# of them (rfn_bench/nets: they are unlisted first, then a write waits for
+# the cleanup in progress), with and without the module (its bridge's exit
+# work).
 teardown_once() { # WHO
 	local i base t0 t1 n
-	if ! netns_objects base; then
-		record "# teardown: no net_namespace line in /proc/slabinfo, not measured"
-		return 0
-	fi
+	get base nets "$RB/nets"
 	for ((i = 0; i < teardown_nets; i++)); do make_net "t$i"; done
 	usecs t0
 	del_nets
-	# Freed after an RCU grace period and the cleanup work.
-	gone() { netns_objects n; [ "$n" -le "$base" ]; }
-	wait_until 600 gone || record "# teardown who=$1 timed out"
+	unlisted() { get n nets "$RB/nets" && [ "$n" -le "$base" ]; }
+	wait_until 600 unlisted || record "# teardown who=$1 timed out"
+	echo 1 >"$RB/nets"
 	usecs t1
 	record "kind=teardown nets=$teardown_nets who=$1 ns=$(((t1 - t0) * 1000))"
 }
@@ -351,13 +342,13 @@ wants insert && work_total=$((work_total + runs * 4 * n_insert))
 wants flag && work_total=$((work_total + runs * 2 * n_insert))
 wants churn && work_total=$((work_total + churn_nets * 1000))
 
-insmod "$nsim_ko" || exit 1
+# rfn_bench looks the module's API up when it runs: it loads first.
+insmod "$nsim_ko" && insmod "$bench_ko" || exit 1
 if wants teardown; then
 	for ((r = 0; r < runs; r++)); do teardown_once without; done
 	progress "teardown: $teardown_nets namespaces without the module"
 fi
 insmod "$rfn_ko" || exit 1
-insmod "$bench_ko" || exit 1
 # Room for every route the benchmark offloads (the default is 4096).
 echo 1000000 >"$RFN/mock_switchdev/capacity"
 if wants teardown; then

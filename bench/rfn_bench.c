@@ -23,7 +23,10 @@
  *                  namespace's FIB kept changing during 5 dumps)
  *   c_replay       write anything: run it through the module.  Read:
  *                  "events N", "ns N", "err N", one a line (err: what the
- *                  registration returned)
+ *                  registration returned; -ENOENT: the module is not loaded)
+ *   nets           read: "nets N", the namespaces listed now; write
+ *                  anything: wait until the namespace cleanup in progress
+ *                  ran every pernet exit (net_ns_barrier())
  * events: every event received during the timed registrations; ns: the
  * registrations' time (ktime_get_ns()), 0 while nothing was measured.  A
  * write fails with the registration's error (kernel_replay: only when
@@ -145,24 +148,76 @@ static int bench_kernel_replay(void)
 	return failed == nets ? first_err : 0;
 }
 
-/* Takes RTNL inside the module: called without it. */
+/*
+ * Takes RTNL inside the module: called without it.  The module's API is
+ * looked up at run time (symbol_get()), so this module also loads without
+ * rust_fib_notifier: the teardown reference is measured without it.
+ */
 static int bench_c_replay(void)
 {
+	int (*reg)(struct notifier_block *nb,
+		   void (*cb)(struct notifier_block *nb),
+		   struct netlink_ext_ack *extack);
+	int (*unreg)(struct notifier_block *nb);
 	u64 start, ns, events;
 	int err;
 
+	reg = symbol_get(rust_fib_notifier_register);
+	unreg = symbol_get(rust_fib_notifier_unregister);
+	if (!reg || !unreg) {
+		err = -ENOENT;
+		goto out;
+	}
 	atomic64_set(&bench_events, 0);
 	start = ktime_get_ns();
-	err = rust_fib_notifier_register(&bench_c_nb, NULL, NULL);
+	err = reg(&bench_c_nb, NULL, NULL);
 	ns = ktime_get_ns() - start;
 	events = atomic64_read(&bench_events);
 	if (!err)
-		rust_fib_notifier_unregister(&bench_c_nb);
+		unreg(&bench_c_nb);
 
 	bench_c.events = events;
 	bench_c.ns = ns;
+out:
+	if (reg)
+		symbol_put(rust_fib_notifier_register);
+	if (unreg)
+		symbol_put(rust_fib_notifier_unregister);
 	bench_c.err = err;
 	return err;
+}
+
+/*
+ * The teardown measurement: how many namespaces are listed (cleanup_net()
+ * unlists the dying ones first), and, once the deleted ones are unlisted, a
+ * wait until their cleanup ran every pernet exit (net_ns_barrier(): the
+ * cleanup holds pernet_ops_rwsem for that long).
+ */
+static unsigned int bench_nets;
+
+static int bench_count_nets(void)
+{
+	struct net *net;
+
+	bench_nets = 0;
+	down_read(&net_rwsem);
+	for_each_net(net)
+		bench_nets++;
+	up_read(&net_rwsem);
+	return 0;
+}
+
+static int bench_nets_show(struct seq_file *m, void *v)
+{
+	bench_count_nets();
+	seq_printf(m, "nets %u\n", bench_nets);
+	return 0;
+}
+
+static int bench_netns_barrier(void)
+{
+	net_ns_barrier();
+	return 0;
 }
 
 /*
@@ -231,12 +286,19 @@ static const struct bench_file bench_c_file = {
 	.show = bench_c_show,
 };
 
+static const struct bench_file bench_nets_file = {
+	.run = bench_netns_barrier,
+	.show = bench_nets_show,
+};
+
 static int __init bench_init(void)
 {
 	bench_dir = debugfs_create_dir("rfn_bench", NULL);
 	debugfs_create_file("kernel_replay", 0600, bench_dir,
 			    (void *)&bench_kernel_file, &bench_fops);
 	debugfs_create_file("c_replay", 0600, bench_dir, (void *)&bench_c_file,
+			    &bench_fops);
+	debugfs_create_file("nets", 0600, bench_dir, (void *)&bench_nets_file,
 			    &bench_fops);
 	return 0;
 }

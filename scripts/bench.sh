@@ -44,8 +44,7 @@ echo "bench: $bench at scale $scale, on $kdir (no debug checkers)"
 : >"$out/output.log"
 tail -n +1 -F --pid=$$ "$out/output.log" 2>/dev/null | grep --line-buffered '^bench:' &
 tailer=$!
-# slab_nomerge: /proc/slabinfo counts net_namespace objects on their own.
-RFN_GUEST_APPEND="slab_nomerge" RFN_GUEST_MEMORY=${RFN_GUEST_MEMORY:-4G} \
+RFN_GUEST_MEMORY=${RFN_GUEST_MEMORY:-4G} \
 	RFN_STALL_SECONDS=${RFN_STALL_SECONDS:-1800} RFN_GUEST_TIMEOUT=${RFN_GUEST_TIMEOUT:-14400} \
 	"$here/guest.sh" "$kdir" "$out" bash bench/guest.sh "$out" "$src/rust_fib_notifier.ko" \
 	"$src/bench/rfn_bench.ko" "$out/netdevsim.ko" "$bench" "$scale" >"$out/guest.log" 2>&1
