@@ -67,6 +67,7 @@ progress() {
 	el=$(((now - bench_start) / 1000000))
 	left=?
 	[ "$work_done" -gt 0 ] && left=$((el * (work_total - work_done) / work_done))
+	[ "$left" != "?" ] && [ "$left" -lt 0 ] && left=0
 	printf 'bench: [%3d s, about %s s left] %s\n' "$el" "$left" "$*"
 }
 
@@ -341,6 +342,7 @@ wants replay && work_total=$((work_total + ${#replay_nets[@]} * ${replay_routes[
 wants insert && work_total=$((work_total + runs * 4 * n_insert))
 wants flag && work_total=$((work_total + runs * 2 * n_insert))
 wants churn && work_total=$((work_total + churn_nets * 1000))
+wants profile && work_total=$((work_total + 2 * n_insert + ${replay_routes[-1]}))
 
 # rfn_bench looks the module's API up when it runs: it loads first.
 insmod "$nsim_ko" && insmod "$bench_ko" || exit 1
