@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Namespaces created and deleted while attached.
+# Namespaces created and deleted while attached (t20 attached the probe;
+# attaching again is a no-op, and makes this file run on its own too).
 plan 5
+attach
 get exits0 netns_exits
 make_ns ns4 4
 snap netns-new "$PROBE"
