@@ -34,20 +34,11 @@ smoke)
 esac
 wants() { [[ ,$bench, == *,$1,* ]]; }
 
+. "$(dirname "$0")/../tests/guest/builtins.sh"
 record() { printf '%s\n' "$*" >>"$RAW"; }
-exec {_nap_fd}<> <(:)
-nap() { read -r -t "$1" -u "$_nap_fd" _ || :; }
-# usecs VAR: microseconds since the epoch, without a process.
-usecs() { local t=${EPOCHREALTIME/./}; printf -v "$1" '%s' "$t"; }
-# get VAR KEY FILE: the value of KEY in a `key value` file.
-get() {
-	local _k _v
-	while read -r _k _v; do
-		[ "$_k" = "$2" ] && { printf -v "$1" '%s' "$_v"; return 0; }
-	done <"$3"
-	printf -v "$1" '%s' 0
-	return 1
-}
+# A step that failed ends the run: a figure measured on a set-up that did
+# not happen would be wrong, not missing.
+die() { echo "bench: $*" >&2; exit 1; }
 # meminfo VAR FIELD: a /proc/meminfo field, in kB.
 meminfo() {
 	local _k _v _u
@@ -84,9 +75,16 @@ routes_batch() {
 				printf "route add 2001:db8:%x:%x::/64 via 2001:db8:ffff::2\n", int(k / 65536), k % 65536
 	}' >"$BATCH"
 }
+# batch NS [FILE]: `ip -n NS -batch FILE` (default $BATCH), which stops at
+# its first failing line: then the run ends.
+batch() { ip -n "$1" -batch "${2:-$BATCH}" || die "ip -n $1 -batch ${2:-$BATCH}: a line failed"; }
+# knob FILE VALUE: write a debugfs (or sysfs) file; a refused write ends
+# the run.
+knob() { echo "$2" >"$1" || die "echo $2 > $1 failed"; }
 # make_net NS: a namespace with a link for the routes' gateways.
 make_net() {
-	ip netns add "$1" && ip -n "$1" -batch - <<EOF
+	ip netns add "$1" || die "ip netns add $1 failed"
+	batch "$1" - <<EOF
 link set lo up
 link add d0 type dummy
 link set d0 up
@@ -100,7 +98,7 @@ fill() {
 	local t0 t1
 	routes_batch "$2" "$3" "$4"
 	usecs t0
-	ip -n "$1" -batch "$BATCH" || { echo "bench: ip -batch failed in $1" >&2; return 1; }
+	batch "$1"
 	usecs t1
 	fill_us=$((t1 - t0))
 	work_done=$((work_done + $4 - $3))
@@ -123,7 +121,7 @@ replay_c() {
 replay_rust() {
 	echo 1 >"$RFN/counter/attach" || return 1
 	get ns register_ns "$RFN/counter/stats"; get events events "$RFN/counter/stats"
-	echo 0 >"$RFN/counter/attach"
+	knob "$RFN/counter/attach" 0
 }
 measure_replay() { # FAMILY ROUTES NETS
 	local r who ns events
@@ -147,28 +145,21 @@ bench_replay() {
 		prev=0
 		for routes in "${replay_routes[@]}"; do
 			per=$((routes / nets))
-			for ((i = 0; i < nets; i++)); do fill "r$i" 4 "$prev" "$per" || return 1; done
+			for ((i = 0; i < nets; i++)); do fill "r$i" 4 "$prev" "$per"; done
 			prev=$per
 			measure_replay 4 "$routes" "$nets"
 		done
 	done
 	del_nets
 	nets=8 per=$((replay6_routes / 8))
-	for ((i = 0; i < nets; i++)); do make_net "r$i" && fill "r$i" 6 0 "$per"; done
+	for ((i = 0; i < nets; i++)); do make_net "r$i"; fill "r$i" 6 0 "$per"; done
 	measure_replay 6 "$replay6_routes" "$nets"
 	del_nets
 }
 
 # Wait until the mock switchdev's queue is drained (its work done).
 mock_idle() { get q queue_depth "$RFN/mock_switchdev/stats" && [ "$q" = 0 ]; }
-wait_until() { # SECONDS COMMAND...
-	local end=$((${EPOCHREALTIME%.*} + $1))
-	shift
-	until "$@"; do
-		[ "${EPOCHREALTIME%.*}" -ge $end ] && return 1
-		nap 0.2
-	done
-}
+drain_mock() { wait_for 600 mock_idle || die "the mock switchdev's queue did not drain in 600 s"; }
 # flagged NS FLAG: how many of the benchmark's routes carry FLAG.
 flagged() {
 	local n
@@ -177,10 +168,10 @@ flagged() {
 }
 
 nsim_new() { # NS
-	echo "4242 1" >/sys/bus/netdevsim/new_device &&
-		devlink dev reload netdevsim/netdevsim4242 netns "$1"
+	knob /sys/bus/netdevsim/new_device "4242 1"
+	devlink dev reload netdevsim/netdevsim4242 netns "$1" || die "netdevsim: reload into $1 failed"
 }
-nsim_del() { echo 4242 >/sys/bus/netdevsim/del_device; }
+nsim_del() { knob /sys/bus/netdevsim/del_device 4242; }
 
 # One insertion of n_insert routes into a fresh namespace, with WHO
 # listening; records the rate and the slab growth.
@@ -189,20 +180,22 @@ insert_once() { # WHO
 	del_nets
 	make_net $ns
 	case $1 in
-	probe) echo 1 >"$RFN/probe/attach" ;;
-	mock) echo 1 >"$RFN/mock_switchdev/attach" ;;
+	probe) knob "$RFN/probe/attach" 1 ;;
+	mock) knob "$RFN/mock_switchdev/attach" 1 ;;
 	netdevsim) nsim_new $ns ;;
 	esac
 	meminfo s0 SUnreclaim
 	fill $ns 4 0 "$n_insert"
-	[ "$1" = mock ] && wait_until 600 mock_idle
 	meminfo s1 SUnreclaim
 	record "kind=insert routes=$n_insert who=$1 ns=$((fill_us * 1000))"
-	[ "$1" != netdevsim ] && [ "$1" != mock ] &&
-		record "kind=memory routes=$n_insert who=$1 slab_bytes=$(((s1 - s0) * 1024))"
+	# The mock's and netdevsim's memory is measured once they flagged
+	# every route (flag_once): here theirs is not all allocated yet.
 	case $1 in
-	probe) echo 0 >"$RFN/probe/attach" ;;
-	mock) echo 0 >"$RFN/mock_switchdev/attach" ;;
+	none) record "kind=memory routes=$n_insert who=none slab_bytes=$(((s1 - s0) * 1024))" ;;
+	probe)
+		record "kind=memory routes=$n_insert who=probe slab_bytes=$(((s1 - s0) * 1024))"
+		knob "$RFN/probe/attach" 0 ;;
+	mock) drain_mock; knob "$RFN/mock_switchdev/attach" 0 ;;
 	netdevsim) nsim_del ;;
 	esac
 	del_nets
@@ -211,7 +204,7 @@ bench_insert() {
 	local r who
 	for ((r = 0; r < runs; r++)); do
 		for who in none probe mock netdevsim; do
-			insert_once $who || return 1
+			insert_once $who
 			progress "insert: $n_insert routes with $who"
 		done
 	done
@@ -224,7 +217,7 @@ flag_once() { # WHO
 	del_nets
 	make_net $ns
 	if [ "$1" = mock ]; then
-		echo 1 >"$RFN/mock_switchdev/attach"
+		knob "$RFN/mock_switchdev/attach" 1
 		flag=rt_offload
 	else
 		nsim_new $ns
@@ -233,20 +226,21 @@ flag_once() { # WHO
 	routes_batch 4 0 "$n_insert"
 	meminfo s0 SUnreclaim
 	usecs t0
-	ip -n $ns -batch "$BATCH"
-	wait_until 1200 flagged $ns $flag || record "# flag who=$1 timed out"
+	batch $ns
+	wait_for 1200 flagged $ns $flag || die "flag: $1 did not flag $n_insert routes in 1200 s"
 	usecs t1
 	meminfo s1 SUnreclaim
 	work_done=$((work_done + n_insert))
 	record "kind=flag routes=$n_insert who=$1 ns=$(((t1 - t0) * 1000))"
 	record "kind=memory routes=$n_insert who=$1 slab_bytes=$(((s1 - s0) * 1024))"
-	if [ "$1" = mock ]; then echo 0 >"$RFN/mock_switchdev/attach"; else nsim_del; fi
+	if [ "$1" = mock ]; then knob "$RFN/mock_switchdev/attach" 0; else nsim_del; fi
 	del_nets
 }
 bench_flag() {
 	local r
 	for ((r = 0; r < runs; r++)); do
-		flag_once mock && flag_once netdevsim || return 1
+		flag_once mock
+		flag_once netdevsim
 		progress "flag: $n_insert routes, mock and netdevsim"
 	done
 }
@@ -256,18 +250,20 @@ bench_flag() {
 bench_churn() {
 	local i r t0 e0 tries ebusy events pid
 	del_nets
-	for ((i = 0; i < churn_nets; i++)); do make_net "c$i" && fill "c$i" 4 0 1000; done
+	for ((i = 0; i < churn_nets; i++)); do make_net "c$i"; fill "c$i" 4 0 1000; done
+	# One churn batch adds 100 routes and deletes them again.
 	routes_batch 4 500000 500100
 	sed 's/^route add/route del/' "$BATCH" >/tmp/bench.del
 	cat /tmp/bench.del >>"$BATCH"
-	(while :; do ip -n c0 -batch "$BATCH" >/dev/null 2>&1 || exit; done) &
+	# Until killed; a failing batch ends it early, which the wait sees.
+	(while ip -n c0 -batch "$BATCH" >/dev/null; do :; done) &
 	pid=$!
 	nap 1
 	for ((r = 0; r < churn_regs; r++)); do
 		get t0 tries "$RFN/stats"; get e0 ebusy "$RFN/stats"
 		if echo 1 >"$RFN/counter/attach"; then
 			get events replayed "$RFN/counter/stats"
-			echo 0 >"$RFN/counter/attach"
+			knob "$RFN/counter/attach" 0
 		else
 			events=0
 		fi
@@ -276,6 +272,8 @@ bench_churn() {
 	done
 	kill $pid
 	wait $pid 2>/dev/null
+	# 143: killed here (SIGTERM); anything else: a batch failed meanwhile.
+	[ $? = 143 ] || die "churn: a batch in c0 failed during the registrations"
 	progress "churn: $churn_regs late registrations while c0 churns"
 	del_nets
 }
@@ -291,8 +289,8 @@ teardown_once() { # WHO
 	usecs t0
 	del_nets
 	unlisted() { get n nets "$RB/nets" && [ "$n" -le "$base" ]; }
-	wait_until 600 unlisted || record "# teardown who=$1 timed out"
-	echo 1 >"$RB/nets"
+	wait_for 600 unlisted || die "teardown: $teardown_nets namespaces still listed after 600 s"
+	knob "$RB/nets" 1
 	usecs t1
 	record "kind=teardown nets=$teardown_nets who=$1 ns=$(((t1 - t0) * 1000))"
 }
@@ -315,21 +313,21 @@ profile() { # NAME COMMAND...
 		grep -v '^#' | grep -v '^$' | head -40 >"$out/profile-$name.txt"
 	progress "profile: $name"
 }
-insert_drained() { ip -n prf -batch "$BATCH" && wait_until 600 mock_idle; }
+insert_drained() { batch prf; drain_mock; }
 bench_profile() {
 	local i per=$((${replay_routes[-1]} / 8))
 	command -v perf >/dev/null || { record "# profile: no perf in the guest"; return 0; }
 	del_nets
 	make_net prf
 	routes_batch 4 0 "$n_insert"
-	profile insert-none ip -n prf -batch "$BATCH"
+	profile insert-none batch prf
 	del_nets
 	make_net prf
-	echo 1 >"$RFN/mock_switchdev/attach"
+	knob "$RFN/mock_switchdev/attach" 1
 	profile insert-mock insert_drained
-	echo 0 >"$RFN/mock_switchdev/attach"
+	knob "$RFN/mock_switchdev/attach" 0
 	del_nets
-	for ((i = 0; i < 8; i++)); do make_net "r$i" && fill "r$i" 4 0 "$per"; done
+	for ((i = 0; i < 8; i++)); do make_net "r$i"; fill "r$i" 4 0 "$per"; done
 	profile replay-kernel replay_kernel
 	profile replay-c replay_c
 	profile replay-rust replay_rust
@@ -345,14 +343,14 @@ wants churn && work_total=$((work_total + churn_nets * 1000))
 wants profile && work_total=$((work_total + 2 * n_insert + ${replay_routes[-1]}))
 
 # rfn_bench looks the module's API up when it runs: it loads first.
-insmod "$nsim_ko" && insmod "$bench_ko" || exit 1
+insmod "$nsim_ko" && insmod "$bench_ko" || die "insmod netdevsim, rfn_bench failed"
 if wants teardown; then
 	for ((r = 0; r < runs; r++)); do teardown_once without; done
 	progress "teardown: $teardown_nets namespaces without the module"
 fi
-insmod "$rfn_ko" || exit 1
+insmod "$rfn_ko" || die "insmod rust_fib_notifier failed"
 # Room for every route the benchmark offloads (the default is 4096).
-echo 1000000 >"$RFN/mock_switchdev/capacity"
+knob "$RFN/mock_switchdev/capacity" 1000000
 if wants teardown; then
 	for ((r = 0; r < runs; r++)); do teardown_once with; done
 	progress "teardown: $teardown_nets namespaces with the module"
@@ -360,7 +358,7 @@ fi
 for b in replay insert flag churn profile; do
 	wants $b || continue
 	progress "$b: starting"
-	"bench_$b" || { echo "bench: $b failed" >&2; exit 1; }
+	"bench_$b"
 done
 rmmod rfn_bench rust_fib_notifier netdevsim
 progress "done"

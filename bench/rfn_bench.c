@@ -193,24 +193,16 @@ out:
  * wait until their cleanup ran every pernet exit (net_ns_barrier(): the
  * cleanup holds pernet_ops_rwsem for that long).
  */
-static unsigned int bench_nets;
-
-static int bench_count_nets(void)
-{
-	struct net *net;
-
-	bench_nets = 0;
-	down_read(&net_rwsem);
-	for_each_net(net)
-		bench_nets++;
-	up_read(&net_rwsem);
-	return 0;
-}
-
 static int bench_nets_show(struct seq_file *m, void *v)
 {
-	bench_count_nets();
-	seq_printf(m, "nets %u\n", bench_nets);
+	unsigned int nets = 0;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		nets++;
+	up_read(&net_rwsem);
+	seq_printf(m, "nets %u\n", nets);
 	return 0;
 }
 

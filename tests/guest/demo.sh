@@ -5,6 +5,7 @@
 set -u
 ko=$1
 RFN=/sys/kernel/debug/rust_fib_notifier
+. "$(dirname "$0")/builtins.sh"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
@@ -47,10 +48,8 @@ say "A namespace deleted: the listener drops all of it"
 ino=$(stat -L -c %i /run/netns/ns3)
 run ip netns del ns3
 # Namespace cleanup is asynchronous: wait (at most 20 s) for its exit event.
-for _ in $(seq 100); do
-	grep -q "^$ino " $RFN/probe/routes || break
-	sleep 0.2
-done
+ns3_gone() { ! grep -q "^$ino " $RFN/probe/routes; }
+wait_for 20 ns3_gone
 printf '    routes of ns3 (inode %s) still held: %s\n' "$ino" \
 	"$(grep -c "^$ino " $RFN/probe/routes)"
 run cat $RFN/probe/stats

@@ -22,6 +22,9 @@ RFN=/sys/kernel/debug/rust_fib_notifier
 PROBE=$RFN/probe
 MOCK=$RFN/mock_switchdev
 GUEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$GUEST_DIR/builtins.sh"
+# get's file when none is named: the probe's statistics.
+GET_FILE=$PROBE/stats
 CHURN_DIR=/tmp/churn
 mkdir -p "$CHURN_DIR"
 : "${RESULTS:?}" "${SNAPS:?}"
@@ -65,37 +68,6 @@ file_has_inode() {
 	while read -r first rest; do
 		[ "$first" = "$2" ] && return 0
 	done <"$1"
-	return 1
-}
-
-# A sleep without a process: read(1) with a timeout on a pipe nobody
-# writes to.
-exec {_nap_fd}<> <(:)
-nap() { read -r -t "$1" -u "$_nap_fd" _ || :; }
-
-# wait_for SECONDS COMMAND...: poll (every 0.1 s) until COMMAND succeeds,
-# for at most SECONDS (wall clock, however long COMMAND takes).
-wait_for() {
-	local end=$((${EPOCHREALTIME%.*} + $1))
-	shift
-	while [ "${EPOCHREALTIME%.*}" -lt $end ]; do
-		"$@" && return 0
-		nap 0.1
-	done
-	"$@"
-}
-
-# get VAR KEY [FILE]: VAR := the value of KEY in a `key value` file (default
-# the probe's stats), without a subshell.
-get() {
-	local _k _v
-	while read -r _k _v; do
-		if [ "$_k" = "$2" ]; then
-			printf -v "$1" '%s' "$_v"
-			return 0
-		fi
-	done <"${3:-$PROBE/stats}"
-	printf -v "$1" '%s' MISSING
 	return 1
 }
 

@@ -20,7 +20,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 KO=$ko
 
-usecs() { local t=${EPOCHREALTIME/./}; printf -v "$1" '%s' "$t"; }
 usecs t_start
 for t in "$@"; do
 	emit "file $t"
