@@ -331,7 +331,10 @@ impl Drop for RouteRef {
 /// users see, and what listeners key their tables by). Holds no reference:
 /// a listener's table must not keep a namespace from dying, and a work item
 /// must still apply the events of a namespace that is being dismantled.
+///
+/// Packed to 12 bytes (4-aligned): listeners keep one in every table entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, packed(4))]
 pub(crate) struct NetId {
     cookie: u64,
     inum: u32,

@@ -6,11 +6,12 @@
 # with its reference (the kernel's own mechanism, no listener, or
 # netdevsim), so the host can report ratios (bench/report.py).
 #
-#   bench/guest.sh OUT RFN_KO BENCH_KO NSIM_KO BENCH SCALE
+#   bench/guest.sh OUT RFN_KO BENCH_KO NSIM_KO BENCH SCALE [RUNS]
 #
 # BENCH: a comma-separated subset of replay,insert,flag,churn,teardown,
 # profile (memory is measured with insert and flag; profile is not in the
-# default set).  SCALE: full, small or smoke.
+# default set).  SCALE: full, small or smoke.  RUNS: runs of each figure
+# (default: the scale's).
 # Records go to OUT/bench.raw (`kind=... key=value ...`, see
 # bench/report.py); progress, with an estimate of the time left, to stdout.
 set -u
@@ -32,6 +33,7 @@ smoke)
 	runs=1 n_insert=1000 churn_nets=4 churn_regs=2 teardown_nets=4 ;;
 *) echo "bench: unknown scale $scale" >&2; exit 2 ;;
 esac
+[ -n "${7:-}" ] && runs=$7
 wants() { [[ ,$bench, == *,$1,* ]]; }
 
 . "$(dirname "$0")/../tests/guest/builtins.sh"

@@ -4,15 +4,19 @@
 //! module, without hardware (netdevsim's `fib.c` is the C peer).
 //!
 //! - Atomic side ([`Listener::event`]): take owned references to the route
-//!   and its namespace, allocate a work item with `GFP_ATOMIC`, queue it on
-//!   an ordered workqueue of our own (events are applied in chain order).
+//!   and its namespace, allocate a list entry with `GFP_ATOMIC` and append
+//!   it to the device's pending operations. The device's one work item, on
+//!   an ordered workqueue of our own, is queued when that list stops being
+//!   empty: one wake-up per batch, not per event (netdevsim's
+//!   `fib_event_queue`). Events are applied in chain order.
 //!   In veto mode a route that would not fit is refused at once, with an
 //!   extack message. An allocation failure is counted, and one of 256
-//!   work items allocated up front takes the event's place in the queue
+//!   entries allocated up front takes the event's place in the list
 //!   (order is kept; an add then ends `offload_failed`); only with all of
 //!   them in flight is an event `lost`, counted too.
-//! - Process side ([`HwWork::run`]): under the table's mutex, apply the
-//!   event to the "hardware" table (capacity-limited), then report back:
+//! - Process side ([`Switch::run`]): under the table's mutex, apply the
+//!   pending events to the "hardware" table (capacity-limited), then report
+//!   back:
 //!   `offload` on the kernel route, or `offload_failed` when the table is
 //!   full or `fail_route_offload` is set.
 //! - Flush (a failed registration) and detach: drain the queue, clear the
@@ -38,15 +42,17 @@
 //! route with `nhid` is offloaded only while its nexthop object is held:
 //! until then it waits, unflagged (`nexthop_missing`).
 
-use core::{cell::Cell, fmt, ptr::NonNull};
+use core::{fmt, ptr::NonNull};
 
 use kernel::{
+    alloc::Flags,
     bindings,
+    list::{impl_list_arc_safe, impl_list_item, List, ListArc, ListLinks},
     prelude::*,
     rbtree::{RBTree, RBTreeNodeReservation},
     sync::{
         atomic::{Atomic, Relaxed},
-        Arc, Mutex,
+        Arc, Mutex, UniqueArc,
     },
     uaccess::UserSliceReader,
     workqueue::{self, impl_has_work, new_work, Work, WorkItem},
@@ -107,16 +113,24 @@ impl Drop for OrderedQueue {
 /// may run after the namespace is gone. Flags are reported through a
 /// reference taken for the call ([`NetId::get`]), or not at all once the
 /// namespace is being dismantled (its routes are going away).
+///
+/// An entry is one slab object: the table's node holds the first route
+/// object inline, the others (IPv6 multipath only) in a vector of their
+/// own, and the route's nexthop object in the first's description.
 struct HwEntry {
     state: RouteState,
-    /// The nexthop object the route uses (0: none).
-    nh_id: u32,
-    /// The kernel's route objects, never empty: one `fib_info` for IPv4,
-    /// one `fib6_info` per nexthop for IPv6 (a multipath route gains and
-    /// loses them one by one; every one carries the flags).
-    routes: KVec<RouteRef>,
+    /// The kernel's route objects: one `fib_info` for IPv4, one
+    /// `fib6_info` per nexthop for IPv6 (a multipath route gains and loses
+    /// them one by one; every one carries the flags).
+    first: RouteRef,
+    rest: Option<KBox<KVec<RouteRef>>>,
     netns: NetId,
 }
+
+// With the tree's links (24 bytes), a node is at most 128 bytes: one
+// kmalloc-128 object per route (the benchmark's memory per route).
+const _: () =
+    assert!(core::mem::size_of::<RouteKey>() + core::mem::size_of::<HwEntry>() <= 128 - 24);
 
 /// Where a route stands in the "hardware".
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -148,8 +162,55 @@ impl RouteState {
 }
 
 impl HwEntry {
+    fn routes(&self) -> impl Iterator<Item = &RouteRef> {
+        let rest = self.rest.iter().flat_map(|rest| rest.iter());
+        Iterator::chain(core::iter::once(&self.first), rest)
+    }
+
     fn set_flags(&self) {
-        report(self.netns, self.routes.iter(), self.state);
+        report(self.netns, self.routes(), self.state);
+    }
+
+    /// The nexthop object the route uses (0: none).
+    fn nh_id(&self) -> u32 {
+        self.first.route().nexthop_id().unwrap_or(0)
+    }
+
+    /// Makes room for `n` more route objects (process context).
+    fn reserve(&mut self, n: usize) -> Result {
+        match &mut self.rest {
+            Some(rest) => rest.reserve(n, GFP_KERNEL)?,
+            None => {
+                let rest = KVec::with_capacity(n, GFP_KERNEL)?;
+                self.rest = Some(KBox::new(rest, GFP_KERNEL)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds route objects [`HwEntry::reserve`] made room for.
+    fn push_reserved(&mut self, routes: impl Iterator<Item = RouteRef>) {
+        if let Some(rest) = &mut self.rest {
+            for route in routes {
+                // Reserved: cannot fail.
+                drop(rest.push_within_capacity(route));
+            }
+        }
+    }
+
+    /// Drops the route objects `gone` holds; `false` when none is left.
+    fn remove(&mut self, gone: &[RouteRef]) -> bool {
+        let is_gone = |r: &RouteRef| gone.iter().any(|g| g.same_object(r));
+        if let Some(rest) = &mut self.rest {
+            rest.retain(|r| !is_gone(r));
+        }
+        if is_gone(&self.first) {
+            match self.rest.as_mut().and_then(|rest| rest.pop()) {
+                Some(next) => self.first = next,
+                None => return false,
+            }
+        }
+        true
     }
 }
 
@@ -339,63 +400,104 @@ pub(crate) struct Switch {
     /// listener, which widens the kernel's windows between counting a
     /// change and making it visible (tests).
     event_delay_us: Atomic<u32>,
-    /// How many spare work items may be in flight at once (tests: 0 makes
+    /// How many spare entries may be in flight at once (tests: 0 makes
     /// the first failed allocation a lost event).
     spare_limit: Atomic<usize>,
     counters: Counters,
-    /// Work items allocated up front, for events whose own could not be
-    /// allocated (`GFP_ATOMIC` failed): a spare takes the event's place in
-    /// the ordered queue, so every event is applied in chain order, and the
-    /// failure path allocates nothing. Taken in the event callback (maybe
-    /// softirq): a BH lock.
+    /// The operations waiting for [`Switch::work`], and the spare entries.
+    /// Written in the event callback (maybe softirq): a BH lock.
     #[pin]
-    spare: BhLock<KVec<Pin<KBox<HwWork>>>>,
+    backlog: BhLock<Backlog>,
+    /// Applies the pending operations; queued on `wq` when they stop
+    /// being empty.
+    #[pin]
+    work: Work<Switch>,
 }
 
-/// How many events can be waiting in spare work items at once.
-const SPARE_WORK_ITEMS: usize = 256;
+/// How many events can be waiting in spare entries at once.
+const SPARE_ENTRIES: usize = 256;
 
+/// One operation waiting to be applied, in the [`Backlog`].
+///
+/// # Invariants
+///
+/// Never shared: created as a [`UniqueArc`], and only ever held by one
+/// [`ListArc`] (in a list or in flight), so it can be made unique again.
 #[pin_data]
-struct HwWork {
-    /// The device, while the item is queued (a spare waiting in the
-    /// device's `spare` holds none: no reference cycle).
-    switch: Cell<Option<Arc<Switch>>>,
-    op: Cell<Option<Op>>,
-    /// One of the device's spares: back to them once it ran.
+struct QueuedOp {
+    op: Option<Op>,
+    /// One of the device's spares: back to them once applied.
     is_spare: bool,
     #[pin]
-    work: Work<HwWork>,
+    links: ListLinks,
 }
 
-impl_has_work! {
-    impl HasWork<Self> for HwWork { self.work }
+impl_list_arc_safe! {
+    impl ListArcSafe<0> for QueuedOp { untracked; }
+}
+impl_list_item! {
+    impl ListItem<0> for QueuedOp { using ListLinks { self.links }; }
 }
 
-impl HwWork {
-    fn new(is_spare: bool) -> impl PinInit<Self> {
-        pin_init!(Self {
-            switch: Cell::new(None),
-            op: Cell::new(None),
-            is_spare,
-            work <- new_work!("HwWork::work"),
-        })
+impl QueuedOp {
+    /// An empty entry (`GFP_ATOMIC` in the event callback).
+    fn new(is_spare: bool, flags: Flags) -> Result<Pin<UniqueArc<Self>>> {
+        UniqueArc::pin_init(
+            pin_init!(Self {
+                op: None,
+                is_spare,
+                links <- ListLinks::new(),
+            }),
+            flags,
+        )
+    }
+
+    /// The entry out of a list, unique again (type invariant).
+    fn unique(entry: ListArc<Self>) -> Option<Pin<UniqueArc<Self>>> {
+        Arc::into_unique_or_drop(entry.into_arc())
     }
 }
 
-impl WorkItem for HwWork {
-    type Pointer = Pin<KBox<HwWork>>;
+/// The device's pending operations and its spare entries.
+///
+/// Spare entries are allocated up front, for events whose own could not
+/// be allocated (`GFP_ATOMIC` failed): a spare takes the event's place in
+/// the list, so every event is applied in chain order, and the failure
+/// path allocates nothing.
+struct Backlog {
+    ops: List<QueuedOp>,
+    spares: List<QueuedOp>,
+    /// Entries in `spares`.
+    spares_free: usize,
+}
 
-    fn run(this: Pin<KBox<HwWork>>) {
-        let Some(sw) = this.switch.take() else {
-            return;
-        };
-        sw.counters.pending.fetch_sub(1, Relaxed);
-        if let Some(op) = this.op.take() {
-            sw.apply(op);
-        }
-        if this.is_spare {
-            // Their room is reserved: this never allocates.
-            drop(sw.spare.lock().push_within_capacity(this));
+impl_has_work! {
+    impl HasWork<Self> for Switch { self.work }
+}
+
+impl WorkItem for Switch {
+    type Pointer = Arc<Switch>;
+
+    /// Applies the pending operations, in chain order. The list is taken
+    /// whole (netdevsim's `list_splice_init()`): events that come while
+    /// it is applied start a new one and queue this work again.
+    fn run(sw: Arc<Switch>) {
+        let ops = core::mem::take(&mut sw.backlog.lock().ops);
+        for entry in ops {
+            let Some(mut entry) = QueuedOp::unique(entry) else {
+                continue;
+            };
+            let this = entry.as_mut().project();
+            if let Some(op) = this.op.take() {
+                sw.apply(op);
+            }
+            // After the apply: `held + pending` never undercounts (veto).
+            sw.counters.pending.fetch_sub(1, Relaxed);
+            if *this.is_spare {
+                let mut backlog = sw.backlog.lock();
+                backlog.spares.push_back(ListArc::from(entry));
+                backlog.spares_free += 1;
+            }
         }
     }
 }
@@ -422,8 +524,9 @@ impl Switch {
                 fail_route_offload: Atomic::new(false),
                 veto: Atomic::new(false),
                 event_delay_us: Atomic::new(0),
-                spare_limit: Atomic::new(SPARE_WORK_ITEMS),
-                spare <- new_bh_lock!(Self::spares()?, "Switch::spare"),
+                spare_limit: Atomic::new(SPARE_ENTRIES),
+                backlog <- new_bh_lock!(Self::backlog()?, "Switch::backlog"),
+                work <- new_work!("Switch::work"),
                 counters: Counters {
                     events: Atomic::new(0),
                     replayed: Atomic::new(0),
@@ -447,14 +550,17 @@ impl Switch {
         )
     }
 
-    /// Work items for [`Switch::spare`].
-    fn spares() -> Result<KVec<Pin<KBox<HwWork>>>> {
-        let mut spares = KVec::with_capacity(SPARE_WORK_ITEMS, GFP_KERNEL)?;
-        for _ in 0..SPARE_WORK_ITEMS {
-            let work = KBox::pin_init(HwWork::new(true), GFP_KERNEL)?;
-            spares.push_within_capacity(work).map_err(|_| ENOMEM)?;
+    /// No pending operation, and [`SPARE_ENTRIES`] spares.
+    fn backlog() -> Result<Backlog> {
+        let mut spares = List::new();
+        for _ in 0..SPARE_ENTRIES {
+            spares.push_back(ListArc::from(QueuedOp::new(true, GFP_KERNEL)?));
         }
-        Ok(spares)
+        Ok(Backlog {
+            ops: List::new(),
+            spares,
+            spares_free: SPARE_ENTRIES,
+        })
     }
 
     /// Applies one operation to the table (process context, in queue
@@ -469,25 +575,11 @@ impl Switch {
                 append,
                 refuse,
             } => {
-                let mut routes = KVec::new();
-                if routes.reserve(1 + rest.len(), GFP_KERNEL).is_err() {
-                    bump(&self.counters.alloc_failed);
-                    report(netns, core::iter::once(&first), RouteState::Failed);
-                    return;
-                }
-                // Reserved above: these cannot fail.
-                drop(routes.push_within_capacity(first));
-                for route in rest {
-                    drop(routes.push_within_capacity(route));
-                }
-                self.add(&mut hw, routes, netns, refuse, append);
+                self.add(&mut hw, first, rest, netns, refuse, append);
             }
             Op::Del { key, routes } => {
                 if let Some(entry) = hw.routes.get_mut(&key) {
-                    entry
-                        .routes
-                        .retain(|r| !routes.iter().any(|gone| gone.same_object(r)));
-                    if !entry.routes.is_empty() && !routes.is_empty() {
+                    if !routes.is_empty() && entry.remove(&routes) {
                         return;
                     }
                 }
@@ -545,8 +637,8 @@ impl Switch {
             if key.inum != inum {
                 break;
             }
-            if entry.nh_id == id {
-                let rtn_type = entry.routes.first().map_or(0, |r| r.route().rtn_type());
+            if entry.nh_id() == id {
+                let rtn_type = entry.first.route().rtn_type();
                 let state = match (held, entry.state) {
                     (true, RouteState::NexthopMissing) => {
                         Some(route_state(offloaded < capacity && !fail, rtn_type))
@@ -566,34 +658,31 @@ impl Switch {
         hw.offloaded = offloaded;
     }
 
-    /// Programs one route (process context, table locked), reports it.
+    /// Programs one route (process context, table locked), reports it:
+    /// the route object `first`, and (IPv6 multipath) `rest`.
     /// `refuse`: the route could not be handled, it ends `offload_failed`.
     /// `append`: IPv6 nexthops added to a route the table may hold.
     fn add(
         &self,
         hw: &mut HwTable,
-        mut routes: KVec<RouteRef>,
+        first: RouteRef,
+        rest: KVec<RouteRef>,
         netns: NetId,
         refuse: bool,
         append: bool,
     ) {
-        let Some(first) = routes.first() else {
-            return;
-        };
         let key = RouteKey::of(netns.inum(), &first.route());
+        let routes = || Iterator::chain(core::iter::once(&first), rest.iter());
         if append {
             if let Some(entry) = hw.routes.get_mut(&key) {
-                if entry.routes.reserve(routes.len(), GFP_KERNEL).is_err() {
+                if entry.reserve(1 + rest.len()).is_err() {
                     // Not held, but not silent: counted, reported failed.
                     bump(&self.counters.alloc_failed);
-                    report(netns, routes.iter(), RouteState::Failed);
+                    report(netns, routes(), RouteState::Failed);
                     return;
                 }
-                report(netns, routes.iter(), entry.state);
-                for route in routes.drain_all() {
-                    // Reserved above: cannot fail.
-                    drop(entry.routes.push_within_capacity(route));
-                }
+                report(netns, routes(), entry.state);
+                entry.push_reserved(Iterator::chain(core::iter::once(first), rest));
                 return;
             }
         }
@@ -609,18 +698,24 @@ impl Switch {
                 route.rtn_type(),
             )
         };
-        let Ok(slot) = RBTreeNodeReservation::new(GFP_KERNEL) else {
+        // IPv6 siblings: their vector is the entry's second allocation.
+        let rest_box = match rest.is_empty() {
+            true => Ok(None),
+            false => KBox::new_uninit(GFP_KERNEL).map(Some),
+        };
+        let (Ok(slot), Ok(rest_box)) = (RBTreeNodeReservation::new(GFP_KERNEL), rest_box) else {
             // Not in the table, but not silent: counted and reported.
             bump(&self.counters.alloc_failed);
-            report(netns, routes.iter(), RouteState::Failed);
+            report(netns, routes(), RouteState::Failed);
             return;
         };
+        let rest = rest_box.map(|b| b.write(rest));
         let node = slot.into_node(
             key,
             HwEntry {
                 state,
-                nh_id,
-                routes,
+                first,
+                rest,
                 netns,
             },
         );
@@ -643,7 +738,7 @@ impl Switch {
         let mut offloaded = hw.offloaded;
         table::remove_netns(&mut hw.routes, inum, |e: HwEntry| {
             offloaded -= u64::from(e.state.in_hw());
-            unreport(e.netns, e.routes.iter());
+            unreport(e.netns, e.routes());
         });
         hw.offloaded = offloaded;
     }
@@ -669,7 +764,7 @@ impl Switch {
         self.held.store(0, Relaxed);
         drop(hw);
         for (_, entry) in routes.iter() {
-            unreport(entry.netns, entry.routes.iter());
+            unreport(entry.netns, entry.routes());
         }
         let nexthops = {
             let mut t = self.nexthops.lock();
@@ -764,23 +859,24 @@ impl Switch {
         })
     }
 
-    /// A spare work item, unless `spare_limit` of them are in flight.
-    fn take_spare(&self) -> Option<Pin<KBox<HwWork>>> {
-        let mut spares = self.spare.lock();
-        let in_flight = SPARE_WORK_ITEMS - spares.len();
-        if in_flight >= self.spare_limit.load(Relaxed) {
+    /// A spare entry, unless `spare_limit` of them are in flight.
+    fn take_spare(&self) -> Option<Pin<UniqueArc<QueuedOp>>> {
+        let mut backlog = self.backlog.lock();
+        if SPARE_ENTRIES - backlog.spares_free >= self.spare_limit.load(Relaxed) {
             return None;
         }
-        spares.pop()
+        let spare = backlog.spares.pop_front()?;
+        backlog.spares_free -= 1;
+        QueuedOp::unique(spare)
     }
 
-    /// Queues one operation (atomic context). When no work item can be
-    /// allocated a spare takes its place in the queue (an add then ends
+    /// Appends one operation to the backlog (atomic context). When no
+    /// entry can be allocated a spare takes its place (an add then ends
     /// `offload_failed`); only with every spare in flight is it lost
     /// (counted): `Err`, and the caller has the namespace resynced.
     fn queue(self: &Arc<Self>, mut op: Op) -> Result {
-        let work = match KBox::pin_init(HwWork::new(false), GFP_ATOMIC) {
-            Ok(work) => work,
+        let mut entry = match QueuedOp::new(false, GFP_ATOMIC) {
+            Ok(entry) => entry,
             Err(_) => {
                 bump(&self.counters.alloc_failed);
                 let Some(spare) = self.take_spare() else {
@@ -793,14 +889,25 @@ impl Switch {
                 spare
             }
         };
-        work.switch.set(Some(self.clone()));
-        work.op.set(Some(op));
-        let pending = bump(&self.counters.pending);
+        *entry.as_mut().project().op = Some(op);
+        let depth = bump(&self.counters.pending);
         // A high-water mark: a lost race only loses a sample.
-        if pending > self.counters.pending_hwm.load(Relaxed) {
-            self.counters.pending_hwm.store(pending, Relaxed);
+        if depth > self.counters.pending_hwm.load(Relaxed) {
+            self.counters.pending_hwm.store(depth, Relaxed);
         }
-        self.wq.queue().enqueue(work);
+        let was_empty = {
+            let mut backlog = self.backlog.lock();
+            let was_empty = backlog.ops.is_empty();
+            backlog.ops.push_back(ListArc::from(entry));
+            was_empty
+        };
+        // Only the event that found the backlog empty queues the work: a
+        // later one is in the list the work takes (the work is queued, or
+        // it runs and has not taken the list yet).
+        if was_empty {
+            // `Err`: already queued, it will take our entry too.
+            drop(self.wq.queue().enqueue(self.clone()));
+        }
         Ok(())
     }
 }
@@ -1043,7 +1150,7 @@ pub(crate) fn show_event_delay(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_
 
 pub(crate) fn write_spares(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
     let v = knob::parse_u64(r)?;
-    if v > SPARE_WORK_ITEMS as u64 {
+    if v > SPARE_ENTRIES as u64 {
         return Err(ERANGE);
     }
     m.switch.spare_limit.store(v as usize, Relaxed);
@@ -1087,16 +1194,16 @@ pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) ->
         write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
         knob::write_addr(f, k.family, &k.dst)?;
         let state = e.state.name();
-        let first = e.routes.first().map(|r| r.route());
-        let tos = first.map_or(0, |r| r.tos());
+        let first = e.first.route();
         // IPv4: one `fib_info` holds every path; IPv6: one object each.
-        let nhs = match first.and_then(|r| r.family()) {
-            Some(Family::Ipv4) => first.map_or(0, |r| r.nexthops() as usize),
-            _ => e.routes.len(),
+        let nhs = match first.family() {
+            Some(Family::Ipv4) => first.nexthops() as usize,
+            _ => e.routes().count(),
         };
+        let tos = first.tos();
         write!(f, "/{} tos {} {} nhs {}", k.dst_len, tos, state, nhs)?;
-        if e.nh_id != 0 {
-            write!(f, " nhid {}", e.nh_id)?;
+        if e.nh_id() != 0 {
+            write!(f, " nhid {}", e.nh_id())?;
         }
         writeln!(f)?;
     }
@@ -1117,7 +1224,7 @@ pub(crate) fn show_nexthops(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) 
         let routes = hw
             .routes
             .iter()
-            .filter(|(rk, e)| rk.inum == k.inum && e.nh_id == k.id)
+            .filter(|(rk, e)| rk.inum == k.inum && e.nh_id() == k.id)
             .count();
         writeln!(
             f,

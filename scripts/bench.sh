@@ -11,6 +11,8 @@
 #                                             memory comes with insert, flag)
 #   BENCH_SCALE=full|small|smoke              sizes (default full: up to 1M
 #                                             routes, 64 namespaces)
+#   BENCH_RUNS=N                              runs of each figure (default 3,
+#                                             smoke 1); the median is kept
 #   BENCH_README=1                            also put results.md into the
 #                                             README's performance section
 set -uo pipefail
@@ -21,6 +23,8 @@ cd "$top"
 bench=${BENCH:-replay,insert,flag,churn,teardown}
 scale=${BENCH_SCALE:-full}
 case $scale in full | small | smoke) ;; *) echo "bench: BENCH_SCALE=$scale: full, small or smoke" >&2; exit 2 ;; esac
+runs=${BENCH_RUNS:-}
+case $runs in '' | [1-9] | [1-9][0-9]) ;; *) echo "bench: BENCH_RUNS=$runs: 1 to 99" >&2; exit 2 ;; esac
 t0=$(date +%s)
 
 "$here/setup.sh" || exit 1
@@ -47,7 +51,7 @@ tailer=$!
 RFN_GUEST_MEMORY=${RFN_GUEST_MEMORY:-4G} \
 	RFN_STALL_SECONDS=${RFN_STALL_SECONDS:-1800} RFN_GUEST_TIMEOUT=${RFN_GUEST_TIMEOUT:-14400} \
 	"$here/guest.sh" "$kdir" "$out" bash bench/guest.sh "$out" "$src/rust_fib_notifier.ko" \
-	"$src/bench/rfn_bench.ko" "$out/netdevsim.ko" "$bench" "$scale" >"$out/guest.log" 2>&1
+	"$src/bench/rfn_bench.ko" "$out/netdevsim.ko" "$bench" "$scale" "$runs" >"$out/guest.log" 2>&1
 rc=$?
 sleep 1
 kill "$tailer" 2>/dev/null
