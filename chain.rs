@@ -6,11 +6,11 @@
 //! every FIB event of every namespace. It is called under RCU, so listeners
 //! run in atomic context and must not sleep.
 //!
-//! Every registration is a pinned [`Node`] with two notifier blocks of its
-//! own: `chain_nb`, which hangs on the chain and applies the optional
-//! namespace filter and the mute list, and `replay_nb`, which `dump.rs`
-//! hands to the kernel's family dump so that a replay reaches this one
-//! listener only. Both end in the node's [`Target`]: a Rust
+//! Every registration is a pinned [`Node`] with a notifier block of its
+//! own, `chain_nb`, which hangs on the chain and applies the optional
+//! namespace filter and the mute list. A replay hands the kernel's family
+//! dump a [`ReplayBlock`] instead, so that it reaches this one listener
+//! only. Both end in the node's [`Target`]: a Rust
 //! [`Listener`](crate::events::Listener) or, through the exported C API, a
 //! C `notifier_block`. The node also carries the resync work that `dump.rs`
 //! runs for it.
@@ -126,19 +126,14 @@ impl Pending {
 ///
 /// - `chain_nb` is on the chain only between [`Node::add`] and
 ///   [`Node::remove`] (or drop), and the node is pinned meanwhile.
-/// - `replay_nb` is only called by the registering thread, during
-///   `dump.rs`'s replay, after `replay_net` was set.
 /// - `muting` is `muted`'s length, written under `muted`'s lock.
 /// - `resync_work` is initialised, and cancelled before the node is freed.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Node<T: Target> {
     #[pin]
     chain_nb: Opaque<bindings::notifier_block>,
-    #[pin]
-    replay_nb: Opaque<bindings::notifier_block>,
-    replay_net: Atomic<*mut ffi::Net>,
     /// The replay is a resync's: a veto cannot abort it (see
-    /// [`Node::replay_call`]).
+    /// [`ReplayBlock::call`]).
     resyncing: Atomic<bool>,
     on_chain: Atomic<bool>,
     /// Deliver only this namespace's events (`None`: every namespace). An
@@ -193,8 +188,6 @@ impl<T: Target> Node<T> {
     ) -> impl PinInit<Self> {
         pin_init!(Self {
             chain_nb: Opaque::new(notifier_block(Some(Self::chain_call))),
-            replay_nb: Opaque::new(notifier_block(Some(Self::replay_call))),
-            replay_net: Atomic::new(ptr::null_mut()),
             resyncing: Atomic::new(false),
             on_chain: Atomic::new(false),
             filter,
@@ -279,20 +272,14 @@ impl<T: Target> Node<T> {
         self.resyncing.store(resyncing, Relaxed);
     }
 
-    /// The block that replays reach; `net` is the namespace being replayed.
-    pub(crate) fn replay_block(&self, net: *mut ffi::Net) -> *mut bindings::notifier_block {
-        self.replay_net.store(net, Relaxed);
-        self.replay_nb.get()
-    }
-
-    /// Delivers one event through the replay block, as the kernel's dump
+    /// Delivers one event through a replay block, as the kernel's dump
     /// does (used by sources that are not the kernel: the KUnit fake).
     #[cfg(rfn_kunit)]
     pub(crate) fn replay_event(&self, net: *mut ffi::Net, event: c_ulong) -> c_int {
-        let nb = self.replay_block(net);
-        // SAFETY: `nb` is our own, initialised replay block; `replay_call`
-        // accepts a null info pointer.
-        unsafe { Self::replay_call(nb, event, ptr::null_mut()) }
+        let block = ReplayBlock::new(self, net);
+        // SAFETY: `block` is a live replay block; `call` accepts a null
+        // info pointer.
+        unsafe { ReplayBlock::<T>::call(block.as_ptr(), event, ptr::null_mut()) }
     }
 
     /// Whether the node is on the chain.
@@ -420,32 +407,70 @@ impl<T: Target> Node<T> {
         }
         node.target.call(event, info, node)
     }
+}
+
+/// The notifier block a replay hands to the kernel's dump of one namespace
+/// (`dump.rs`), on the replaying thread's stack: the dump calls it there,
+/// synchronously, and keeps no pointer to it. What each replayed event
+/// needs is in the block itself, read with plain loads (under TCG every
+/// call and return costs, and a replay is millions of events).
+///
+/// # Invariants
+///
+/// `nb`'s callback is [`ReplayBlock::call`] of this `T`.
+#[repr(C)]
+pub(crate) struct ReplayBlock<'a, T: Target> {
+    nb: Opaque<bindings::notifier_block>,
+    node: &'a Node<T>,
+    /// The namespace being replayed.
+    net: *mut ffi::Net,
+    /// A resync's replay (read once: the node's `sync` lock, held by the
+    /// replaying thread, keeps it from changing).
+    resyncing: bool,
+}
+
+impl<'a, T: Target> ReplayBlock<'a, T> {
+    /// The block that replays `net` to `node`'s target.
+    pub(crate) fn new(node: &'a Node<T>, net: *mut ffi::Net) -> Self {
+        // INVARIANT: `call` is the callback, for this `T`.
+        Self {
+            nb: Opaque::new(notifier_block(Some(Self::call))),
+            node,
+            net,
+            resyncing: node.resyncing.load(Relaxed),
+        }
+    }
+
+    /// The block, for the kernel's dump; valid while `self` is borrowed.
+    pub(crate) fn as_ptr(&self) -> *mut bindings::notifier_block {
+        self.nb.get()
+    }
 
     /// The replay's callback.
     ///
     /// # Safety
     ///
-    /// `nb` must be the `replay_nb` of a live node, and `data` null or the
-    /// kernel's `struct fib_notifier_info` of the event.
-    unsafe extern "C" fn replay_call(
+    /// `nb` must be the `nb` of a live `ReplayBlock<T>`, and `data` null or
+    /// the kernel's `struct fib_notifier_info` of the event.
+    unsafe extern "C" fn call(
         nb: *mut bindings::notifier_block,
         event: c_ulong,
         data: *mut c_void,
     ) -> c_int {
-        // SAFETY: only `replay_block` hands out this block, which is the
-        // `replay_nb` of a pinned, live `Node<T>`.
-        let node =
-            unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, replay_nb) };
+        // SAFETY: only a live `ReplayBlock<T>` hands out this callback, in
+        // its own `nb` (type invariant), and the caller guarantees `nb` is
+        // that block's.
+        let block = unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, nb) };
         let info = RfnInfo {
-            net: node.replay_net.load(Relaxed),
+            net: block.net,
             info: data,
             replay: true,
         };
-        let ret = node.target.call(event, &info, node);
+        let ret = block.node.target.call(event, &info, block.node);
         // A registration's replay stops at a veto (the listener refuses
         // to start). A resync's cannot: the state exists, and the listener
         // already lives with what it refused; it simply does not hold it.
-        if node.resyncing.load(Relaxed) {
+        if block.resyncing {
             return 0;
         }
         ret

@@ -17,7 +17,7 @@ use kernel::{
 };
 
 use crate::{
-    chain::{self, Node, RustTarget, Target},
+    chain::{self, Node, ReplayBlock, RustTarget, Target},
     events::{Listener, NetId},
     ffi, seq_counter,
 };
@@ -66,26 +66,22 @@ impl Source for KernelFib {
             return Ok(None);
         };
         let seq = seq_counter::read_for_replay(&net);
+        let block = ReplayBlock::new(&node, net.as_ptr());
         if node.target.nexthops() {
             // Nexthop objects first, under RTNL (which every change of
             // them holds), then rules and routes, under RCU.
             // SAFETY: as below; process context, no lock held.
             kernel::error::to_result(unsafe {
-                ffi::rfn_nh_dump(net.as_ptr(), node.replay_block(net.as_ptr()), self.extack)
+                ffi::rfn_nh_dump(net.as_ptr(), block.as_ptr(), self.extack)
             })?;
         }
         let _guard = rcu::read_lock();
         for family in [ffi::AF_INET, ffi::AF_INET6] {
             // SAFETY: we hold a reference on `net`, and RCU; the replay
-            // block is the node's, pinned for the call. The family dump
-            // replays rules, then every table entry.
+            // block outlives the dump, which calls it synchronously. The
+            // family dump replays rules, then every table entry.
             kernel::error::to_result(unsafe {
-                ffi::rfn_fib_dump(
-                    net.as_ptr(),
-                    family,
-                    node.replay_block(net.as_ptr()),
-                    self.extack,
-                )
+                ffi::rfn_fib_dump(net.as_ptr(), family, block.as_ptr(), self.extack)
             })?;
         }
         Ok(Some(seq))

@@ -6,9 +6,10 @@
 //! - Atomic side ([`Listener::event`]): take owned references to the route
 //!   and its namespace, allocate a list entry with `GFP_ATOMIC` and append
 //!   it to the device's pending operations. The device's one work item, on
-//!   an ordered workqueue of our own, is queued when that list stops being
-//!   empty: one wake-up per batch, not per event (netdevsim's
-//!   `fib_event_queue`). Events are applied in chain order.
+//!   an ordered workqueue of our own, is queued to run a tick after that
+//!   list stops being empty: one wake-up per burst, not per event
+//!   (netdevsim's `fib_event_queue`, plus the tick). Events are applied in
+//!   chain order.
 //!   In veto mode a route that would not fit is refused at once, with an
 //!   extack message. An allocation failure is counted, and one of 256
 //!   entries allocated up front takes the event's place in the list
@@ -42,7 +43,10 @@
 //! route with `nhid` is offloaded only while its nexthop object is held:
 //! until then it waits, unflagged (`nexthop_missing`).
 
-use core::{fmt, ptr::NonNull};
+use core::{
+    fmt,
+    ptr::{self, NonNull},
+};
 
 use kernel::{
     alloc::Flags,
@@ -55,7 +59,7 @@ use kernel::{
         Arc, Mutex, UniqueArc,
     },
     uaccess::UserSliceReader,
-    workqueue::{self, impl_has_work, new_work, Work, WorkItem},
+    workqueue::{self, impl_has_delayed_work, new_delayed_work, DelayedWork, WorkItem},
 };
 
 use crate::{
@@ -88,13 +92,6 @@ impl OrderedQueue {
     fn queue(&self) -> &workqueue::Queue {
         // SAFETY: the queue lives as long as `self` (type invariant).
         unsafe { workqueue::Queue::from_raw(self.0.as_ptr()) }
-    }
-
-    /// Waits until every work item queued so far has run. (Not
-    /// `drain_workqueue()`: that one WARNs if events keep coming.)
-    fn flush(&self) {
-        // SAFETY: a live queue; process context.
-        unsafe { bindings::__flush_workqueue(self.0.as_ptr()) }
     }
 }
 
@@ -408,11 +405,16 @@ pub(crate) struct Switch {
     /// Written in the event callback (maybe softirq): a BH lock.
     #[pin]
     backlog: BhLock<Backlog>,
-    /// Applies the pending operations; queued on `wq` when they stop
-    /// being empty.
+    /// Applies the pending operations; queued on `wq`, [`BATCH_DELAY`]
+    /// after they stop being empty.
     #[pin]
-    work: Work<Switch>,
+    work: DelayedWork<Switch>,
 }
+
+/// How long the work waits for more events before it applies them
+/// (jiffies): a burst of route changes is one wake-up of the worker, not
+/// one per change, and a route is flagged a tick later at most.
+const BATCH_DELAY: kernel::time::Jiffies = 1;
 
 /// How many events can be waiting in spare entries at once.
 const SPARE_ENTRIES: usize = 256;
@@ -471,8 +473,8 @@ struct Backlog {
     spares_free: usize,
 }
 
-impl_has_work! {
-    impl HasWork<Self> for Switch { self.work }
+impl_has_delayed_work! {
+    impl HasDelayedWork<Self> for Switch { self.work }
 }
 
 impl WorkItem for Switch {
@@ -526,7 +528,7 @@ impl Switch {
                 event_delay_us: Atomic::new(0),
                 spare_limit: Atomic::new(SPARE_ENTRIES),
                 backlog <- new_bh_lock!(Self::backlog()?, "Switch::backlog"),
-                work <- new_work!("Switch::work"),
+                work <- new_delayed_work!("Switch::work"),
                 counters: Counters {
                     events: Atomic::new(0),
                     replayed: Atomic::new(0),
@@ -747,7 +749,7 @@ impl Switch {
     /// (none of the namespace's events is queued after that: it is muted),
     /// then empties its part of the table.
     fn flush_net(&self, net: NetId) {
-        self.wq.flush();
+        self.drain();
         let nexthops = self.nexthops.lock().remove_netns(net.inum());
         unflag_nexthops(net, nexthops.values());
         let mut hw = self.hw.lock();
@@ -757,7 +759,7 @@ impl Switch {
 
     /// Drains the queue, clears the flags we set and empties the table.
     fn flush(&self) {
-        self.wq.flush();
+        self.drain();
         let mut hw = self.hw.lock();
         let routes = core::mem::replace(&mut hw.routes, RBTree::new());
         hw.offloaded = 0;
@@ -859,6 +861,17 @@ impl Switch {
         })
     }
 
+    /// Waits until every operation queued so far is applied: the work runs
+    /// now if its delay has not passed (process context).
+    fn drain(&self) {
+        // `DelayedWork` is a transparent (`Opaque`, writable) `struct
+        // delayed_work`.
+        let dwork = ptr::from_ref(&self.work).cast::<bindings::delayed_work>();
+        // SAFETY: initialised, and alive with the device; process context.
+        // (Not `drain_workqueue()`: that one WARNs if events keep coming.)
+        unsafe { bindings::flush_delayed_work(dwork.cast_mut()) };
+    }
+
     /// A spare entry, unless `spare_limit` of them are in flight.
     fn take_spare(&self) -> Option<Pin<UniqueArc<QueuedOp>>> {
         let mut backlog = self.backlog.lock();
@@ -906,7 +919,7 @@ impl Switch {
         // it runs and has not taken the list yet).
         if was_empty {
             // `Err`: already queued, it will take our entry too.
-            drop(self.wq.queue().enqueue(self.clone()));
+            drop(self.wq.queue().enqueue_delayed(self.clone(), BATCH_DELAY));
         }
         Ok(())
     }
@@ -1188,7 +1201,7 @@ pub(crate) fn show_netns(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
 
 pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // What the hardware has once the queue ran dry.
-    m.switch.wq.flush();
+    m.switch.drain();
     let hw = m.switch.hw.lock();
     for (k, e) in hw.routes.iter() {
         write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
@@ -1212,7 +1225,7 @@ pub(crate) fn show_routes(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) ->
 
 pub(crate) fn show_nexthops(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // The routes as the hardware has them once the queue ran dry.
-    m.switch.wq.flush();
+    m.switch.drain();
     let hw = m.switch.hw.lock();
     let t = m.switch.nexthops.lock();
     for (k, nh) in t.objects.iter() {
