@@ -701,9 +701,10 @@ impl Switch {
             )
         };
         // IPv6 siblings: their vector is the entry's second allocation.
-        let rest_box = match rest.is_empty() {
-            true => Ok(None),
-            false => KBox::new_uninit(GFP_KERNEL).map(Some),
+        let rest_box = if rest.is_empty() {
+            Ok(None)
+        } else {
+            KBox::new_uninit(GFP_KERNEL).map(Some)
         };
         let (Ok(slot), Ok(rest_box)) = (RBTreeNodeReservation::new(GFP_KERNEL), rest_box) else {
             // Not in the table, but not silent: counted and reported.
