@@ -107,15 +107,20 @@ fill() {
 }
 del_nets() { ip -all netns delete 2>/dev/null; }
 
-# The three ways to replay, interleaved run by run (drift hits all alike).
-replay_kernel() {
+# The ways to replay, interleaved run by run (drift hits all alike): the
+# kernel's, its control (one more call per event, by pointer: what the
+# module's replay adds before a C listener), the module's to a C and to a
+# Rust listener.
+replay_kernel_file() { # FILE
 	local failed
-	echo 1 >"$RB/kernel_replay" || return 1
-	get ns ns "$RB/kernel_replay"; get events events "$RB/kernel_replay"
+	echo 1 >"$1" || return 1
+	get ns ns "$1"; get events events "$1"
 	# A namespace whose own dump said EBUSY: not a complete replay.
-	get failed failed "$RB/kernel_replay"
+	get failed failed "$1"
 	[ "$failed" = 0 ]
 }
+replay_kernel() { replay_kernel_file "$RB/kernel_replay"; }
+replay_wrapped() { replay_kernel_file "$RB/wrapped_replay"; }
 replay_c() {
 	echo 1 >"$RB/c_replay" || return 1
 	get ns ns "$RB/c_replay"; get events events "$RB/c_replay"
@@ -128,7 +133,7 @@ replay_rust() {
 measure_replay() { # FAMILY ROUTES NETS
 	local r who ns events
 	for ((r = 0; r < runs; r++)); do
-		for who in kernel c rust; do
+		for who in kernel wrapped c rust; do
 			if "replay_$who"; then
 				record "kind=replay family=ipv$1 routes=$2 nets=$3 who=$who ns=$ns events=$events"
 			else

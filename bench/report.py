@@ -50,6 +50,7 @@ POSITIVE_FIELDS = frozenset({"routes", "nets", "ns"})
 # Listeners, in the order tables and plots show them, and their names.
 WHO: dict[str, str] = {
     "kernel": "kernel",
+    "wrapped": "kernel, one more call per event (control)",
     "c": "module (C listener)",
     "rust": "module (Rust listener)",
     "none": "no listener",
@@ -587,9 +588,10 @@ def plot(results: dict[str, Any], out: Path) -> list[Path]:
 
 def plot_replay(plt: Any, rows: list[Row], family: str, path: Path) -> Path:
     """Time vs routes, log-log: a colour per namespace count, the kernel
-    dashed, the module's listeners solid (a marker each); below, the
-    module/kernel ratio, which the times' log scale hides."""
-    markers = {"kernel": "^", "c": "o", "rust": "s"}
+    dashed, its control dotted, the module's listeners solid (a marker
+    each); below, the ratio to the kernel, which the log scale hides."""
+    markers = {"kernel": "^", "wrapped": "v", "c": "o", "rust": "s"}
+    dashes = {"kernel": "--", "wrapped": ":"}
     nets_all = sorted({r["nets"] for r in rows})
     colours = plt.get_cmap("tab10")
     fig, (times, ratios) = plt.subplots(
@@ -601,7 +603,7 @@ def plot_replay(plt: Any, rows: list[Row], family: str, path: Path) -> Path:
         routes = [r["routes"] for r in points]
         median = [r["ns_median"] / 1e6 for r in points]
         style = {"color": colours(nets_all.index(nets) % 10),
-                 "linestyle": "--" if who == "kernel" else "-",
+                 "linestyle": dashes.get(who, "-"),
                  "marker": markers.get(who, "D")}
         times.errorbar(routes, median, capsize=3,
                        yerr=[[m - r["ns_min"] / 1e6

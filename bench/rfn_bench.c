@@ -21,6 +21,10 @@
  *                  "nets N", "events N", "ns N", "failed N", one a line
  *                  (failed: registrations refused, e.g. -EBUSY when a
  *                  namespace's FIB kept changing during 5 dumps)
+ *   wrapped_replay the control: kernel_replay with the counting function
+ *                  reached through one more call, by pointer, as the
+ *                  module's replay reaches a C listener.  Read: as
+ *                  kernel_replay
  *   c_replay       write anything: run it through the module.  Read:
  *                  "events N", "ns N", "err N", one a line (err: what the
  *                  registration returned; -ENOENT: the module is not loaded)
@@ -70,6 +74,7 @@ struct bench_c_result {
 
 static DEFINE_MUTEX(bench_lock);	/* one run at a time; the results */
 static struct bench_kernel_result bench_kernel;
+static struct bench_kernel_result bench_wrapped;
 static struct bench_c_result bench_c;
 static atomic64_t bench_events;
 static struct dentry *bench_dir;
@@ -92,13 +97,27 @@ static struct notifier_block bench_c_nb = {
 };
 
 /*
+ * The control: the kernel's own replay with bench_count_event reached
+ * through one more function, by pointer, as the module's replay block
+ * reaches a C listener's.  What the module costs beyond this is its own.
+ */
+static notifier_fn_t bench_wrapped_target = bench_count_event;
+
+static int bench_wrapped_event(struct notifier_block *nb, unsigned long event,
+			       void *ptr)
+{
+	return READ_ONCE(bench_wrapped_target)(nb, event, ptr);
+}
+
+/*
  * net_rwsem, held for reading across the run, keeps every namespace on
  * net_namespace_list (cleanup_net() takes it for writing to unlist one,
  * before any pernet exit runs), so each namespace's FIB chain outlives its
  * registration and unregistration.  register_fib_notifier() takes no lock
  * of its own (the dumps run under RCU), so no RTNL is needed.
  */
-static int bench_kernel_replay(void)
+static int bench_kernel_replay_with(notifier_fn_t call,
+				    struct bench_kernel_result *res)
 {
 	struct bench_net_block *blocks;
 	unsigned int nets = 0, failed = 0, i;
@@ -116,7 +135,7 @@ static int bench_kernel_replay(void)
 	}
 	i = 0;
 	for_each_net(net) {
-		blocks[i].nb.notifier_call = bench_count_event;
+		blocks[i].nb.notifier_call = call;
 		blocks[i].net = net;
 		i++;
 	}
@@ -141,11 +160,21 @@ static int bench_kernel_replay(void)
 	up_read(&net_rwsem);
 	kfree(blocks);
 
-	bench_kernel.nets = nets;
-	bench_kernel.events = events;
-	bench_kernel.ns = ns;
-	bench_kernel.failed = failed;
+	res->nets = nets;
+	res->events = events;
+	res->ns = ns;
+	res->failed = failed;
 	return failed == nets ? first_err : 0;
+}
+
+static int bench_kernel_replay(void)
+{
+	return bench_kernel_replay_with(bench_count_event, &bench_kernel);
+}
+
+static int bench_wrapped_replay(void)
+{
+	return bench_kernel_replay_with(bench_wrapped_event, &bench_wrapped);
 }
 
 /*
@@ -233,14 +262,24 @@ static ssize_t bench_write(struct file *file, const char __user *buf,
 	return err ?: count;
 }
 
-static int bench_kernel_show(struct seq_file *m, void *v)
+static int bench_kernel_result_show(struct seq_file *m,
+				    const struct bench_kernel_result *res)
 {
 	mutex_lock(&bench_lock);
 	seq_printf(m, "nets %u\nevents %llu\nns %llu\nfailed %u\n",
-		   bench_kernel.nets, bench_kernel.events, bench_kernel.ns,
-		   bench_kernel.failed);
+		   res->nets, res->events, res->ns, res->failed);
 	mutex_unlock(&bench_lock);
 	return 0;
+}
+
+static int bench_kernel_show(struct seq_file *m, void *v)
+{
+	return bench_kernel_result_show(m, &bench_kernel);
+}
+
+static int bench_wrapped_show(struct seq_file *m, void *v)
+{
+	return bench_kernel_result_show(m, &bench_wrapped);
 }
 
 static int bench_c_show(struct seq_file *m, void *v)
@@ -273,6 +312,11 @@ static const struct bench_file bench_kernel_file = {
 	.show = bench_kernel_show,
 };
 
+static const struct bench_file bench_wrapped_file = {
+	.run = bench_wrapped_replay,
+	.show = bench_wrapped_show,
+};
+
 static const struct bench_file bench_c_file = {
 	.run = bench_c_replay,
 	.show = bench_c_show,
@@ -288,6 +332,8 @@ static int __init bench_init(void)
 	bench_dir = debugfs_create_dir("rfn_bench", NULL);
 	debugfs_create_file("kernel_replay", 0600, bench_dir,
 			    (void *)&bench_kernel_file, &bench_fops);
+	debugfs_create_file("wrapped_replay", 0600, bench_dir,
+			    (void *)&bench_wrapped_file, &bench_fops);
 	debugfs_create_file("c_replay", 0600, bench_dir, (void *)&bench_c_file,
 			    &bench_fops);
 	debugfs_create_file("nets", 0600, bench_dir, (void *)&bench_nets_file,
