@@ -185,7 +185,9 @@ def summarize_goal(text: str, rows: list[Row], needed: Iterable[str],
 
 
 def replay_goal(row: Row) -> Goal | None:
-    if any(row[k] != v for k, v in REPLAY_GOAL_POINT.items()):
+    """The goal is the module's (its listeners'), not the control's."""
+    if row["who"] not in ("c", "rust") or \
+            any(row[k] != v for k, v in REPLAY_GOAL_POINT.items()):
         return None
     return f"ratio <= {REPLAY_GOAL_MAX}", lambda x: x <= REPLAY_GOAL_MAX
 
