@@ -256,7 +256,7 @@ fn route_state(fits: bool, rtn_type: u8) -> RouteState {
 /// Runs `f` under RTNL. The kernel's nexthop flag setters change
 /// `nh_flags` without a lock, which a replace rewrites under RTNL (netdevsim
 /// sets them from its notifier, under RTNL). Process context; the mock's
-/// work items are never waited for under RTNL.
+/// work is never waited for under RTNL.
 fn with_rtnl(f: impl FnOnce()) {
     // SAFETY: process context, no lock held that RTNL nests inside.
     unsafe { ffi::rfn_rtnl_lock() };
@@ -317,7 +317,7 @@ impl NhTable {
     }
 }
 
-/// What one work item applies.
+/// One event, as the work applies it.
 enum Op {
     /// A route: all of it (`ENTRY_REPLACE`), or IPv6 nexthops appended to
     /// it (`ENTRY_APPEND`, `append`).
@@ -1087,8 +1087,8 @@ impl MockSwitchdev {
     /// Unregisters, drains, clears the flags and empties the table.
     pub(crate) fn detach(&self) {
         // All under the registration's lock: an attach racing us must not
-        // register (and replay) before we emptied the table. The work items
-        // we drain never take this lock.
+        // register (and replay) before we emptied the table. The work we
+        // drain never takes this lock.
         let mut slot = self.registration.lock();
         if let Some(registration) = slot.take() {
             drop(registration);
