@@ -230,7 +230,7 @@ bench_insert() {
 # From the start of an insertion until every route is flagged by WHO
 # (offload by the mock, trap by netdevsim); the slab growth once flagged.
 flag_once() { # WHO
-	local t0 t1 s0 s1 ns=flg flag
+	local t0 t1 s0 s1 ns=flg flag own
 	del_nets
 	make_net $ns
 	if [ "$1" = mock ]; then
@@ -249,7 +249,13 @@ flag_once() { # WHO
 	meminfo s1 SUnreclaim
 	work_done=$((work_done + n_insert))
 	record "kind=flag routes=$n_insert who=$1 ns=$(((t1 - t0) * 1000))"
-	record "kind=memory routes=$n_insert who=$1 slab_bytes=$(((s1 - s0) * 1024))"
+	# The mock's own accounting of its table (slab objects' sizes).
+	own=
+	if [ "$1" = mock ]; then
+		get own table_bytes "$RFN/mock_switchdev/stats"
+		own=" own_bytes=$own"
+	fi
+	record "kind=memory routes=$n_insert who=$1 slab_bytes=$(((s1 - s0) * 1024))$own"
 	if [ "$1" = mock ]; then knob "$RFN/mock_switchdev/attach" 0; else nsim_del; fi
 	del_nets
 }

@@ -124,10 +124,30 @@ struct HwEntry {
     netns: NetId,
 }
 
-// With the tree's links (24 bytes), a node is at most 128 bytes: one
-// kmalloc-128 object per route (the benchmark's memory per route).
-const _: () =
-    assert!(core::mem::size_of::<RouteKey>() + core::mem::size_of::<HwEntry>() <= 128 - 24);
+/// A table node: the tree's links, the key, the entry.
+const NODE_BYTES: usize = core::mem::size_of::<bindings::rb_node>()
+    + core::mem::size_of::<RouteKey>()
+    + core::mem::size_of::<HwEntry>();
+
+// One kmalloc-128 object per route (the benchmark's memory per route).
+const _: () = assert!(NODE_BYTES <= 128);
+
+/// The slab object size that `bytes` takes.
+fn slab_bytes(bytes: usize) -> u64 {
+    // SAFETY: a pure computation on the slab caches' sizes.
+    unsafe { bindings::kmalloc_size_roundup(bytes) as u64 }
+}
+
+impl HwEntry {
+    /// What the entry takes in slab objects, its node included.
+    fn slab_bytes(&self) -> u64 {
+        slab_bytes(NODE_BYTES)
+            + self.rest.as_ref().map_or(0, |rest| {
+                slab_bytes(core::mem::size_of::<KVec<RouteRef>>())
+                    + slab_bytes(rest.capacity() * core::mem::size_of::<RouteRef>())
+            })
+    }
+}
 
 /// Where a route stands in the "hardware".
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1251,7 +1271,7 @@ pub(crate) fn show_nexthops(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) 
 
 pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let c = &m.switch.counters;
-    let (routes, offloaded, trapped, nh_waiting) = {
+    let (routes, offloaded, trapped, nh_waiting, table_bytes) = {
         let hw = m.switch.hw.lock();
         let count = |state| hw.routes.values().filter(|e| e.state == state).count() as u64;
         (
@@ -1259,6 +1279,7 @@ pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
             hw.offloaded,
             count(RouteState::Trap),
             count(RouteState::NexthopMissing),
+            hw.routes.values().map(HwEntry::slab_bytes).sum::<u64>(),
         )
     };
     let (nexthops, nexthop_occupancy) = {
@@ -1286,6 +1307,7 @@ pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
             ("offloaded", offloaded),
             ("trapped", trapped),
             ("nh_waiting", nh_waiting),
+            ("table_bytes", table_bytes),
             ("nexthops", nexthops),
             ("nexthop_occupancy", nexthop_occupancy),
             ("nexthops_vetoed", c.nexthops_vetoed.load(Relaxed)),
