@@ -506,20 +506,20 @@ impl WorkItem for Switch {
     fn run(sw: Arc<Switch>) {
         let ops = core::mem::take(&mut sw.backlog.lock().ops);
         for entry in ops {
-            let Some(mut entry) = QueuedOp::unique(entry) else {
-                continue;
-            };
-            let this = entry.as_mut().project();
-            if let Some(op) = this.op.take() {
-                sw.apply(op);
+            // Never `None` (entries are never shared); counted all the same.
+            if let Some(mut entry) = QueuedOp::unique(entry) {
+                let this = entry.as_mut().project();
+                if let Some(op) = this.op.take() {
+                    sw.apply(op);
+                }
+                if *this.is_spare {
+                    let mut backlog = sw.backlog.lock();
+                    backlog.spares.push_back(ListArc::from(entry));
+                    backlog.spares_free += 1;
+                }
             }
             // After the apply: `held + pending` never undercounts (veto).
             sw.counters.pending.fetch_sub(1, Relaxed);
-            if *this.is_spare {
-                let mut backlog = sw.backlog.lock();
-                backlog.spares.push_back(ListArc::from(entry));
-                backlog.spares_free += 1;
-            }
         }
     }
 }
