@@ -11,7 +11,9 @@
 //!   (netdevsim's `fib_event_queue`, plus the tick). Events are applied in
 //!   chain order.
 //!   In veto mode a route that would not fit is refused at once, with an
-//!   extack message. An allocation failure is counted, and one of 256
+//!   extack message: the device counts, in one atomic, the routes its
+//!   table holds plus the adds queued for it (netdevsim's
+//!   `atomic64_add_unless()` on its FIB's count). An allocation failure is counted, and one of 256
 //!   entries allocated up front takes the event's place in the list
 //!   (order is kept; an add then ends `offload_failed`); only with all of
 //!   them in flight is an event `lost`, counted too.
@@ -408,8 +410,14 @@ pub(crate) struct Switch {
     #[pin]
     nexthops: BhLock<NhTable>,
     nexthop_capacity: Atomic<u64>,
-    /// Routes the table holds (offloaded); read in atomic context for veto.
-    held: Atomic<u64>,
+    /// Routes the table holds (`offloaded`) plus the adds queued for it:
+    /// what it will hold once the queue is applied, at most (a queued
+    /// delete frees its place when it is applied). The event callback
+    /// claims a place for an add, refusing it in veto mode when none is
+    /// left; an apply (or a flush) then gives the claim back and counts
+    /// what it really changed, in one atomic operation: no reader ever
+    /// sees a route twice (queued and applied) or not at all.
+    claimed: Atomic<i64>,
     capacity: Atomic<u64>,
     fail_route_offload: Atomic<bool>,
     veto: Atomic<bool>,
@@ -518,7 +526,6 @@ impl WorkItem for Switch {
                     backlog.spares_free += 1;
                 }
             }
-            // After the apply: `held + pending` never undercounts (veto).
             sw.counters.pending.fetch_sub(1, Relaxed);
         }
     }
@@ -541,7 +548,7 @@ impl Switch {
                     "Switch::nexthops"
                 ),
                 nexthop_capacity: Atomic::new(DEFAULT_NEXTHOP_CAPACITY),
-                held: Atomic::new(0),
+                claimed: Atomic::new(0),
                 capacity: Atomic::new(DEFAULT_CAPACITY),
                 fail_route_offload: Atomic::new(false),
                 veto: Atomic::new(false),
@@ -589,6 +596,7 @@ impl Switch {
     /// order).
     fn apply(&self, op: Op) {
         let mut hw = self.hw.lock();
+        let (before, claim) = (hw.offloaded, i64::from(matches!(op, Op::Add { .. })));
         match op {
             Op::Add {
                 first,
@@ -600,13 +608,13 @@ impl Switch {
                 self.add(&mut hw, first, rest, netns, refuse, append);
             }
             Op::Del { key, routes } => {
-                if let Some(entry) = hw.routes.get_mut(&key) {
-                    if !routes.is_empty() && entry.remove(&routes) {
-                        return;
+                // IPv6: the entry stays while it has nexthops left.
+                let stays = !routes.is_empty()
+                    && hw.routes.get_mut(&key).is_some_and(|e| e.remove(&routes));
+                if !stays {
+                    if let Some(entry) = hw.routes.remove(&key) {
+                        hw.offloaded -= u64::from(entry.state.in_hw());
                     }
-                }
-                if let Some(entry) = hw.routes.remove(&key) {
-                    hw.offloaded -= u64::from(entry.state.in_hw());
                 }
             }
             Op::NetnsExit { netns, nexthops } => {
@@ -634,7 +642,38 @@ impl Switch {
                 }
             }
         }
-        self.held.store(hw.offloaded, Relaxed);
+        self.account(before, hw.offloaded, claim);
+    }
+
+    /// Gives back `claim` places (the adds just applied) and counts the
+    /// table's change from `before` to `after`, in one atomic operation.
+    fn account(&self, before: u64, after: u64, claim: i64) {
+        // Two's complement: the signed difference.
+        let delta = after.wrapping_sub(before) as i64;
+        self.claimed.fetch_add(delta - claim, Relaxed);
+    }
+
+    /// Claims a place in the table for an add (atomic context); in veto
+    /// mode, only while one is left.
+    fn claim(&self) -> bool {
+        if !self.veto.load(Relaxed) {
+            self.claimed.fetch_add(1, Relaxed);
+            return true;
+        }
+        let capacity = i64::try_from(self.capacity.load(Relaxed)).unwrap_or(i64::MAX);
+        let mut seen = self.claimed.load(Relaxed);
+        while seen < capacity {
+            match self.claimed.cmpxchg(seen, seen + 1, Relaxed) {
+                Ok(_) => return true,
+                Err(now) => seen = now,
+            }
+        }
+        false
+    }
+
+    /// Gives back a place [`Switch::claim`] took for an add not queued.
+    fn unclaim(&self) {
+        self.claimed.fetch_sub(1, Relaxed);
     }
 
     /// Whether the nexthop table holds object `id` of namespace `inum`.
@@ -774,8 +813,9 @@ impl Switch {
         let nexthops = self.nexthops.lock().remove_netns(net.inum());
         unflag_nexthops(net, nexthops.values());
         let mut hw = self.hw.lock();
+        let before = hw.offloaded;
         Switch::remove_netns(&mut hw, net.inum());
-        self.held.store(hw.offloaded, Relaxed);
+        self.account(before, hw.offloaded, 0);
     }
 
     /// Drains the queue, clears the flags we set and empties the table.
@@ -783,8 +823,7 @@ impl Switch {
         self.drain();
         let mut hw = self.hw.lock();
         let routes = core::mem::replace(&mut hw.routes, RBTree::new());
-        hw.offloaded = 0;
-        self.held.store(0, Relaxed);
+        self.account(core::mem::take(&mut hw.offloaded), 0, 0);
         drop(hw);
         for (_, entry) in routes.iter() {
             unreport(entry.netns, entry.routes());
@@ -987,10 +1026,7 @@ impl Listener for MockListener {
         }
         let op = match event.kind() {
             EventKind::EntryReplace | EventKind::EntryAppend | EventKind::EntryAdd => {
-                if sw.veto.load(Relaxed)
-                    && sw.held.load(Relaxed) + sw.counters.pending.load(Relaxed)
-                        >= sw.capacity.load(Relaxed)
-                {
+                if !sw.claim() {
                     bump(&sw.counters.vetoed);
                     event.set_extack(
                         c"rust_fib_notifier mock switchdev: hardware route table is full",
@@ -1000,6 +1036,7 @@ impl Listener for MockListener {
                 // Never dropped because the namespace is being dismantled:
                 // a delete or the next alias's replace must still be applied.
                 let (Some(first), Some(netns)) = (event.hold_route_nh(0), event.netns_id()) else {
+                    sw.unclaim();
                     return Ok(());
                 };
                 // IPv6 siblings (allocates only for a multipath route).
@@ -1048,7 +1085,11 @@ impl Listener for MockListener {
         // above all: the entry would hold a route the kernel freed from
         // its table) ends in a resync of the namespace, as netdevsim's
         // `fib_flush_work` does for the whole device.
+        let claimed = matches!(op, Op::Add { .. });
         if sw.queue(op).is_err() {
+            if claimed {
+                sw.unclaim();
+            }
             bump(&sw.counters.resyncs_asked);
             event.resync_later();
         }

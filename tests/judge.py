@@ -505,7 +505,7 @@ class Snap:
 
     def env(self):
         env = {"eq": eq, "cmp": cmp, "len": len, "all": all, "any": any,
-               "sorted": sorted, "set": set, "sum": sum, "int": int}
+               "sorted": sorted, "set": set, "sum": sum, "int": int, "range": range}
         for name in ("routes", "rules", "kernel", "flagged", "hwflagged", "listener",
                      "compare", "stat", "lines", "route", "ino", "nexthops", "kroutes",
                      "ifindex", "grep", "nexthop_counts", "nh_kind",
