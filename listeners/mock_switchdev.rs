@@ -1024,6 +1024,8 @@ impl Listener for MockListener {
             bump(&sw.counters.skipped);
             return Ok(());
         }
+        // The namespace must be replayed to the mock after this event.
+        let mut resync = false;
         let op = match event.kind() {
             EventKind::EntryReplace | EventKind::EntryAppend | EventKind::EntryAdd => {
                 if !sw.claim() {
@@ -1058,9 +1060,16 @@ impl Listener for MockListener {
             EventKind::EntryDel => match event.route() {
                 Some(route) => Op::Del {
                     key: RouteKey::of(event.netns_inum(), &route),
-                    // IPv6: which nexthops go (an empty list: all).
+                    // IPv6: which nexthops go (an empty list: all). Not
+                    // knowing (no memory), the entry goes whole and the
+                    // namespace is replayed: a multipath route's other
+                    // nexthops come back.
                     routes: if route.family() == Some(Family::Ipv6) {
-                        event.hold_routes().unwrap_or_default()
+                        event.hold_routes().unwrap_or_else(|_| {
+                            bump(&sw.counters.alloc_failed);
+                            resync = true;
+                            KVec::new()
+                        })
                     } else {
                         KVec::new()
                     },
@@ -1086,10 +1095,11 @@ impl Listener for MockListener {
         // its table) ends in a resync of the namespace, as netdevsim's
         // `fib_flush_work` does for the whole device.
         let claimed = matches!(op, Op::Add { .. });
-        if sw.queue(op).is_err() {
-            if claimed {
-                sw.unclaim();
-            }
+        let lost = sw.queue(op).is_err();
+        if lost && claimed {
+            sw.unclaim();
+        }
+        if lost || resync {
             bump(&sw.counters.resyncs_asked);
             event.resync_later();
         }

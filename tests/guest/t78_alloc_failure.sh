@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # GFP_ATOMIC failure in the mock switchdev's callback (failslab, only for
 # the task that adds the route, only non-sleeping allocations): the route
-# is not lost, it ends offload_failed, and the failure is counted.
-plan 6
+# is not lost, it ends offload_failed, and the failure is counted; a
+# multipath IPv6 route that loses one nexthop keeps the others.
+plan 11
 FS=/sys/kernel/debug/failslab
 check "alloc failure: failslab available" test -d $FS
 echo 0 >"$PROBE/attach"		# only the mock allocates in the chain
@@ -30,4 +31,27 @@ ipb ns1 <<EOF2
 route del 192.0.2.99/32
 route del 2001:db8:9999::/48
 EOF2
+echo 0 >"$MOCK/attach"
+
+# An IPv6 nexthop deleted from a multipath route: the mock learns which of
+# the route's nexthops goes from a list it allocates (GFP_ATOMIC).  When
+# that fails it cannot tell, so it forgets the route whole and has the
+# namespace replayed: the route's other nexthop comes back.  (The old code
+# forgot the route and stayed so: the mock lacked a route the kernel has.)
+echo 0 >"$MOCK/attach"
+ip -n ns1 route add 2001:db8:9998::/48 nexthop via 2001:db8:1::2 nexthop via 2001:db8:1:1::2
+echo 1 >"$MOCK/attach"
+get failed0 alloc_failed "$MOCK/stats"
+failslab_ip -n ns1 route del 2001:db8:9998::/48 via 2001:db8:1:1::2
+check "alloc failure: one nexthop of an IPv6 multipath route deleted under failslab" test $? -eq 0
+check "alloc failure: the resyncs ran" resyncs_done
+get failed alloc_failed "$MOCK/stats"
+diag "alloc failure: multipath delete: alloc_failed $failed0 -> $failed"
+check "alloc failure: the multipath delete's failure counted" test "$failed" -gt "$failed0"
+snap alloc-mp "$MOCK"
+judge alloc-mp "alloc failure: the route's other nexthop is offloaded" \
+	'"rt_offload" in route("ns1", "2001:db8:9998::/48")["flags"]'
+judge alloc-mp "alloc failure: after the multipath delete the table equals the kernel" \
+	'compare("mock_switchdev", "init", "ns1", "ns2", "ns3")'
+ip -n ns1 route del 2001:db8:9998::/48
 echo 0 >"$MOCK/attach"
