@@ -64,10 +64,11 @@ note() {
 # file_has_inode FILE INODE: a line of FILE starts with INODE (a listener
 # still holds something of that namespace).
 file_has_inode() {
-	local first rest
-	while read -r first rest; do
-		[ "$first" = "$2" ] && return 0
-	done <"$1"
+	local l lines
+	mapfile -t lines <"$1"
+	for l in "${lines[@]}"; do
+		[ "${l%%[[:space:]]*}" = "$2" ] && return 0
+	done
 	return 1
 }
 

@@ -38,7 +38,7 @@ workload nsB
 # nsA as the mock (whose queue reading its routes drains) in nsB; the
 # comparison below then tells whether they are the same ones.  (`ip route`
 # prints the flags as rt_offload and rt_trap.)
-while read -r _; do :; done <"$MOCK/routes"
+mapfile -t _lines <"$MOCK/routes"
 count_flags mock_flagged nsB route rt_offload rt_trap
 nsim_caught_up() { count_flags flag_count nsA route rt_trap && [ "$flag_count" -ge "$mock_flagged" ]; }
 wait_for 30 nsim_caught_up || diag "netdevsim: flagged $flag_count routes in 30 s, the mock $mock_flagged"

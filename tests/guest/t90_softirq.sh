@@ -21,16 +21,17 @@ done | ipb ns1
 # GC timer has deleted every expiring route (only these: 2001:db8:eN:J::/64;
 # another test's route under 2001:db8:e is not one).
 expired() {
-	local l
-	while read -r l; do [[ $l == *" 6 254 2001:db8:e"[0-3]:* ]] && return 1; done <"$PROBE/routes"
+	local l lines
+	mapfile -t lines <"$PROBE/routes"
+	for l in "${lines[@]}"; do [[ $l == *" 6 254 2001:db8:e"[0-3]:* ]] && return 1; done
 	return 0
 }
 reads=0
 busy_read() {
-	local l
-	while read -r l; do :; done <"$PROBE/routes"
-	while read -r l; do :; done <"$PROBE/stats"
-	while read -r l; do :; done <"$MOCK/routes"
+	local lines
+	mapfile -t lines <"$PROBE/routes"
+	mapfile -t lines <"$PROBE/stats"
+	mapfile -t lines <"$MOCK/routes"
 	reads=$((reads + 1))
 	[ $reads -ge 3 ] && expired
 }
