@@ -13,10 +13,11 @@
 //!   In veto mode a route that would not fit is refused at once, with an
 //!   extack message: the device counts, in one atomic, the routes its
 //!   table holds plus the adds queued for it (netdevsim's
-//!   `atomic64_add_unless()` on its FIB's count). An allocation failure is counted, and one of 256
-//!   entries allocated up front takes the event's place in the list
-//!   (order is kept; an add then ends `offload_failed`); only with all of
-//!   them in flight is an event `lost`, counted too.
+//!   `atomic64_add_unless()` on its FIB's count). An allocation failure
+//!   is counted, and one of 256 entries allocated up front takes the
+//!   event's place in the list (order is kept; an add then ends
+//!   `offload_failed`); only with all of them in flight is an event
+//!   `lost`, counted too.
 //! - Process side ([`Switch::run`]): under the table's mutex, apply the
 //!   pending events to the "hardware" table (capacity-limited), then report
 //!   back:
@@ -642,6 +643,7 @@ impl Switch {
                 }
             }
         }
+        // No arm above returns early: every change is counted here.
         self.account(before, hw.offloaded, claim);
     }
 
