@@ -375,6 +375,14 @@ enum Op {
     Bucket { netns: NetId, id: u32, index: u16 },
 }
 
+impl Op {
+    /// Places in the table the operation claimed when it was queued
+    /// ([`Switch::claim`]): one for an add.
+    fn claims(&self) -> i64 {
+        i64::from(matches!(self, Op::Add { .. }))
+    }
+}
+
 /// Counters (debugfs `stats`).
 struct Counters {
     events: Atomic<u64>,
@@ -597,7 +605,7 @@ impl Switch {
     /// order).
     fn apply(&self, op: Op) {
         let mut hw = self.hw.lock();
-        let (before, claim) = (hw.offloaded, i64::from(matches!(op, Op::Add { .. })));
+        let (before, claim) = (hw.offloaded, op.claims());
         match op {
             Op::Add {
                 first,
@@ -673,9 +681,9 @@ impl Switch {
         false
     }
 
-    /// Gives back a place [`Switch::claim`] took for an add not queued.
-    fn unclaim(&self) {
-        self.claimed.fetch_sub(1, Relaxed);
+    /// Gives back `places` [`Switch::claim`] took for an add not queued.
+    fn unclaim(&self, places: i64) {
+        self.claimed.fetch_sub(places, Relaxed);
     }
 
     /// Whether the nexthop table holds object `id` of namespace `inum`.
@@ -1040,7 +1048,7 @@ impl Listener for MockListener {
                 // Never dropped because the namespace is being dismantled:
                 // a delete or the next alias's replace must still be applied.
                 let (Some(first), Some(netns)) = (event.hold_route_nh(0), event.netns_id()) else {
-                    sw.unclaim();
+                    sw.unclaim(1);
                     return Ok(());
                 };
                 // IPv6 siblings (allocates only for a multipath route).
@@ -1096,10 +1104,10 @@ impl Listener for MockListener {
         // above all: the entry would hold a route the kernel freed from
         // its table) ends in a resync of the namespace, as netdevsim's
         // `fib_flush_work` does for the whole device.
-        let claimed = matches!(op, Op::Add { .. });
+        let claims = op.claims();
         let lost = sw.queue(op).is_err();
-        if lost && claimed {
-            sw.unclaim();
+        if lost {
+            sw.unclaim(claims);
         }
         if lost || resync {
             bump(&sw.counters.resyncs_asked);
@@ -1324,16 +1332,17 @@ pub(crate) fn show_nexthops(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) 
 
 pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let c = &m.switch.counters;
-    let (routes, offloaded, trapped, nh_waiting, table_bytes) = {
+    let (mut routes, mut trapped, mut nh_waiting, mut table_bytes) = (0u64, 0u64, 0u64, 0u64);
+    let offloaded = {
         let hw = m.switch.hw.lock();
-        let count = |state| hw.routes.values().filter(|e| e.state == state).count() as u64;
-        (
-            hw.routes.iter().count() as u64,
-            hw.offloaded,
-            count(RouteState::Trap),
-            count(RouteState::NexthopMissing),
-            hw.routes.values().map(HwEntry::slab_bytes).sum::<u64>(),
-        )
+        // One pass over the table.
+        for entry in hw.routes.values() {
+            routes += 1;
+            trapped += u64::from(entry.state == RouteState::Trap);
+            nh_waiting += u64::from(entry.state == RouteState::NexthopMissing);
+            table_bytes += entry.slab_bytes();
+        }
+        hw.offloaded
     };
     let (nexthops, nexthop_occupancy) = {
         let t = m.switch.nexthops.lock();

@@ -16,9 +16,14 @@ plan 7
 ROUNDS=12
 echo 0 >"$MOCK/attach"
 attach
-for ((j = 0; j < 2000; j++)); do
-	echo "route add 172.20.$((j / 250)).$((j % 250))/32 via 10.1.0.2"
-done | ipb ns1
+# t74_routes VERB: `ip -batch` lines for the 2000 routes of this file.
+t74_routes() {
+	local j
+	for ((j = 0; j < 2000; j++)); do
+		echo "route $1 172.20.$((j / 250)).$((j % 250))/32 via 10.1.0.2"
+	done
+}
+t74_routes add | ipb ns1
 mock_full
 get full offloaded "$MOCK/stats"
 get vetoed0 vetoed "$MOCK/stats"
@@ -56,6 +61,4 @@ judge veto-resync "veto resync: the mock equals the kernel" 'compare("mock_switc
 echo 0 >"$MOCK/veto"
 echo 0 >"$MOCK/attach"
 echo 100000 >"$MOCK/capacity"
-for ((j = 0; j < 2000; j++)); do
-	echo "route del 172.20.$((j / 250)).$((j % 250))/32"
-done | ipb ns1
+t74_routes del | ipb ns1
