@@ -83,8 +83,41 @@ cmd=$(printf '%q ' "$@")
 q=$(printf '%q' "$outdir")
 wrapped="cat /dev/kmsg > $q/kmsg.log & cd $(printf '%q' "$PWD"); $cmd > $q/output.log 2>&1; echo \$? > $q/rc; dmesg > $q/dmesg.txt"
 rm -f "$outdir/rc" "$outdir/dmesg.txt" "$outdir/output.log" "$outdir/kmsg.log" "$outdir/stalled"
+
+# For --exec, vng gives the guest six virtio-serial PCI devices for the
+# command's I/O, and a watchdog.  This guest needs none of them: the
+# command's I/O goes to OUTDIR, and without udev the guest's init finds no
+# port anyway and falls back to the console; nothing pets the watchdog.
+# Each device costs PCI and ACPI set-up under TCG: without them the guest
+# reaches the command about 6 s sooner (16 s instead of 22 s, measured).
+# So the guest runs vng's own QEMU command line (`vng --dry-run`) less
+# those devices, and under plain vng when that line cannot be had.
+run=("${vng_run[@]}" "${opts[@]}" --exec "$wrapped")
+if [ "${RFN_GUEST_VNG:-}" != 1 ] && line=$("${run[@]}" --dry-run 2>/dev/null | tail -1) &&
+	eval "qemu=($line)" 2>/dev/null && [[ ${qemu[0]:-} == *qemu-system-* ]]; then
+	run=()
+	for ((i = 0; i < ${#qemu[@]}; i++)); do
+		a=${qemu[i]} b=${qemu[i + 1]:-}
+		if [ "$a" = -device ] || [ "$a" = -chardev ]; then
+			case $b in
+			virtio-serial-pci | virtio-serial-pci,* | virtserialport,* | i6300esb | i6300esb,*)
+				i=$((i + 1)); continue ;;
+			*,id=stdin,* | *,id=stdout,* | *,id=stderr,* | *,id=dev_stdout,* | *,id=dev_stderr,*)
+				i=$((i + 1)); continue ;;
+			file,id=ret,path=*)
+				# vng's file for the command's status: made by the
+				# dry run, never read (ours is OUTDIR/rc).
+				rm -f "${b#file,id=ret,path=}"
+				i=$((i + 1)); continue ;;
+			esac
+		fi
+		run+=("$a")
+	done
+else
+	log "running under vng (no QEMU command line from vng --dry-run)"
+fi
 start=$(date +%s)
-setsid "${vng_run[@]}" "${opts[@]}" --exec "$wrapped" </dev/null >"$outdir/console.log" 2>&1 &
+setsid "${run[@]}" </dev/null >"$outdir/console.log" 2>&1 &
 pid=$!
 
 size() { stat -c %s "$outdir/guest.results" "$outdir/output.log" 2>/dev/null | paste -sd+ | bc 2>/dev/null || echo 0; }
