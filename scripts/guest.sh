@@ -46,7 +46,86 @@ append="root=/dev/root kunit.enable=1 kunit.autorun=1 log_buf_len=8M rcupdate.rc
 [ "${RFN_9P_CACHE:-loose}" = none ] ||
 	append+=" rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=${RFN_9P_CACHE:-loose}"
 vng_run=(vng --run "$image" --memory "${RFN_GUEST_MEMORY:-2G}" --cpus 2
-	--rwdir "$outdir" --append "$append")
+	--rwdir "$outdir" --force-9p --append "$append")
+
+# The machine.  A kernel with virtio-mmio and no PCI (the test kernel:
+# kernel/rfn.config) boots on QEMU's microvm: no ACPI, no PCI, the
+# firmware's MP table lists both CPUs, QEMU puts the virtio-mmio devices
+# on the kernel command line; without ACPI there is no power-off, so the
+# guest ends with a reboot (a triple fault, reboot=t) and QEMU, started
+# with -no-reboot, exits.  Any other kernel boots on vng's q35.
+#
+# Either way the guest runs vng's own QEMU command line (`vng --dry-run`),
+# less what --exec adds that this guest does not need: six virtio-serial
+# devices for the command's I/O (it goes to OUTDIR; without udev the
+# guest's init finds no port anyway and falls back to the console) and a
+# watchdog nobody pets.  Each cost PCI and ACPI set-up under TCG: 6 s of
+# the boot.  guest_cmd ACCEL_OPTS... -- COMMAND: that command line, which
+# boots the guest and runs COMMAND, into the array `run`.
+microvm=0
+grep -qx 'CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y' "$kdir/.config" 2>/dev/null &&
+	! grep -qx 'CONFIG_PCI=y' "$kdir/.config" && microvm=1
+# Without ACPI the guest has no HPET and no PM timer, and microvm no PIT
+# gate: it cannot calibrate its TSC, and would keep jiffies as its clock
+# (4 ms steps, a periodic tick).  Its TSC runs at the host's rate (TCG
+# reads the host's; KVM passes it through): tsc_early_khz gives that rate,
+# measured here against CLOCK_MONOTONIC over 0.2 s.
+host_tsc_khz() {
+	python3 - <<'PY' 2>/dev/null
+import ctypes, mmap, time
+buf = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+buf.write(bytes.fromhex("0f3148c1e2204809d0c3"))  # rdtsc; shl $32,%rdx; or %rdx,%rax; ret
+rdtsc = ctypes.CFUNCTYPE(ctypes.c_uint64)(ctypes.addressof(ctypes.c_char.from_buffer(buf)))
+t0, c0 = time.perf_counter_ns(), rdtsc()
+time.sleep(0.2)
+t1, c1 = time.perf_counter_ns(), rdtsc()
+print(round((c1 - c0) * 1e6 / (t1 - t0)))
+PY
+}
+microvm_append=reboot=t
+if [ $microvm = 1 ]; then
+	if khz=$(host_tsc_khz) && [ "${khz:-0}" -gt 0 ]; then
+		microvm_append+=" tsc_early_khz=$khz"
+	else
+		log "could not measure the host's TSC rate: the guest's clock will be jiffies"
+	fi
+fi
+guest_cmd() {
+	local o=() line a b i qemu
+	while [ "$1" != -- ]; do o+=("$1"); shift; done
+	shift
+	[ $microvm = 1 ] && o+=(--append "$microvm_append")
+	line=$("${vng_run[@]}" "${o[@]}" --dry-run --exec "$1" 2>/dev/null | tail -1) &&
+		eval "qemu=($line)" 2>/dev/null && [[ ${qemu[0]:-} == *qemu-system-* ]] || {
+		log "no QEMU command line from vng --dry-run (virtme-ng $(vng --version 2>&1))"
+		return 1
+	}
+	run=()
+	for ((i = 0; i < ${#qemu[@]}; i++)); do
+		a=${qemu[i]} b=${qemu[i + 1]:-}
+		case $a in
+		-device | -chardev)
+			case $b in
+			virtio-serial-pci | virtio-serial-pci,* | virtserialport,* | i6300esb | i6300esb,* | \
+				*,id=stdin,* | *,id=stdout,* | *,id=stderr,* | *,id=dev_stdout,* | *,id=dev_stderr,*)
+				i=$((i + 1)); continue ;;
+			file,id=ret,path=*)
+				# vng's file for the command's status: made by the
+				# dry run, never read (ours is OUTDIR/rc).
+				rm -f "${b#file,id=ret,path=}"
+				i=$((i + 1)); continue ;;
+			virtio-*-pci,* | virtio-*-pci)
+				[ $microvm = 1 ] && b=${b/-pci/-device} ;;
+			esac
+			run+=("$a" "$b"); i=$((i + 1)); continue ;;
+		-machine | -M)
+			[ $microvm = 1 ] && [[ $b == q35* || $b == pc* ]] &&
+				b=microvm,acpi=off,isa-serial=on,rtc=on${b#q35}
+			run+=("$a" "$b"); i=$((i + 1)); continue ;;
+		esac
+		run+=("$a")
+	done
+}
 
 accel=${RFN_ACCEL:-}
 if [ -z "$accel" ]; then
@@ -55,7 +134,10 @@ if [ -z "$accel" ]; then
 		accel=$(cat "$cached")
 	elif [ -w /dev/kvm ]; then
 		log "probing KVM (a guest must boot within ${RFN_KVM_PROBE_SECONDS:-30} s)"
-		if timeout "${RFN_KVM_PROBE_SECONDS:-30}" "${vng_run[@]}" --exec true </dev/null >/dev/null 2>&1; then
+		probe=true
+		[ $microvm = 1 ] && probe="echo b > /proc/sysrq-trigger"
+		if guest_cmd -- "$probe" &&
+			timeout "${RFN_KVM_PROBE_SECONDS:-30}" "${run[@]}" </dev/null >/dev/null 2>&1; then
 			accel=kvm
 		else
 			accel=tcg
@@ -73,49 +155,21 @@ if [ "$accel" = tcg ]; then
 	# is, and then the clocksource watchdog (which reads the emulated HPET
 	# every half second, and under TCG's delays may wrongly declare the TSC
 	# unstable) has nothing to guard.
-	grep -qw constant_tsc /proc/cpuinfo && vng_run+=(--append "tsc=reliable")
+	grep -qw constant_tsc /proc/cpuinfo && opts+=(--append "tsc=reliable")
 fi
-log "booting $image ($accel)"
+machine=q35
+[ $microvm = 1 ] && machine=microvm
+log "booting $image ($accel, $machine)"
 
 # The wrapper keeps the command's output, its status and the kernel log in
 # OUTDIR even when the command fails; QEMU's console goes to console.log.
+# On microvm it then reboots the guest, which ends QEMU (see above).
 cmd=$(printf '%q ' "$@")
 q=$(printf '%q' "$outdir")
 wrapped="cat /dev/kmsg > $q/kmsg.log & cd $(printf '%q' "$PWD"); $cmd > $q/output.log 2>&1; echo \$? > $q/rc; dmesg > $q/dmesg.txt"
+[ $microvm = 1 ] && wrapped+="; echo b > /proc/sysrq-trigger"
 rm -f "$outdir/rc" "$outdir/dmesg.txt" "$outdir/output.log" "$outdir/kmsg.log" "$outdir/stalled"
-
-# For --exec, vng gives the guest six virtio-serial PCI devices for the
-# command's I/O, and a watchdog.  This guest needs none of them: the
-# command's I/O goes to OUTDIR, and without udev the guest's init finds no
-# port anyway and falls back to the console; nothing pets the watchdog.
-# Each device costs PCI and ACPI set-up under TCG: without them the guest
-# reaches the command about 6 s sooner (16 s instead of 22 s, measured).
-# So the guest runs vng's own QEMU command line (`vng --dry-run`) less
-# those devices, and under plain vng when that line cannot be had.
-run=("${vng_run[@]}" "${opts[@]}" --exec "$wrapped")
-if [ "${RFN_GUEST_VNG:-}" != 1 ] && line=$("${run[@]}" --dry-run 2>/dev/null | tail -1) &&
-	eval "qemu=($line)" 2>/dev/null && [[ ${qemu[0]:-} == *qemu-system-* ]]; then
-	run=()
-	for ((i = 0; i < ${#qemu[@]}; i++)); do
-		a=${qemu[i]} b=${qemu[i + 1]:-}
-		if [ "$a" = -device ] || [ "$a" = -chardev ]; then
-			case $b in
-			virtio-serial-pci | virtio-serial-pci,* | virtserialport,* | i6300esb | i6300esb,*)
-				i=$((i + 1)); continue ;;
-			*,id=stdin,* | *,id=stdout,* | *,id=stderr,* | *,id=dev_stdout,* | *,id=dev_stderr,*)
-				i=$((i + 1)); continue ;;
-			file,id=ret,path=*)
-				# vng's file for the command's status: made by the
-				# dry run, never read (ours is OUTDIR/rc).
-				rm -f "${b#file,id=ret,path=}"
-				i=$((i + 1)); continue ;;
-			esac
-		fi
-		run+=("$a")
-	done
-else
-	log "running under vng (no QEMU command line from vng --dry-run)"
-fi
+guest_cmd "${opts[@]}" -- "$wrapped" || exit 2
 start=$(date +%s)
 setsid "${run[@]}" </dev/null >"$outdir/console.log" 2>&1 &
 pid=$!
