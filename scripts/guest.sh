@@ -119,7 +119,8 @@ guest_cmd() {
 			esac
 			run+=("$a" "$b"); i=$((i + 1)); continue ;;
 		-machine | -M)
-			[ $microvm = 1 ] && [[ $b == q35* || $b == pc* ]] &&
+			# q35[,accel=...] -> microvm,acpi=off,...[,accel=...]
+			[ $microvm = 1 ] && [[ $b == q35* ]] &&
 				b=microvm,acpi=off,isa-serial=on,rtc=on${b#q35}
 			run+=("$a" "$b"); i=$((i + 1)); continue ;;
 		esac

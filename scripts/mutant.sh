@@ -25,4 +25,4 @@ if [ "$rc" = 0 ]; then
 	exit 1
 fi
 echo "mutant: killed: make test failed (log: $dir/mutant.log); the failing results:"
-grep -E 'not ok' "$dir/mutant.log" || true
+grep -E 'not ok|\[FAILED\]' "$dir/mutant.log" || true
