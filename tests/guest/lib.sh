@@ -2,14 +2,16 @@
 # Guest test helpers.  Sourced by tests/guest/run.sh.
 #
 # The guest acts and collects; the host judges (tests/judge.py).  Every
-# process started in the guest costs about a second under TCG with KASAN and
-# lockdep (the host's userspace over 9p), Python far more, so:
+# process started in the guest costs 0.1-0.4 s under TCG with KASAN and
+# lockdep (the host's userspace over 9p), Python far more, and every
+# write(2) to OUT (the 9p share) is a round trip to the host, so:
 #
 #  * the helpers here use shell builtins only (no awk, grep, seq, sleep in
 #    loops);
 #  * kernel state is saved, not compared, in the guest: `snap` writes the
 #    `ip -j` view of every namespace (one `ip -batch` per namespace and
-#    family) and the listeners' debugfs files (one `tail`) into OUT/snap/;
+#    family, all at once) and the listeners' debugfs files (read with
+#    builtins) into OUT/snap/, through a file on tmpfs and one `cp`;
 #  * `judge` records a check for the host to evaluate on a snapshot, as a
 #    Python expression over the helpers of tests/judge.py.
 #
