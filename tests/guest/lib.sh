@@ -194,9 +194,10 @@ snap() {
 			[ "$ns" = init ] && n=()
 			for j in "${fam[@]}"; do
 				# No -4: the first batch's routes and nexthops are
-				# both families'.
-				[ "$j" = 6 ] && n+=(-6)
-				ip "${n[@]}" -j -batch "$SNAP_TMP/batch.$j" >"$SNAP_TMP/$ns.$j" 2>&1 &
+				# both families'; `ip rule` needs -6 for IPv6's.
+				local f=()
+				[ "$j" = 6 ] && f=(-6)
+				ip "${n[@]}" "${f[@]}" -j -batch "$SNAP_TMP/batch.$j" >"$SNAP_TMP/$ns.$j" 2>&1 &
 				jobs+=("$ns $j $!")
 			done
 		done
