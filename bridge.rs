@@ -62,18 +62,15 @@ extern "C" fn rfn_rs_bridge_stopped(rn: *mut ffi::RfnNet) {
     chain::call(net.net(), chain::RFN_EVENT_RESYNC, core::ptr::null_mut());
 }
 
-/// The namespace's last event (it is gone, or its bridge failed to attach):
-/// listeners drop whatever they hold of it. Counted like any change.
+/// The namespace's last event (it is gone, or, `lives`, its bridge failed
+/// to attach): listeners drop whatever they hold of it. Counted like any
+/// change.
 #[no_mangle]
-extern "C" fn rfn_rs_bridge_exit(rn: *mut ffi::RfnNet) {
+extern "C" fn rfn_rs_bridge_exit(rn: *mut ffi::RfnNet, lives: bool) {
     // SAFETY: the glue's exit and failure paths, with the entry alive.
     let net = unsafe { BridgedNet::from_raw(rn) };
     seq_counter::bump(net);
-    chain::call(
-        net.net(),
-        ffi::RUST_FIB_EVENT_NETNS_EXIT,
-        core::ptr::null_mut(),
-    );
+    chain::call_netns_exit(net.net(), lives);
 }
 
 /// Bridges every namespace, existing and future.

@@ -178,6 +178,10 @@ fn node_of(nb: *mut bindings::notifier_block) -> Result<Arc<Node<CTarget>>> {
         .ok_or(ENOENT)
 }
 
+/// Queues a resync of `net` for `nb`: the node's resync work does it (and
+/// tries again until it succeeds), never the caller. A driver asks from its
+/// own ordered queue, which its flush callbacks flush: a resync in the
+/// caller's context would call them there and wait for itself.
 fn resync(nb: *mut bindings::notifier_block, net: *const ffi::Net) -> Result {
     if nb.is_null() || net.is_null() {
         return Err(EINVAL);
@@ -185,9 +189,12 @@ fn resync(nb: *mut bindings::notifier_block, net: *const ffi::Net) -> Result {
     let node = node_of(nb)?;
     // SAFETY: the caller holds a reference on `net` (the API's rule).
     let id = unsafe { NetId::of(net) };
-    // A concurrent unregistration waits for us (the node's sync lock), then
-    // ends the node; a resync after that gets ENOENT.
-    dump::resync(&dump::KernelFib::new(), pinned(&node), &[id])
+    if !node.covers(id) {
+        return Err(EINVAL);
+    }
+    // An unregistration cancels it.
+    node.request_resync(id);
+    Ok(())
 }
 
 fn unregister(nb: *mut bindings::notifier_block) -> Result {

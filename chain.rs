@@ -358,6 +358,22 @@ impl<T: Target> Node<T> {
         core::mem::take(&mut *self.pending.lock())
     }
 
+    /// Asks the resync work to resync `nets` in `delay_ms` (process
+    /// context: a resync that failed, whoever asked for it).
+    pub(crate) fn resync_in(&self, nets: &[NetId], delay_ms: u32) {
+        {
+            let mut pending = self.pending.lock();
+            if pending.is_empty() {
+                RESYNC_QUEUED.fetch_add(1, Relaxed);
+            }
+            for &net in nets {
+                pending.add(net);
+            }
+        }
+        // SAFETY: as in `request_resync`.
+        unsafe { ffi::rfn_delayed_work_queue(self.resync_work.get(), delay_ms) };
+    }
+
     /// Asks again for what a failed resync work could not do, in `delay_ms`.
     pub(crate) fn retry_pending(&self, failed: Pending, delay_ms: u32) {
         {
@@ -392,17 +408,22 @@ impl<T: Target> Node<T> {
             unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, chain_nb) };
         // SAFETY: `chain::call` passes a valid `RfnInfo` for the call.
         let info = unsafe { &*data.cast::<RfnInfo>() };
-        if !node.accepts(info.net) || node.is_muted(info.net) {
+        if !node.accepts(info.net) {
             return 0;
         }
-        if EventKind::from_raw(event).is_nexthop() && !node.target.nexthops() {
-            return 0;
-        }
+        // Before the mute check: a namespace muted for a resync that
+        // fails must still be resynced again.
         if event == RFN_EVENT_RESYNC {
             if !info.net.is_null() {
                 // SAFETY: the event's namespace is alive for the call.
                 node.request_resync(unsafe { NetId::of(info.net) });
             }
+            return 0;
+        }
+        if node.is_muted(info.net) {
+            return 0;
+        }
+        if EventKind::from_raw(event).is_nexthop() && !node.target.nexthops() {
             return 0;
         }
         node.target.call(event, info, node)
@@ -465,6 +486,7 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
             net: block.net,
             info: data,
             replay: true,
+            net_lives: false,
         };
         let ret = block.node.target.call(event, &info, block.node);
         // A registration's replay stops at a veto (the listener refuses
@@ -506,11 +528,32 @@ impl<T: Target> PinnedDrop for Node<T> {
 /// Returns a notifier value: the first veto stops the chain, as the kernel's
 /// own `call_fib_notifiers()` does.
 pub(crate) fn call(net: *mut ffi::Net, event: c_ulong, info: *mut c_void) -> c_int {
-    let mut raw = RfnInfo {
-        net,
-        info,
-        replay: false,
-    };
+    call_info(
+        event,
+        RfnInfo {
+            net,
+            info,
+            replay: false,
+            net_lives: false,
+        },
+    )
+}
+
+/// Calls every listener with `net`'s `RUST_FIB_EVENT_NETNS_EXIT`; `lives`:
+/// the namespace lives on (its bridge failed to attach).
+pub(crate) fn call_netns_exit(net: *mut ffi::Net, lives: bool) {
+    call_info(
+        ffi::RUST_FIB_EVENT_NETNS_EXIT,
+        RfnInfo {
+            net,
+            info: ptr::null_mut(),
+            replay: false,
+            net_lives: lives,
+        },
+    );
+}
+
+fn call_info(event: c_ulong, mut raw: RfnInfo) -> c_int {
     // SAFETY: the chain head is valid for the module's lifetime; `raw`
     // outlives the call, which is all listeners may rely on.
     unsafe {

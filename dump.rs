@@ -19,7 +19,7 @@ use kernel::{
 use crate::{
     chain::{self, Node, ReplayBlock, RustTarget, Target},
     events::{Listener, NetId},
-    ffi, seq_counter,
+    ffi, nets, seq_counter,
 };
 
 /// Fixed, as in 4.11: "Lets see if it's really a problem before adding
@@ -59,10 +59,10 @@ impl Source for KernelFib {
     }
 
     fn replay_net<T: Target>(&self, node: Pin<&Node<T>>, id: NetId) -> Result<Option<u64>> {
-        // A reference keeps the namespace (and its bridge) alive between
-        // the counter and the dump; the RCU read section covers this one
-        // namespace only.
-        let Some(net) = id.get() else {
+        // The pin keeps the namespace (and its bridge) alive between the
+        // counter and the dump, even one whose set-up fails meanwhile; the
+        // RCU read section covers this one namespace only.
+        let Some(net) = nets::pin(id) else {
             return Ok(None);
         };
         let seq = seq_counter::read_for_replay(&net);
@@ -70,14 +70,14 @@ impl Source for KernelFib {
         if node.target.nexthops() {
             // Nexthop objects first, under RTNL (which every change of
             // them holds), then rules and routes, under RCU.
-            // SAFETY: as below; process context, no lock held.
+            // SAFETY: as below (pinned); process context, no lock held.
             kernel::error::to_result(unsafe {
                 ffi::rfn_nh_dump(net.as_ptr(), block.as_ptr(), self.extack)
             })?;
         }
         let _guard = rcu::read_lock();
         for family in [ffi::AF_INET, ffi::AF_INET6] {
-            // SAFETY: we hold a reference on `net`, and RCU; the replay
+            // SAFETY: `net` is pinned, and we hold RCU; the replay
             // block outlives the dump, which calls it synchronously. The
             // family dump replays rules, then every table entry.
             kernel::error::to_result(unsafe {
@@ -150,8 +150,10 @@ pub(crate) fn register<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>) ->
 /// Flushes `nets` in `node`'s listener and replays them to it alone, the
 /// other namespaces' events flowing meanwhile, with the same check and
 /// retries as [`register`]. A veto does not stop a resync's replay (what
-/// the listener refuses, it does not hold). After a failure (`EBUSY`) the
-/// namespaces stay flushed and muted, until a resync succeeds.
+/// the listener refuses, it does not hold). After a failure (`EBUSY`,
+/// `ENOMEM`) the namespaces stay flushed and muted, and the node's resync
+/// work tries again in [`RESYNC_RETRY_MS`], until a resync succeeds or the
+/// node ends, whoever asked for this one.
 pub(crate) fn resync<S: Source, T: Target>(
     source: &S,
     node: Pin<&Node<T>>,
@@ -165,15 +167,13 @@ pub(crate) fn resync<S: Source, T: Target>(
     node.set_resyncing(true);
     let res = forget(source, node, nets).and_then(|todo| settle(source, node, todo));
     node.set_resyncing(false);
+    if res.is_err() {
+        // The node cannot end meanwhile (`_sync`): its end cancels this.
+        node.resync_in(nets, RESYNC_RETRY_MS);
+    }
     res?;
     count(&STATS.resynced);
     Ok(())
-}
-
-/// [`resync`] of every namespace the node accepts.
-pub(crate) fn resync_all<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>) -> Result {
-    let nets = ids(&source.counters(&node)?)?;
-    resync(source, node, &nets)
 }
 
 /// The loop: replay `todo`, publish, check, forget what changed.
@@ -279,8 +279,9 @@ pub(crate) fn new_node<T: Target>(target: T, filter: Option<NetId>) -> impl PinI
     Node::new(target, filter, Some(resync_work::<T>))
 }
 
-/// A node's resync work: resyncs what its listener (or a veto) asked for;
-/// what fails is asked for again, later.
+/// A node's resync work: resyncs what its listener (or a veto, or a failed
+/// resync) asked for; a resync that fails asks again itself (see
+/// [`resync`]), what fails before one starts is asked for again here.
 ///
 /// # Safety
 ///
@@ -293,20 +294,24 @@ unsafe extern "C" fn resync_work<T: Target>(work: *mut bindings::work_struct) {
     if pending.is_empty() {
         return;
     }
-    let res = if pending.all() {
-        resync_all(&KernelFib::new(), node)
+    let nets = if pending.all() {
+        KernelFib::new().counters(&node).and_then(|nets| ids(&nets))
     } else {
         let mut nets = KVec::new();
         pending
             .nets()
             .try_for_each(|net| nets.push(net, GFP_KERNEL))
+            .map(|()| nets)
             .map_err(Error::from)
-            .and_then(|()| resync(&KernelFib::new(), node, &nets))
     };
-    if res.is_ok() {
-        chain::RESYNC_QUEUED.fetch_sub(1, Relaxed);
-    } else {
-        node.retry_pending(pending, RESYNC_RETRY_MS);
+    match nets {
+        Ok(nets) => {
+            // Done, or asked for again by the failed resync; a node that
+            // is ending (ENOENT) has nothing left to do.
+            let _ = resync(&KernelFib::new(), node, &nets);
+            chain::RESYNC_QUEUED.fetch_sub(1, Relaxed);
+        }
+        Err(_) => node.retry_pending(pending, RESYNC_RETRY_MS),
     }
 }
 

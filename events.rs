@@ -386,11 +386,12 @@ impl NetId {
         unsafe { ffi::rfn_net_cookie(net) == self.cookie }
     }
 
-    /// A reference on the namespace, if it is still bridged and not being
-    /// dismantled (`maybe_get_net()`); `None` after that: its routes are
-    /// going away, there is nothing left to report to it.
+    /// A reference on the namespace, if it is fully set up (the kernel's
+    /// `net_initialized()`) and not being dismantled (`maybe_get_net()`);
+    /// `None` otherwise: its routes are going away, or it may yet be freed
+    /// without its set-up finishing; there is nothing to report to it.
     pub(crate) fn get(&self) -> Option<NetRef> {
-        // SAFETY: looks the cookie up in the bridged list, under RCU.
+        // SAFETY: looks the cookie up in `net_namespace_list`, under RCU.
         let net = unsafe { ffi::rfn_net_get_by_cookie(self.cookie) };
         // INVARIANT: `maybe_get_net()` took one reference, or returned null.
         NonNull::new(net).map(NetRef)
@@ -501,6 +502,13 @@ impl<'a> Event<'a> {
     /// Whether this event replays existing state to a new registration.
     pub(crate) fn is_replay(&self) -> bool {
         self.raw.replay
+    }
+
+    /// [`EventKind::NetnsExit`]: whether the namespace lives on (its
+    /// bridge failed to attach, and its state is replayed when it does;
+    /// flags set on its routes must be cleared), or is being dismantled.
+    pub(crate) fn net_lives(&self) -> bool {
+        self.raw.net_lives
     }
 
     /// The namespace's inode number, as `readlink /proc/self/ns/net` shows.

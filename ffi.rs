@@ -80,7 +80,11 @@ pub(crate) struct RfnInfo {
     pub(crate) net: *mut Net,
     pub(crate) info: *mut c_void,
     pub(crate) replay: bool,
+    /// `RUST_FIB_EVENT_NETNS_EXIT` only: the namespace lives on.
+    pub(crate) net_lives: bool,
 }
+
+const _: () = assert!(core::mem::size_of::<RfnInfo>() == 24);
 
 /// `struct rfn_route`.
 #[repr(C)]
@@ -188,6 +192,8 @@ extern "C" {
     pub(crate) fn rfn_net_cookie(net: *const Net) -> u64;
     pub(crate) fn rfn_net_get_by_cookie(cookie: u64) -> *mut Net;
     pub(crate) fn rfn_net_put(net: *mut Net);
+    pub(crate) fn rfn_net_pin(cookie: u64) -> *mut Net;
+    pub(crate) fn rfn_net_unpin(net: *mut Net);
     pub(crate) fn rfn_info_set_extack(info: *mut FibNotifierInfo, msg: *const c_char);
     pub(crate) fn rfn_alloc_ordered_wq(name: *const c_char) -> *mut bindings::workqueue_struct;
     pub(crate) fn rfn_delayed_work_init(dw: *mut bindings::delayed_work, f: bindings::work_func_t);
@@ -199,6 +205,10 @@ extern "C" {
     pub(crate) fn rfn_bridge_stat(late: bool) -> u64;
     pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
     pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
+    #[cfg(rfn_kunit)]
+    pub(crate) fn rfn_set_fault_net_setup(n: c_uint);
+    #[cfg(rfn_kunit)]
+    pub(crate) fn rfn_get_fault_net_setup(pinned: bool) -> c_uint;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
     pub(crate) fn rfn_rtnl_lock();

@@ -6,7 +6,7 @@
 //! event until after its last (see `seq_counter.rs` for why that is the
 //! list a replay walks, not `net_namespace_list`).
 
-use core::marker::PhantomData;
+use core::{marker::PhantomData, ptr::NonNull};
 
 use kernel::sync::rcu;
 
@@ -83,4 +83,40 @@ pub(crate) fn find(inum: u64) -> Option<NetId> {
         // SAFETY: bridged namespaces are alive under the guard.
         .map(|bridged| unsafe { NetId::of(bridged.net()) })
         .find(|id| u64::from(id.inum()) == inum)
+}
+
+/// A bridged namespace held for a replay ([`pin`]): its exit, also the one
+/// that undoes a failed set-up, waits until this is dropped, so the
+/// namespace and its tables stay valid meanwhile. Hold it for one replay,
+/// never across waiting for something the namespace's teardown holds.
+///
+/// # Invariants
+///
+/// Holds one pin and one reference on the namespace (`rfn_net_pin()`).
+pub(crate) struct PinnedNet(NonNull<ffi::Net>);
+
+impl PinnedNet {
+    /// The namespace, alive while `self` is.
+    pub(crate) fn as_ptr(&self) -> *mut ffi::Net {
+        self.0.as_ptr()
+    }
+}
+
+impl Drop for PinnedNet {
+    fn drop(&mut self) {
+        // SAFETY: we hold a pin and a reference (type invariant).
+        unsafe { ffi::rfn_net_unpin(self.0.as_ptr()) }
+    }
+}
+
+/// Pins the bridged namespace `id` for a replay; `None` once it left the
+/// bridge or is being dismantled. It may still be in its set-up: the
+/// bridge forwards its events from the bridge's init on, so a replay must
+/// walk it (see `seq_counter.rs`). Process context.
+pub(crate) fn pin(id: NetId) -> Option<PinnedNet> {
+    // SAFETY: looks the cookie up in the bridged list, under RCU.
+    let net = unsafe { ffi::rfn_net_pin(id.cookie()) };
+    // INVARIANT: `rfn_net_pin()` took a pin and a reference, or returned
+    // null.
+    NonNull::new(net).map(PinnedNet)
 }

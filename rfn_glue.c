@@ -16,6 +16,7 @@
 #include <linux/rculist.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
+#include <linux/wait_bit.h>
 #include <net/fib_notifier.h>
 #include <net/fib_rules.h>
 #include <net/ip_fib.h>
@@ -37,6 +38,7 @@ static_assert(sizeof(struct rfn_nh_single) == 28);
 static_assert(sizeof(struct rfn_nh_obj) == 16);
 static_assert(sizeof(struct rfn_rule) == 12);
 static_assert(sizeof(struct rfn_nh) == 24);
+static_assert(sizeof(struct rust_fib_notifier_info) == 24);
 /* ffi.rs mirrors enum fib_event_type by value. */
 static_assert(FIB_EVENT_ENTRY_REPLACE == 0 && FIB_EVENT_ENTRY_APPEND == 1 &&
 	      FIB_EVENT_ENTRY_ADD == 2 && FIB_EVENT_ENTRY_DEL == 3 &&
@@ -104,6 +106,11 @@ void rfn_spin_unlock_bh(spinlock_t *lock)
  *	blocks while they attach (register_fib_notifier() and
  *	register_nexthop_notifier() call them directly, from the registering
  *	task); events from any other task are live
+ * @pins: replays using the namespace (rfn_net_pin()), plus one while its
+ *	pernet state lives; the exit waits for the others.  A namespace whose
+ *	set-up fails after our init is freed whatever its reference count
+ *	(copy_net_ns() -> net_passive_dec()): a reference alone does not keep
+ *	it, waiting in our exit does.
  */
 struct rfn_net {
 	struct notifier_block nb;
@@ -115,6 +122,10 @@ struct rfn_net {
 	unsigned int retries;
 	bool bridged;
 	struct task_struct *replaying;
+	atomic_t pins;
+#ifdef RFN_KUNIT
+	bool fault_failing;
+#endif
 };
 
 static unsigned int rfn_net_id;
@@ -213,6 +224,56 @@ u64 rfn_net_seq_of(struct net *net)
 	return atomic64_read(&rn->seq);
 }
 
+/*
+ * rfn_net_pin() - the bridged namespace with this cookie, for a replay
+ *
+ * The namespace may still be in its set-up (our init ran, later pernet
+ * inits have not): a replay must walk it, since the bridge forwards its
+ * events from our init on (seq_counter.rs).  Its exit, also the one that
+ * undoes a failed set-up, waits until rfn_net_unpin(): the namespace and
+ * its FIB stay valid meanwhile.  Returns it with a reference, or NULL when
+ * it left the bridge or is being dismantled.  Process context.
+ */
+struct net *rfn_net_pin(u64 cookie)
+{
+	struct net *net = NULL;
+	struct rfn_net *rn;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(rn, &rfn_nets, list) {
+		if (rn->net->net_cookie != cookie)
+			continue;
+		/* Entries stay valid for an RCU grace period after the exit. */
+		if (!atomic_inc_not_zero(&rn->pins))
+			break;
+		net = maybe_get_net(rn->net);
+		if (!net && atomic_dec_and_test(&rn->pins))
+			wake_up_var(&rn->pins);
+		break;
+	}
+	rcu_read_unlock();
+#ifdef RFN_KUNIT
+	/*
+	 * fault_net_setup: the set-up fails now; the replay goes on only
+	 * once the kernel had the time to undo it (or, with the pin, could
+	 * not: its undo waits for us).
+	 */
+	if (net && READ_ONCE(rn->fault_failing))
+		msleep(300);
+#endif
+	return net;
+}
+
+void rfn_net_unpin(struct net *net)
+{
+	struct rfn_net *rn = net_generic(net, rfn_net_id);
+
+	/* Not the last reference: the pin keeps the exit from running. */
+	put_net(net);
+	if (atomic_dec_and_test(&rn->pins))
+		wake_up_var(&rn->pins);
+}
+
 unsigned int rfn_net_inum(const struct net *net)
 {
 	return net->ns.inum;
@@ -273,7 +334,7 @@ static int rfn_bridge_nh_call(struct notifier_block *nb, unsigned long event,
  */
 static void rfn_bridge_forget(struct notifier_block *nb)
 {
-	rfn_rs_bridge_exit(container_of(nb, struct rfn_net, nb));
+	rfn_rs_bridge_exit(container_of(nb, struct rfn_net, nb), true);
 }
 
 /* debugfs fault_bridge_busy: the next N attachments fail with -EBUSY. */
@@ -334,7 +395,7 @@ static int rfn_net_bridge(struct rfn_net *rn)
 	 * namespace and told nobody.
 	 */
 	if (err != -EBUSY)
-		rfn_rs_bridge_exit(rn);
+		rfn_rs_bridge_exit(rn, true);
 	/* Readers are done with the entry before it can be listed again. */
 	synchronize_rcu();
 	return err;
@@ -401,6 +462,7 @@ static int __net_init rfn_net_init(struct net *net)
 	rn->replaying = NULL;
 	rn->retries = 0;
 	rn->bridged = false;
+	atomic_set(&rn->pins, 1);
 	INIT_DELAYED_WORK(&rn->retry, rfn_net_retry);
 
 	if (rfn_net_bridge(rn)) {
@@ -413,23 +475,34 @@ static int __net_init rfn_net_init(struct net *net)
 static void __net_exit rfn_net_exit(struct net *net)
 {
 	struct rfn_net *rn = net_generic(net, rfn_net_id);
+	bool bridged;
 
 	/* Waits for a running retry; a failed one sent its exit event. */
 	cancel_delayed_work_sync(&rn->retry);
-	if (!rn->bridged)
-		return;
+	bridged = rn->bridged;
+	if (bridged) {
+		/*
+		 * The nexthop chain waits for its callers; the FIB chain for
+		 * RCU: no kernel event is in flight in the bridge after these.
+		 * (The nexthop objects are gone already, flushed by the nexthop
+		 * code's exit; at module unload their DEL events go to a chain
+		 * with no listener.)
+		 */
+		unregister_nexthop_notifier(net, &rn->nh_nb);
+		unregister_fib_notifier(net, &rn->nb);
+		rtnl_lock();
+		list_del_rcu(&rn->list);
+		rtnl_unlock();
+	}
 	/*
-	 * The nexthop chain waits for its callers; the FIB chain for RCU: no
-	 * kernel event is in flight in the bridge after these.  (The nexthop
-	 * objects are gone already, flushed by the nexthop code's exit; at
-	 * module unload their DEL events go to a chain with no listener.)
+	 * Off the list, no new pin: wait for the replays that use the
+	 * namespace (after a failed set-up the kernel frees it when we
+	 * return), so that what they forwarded comes before the exit event.
 	 */
-	unregister_nexthop_notifier(net, &rn->nh_nb);
-	unregister_fib_notifier(net, &rn->nb);
-	rtnl_lock();
-	list_del_rcu(&rn->list);
-	rtnl_unlock();
-	rfn_rs_bridge_exit(rn);
+	if (!atomic_dec_and_test(&rn->pins))
+		wait_var_event(&rn->pins, !atomic_read(&rn->pins));
+	if (bridged)
+		rfn_rs_bridge_exit(rn, false);
 }
 
 static void __net_exit rfn_net_exit_batch(struct list_head *net_list)
@@ -446,13 +519,69 @@ static struct pernet_operations rfn_net_ops = {
 	.size = sizeof(struct rfn_net),
 };
 
+#ifdef RFN_KUNIT
+/*
+ * Test builds, debugfs fault_net_setup: the next N namespace set-ups fail
+ * after the bridge's init, in a pernet device operation (the tail of the
+ * list, after loopback's), as a failing device init would.  It fails once a
+ * replay pinned the namespace (or after 2 s), and rfn_net_pin() keeps that
+ * replay asleep long enough for the kernel to undo the set-up and free the
+ * namespace, if nothing waits for the replay
+ * (tests/guest/t43_netns_setup_fails.sh).
+ */
+static atomic_t rfn_fault_net_setup = ATOMIC_INIT(0);
+/* Set-ups that failed while a replay held the namespace. */
+static atomic_t rfn_fault_net_pinned = ATOMIC_INIT(0);
+
+void rfn_set_fault_net_setup(unsigned int n)
+{
+	atomic_set(&rfn_fault_net_setup, n);
+}
+
+unsigned int rfn_get_fault_net_setup(bool pinned)
+{
+	return atomic_read(pinned ? &rfn_fault_net_pinned : &rfn_fault_net_setup);
+}
+
+static int __net_init rfn_fault_net_init(struct net *net)
+{
+	struct rfn_net *rn = net_generic(net, rfn_net_id);
+	int i;
+
+	if (atomic_dec_if_positive(&rfn_fault_net_setup) < 0)
+		return 0;
+	WRITE_ONCE(rn->fault_failing, true);
+	for (i = 0; i < 2000 && atomic_read(&rn->pins) < 2; i++)
+		msleep(1);
+	if (i < 2000)
+		atomic_inc(&rfn_fault_net_pinned);
+	return -ENOMEM;
+}
+
+static struct pernet_operations rfn_fault_net_ops = {
+	.init = rfn_fault_net_init,
+};
+#endif
+
 int rfn_bridge_register(void)
 {
-	return register_pernet_subsys(&rfn_net_ops);
+	int err = register_pernet_subsys(&rfn_net_ops);
+
+#ifdef RFN_KUNIT
+	if (!err) {
+		err = register_pernet_device(&rfn_fault_net_ops);
+		if (err)
+			unregister_pernet_subsys(&rfn_net_ops);
+	}
+#endif
+	return err;
 }
 
 void rfn_bridge_unregister(void)
 {
+#ifdef RFN_KUNIT
+	unregister_pernet_device(&rfn_fault_net_ops);
+#endif
 	unregister_pernet_subsys(&rfn_net_ops);
 }
 
@@ -851,24 +980,28 @@ u64 rfn_net_cookie(const struct net *net)
 }
 
 /*
- * A reference on the bridged namespace with this cookie; NULL when it left
- * the bridge or is being dismantled (its count dropped to 0).  A cookie is
- * never reused, unlike an address or an inode number.
+ * A reference on the namespace with this cookie, for listeners (their
+ * deferred work, rust_fib_notifier_get_net()); NULL when it is not fully set
+ * up (net_initialized(): a namespace whose set-up fails later is freed
+ * whatever its reference count), or being dismantled (its count dropped to
+ * 0).  Any namespace, bridged or not: a listener told to forget one whose
+ * bridge failed to attach clears the flags it set on its routes.  A cookie
+ * is never reused, unlike an address or an inode number.
  */
 struct net *rfn_net_get_by_cookie(u64 cookie)
 {
-	struct net *net = NULL;
-	struct rfn_net *rn;
+	struct net *net, *found = NULL;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(rn, &rfn_nets, list) {
-		if (rn->net->net_cookie == cookie) {
-			net = maybe_get_net(rn->net);
+	/* Only initialised namespaces are on net_namespace_list. */
+	for_each_net_rcu(net) {
+		if (net->net_cookie == cookie) {
+			found = maybe_get_net(net);
 			break;
 		}
 	}
 	rcu_read_unlock();
-	return net;
+	return found;
 }
 
 void rfn_net_put(struct net *net)
@@ -964,7 +1097,11 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 {
 	int err;
 
-	if (!nb)
+	/*
+	 * The block is never on a chain itself (a node is, in registration
+	 * order): a priority would silently mean nothing.
+	 */
+	if (!nb || nb->priority)
 		return -EINVAL;
 	/*
 	 * Registration takes RTNL (to wait for writers, see seq_counter.rs):
@@ -1019,13 +1156,10 @@ EXPORT_SYMBOL_GPL(rust_fib_notifier_register_ops);
 
 int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net)
 {
+	/* Queued, never done here: RTNL held or not, it cannot deadlock. */
+	might_sleep();
 	if (!nb || !net)
 		return -EINVAL;
-	if (rfn_caller_holds_rtnl()) {
-		pr_warn("rust_fib_notifier: %ps resyncs with RTNL held; a resync takes RTNL itself\n",
-			__builtin_return_address(0));
-		return -EDEADLK;
-	}
 	return rfn_rs_c_resync(nb, net);
 }
 EXPORT_SYMBOL_GPL(rust_fib_notifier_resync);

@@ -108,6 +108,8 @@ void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,
 u64 rfn_net_cookie(const struct net *net);
 struct net *rfn_net_get_by_cookie(u64 cookie);
 void rfn_net_put(struct net *net);
+struct net *rfn_net_pin(u64 cookie);
+void rfn_net_unpin(struct net *net);
 void rfn_info_set_extack(struct fib_notifier_info *info, const char *msg);
 struct workqueue_struct;
 struct workqueue_struct *rfn_alloc_ordered_wq(const char *name);
@@ -123,6 +125,10 @@ bool rfn_kunit_lockdep_on(void);
 u64 rfn_bridge_stat(bool late);
 void rfn_set_fault_bridge_busy(unsigned int n);
 unsigned int rfn_get_fault_bridge_busy(void);
+#ifdef RFN_KUNIT
+void rfn_set_fault_net_setup(unsigned int n);
+unsigned int rfn_get_fault_net_setup(bool pinned);
+#endif
 void rfn_net_wait_writers(struct net *net);
 u64 rfn_net_seq_of(struct net *net);
 int rfn_nh_dump(struct net *net, struct notifier_block *nb,
@@ -141,7 +147,7 @@ int rfn_rs_bridge_event(struct rfn_net *rn, unsigned long event,
 			struct fib_notifier_info *info);
 int rfn_rs_bridge_nh_event(struct rfn_net *rn, unsigned long event,
 			   struct nh_notifier_info *info);
-void rfn_rs_bridge_exit(struct rfn_net *rn);
+void rfn_rs_bridge_exit(struct rfn_net *rn, bool lives);
 void rfn_rs_bridge_stopped(struct rfn_net *rn);
 int rfn_rs_c_register(struct net *net, struct notifier_block *nb,
 		      void (*flush)(struct notifier_block *nb),

@@ -114,6 +114,29 @@ fn write_fault_bridge_busy(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> 
     Ok(())
 }
 
+#[cfg(rfn_kunit)]
+fn show_fault_net_setup(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    // SAFETY: reads atomics of the glue.
+    let (left, pinned) = unsafe {
+        (
+            ffi::rfn_get_fault_net_setup(false),
+            ffi::rfn_get_fault_net_setup(true),
+        )
+    };
+    writeln!(f, "{left} pinned {pinned}")
+}
+
+#[cfg(rfn_kunit)]
+fn write_fault_net_setup(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
+    let n = knob::parse_u64(r)?;
+    if n > 1000 {
+        return Err(ERANGE);
+    }
+    // SAFETY: sets an atomic of the glue.
+    unsafe { ffi::rfn_set_fault_net_setup(n as u32) };
+    Ok(())
+}
+
 fn show_retry_all(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(f, "{}", u8::from(dump::RETRY_ALL.load(Relaxed)))
 }
@@ -144,6 +167,13 @@ fn debugfs(
             &k.module,
             &show_fault_bridge_busy,
             &write_fault_bridge_busy,
+        );
+        #[cfg(rfn_kunit)]
+        root.read_write_callback_file(
+            c"fault_net_setup",
+            &k.module,
+            &show_fault_net_setup,
+            &write_fault_net_setup,
         );
         let dir = root.dir(c"probe");
         let p = &k.probe;

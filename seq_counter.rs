@@ -62,9 +62,21 @@
 //!   unlinked. Under RTNL it also waits for every resilient group's upkeep
 //!   work that is running (`flush_work()`; the kernel cancels that work
 //!   under RTNL too, and the work never takes RTNL). IPv6 needs nothing
-//!   more: its dump takes each table's `tb6_lock` itself. A multipath IPv6
-//!   route is notified after all its siblings are linked: visible before
-//!   counted. The nexthop objects are replayed under RTNL
+//!   more: its dump takes each table's `tb6_lock` itself.
+//! - **Visible before counted.** Some changes are linked before they are
+//!   notified, without a lock the replay could wait for: then the replay
+//!   may walk the change and the listener also get its event live. IPv4
+//!   route adds (linked, then notified, under RTNL: the replay walks the
+//!   table under RCU alone) send `REPLACE`, which a listener applies
+//!   twice to the same end. An IPv6 multipath append (`ip -6 route append
+//!   P nexthop ... nexthop ...`) is not: `ip6_route_multipath_add()` links
+//!   each sibling under `tb6_lock`, then, holding no lock at all (IPv6
+//!   route changes take no RTNL in 7.3), notifies one `APPEND` with them.
+//!   A replay in between gives the listener the route with those siblings,
+//!   then `APPEND` gives them again. No lock closes this; the listener
+//!   applies an IPv6 `APPEND` as a set union of nexthops, which is exact
+//!   because the kernel never lets one route hold two equal nexthops
+//!   (`rt6_duplicate_nexthop()`). The header says so to C listeners. The nexthop objects are replayed under RTNL
 //!   (`register_nexthop_notifier()`'s own walk), before rules and routes:
 //!   a listener learns an object before the routes that use it, unless the
 //!   object was added after its replay, which moves the counter.
@@ -90,9 +102,9 @@
 use kernel::{prelude::*, sync::rcu};
 
 use crate::{
-    events::{NetId, NetRef},
+    events::NetId,
     ffi,
-    nets::{self, BridgedNet},
+    nets::{self, BridgedNet, PinnedNet},
 };
 
 /// Counts one change of `net`, before it enters the chain. Fully ordered.
@@ -110,9 +122,9 @@ pub(crate) fn read(net: &BridgedNet) -> u64 {
 /// The count of one namespace, for a replay that starts right after: every
 /// change this count includes is in the tables when this returns (see the
 /// argument above). Sleeps (takes RTNL and the rules locks).
-pub(crate) fn read_for_replay(net: &NetRef) -> u64 {
-    // SAFETY: we hold a reference on the namespace, so its bridge state
-    // (net_generic) is alive.
+pub(crate) fn read_for_replay(net: &PinnedNet) -> u64 {
+    // SAFETY: the namespace is pinned, so its bridge state (net_generic)
+    // is alive.
     let seq = unsafe { ffi::rfn_net_seq_of(net.as_ptr()) };
     // SAFETY: as above; process context.
     unsafe { ffi::rfn_net_wait_writers(net.as_ptr()) };

@@ -8,6 +8,12 @@
  * called with an event from enum fib_event_type (or RUST_FIB_EVENT_NETNS_EXIT,
  * or, for listeners that asked for them, a RUST_FIB_EVENT_NEXTHOP() event)
  * and a pointer to struct rust_fib_notifier_info.
+ *
+ * An IPv6 FIB_EVENT_ENTRY_APPEND may name siblings the listener already
+ * holds: the kernel links a multipath append's siblings, then notifies
+ * them holding no lock, so a replay can deliver them first.  Apply it as a
+ * union (a sibling fib6_info, or a nexthop, held once): the kernel never
+ * lets one route have two equal nexthops.
  */
 #ifndef _RUST_FIB_NOTIFIER_H
 #define _RUST_FIB_NOTIFIER_H
@@ -21,9 +27,16 @@ struct net;
 struct netlink_ext_ack;
 
 /*
- * Forget everything received for the namespace @net: it is gone (sent once,
- * after its last FIB event), or its bridge failed to attach and will replay
- * it again later.  @info is NULL.
+ * Forget everything received for the namespace @net (@info is NULL).  Sent
+ * in two cases, told apart by struct rust_fib_notifier_info's @net_lives:
+ *  - false: the namespace is being dismantled (sent once, after its last
+ *    FIB event; its routes are going away, no flag needs clearing, and
+ *    rust_fib_notifier_get_net() no longer finds it);
+ *  - true: the namespace lives on, but its bridge failed to attach (the
+ *    kernel's register_fib_notifier() found it inconsistent 5 times, or
+ *    its dump failed) after part of it was forwarded; it is replayed when
+ *    its bridge attaches later.  Its routes stay: clear the flags you set
+ *    on them (rust_fib_notifier_get_net() finds it).
  */
 #define RUST_FIB_EVENT_NETNS_EXIT	0x100
 
@@ -73,6 +86,8 @@ static inline bool rust_fib_notifier_event_is_nexthop(unsigned long event)
  * @nh_info: for RUST_FIB_EVENT_NEXTHOP() events, the kernel's own
  *	struct nh_notifier_info
  * @replay: true while the registration replays existing state
+ * @net_lives: for RUST_FIB_EVENT_NETNS_EXIT, whether the namespace lives on
+ *	(see there); false for every other event
  */
 struct rust_fib_notifier_info {
 	struct net *net;
@@ -81,6 +96,7 @@ struct rust_fib_notifier_info {
 		struct nh_notifier_info *nh_info;
 	};
 	bool replay;
+	bool net_lives;
 };
 
 /**
@@ -96,10 +112,15 @@ struct rust_fib_notifier_info {
  * takes RTNL: never call it with RTNL held (with lockdep it fails with
  * -EDEADLK and a warning in the kernel log; without, it deadlocks).
  *
+ * @nb->priority must be 0: listeners are called in the order they
+ * registered (every registration replays alone, so no order among
+ * listeners can be promised for the replay).
+ *
  * Return: 0; -EBUSY when the FIB kept changing during 5 replays; -EEXIST
- * when @nb is registered already; -EINVAL when @nb is NULL; -EDEADLK when
- * the caller holds RTNL (lockdep kernels); -ENOMEM; or the error @nb
- * returned for a replayed event (the veto).
+ * when @nb is registered already; -EINVAL when @nb is NULL or
+ * @nb->priority is not 0; -EDEADLK when the caller holds RTNL (lockdep
+ * kernels); -ENOMEM; or the error @nb returned for a replayed event (the
+ * veto).
  */
 int rust_fib_notifier_register(struct notifier_block *nb,
 			       void (*cb)(struct notifier_block *nb),
@@ -128,7 +149,9 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
 
 /**
  * struct rust_fib_notifier_ops - a listener's flush callbacks and options
- * @flush: forget everything received so far (process context).  Called
+ * @flush: forget everything received so far (process context, in the
+ *	registering task or the module's resync work; no lock of the
+ *	module's that the listener's own work could need is held).  Called
  *	when a registration gives up (-EBUSY, a veto) and, for a listener
  *	without @flush_net, on every inconsistent try.  May be NULL.
  * @flush_net: forget everything received for the namespace whose
@@ -177,18 +200,23 @@ int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
  * @net: the namespace (the caller holds a reference)
  *
  * What a driver calls after it lost an event (a delete it could not queue)
- * or reset its hardware: @nb stops receiving @net's events, is flushed of
- * it (@flush_net; without one, of everything, and then everything is
- * replayed), gets @net replayed with the same counter check as a
- * registration, and receives @net's events again.  Other namespaces' events
- * keep flowing meanwhile.  Sleeps and takes RTNL (-EDEADLK on lockdep
- * kernels when the caller holds it).
+ * or reset its hardware.  Queues the resync and returns: the module's
+ * resync work (on system_dfl_wq, never the caller's context) stops
+ * delivering @net's events to @nb, flushes @nb of it (@flush_net; without
+ * one, of everything, and takes @nb off the chain for every namespace),
+ * replays @net with the same counter check as a registration, and
+ * delivers @net's events again.  Other namespaces' events keep flowing
+ * meanwhile (with @flush_net).  A resync that fails (-EBUSY after 5
+ * inconsistent tries, -ENOMEM) is tried again every 500 ms until it
+ * succeeds or @nb is unregistered; until then @nb holds nothing of @net
+ * and gets none of its events.  Requests coalesce: asking again while one
+ * is queued costs nothing.
  *
- * Return: 0; -ENOENT when @nb is not registered; -EINVAL (NULL, or @net
- * not one @nb was registered for); -EBUSY after 5
- * inconsistent tries, or the error @nb returned for a replayed event: then
- * @nb holds nothing of @net and gets none of its events until a later
- * resync succeeds.
+ * Process context; it does not wait for the resync, so it may be called
+ * from the driver's own ordered queue, the one its flush callbacks flush.
+ *
+ * Return: 0 (queued); -ENOENT when @nb is not registered; -EINVAL (NULL,
+ * or @net not one @nb was registered for).
  */
 int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net);
 
@@ -210,9 +238,12 @@ struct net *rust_fib_notifier_get_net(u64 net_cookie);
  * @nb: a registered listener
  *
  * When this returns, @nb's notifier_call is not running and will not be
- * called again, and no resync of @nb runs.  Sleeps (waits for RCU readers
- * and for a resync in progress, which takes RTNL): never call it with RTNL
- * held (lockdep kernels warn).
+ * called again, no resync of @nb runs and no flush callback of @nb runs or
+ * will run.  Sleeps (waits for RCU readers and for a resync in progress,
+ * which takes RTNL): never call it with RTNL held (lockdep kernels warn),
+ * nor from work that @flush or @flush_net waits for (they run in the
+ * module's resync work, and this waits for them: lockdep reports the
+ * cycle).  Resyncs may be asked for from such work (they are queued).
  *
  * Return: 0; -ENOENT when @nb is not registered; -EINVAL when @nb is NULL.
  */

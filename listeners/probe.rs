@@ -23,7 +23,8 @@
 //! - `resync`: write a namespace's inode number: the probe forgets it and
 //!   gets it replayed (`EBUSY` when it kept changing).
 //! - `stats`: `key value` lines: events, replayed, live, flushes,
-//!   net_flushes, netns_exits, alloc_failed, skipped, nexthop_events,
+//!   net_flushes, netns_exits (of them netns_lives: a namespace whose
+//!   bridge failed to attach, alive), alloc_failed, skipped, nexthop_events,
 //!   routes, rules, nexthops, buckets.
 //!
 //! Routes are keyed like hardware keys them and like the kernel notifies
@@ -158,6 +159,7 @@ struct Counters {
     /// Namespaces flushed for a retry or a resync.
     net_flushes: Atomic<u64>,
     netns_exits: Atomic<u64>,
+    netns_lives: Atomic<u64>,
     alloc_failed: Atomic<u64>,
     /// IPv6 source-specific routes, not held (see `apply`).
     skipped: Atomic<u64>,
@@ -178,6 +180,7 @@ impl Counters {
             flushes: Atomic::new(0),
             net_flushes: Atomic::new(0),
             netns_exits: Atomic::new(0),
+            netns_lives: Atomic::new(0),
             alloc_failed: Atomic::new(0),
             skipped: Atomic::new(0),
             nexthop_events: Atomic::new(0),
@@ -327,11 +330,19 @@ impl ProbeState {
                 if event.kind() == EventKind::EntryAppend && route.family() == Some(Family::Ipv6) {
                     let mut tables = self.tables.lock();
                     if let Some(val) = tables.routes.get_mut(&key) {
-                        // Siblings appended to a multipath route.
-                        return val
-                            .nhs
-                            .extend_from_slice(&nhs, GFP_ATOMIC)
-                            .map_err(Into::into);
+                        // Siblings appended to a multipath route, each
+                        // once: the kernel notifies a multipath append
+                        // after it linked the siblings, holding no lock
+                        // (`ip6_route_multipath_add()`), so a replay may
+                        // have given us some of them already; one route
+                        // never has two equal nexthops
+                        // (`rt6_duplicate_nexthop()`).
+                        for nh in nhs {
+                            if !val.nhs.contains(&nh) {
+                                val.nhs.push(nh, GFP_ATOMIC)?;
+                            }
+                        }
+                        return Ok(());
                     }
                 }
                 let val = RouteVal {
@@ -386,6 +397,9 @@ impl ProbeState {
             }
             EventKind::NetnsExit => {
                 count(&self.counters.netns_exits);
+                if event.net_lives() {
+                    count(&self.counters.netns_lives);
+                }
                 self.tables.lock().remove_netns(inum);
             }
             EventKind::Nexthop(what) => return self.apply_nexthop(event, what),
@@ -644,6 +658,7 @@ pub(crate) fn show_stats(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt:
             ("flushes", c.flushes.load(Relaxed)),
             ("net_flushes", c.net_flushes.load(Relaxed)),
             ("netns_exits", c.netns_exits.load(Relaxed)),
+            ("netns_lives", c.netns_lives.load(Relaxed)),
             ("alloc_failed", c.alloc_failed.load(Relaxed)),
             ("skipped", c.skipped.load(Relaxed)),
             ("nexthop_events", c.nexthop_events.load(Relaxed)),

@@ -166,6 +166,18 @@ mod tests {
         Ok(())
     }
 
+    /// A block's priority would order nothing (a node, not the block, is
+    /// on the chain, in registration order): refused, not ignored.
+    #[test]
+    fn priority_is_einval() -> Result {
+        let mut nb = block()?;
+        nb.priority = 1;
+        // SAFETY: `nb` is a valid block that outlives the call.
+        let ret = unsafe { rust_fib_notifier_register(&mut *nb, None, ptr::null_mut()) };
+        assert_eq!(ret, EINVAL.to_errno());
+        Ok(())
+    }
+
     #[test]
     fn unknown_flags_are_einval() -> Result {
         let mut nb = block()?;
