@@ -103,15 +103,68 @@ kernel::sync::global_lock! {
 }
 
 /// Called once from module init.
-pub(crate) fn init() {
+pub(crate) fn init() -> Result {
     // SAFETY: called exactly once, before any C listener can register.
     unsafe { C_LISTENERS.init() };
+    // SAFETY: module init; undone by `exit()`.
+    kernel::error::to_result(unsafe { ffi::rfn_c_api_init() })
 }
 
 /// Called once from module exit (no C listener can be left: each holds a
 /// reference on the module): frees the registry's storage.
 pub(crate) fn exit() {
+    // SAFETY: `init()` succeeded (module exit runs only then).
+    unsafe { ffi::rfn_c_api_exit() };
     drop(core::mem::take(&mut *C_LISTENERS.lock()));
+}
+
+impl CTarget {
+    /// Whether the listener's block or any of its callbacks lies in
+    /// `module` (a `struct module` that is going away).
+    fn in_module(&self, module: *mut c_void) -> bool {
+        // SAFETY: the block is valid until it is unregistered; its module
+        // is going, not gone (its memory is freed after the notifier).
+        let call = unsafe { (*self.nb).notifier_call };
+        let addrs: [*const c_void; 4] = [
+            self.nb.cast::<c_void>().cast_const(),
+            call.map_or(ptr::null(), |f| f as *const c_void),
+            self.flush.map_or(ptr::null(), |f| f as *const c_void),
+            self.flush_net.map_or(ptr::null(), |f| f as *const c_void),
+        ];
+        // SAFETY: plain address comparisons against the module's layout.
+        addrs
+            .iter()
+            .any(|&addr| unsafe { ffi::rfn_within_module(addr, module) })
+    }
+}
+
+/// A module is going away (`MODULE_STATE_GOING`: its exit ran, its memory
+/// is not freed yet): unregisters every listener it left registered, so the
+/// chain never calls into freed text.
+#[no_mangle]
+extern "C" fn rfn_rs_c_module_going(module: *mut c_void) {
+    loop {
+        let node = {
+            let mut listeners = C_LISTENERS.lock();
+            let Some(pos) = listeners.iter().position(|e| {
+                e.node
+                    .as_ref()
+                    .is_some_and(|node| node.target.in_module(module))
+            }) else {
+                return;
+            };
+            match listeners.remove(pos) {
+                Ok(CEntry {
+                    node: Some(node), ..
+                }) => node,
+                _ => return,
+            }
+        };
+        node.shut_down();
+        // SAFETY: the block is still valid (its module's memory is not
+        // freed yet); the glue drops the reference the registration took.
+        unsafe { ffi::rfn_c_listener_forced_off(node.target.nb, module) };
+    }
 }
 
 /// How many C listeners are registered (debugfs).

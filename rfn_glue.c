@@ -552,7 +552,7 @@ static int __net_init rfn_fault_net_init(struct net *net)
 		return 0;
 	WRITE_ONCE(rn->fault_failing, true);
 	for (i = 0; i < 2000 && atomic_read(&rn->pins) < 2; i++)
-		msleep(1);
+		usleep_range(1000, 2000);
 	if (i < 2000)
 		atomic_inc(&rfn_fault_net_pinned);
 	return -ENOMEM;
@@ -1120,6 +1120,48 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 	if (err)
 		module_put(THIS_MODULE);
 	return err;
+}
+
+/*
+ * A listener's module that goes away with its listener still registered
+ * (it forgot, or its init failed after registering): the chain would call
+ * into freed text.  Its exit has run, its memory is not freed yet
+ * (MODULE_STATE_GOING): the listener is unregistered here, loudly.  A
+ * module reference held while registered would do it too, but then a
+ * driver that unregisters in its exit could never be unloaded.
+ */
+bool rfn_within_module(const void *addr, void *mod)
+{
+	return addr && within_module((unsigned long)addr, mod);
+}
+
+void rfn_c_listener_forced_off(const struct notifier_block *nb, void *mod)
+{
+	pr_err("rust_fib_notifier: module %s went away with listener %ps still registered: unregistered it\n",
+	       ((struct module *)mod)->name, nb->notifier_call);
+	module_put(THIS_MODULE);
+}
+
+static int rfn_module_event(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	if (action == MODULE_STATE_GOING)
+		rfn_rs_c_module_going(data);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rfn_module_nb = {
+	.notifier_call = rfn_module_event,
+};
+
+int rfn_c_api_init(void)
+{
+	return register_module_notifier(&rfn_module_nb);
+}
+
+void rfn_c_api_exit(void)
+{
+	unregister_module_notifier(&rfn_module_nb);
 }
 
 int rust_fib_notifier_register(struct notifier_block *nb,

@@ -225,7 +225,18 @@ struct RustFibNotifier {
 
 impl kernel::Module for RustFibNotifier {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        c_api::init();
+        c_api::init()?;
+        let module = Self::start();
+        if module.is_err() {
+            c_api::exit();
+        }
+        module
+    }
+}
+
+impl RustFibNotifier {
+    /// Everything but the C API's registry (`c_api::init()`).
+    fn start() -> Result<Self> {
         let probe = Probe::new()?;
         let mock = MockSwitchdev::new()?;
         let counter = Counter::new()?;

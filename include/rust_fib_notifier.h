@@ -245,6 +245,13 @@ struct net *rust_fib_notifier_get_net(u64 net_cookie);
  * module's resync work, and this waits for them: lockdep reports the
  * cycle).  Resyncs may be asked for from such work (they are queued).
  *
+ * A module that goes away with a listener still registered (its block or
+ * a callback in its text: it forgot, or its init failed after registering)
+ * has it unregistered by rust_fib_notifier when it goes, with an error in
+ * the kernel log, so the chain never calls into freed text.  No module
+ * reference is held while registered: a driver that unregisters in its
+ * exit can be unloaded.
+ *
  * Return: 0; -ENOENT when @nb is not registered; -EINVAL when @nb is NULL.
  */
 int rust_fib_notifier_unregister(struct notifier_block *nb);

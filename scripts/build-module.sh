@@ -47,9 +47,10 @@ c_module() { # DIR WHAT
 }
 c_module "$top/examples/c_listener" "the example C listener"
 c_module "$top/bench" "bench/rfn_bench.c"
+c_module "$top/tests/kmod" "the guest tests' listener modules (tests/kmod)"
 mv "$log.tmp" "$log" 2>/dev/null || true
 if grep -nE 'warning|error:' "$log" >&2; then
 	echo "build-module: warnings with W=1 CLIPPY=1 (treated as errors)" >&2
 	exit 1
 fi
-echo "build-module: rust_fib_notifier.ko, examples/c_listener/rfn_c_example.ko, bench/rfn_bench.ko (W=1 CLIPPY=1, no warning)" >&2
+echo "build-module: rust_fib_notifier.ko, examples/c_listener/rfn_c_example.ko, bench/rfn_bench.ko, tests/kmod/*.ko (W=1 CLIPPY=1, no warning)" >&2
