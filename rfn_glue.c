@@ -558,6 +558,84 @@ static int __net_init rfn_fault_net_init(struct net *net)
 	return -ENOMEM;
 }
 
+/*
+ * Test builds, debugfs fault_hold_append: write a namespace's inode number
+ * to put a block on its kernel FIB chain, ahead of the bridge (priority 0
+ * against INT_MIN), that busy-waits in every IPv6 ENTRY_APPEND (up to 5 s)
+ * until 0 is written: it holds a multipath append between the kernel's
+ * linking of the siblings and the bridge's count, where a replay can walk
+ * them (seq_counter.rs; tests/guest/t93_ipv6_append_race.sh).
+ */
+static struct net *rfn_hold_net;	/* under rfn_hold_lock */
+static DEFINE_MUTEX(rfn_hold_lock);
+static atomic_t rfn_hold_armed = ATOMIC_INIT(0);
+static atomic_t rfn_hold_holding = ATOMIC_INIT(0);
+
+static int rfn_hold_call(struct notifier_block *nb, unsigned long event,
+			 void *ptr)
+{
+	struct fib_notifier_info *info = ptr;
+	unsigned long end = jiffies + 5 * HZ;
+
+	if (event != FIB_EVENT_ENTRY_APPEND || info->family != AF_INET6 ||
+	    !atomic_read(&rfn_hold_armed))
+		return NOTIFY_DONE;
+	atomic_inc(&rfn_hold_holding);
+	while (atomic_read(&rfn_hold_armed) && time_before(jiffies, end))
+		cpu_relax();
+	atomic_dec(&rfn_hold_holding);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rfn_hold_nb = {
+	.notifier_call = rfn_hold_call,
+};
+
+static void rfn_hold_release(void)
+{
+	atomic_set(&rfn_hold_armed, 0);
+	if (rfn_hold_net) {
+		unregister_fib_notifier(rfn_hold_net, &rfn_hold_nb);
+		put_net(rfn_hold_net);
+		rfn_hold_net = NULL;
+	}
+}
+
+int rfn_set_hold_append(u64 inum)
+{
+	struct net *net = NULL;
+	struct rfn_net *rn;
+	int err = 0;
+
+	mutex_lock(&rfn_hold_lock);
+	rfn_hold_release();
+	if (inum) {
+		rcu_read_lock();
+		list_for_each_entry_rcu(rn, &rfn_nets, list)
+			if (rn->net->ns.inum == inum) {
+				net = maybe_get_net(rn->net);
+				break;
+			}
+		rcu_read_unlock();
+		err = net ? register_fib_notifier(net, &rfn_hold_nb, NULL, NULL) :
+			    -ENOENT;
+		if (!err) {
+			rfn_hold_net = net;
+			atomic_set(&rfn_hold_armed, 1);
+		} else if (net) {
+			put_net(net);
+		}
+	}
+	mutex_unlock(&rfn_hold_lock);
+	return err;
+}
+
+/* "<armed> <holding>" */
+unsigned int rfn_get_hold_append(bool holding)
+{
+	return atomic_read(holding ? &rfn_hold_holding : &rfn_hold_armed);
+}
+
 static struct pernet_operations rfn_fault_net_ops = {
 	.init = rfn_fault_net_init,
 };
@@ -580,6 +658,9 @@ int rfn_bridge_register(void)
 void rfn_bridge_unregister(void)
 {
 #ifdef RFN_KUNIT
+	mutex_lock(&rfn_hold_lock);
+	rfn_hold_release();
+	mutex_unlock(&rfn_hold_lock);
 	unregister_pernet_device(&rfn_fault_net_ops);
 #endif
 	unregister_pernet_subsys(&rfn_net_ops);

@@ -137,6 +137,25 @@ fn write_fault_net_setup(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Re
     Ok(())
 }
 
+#[cfg(rfn_kunit)]
+fn show_hold_append(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    // SAFETY: reads atomics of the glue.
+    let (armed, holding) = unsafe {
+        (
+            ffi::rfn_get_hold_append(false),
+            ffi::rfn_get_hold_append(true),
+        )
+    };
+    writeln!(f, "{armed} holding {holding}")
+}
+
+#[cfg(rfn_kunit)]
+fn write_hold_append(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
+    let inum = knob::parse_u64(r)?;
+    // SAFETY: process context; the glue serialises the knob.
+    kernel::error::to_result(unsafe { ffi::rfn_set_hold_append(inum) })
+}
+
 fn show_retry_all(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(f, "{}", u8::from(dump::RETRY_ALL.load(Relaxed)))
 }
@@ -174,6 +193,13 @@ fn debugfs(
             &k.module,
             &show_fault_net_setup,
             &write_fault_net_setup,
+        );
+        #[cfg(rfn_kunit)]
+        root.read_write_callback_file(
+            c"fault_hold_append",
+            &k.module,
+            &show_hold_append,
+            &write_hold_append,
         );
         let dir = root.dir(c"probe");
         let p = &k.probe;
