@@ -80,6 +80,7 @@ use kernel::{
         atomic::{Atomic, Relaxed},
         Arc, Mutex, UniqueArc,
     },
+    time::{Instant, Monotonic},
     uaccess::UserSliceReader,
     workqueue::{self, impl_has_delayed_work, new_delayed_work, DelayedWork, WorkItem},
 };
@@ -502,6 +503,8 @@ struct Counters {
     skipped: Atomic<u64>,
     /// Events of IPv6 multicast routes, ignored (as mlxsw).
     ignored: Atomic<u64>,
+    /// Busy-waits skipped: `event_delay_us` past its budget.
+    delays_skipped: Atomic<u64>,
     flushes: Atomic<u64>,
     /// Namespaces flushed for a retry or a resync.
     net_flushes: Atomic<u64>,
@@ -540,8 +543,15 @@ pub(crate) struct Switch {
     veto: Atomic<bool>,
     /// Busy-waits this long in every event callback (microseconds): a slow
     /// listener, which widens the kernel's windows between counting a
-    /// change and making it visible (tests).
+    /// change and making it visible (tests). At most
+    /// [`MAX_EVENT_DELAY_US`], within [`DELAY_BUDGET_US`].
     event_delay_us: Atomic<u32>,
+    /// When the device was made: the origin of [`Switch::delay_window`].
+    epoch: Instant<Monotonic>,
+    /// The [`DELAY_WINDOW_US`] window the busy-waits are counted in, and
+    /// how long they took in it (microseconds).
+    delay_window: Atomic<u64>,
+    delay_spent: Atomic<u64>,
     /// How many spare entries may be in flight at once (tests: 0 makes
     /// the first failed allocation a lost event).
     spare_limit: Atomic<usize>,
@@ -560,6 +570,21 @@ pub(crate) struct Switch {
 /// (jiffies): a burst of route changes is one wake-up of the worker, not
 /// one per change, and a route is flagged a tick later at most.
 const BATCH_DELAY: kernel::time::Jiffies = 1;
+
+/// The longest busy-wait `event_delay_us` takes (microseconds). The
+/// callback runs in atomic context: under RCU, with `tb6_lock` and BH
+/// disabled, in softirq; and the replay of a namespace is one RCU read
+/// section, every route of it one event.
+const MAX_EVENT_DELAY_US: u32 = 5000;
+
+/// The busy-waits of [`DELAY_WINDOW_US`] take [`DELAY_BUDGET_US`] at
+/// most, whichever CPU and event they delay (a later event of the window
+/// goes on at once): an atomic section (a replay, an IPv6 table flush) at
+/// most doubles, plus two budgets, however many events it sends. So no
+/// value stalls RCU or a CPU (21 s by default, 20 s for a soft lockup)
+/// that the kernel would not stall itself at half speed.
+const DELAY_WINDOW_US: u64 = 100_000;
+const DELAY_BUDGET_US: u64 = 50_000;
 
 /// How many events can be waiting in spare entries at once.
 const SPARE_ENTRIES: usize = 256;
@@ -670,6 +695,9 @@ impl Switch {
                 fail_route_offload: Atomic::new(false),
                 veto: Atomic::new(false),
                 event_delay_us: Atomic::new(0),
+                epoch: Instant::now(),
+                delay_window: Atomic::new(0),
+                delay_spent: Atomic::new(0),
                 spare_limit: Atomic::new(SPARE_ENTRIES),
                 backlog <- new_bh_lock!(Self::backlog()?, "Switch::backlog"),
                 work <- new_delayed_work!("Switch::work"),
@@ -683,6 +711,7 @@ impl Switch {
                     lost: Atomic::new(0),
                     skipped: Atomic::new(0),
                     ignored: Atomic::new(0),
+                    delays_skipped: Atomic::new(0),
                     flushes: Atomic::new(0),
                     net_flushes: Atomic::new(0),
                     resyncs_asked: Atomic::new(0),
@@ -1076,6 +1105,26 @@ impl Switch {
         unsafe { bindings::flush_delayed_work(dwork.cast_mut()) };
     }
 
+    /// Busy-waits `us` microseconds (atomic context), unless the busy-waits
+    /// of this [`DELAY_WINDOW_US`] window took [`DELAY_BUDGET_US`]
+    /// already (then counted in `delays_skipped`). Windows and budget are
+    /// counted without a lock: two CPUs may both see a new window and
+    /// start its count afresh, which overdraws it by one delay at most.
+    fn busy_wait(&self, us: u32) {
+        let since = (Instant::<Monotonic>::now() - self.epoch).as_micros_ceil();
+        let window = u64::try_from(since).unwrap_or(0) / DELAY_WINDOW_US;
+        if self.delay_window.xchg(window, Relaxed) != window {
+            self.delay_spent.store(0, Relaxed);
+        }
+        let us = us.min(MAX_EVENT_DELAY_US);
+        if self.delay_spent.fetch_add(u64::from(us), Relaxed) + u64::from(us) > DELAY_BUDGET_US {
+            bump(&self.counters.delays_skipped);
+            return;
+        }
+        // SAFETY: a busy wait, valid in atomic context.
+        unsafe { ffi::rfn_udelay(us) };
+    }
+
     /// A spare entry, unless `spare_limit` of them are in flight.
     fn take_spare(&self) -> Option<Pin<UniqueArc<QueuedOp>>> {
         let mut backlog = self.backlog.lock();
@@ -1156,8 +1205,7 @@ impl Listener for MockListener {
         bump(&sw.counters.events);
         let delay = sw.event_delay_us.load(Relaxed);
         if delay > 0 {
-            // SAFETY: a busy wait, valid in atomic context.
-            unsafe { ffi::rfn_udelay(delay) };
+            sw.busy_wait(delay);
         }
         if event.is_replay() {
             bump(&sw.counters.replayed);
@@ -1380,12 +1428,15 @@ pub(crate) fn show_veto(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> f
     writeln!(f, "{}", u8::from(m.switch.veto.load(Relaxed)))
 }
 
+/// `event_delay_us`: 0..=[`MAX_EVENT_DELAY_US`]; a longer busy-wait is
+/// refused (`EINVAL`), the knob unchanged.
 pub(crate) fn write_event_delay(m: &Arc<MockSwitchdev>, r: &mut UserSliceReader) -> Result {
     let v = knob::parse_u64(r)?;
-    if v > 1_000_000 {
-        return Err(ERANGE);
-    }
-    m.switch.event_delay_us.store(v as u32, Relaxed);
+    let v = u32::try_from(v)
+        .ok()
+        .filter(|v| *v <= MAX_EVENT_DELAY_US)
+        .ok_or(EINVAL)?;
+    m.switch.event_delay_us.store(v, Relaxed);
     Ok(())
 }
 
@@ -1511,6 +1562,7 @@ pub(crate) fn show_stats(m: &Arc<MockSwitchdev>, f: &mut fmt::Formatter<'_>) -> 
             ("lost", c.lost.load(Relaxed)),
             ("skipped", c.skipped.load(Relaxed)),
             ("ignored", c.ignored.load(Relaxed)),
+            ("delays_skipped", c.delays_skipped.load(Relaxed)),
             ("flushes", c.flushes.load(Relaxed)),
             ("net_flushes", c.net_flushes.load(Relaxed)),
             ("resyncs_asked", c.resyncs_asked.load(Relaxed)),
