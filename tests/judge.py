@@ -207,32 +207,174 @@ class Snap:
     def kernel(self, *ns):
         return self.routes(*ns) | self.rules(*ns)
 
+    # --- flags, judged per route -------------------------------------------
+    # A route's key: `route INO FAMILY TABLE PREFIX tos TOS metric METRIC
+    # type TYPE via NEXTHOPS`, NEXTHOPS `GATEWAY@DEV,...` in the kernel's
+    # order (`-` for none) or `nhid:N`.  Its first five words are the
+    # route's prefix key (routes(), a listener's keys): prefix_key().
+    @staticmethod
+    def _tos(r):
+        return str(r.get("tos", r.get("dsfield", 0)))
+
+    def rkey(self, ns, r):
+        """The key of the kernel route R (a kroutes() dict) of NS."""
+        if "nhid" in r:
+            via = f"nhid:{r['nhid']}"
+        else:
+            via = ",".join(f"{nh.get('gateway', '-')}@{nh.get('dev', '-')}"
+                           for nh in (r.get("nexthops") or [r]))
+        return (f"route {self.ino(ns)} {r['family']} {r['tb']} {r['prefix']} "
+                f"tos {self._tos(r)} metric {r.get('metric', 0)} "
+                f"type {r.get('type', 'unicast')} via {via}")
+
+    @staticmethod
+    def prefix_key(key):
+        """A route key's prefix key (`route INO FAMILY TABLE PREFIX`)."""
+        return " ".join(key.split()[:5])
+
+    @staticmethod
+    def prefixes(keys):
+        """The prefix keys of route KEYS."""
+        return {Snap.prefix_key(k) for k in keys}
+
+    def rroutes(self, *ns):
+        """The key of every route of NS."""
+        return {self.rkey(n, r) for n in self.names(ns) for r in self.kroutes(n)}
+
+    def best(self, *ns):
+        """The kernel's first route of each (family, table, prefix) of NS,
+        as `ip route` prints it first: the one the kernel notifies, the one
+        a listener holding one route per prefix holds and flags.  IPv4:
+        fib_table_insert() notifies the alias fib_find_alias(..., 0, 0,
+        tb_id, true) finds, the first of the leaf's aliases of that prefix
+        length and table, which are sorted by TOS (highest first), then
+        metric; fn_trie_dump_leaf() prints them in that order.  IPv6: the
+        node's leaf (routes sorted by metric, ECMP siblings printed with
+        it), what fib6_add_rt2node() notifies and fib6_dump_node() prints
+        first."""
+        out = set()
+        for n in self.names(ns):
+            seen = set()
+            for r in self.kroutes(n):
+                where = (r["family"], r["tb"], r["prefix"])
+                if where not in seen:
+                    seen.add(where)
+                    out.add(self.rkey(n, r))
+        return out
+
+    def best_of(self, keys, *ns):
+        """The kernel's first routes (best) of the prefix keys KEYS."""
+        keys = set(keys)
+        return {k for k in self.best(*ns) if self.prefix_key(k) in keys}
+
     def flagged(self, flag, *ns):
-        """Route keys carrying rt_FLAG (offload, trap, offload_failed)."""
-        return {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
-                for n in self.names(ns) for r in self.kroutes(n)
+        """Route keys (per route) of the routes carrying rt_FLAG (offload,
+        trap, offload_failed)."""
+        return {self.rkey(n, r) for n in self.names(ns) for r in self.kroutes(n)
                 if f"rt_{flag}" in r.get("flags", [])}
 
     def hwflagged(self, *ns):
-        """Route keys carrying any hardware flag."""
-        return {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
-                for n in self.names(ns) for r in self.kroutes(n)
+        """Route keys (per route) of the routes carrying any hardware flag."""
+        return {self.rkey(n, r) for n in self.names(ns) for r in self.kroutes(n)
                 if any(f in r.get("flags", []) for f in HW_FLAGS)}
+
+    def hw_unique(self, *ns):
+        """No (family, table, prefix, TOS) of NS has more than one route
+        with a hardware flag: a listener that holds one route per prefix
+        flags the one the kernel notified, and clears a route pushed out of
+        first place."""
+        seen, bad = {}, []
+        for n in self.names(ns):
+            for r in self.kroutes(n):
+                if any(f in r.get("flags", []) for f in HW_FLAGS):
+                    where = (self.ino(n), r["family"], r["tb"], r["prefix"], self._tos(r))
+                    seen.setdefault(where, []).append(self.rkey(n, r))
+        for keys in seen.values():
+            if len(keys) > 1:
+                bad.append("more than one route flagged: " + " | ".join(sorted(keys)))
+        return Verdict(not bad, bad[:40])
+
+    def hw(self, ns, dst, table=254):
+        """The routes DST of NS in TABLE, in the kernel's order: a list of
+        (metric, tos, via, [hardware flags]) (via: `GATEWAY@DEV,...`, as in
+        the route keys)."""
+        fam = 6 if ":" in dst else 4
+        want = prefix(dst, fam)
+        out = []
+        for r in self.kroutes(ns, fam):
+            if r["prefix"] == want and r["tb"] == table:
+                k = self.rkey(ns, r).split()
+                out.append((r.get("metric", 0), self._tos(r), k[k.index("via") + 1],
+                            [f for f in r.get("flags", []) if f in HW_FLAGS]))
+        return out
 
     # --- nexthop objects, buckets and the flags hardware puts on them -------
     HOST_TYPES = ("local", "broadcast", "anycast")
 
     def host_routes(self, *ns):
-        """Route keys of the routes the CPU handles: type local, broadcast
-        or anycast (`ip -j route` prints "type"; unicast routes have none).
-        A switchdev driver traps them (rt_trap) instead of offloading them."""
-        return {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
-                for n in self.names(ns) for r in self.kroutes(n)
+        """Route keys (per route) of the routes to this host: type local,
+        broadcast or anycast (`ip -j route` prints "type"; unicast routes
+        have none)."""
+        return {self.rkey(n, r) for n in self.names(ns) for r in self.kroutes(n)
                 if r.get("type") in self.HOST_TYPES}
 
+    # What the mock switchdev does with a route it holds, by type: mlxsw's
+    # rules (listeners/mock_switchdev.rs, hw_action()).
+    MOCK_TRAP = {4: ("local", "broadcast", "unreachable", "prohibit"),
+                 6: ("local", "anycast", "unreachable", "prohibit", "throw")}
+
+    @staticmethod
+    def mock_ignores(r):
+        """The mock switchdev ignores route R (no entry, no flag), as mlxsw:
+        IPv6 multicast destinations (ff00::/8)."""
+        return r["family"] == 6 and ipaddress.ip_network(r["prefix"]).network_address.is_multicast
+
+    def mock_expect(self, r):
+        """The flag the mock switchdev gives route R when it holds it (as
+        the first route of its prefix, with room): rt_trap, rt_offload,
+        rt_offload_failed (IPv4 types mlxsw cannot program), or None (it
+        ignores the route)."""
+        fam, typ = r["family"], r.get("type", "unicast")
+        if self.mock_ignores(r):
+            return None
+        if typ in self.MOCK_TRAP[fam]:
+            return "rt_trap"
+        if fam == 4 and typ not in ("unicast", "blackhole"):
+            return "rt_offload_failed"
+        if fam == 4 and "tos" in r:
+            return "rt_trap"
+        return "rt_offload"
+
+    def mock_ignored(self, *ns):
+        """Route keys of the routes the mock switchdev ignores."""
+        return {self.rkey(n, r) for n in self.names(ns) for r in self.kroutes(n)
+                if self.mock_ignores(r)}
+
+    def mock_routes(self, *ns):
+        """Route keys of the routes the mock switchdev holds: the first of
+        each prefix (best), but those it ignores."""
+        return self.best(*ns) - self.mock_ignored(*ns)
+
+    def _mock_expected(self, *ns):
+        """{route key: the flag the mock gives it} for mock_routes()."""
+        best = self.best(*ns)
+        return {self.rkey(n, r): self.mock_expect(r) for n in self.names(ns)
+                for r in self.kroutes(n) if self.rkey(n, r) in best and not self.mock_ignores(r)}
+
+    def trap_routes(self, *ns):
+        """Route keys of the routes the mock switchdev traps when it holds
+        them (mock_expect: rt_trap)."""
+        return {k for k, f in self._mock_expected(*ns).items() if f == "rt_trap"}
+
+    def best_via(self, nhid, *ns):
+        """Route keys of the first routes (best) using nexthop object NHID
+        (`nhid`); NHID None: any."""
+        return {k for k in self.best(*ns) if " via nhid:" in k
+                and (nhid is None or k.endswith(f" via nhid:{nhid}"))}
+
     def routes_via(self, nhid, *ns):
-        """Route keys of the routes using nexthop object NHID (`nhid`); NHID
-        None: every route using one."""
+        """Prefix keys of the routes using nexthop object NHID (`nhid`);
+        NHID None: every route using one.  (Per route: best_via.)"""
         return {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
                 for n in self.names(ns) for r in self.kroutes(n)
                 if "nhid" in r and (nhid is None or r["nhid"] == nhid)}
@@ -339,17 +481,29 @@ class Snap:
         return not missing and not extra, lines
 
     def mock_route_flags(self, *ns):
-        """Every route carries the flag the mock switchdev gives a route it
-        holds in hardware: rt_trap on host routes (host_routes), rt_offload
-        on all others; and none carries rt_offload_failed."""
-        host, every = self.host_routes(*ns), self.routes(*ns)
-        ok1, l1 = self._diff("rt_offload", every - host, self.flagged("offload", *ns),
-                             "non-host routes", "flagged")
-        ok2, l2 = self._diff("rt_trap", host, self.flagged("trap", *ns),
-                             "host routes", "flagged")
-        failed = sorted(self.flagged("offload_failed", *ns))
-        l3 = [f"rt_offload_failed: {k}" for k in failed[:40]]
-        return Verdict(ok1 and ok2 and not failed, l1 + l2 + l3)
+        """Per route: the first route of each prefix (best) carries the
+        flag the mock switchdev gives its type (mock_expect: rt_trap,
+        rt_offload, rt_offload_failed), and only that one; every other
+        route (not first, or ignored: IPv6 multicast) carries none; and no
+        (prefix, table, TOS) has two flagged routes (hw_unique)."""
+        want = {}
+        for n in self.names(ns):
+            for r in self.kroutes(n):
+                want[self.rkey(n, r)] = set()
+        for k, f in self._mock_expected(*ns).items():
+            want[k] = {f}
+        bad = []
+        for n in self.names(ns):
+            for r in self.kroutes(n):
+                k = self.rkey(n, r)
+                have = {f for f in r.get("flags", []) if f in HW_FLAGS}
+                if have != want[k]:
+                    bad.append(f"{k}: flags {sorted(have)}, want {sorted(want[k])}")
+        uniq = self.hw_unique(*ns)
+        lines = bad[:40] + uniq.lines
+        lines.append(f"{len(want)} routes, {sum(1 for v in want.values() if v)} held by the mock: "
+                     f"{len(bad)} flagged wrong")
+        return Verdict(not bad and uniq, lines)
 
     def mock_nexthop_flags(self, *ns):
         """Every nexthop object and every bucket of a resilient group is
@@ -401,6 +555,8 @@ class Snap:
         have = self.listener(directory, *ns)
         rules = f"{directory}/rules" in self.debugfs
         want = self.kernel(*ns) if rules else self.routes(*ns)
+        if directory.startswith("mock"):
+            want -= self.prefixes(self.mock_ignored(*ns))
         missing, extra = sorted(want - have), sorted(have - want)
         lines = [f"missing: {k}" for k in missing[:40]] + [f"extra: {k}" for k in extra[:40]]
         lines.append(f"compared {len(want)} kernel keys with {len(have)} {directory} keys: "
@@ -459,7 +615,8 @@ class Snap:
             ok, lines = ok and ok_b, lines + l_b
         want_r = {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
                   + (f" nhid {r['nhid']}" if "nhid" in r else "")
-                  for n in names for r in self.kroutes(n)}
+                  for n in names for r in self.kroutes(n)
+                  if not (mock and self.mock_ignores(r))}
         have_r = set()
         for line in self.lines(directory, "routes"):
             w = line.split()
@@ -488,7 +645,8 @@ class Snap:
         kernel's (`nexthops` in ip -j, else 1)."""
         want = {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}":
                 len(r.get("nexthops", [])) or 1
-                for n in self.names(ns) for r in self.kroutes(n)}
+                for n in self.names(ns) for r in reversed(self.kroutes(n))
+                if not (directory.startswith("mock") and self.mock_ignores(r))}
         have, inos = {}, {self.ino(n) for n in self.names(ns)}
         for line in self.lines(directory, "routes"):
             w = line.split()
@@ -507,6 +665,9 @@ class Snap:
         env = {"eq": eq, "cmp": cmp, "len": len, "all": all, "any": any,
                "sorted": sorted, "set": set, "sum": sum, "int": int, "range": range}
         for name in ("routes", "rules", "kernel", "flagged", "hwflagged", "listener",
+                     # per route
+                     "rkey", "prefix_key", "prefixes", "rroutes", "best", "best_of", "hw_unique",
+                     "hw", "mock_ignored", "mock_routes", "trap_routes", "best_via",
                      "compare", "stat", "lines", "route", "ino", "nexthops", "kroutes",
                      "ifindex", "grep", "nexthop_counts", "nh_kind",
                      # nexthop objects and the trap flag

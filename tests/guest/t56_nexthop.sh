@@ -139,15 +139,15 @@ judge nh-mock "nexthop mock: every nexthop object flagged offload in ip -j nexth
 judge nh-mock "nexthop mock: every bucket of the IPv4 and IPv6 resilient groups flagged offload" \
 	"eq(bucket_flagged('offload', $NH), bucket_ids($NH)) and cmp(len(bucket_ids($NH)), '==', 20)"
 judge nh-mock "nexthop mock: every route with nhid flagged rt_offload (IPv4 and IPv6)" \
-	"eq(routes_via(None, $NH) - flagged('offload', $NH), set()) and cmp(len(routes_via(None, $NH)), '==', 14)"
-judge nh-mock "nexthop mock: host routes (local, broadcast) rt_trap, all others rt_offload (every namespace)" \
+	"eq(best_via(None, $NH) - flagged('offload', $NH), set()) and cmp(len(best_via(None, $NH)), '==', 14)"
+judge nh-mock "nexthop mock: per route, host routes (local, broadcast) rt_trap, all others by their type (every namespace)" \
 	"mock_route_flags() and cmp(len(host_routes($NH)), '>=', 10)"
 judge nh-mock "nexthop mock: its nexthop table equals the kernel's (kind, occupancy, routes using each), routes' nhid too" \
 	'compare_nexthops("mock_switchdev")'
 judge nh-mock "nexthop mock: stats and states: nexthops, occupancy, nothing waits for a nexthop, trapped = host routes" \
 	'eq(stat("mock_switchdev", "nexthops"), len(nh_ids())) and eq(stat("mock_switchdev", "nexthop_occupancy"), occupancy())
 	and eq(stat("mock_switchdev", "nh_waiting"), 0) and eq(states("mock_switchdev", "nexthop_missing"), set())
-	and eq(stat("mock_switchdev", "trapped"), len(host_routes())) and eq(states("mock_switchdev", "trap"), host_routes())'
+	and eq(stat("mock_switchdev", "trapped"), len(trap_routes())) and eq(states("mock_switchdev", "trap"), prefixes(trap_routes()))'
 
 # (b2) A nexthop the mock cannot hold, vetoed during its registration's
 # replay: the registration fails (its listener flushed), nothing flagged.
@@ -359,8 +359,9 @@ judge nh-nsim "nexthop netdevsim: both flag the same buckets of the resilient gr
 	'eq(sans_ns(bucket_flagged("trap", "nhA")), sans_ns(bucket_flagged("offload", "nhB")))
 	and eq(bucket_flagged("offload", "nhB"), bucket_ids("nhB")) and cmp(len(bucket_ids("nhB")), "==", 32)'
 judge nh-nsim "nexthop netdevsim: both flag the same routes (netdevsim rt_trap on all, the mock rt_offload or rt_trap)" \
-	'eq(sans_ns(flagged("trap", "nhA")), sans_ns(flagged("offload", "nhB") | flagged("trap", "nhB")))
-	and eq(routes_via(None, "nhB") - flagged("offload", "nhB"), set()) and cmp(len(routes_via(None, "nhB")), "==", 6)'
+	'eq(sans_ns(flagged("trap", "nhA") - mock_ignored("nhA")), sans_ns(flagged("offload", "nhB") | flagged("trap", "nhB")))
+	and eq(best_via(None, "nhB") - flagged("offload", "nhB"), set()) and cmp(len(best_via(None, "nhB")), "==", 6)
+	and hw_unique("nhA", "nhB")'
 judge nh-nsim "nexthop netdevsim: the mock holds nhB's objects and nothing of another namespace" \
 	'compare_nexthops("mock_switchdev", "nhB") and mock_flags("nhB")
 	and all(int(l.split()[0]) == ino("nhB") for l in lines("mock_switchdev", "nexthops") + lines("mock_switchdev", "routes"))'

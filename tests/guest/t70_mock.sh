@@ -11,7 +11,7 @@ check "mock: attach (late, with replay)" eval "echo 1 > $MOCK/attach"
 snap mock-attach "$MOCK"
 judge mock-attach "mock: table equals ip route show table all (4 namespaces, v4+v6)" \
 	"compare('mock_switchdev', $ALL)"
-judge mock-attach "mock: every route flagged in ip -j route: rt_trap on host routes, rt_offload on the others" \
+judge mock-attach "mock: per route, the first of each prefix flagged by its type (mlxsw's rules), no other" \
 	"mock_flags($ALL)"
 judge mock-attach "mock: IPv6 multipath route flagged" \
 	'"rt_offload" in route("ns1", "2001:db8:fe1::/48")["flags"]'
@@ -42,11 +42,12 @@ judge mock-detach "mock: detach cleared every flag it set" "eq(hwflagged($ALL), 
 echo 20 >"$MOCK/capacity"
 echo 1 >"$MOCK/attach"
 snap mock-cap "$MOCK"
-judge mock-cap "mock: capacity 20: 20 routes offload or trap (host routes only trap)" \
+judge mock-cap "mock: capacity 20: 20 routes offload or trap (trapped routes only trap)" \
 	"eq(len(flagged('offload', $ALL) | flagged('trap', $ALL)), 20)
-	and eq(flagged('trap', $ALL) - host_routes($ALL), set()) and eq(flagged('offload', $ALL) & host_routes($ALL), set())"
-judge mock-cap "mock: capacity 20: the others offload_failed" \
-	"eq(len(flagged('offload_failed', $ALL)), len(routes($ALL)) - 20)"
+	and eq(flagged('trap', $ALL) - trap_routes($ALL), set()) and eq(flagged('offload', $ALL) & trap_routes($ALL), set())"
+judge mock-cap "mock: capacity 20: the others offload_failed, per route: the first of each prefix, one each" \
+	"eq(len(flagged('offload_failed', $ALL)), len(mock_routes($ALL)) - 20)
+	and eq(hwflagged($ALL), mock_routes($ALL)) and hw_unique($ALL)"
 judge mock-cap "mock: capacity: the table still holds every route" "compare('mock_switchdev', $ALL)"
 
 # Veto: refused synchronously, with the message ip route prints.
