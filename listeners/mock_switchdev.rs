@@ -230,10 +230,25 @@ impl HwEntry {
         Ok(())
     }
 
-    /// Adds route objects [`HwEntry::reserve`] made room for.
+    /// Whether the entry holds the route object `route`.
+    fn holds(&self, route: &RouteRef) -> bool {
+        self.first.same_object(route)
+            || self
+                .rest
+                .as_ref()
+                .is_some_and(|rest| rest.iter().any(|r| r.same_object(route)))
+    }
+
+    /// Adds route objects [`HwEntry::reserve`] made room for, each once: an
+    /// IPv6 multipath append is notified after its siblings are linked,
+    /// holding no lock, so a replay may have given us some of them already
+    /// (see `seq_counter.rs`).
     fn push_reserved(&mut self, routes: impl Iterator<Item = RouteRef>) {
-        if let Some(rest) = &mut self.rest {
-            for route in routes {
+        for route in routes {
+            if self.holds(&route) {
+                continue;
+            }
+            if let Some(rest) = &mut self.rest {
                 // Reserved: cannot fail.
                 drop(rest.push_within_capacity(route));
             }

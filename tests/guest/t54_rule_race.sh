@@ -4,8 +4,8 @@
 # that reads a counter already showing the rule, then replays a rules list
 # that does not hold it yet, passes the check and never learns the rule
 # (the kernel's own register_fib_notifier() has this window).  The mock,
-# attached first and told to take 200 ms over every event, holds each rule
-# add in that window; new rules (unique prefs, IPv4 and IPv6) are added one
+# attached first and told to take 5 ms (the cap of event_delay_us) over
+# every event, holds each rule add in that window; new rules (unique prefs, IPv4 and IPv6) are added one
 # at a time while the probe, restricted to ns2, registers again and again;
 # with the rules stopped, the probe must hold every rule the kernel has.
 regs=${RULE_RACE_REGS:-10}
@@ -15,7 +15,7 @@ detach
 echo "$ino2" >"$PROBE/netns"
 echo 0 >"$MOCK/netns"
 echo 1 >"$MOCK/attach"
-echo 200000 >"$MOCK/event_delay_us"
+echo 5000 >"$MOCK/event_delay_us"
 rule_loop() {
 	local pref=$1 stop=0
 	trap 'stop=1' TERM
