@@ -13,12 +13,12 @@
  * what the kernel no longer has.
  *
  * Process side (the work): apply it to the "hardware" table under a mutex,
- * set the route's offload flag (cleared again when we forget the route
- * while its namespace lives), then drop the event's references.  A held
- * route object is released on its delete or replace, which the kernel
- * sends before it unregisters the route's device, even when the namespace
- * is dismantled: holding it until the namespace's exit event would pin the
- * device forever.
+ * set the route's offload flag (cleared again when we forget the route, or
+ * it is replaced, while its namespace lives), then drop the event's
+ * references.  A held route object is released on its own delete or
+ * replace, which the kernel sends before it unregisters the route's device,
+ * even when the namespace is dismantled: holding it until the namespace's
+ * exit event, or an IPv6 path past its delete, would pin the device forever.
  *
  * Registered with rust_fib_notifier_register_ops(): a retry or a resync
  * flushes and replays only the namespaces that changed (ex_flush_net()).
@@ -44,27 +44,34 @@
 
 #include <rust_fib_notifier.h>
 
+/* One path of an IPv6 route: its fib6_info, held. */
+struct ex_rt6 {
+	struct list_head list;
+	struct fib6_info *rt;
+};
+
 struct ex_route {
 	struct list_head list;
 	u64 cookie;
 	unsigned int inum;
 	u8 family;
 	u8 dst_len;
-	u8 dscp;
+	u8 dscp;	/* IPv4: with fi, dst and type, the key of fi's alias */
 	u8 type;
 	u32 table;
 	u8 dst[16];
 	/*
-	 * The route object that carries our offload flag, held: the fib_info
-	 * (IPv4), the first nexthop's fib6_info (IPv6).
+	 * The route objects that carry our offload flag, each held (it holds
+	 * its nexthops' devices).  IPv4: the fib_info.  IPv6: one fib6_info
+	 * per path (sibling), as netdevsim's nsim_fib6_rt_nh_add(): the kernel
+	 * adds and deletes a multipath route's siblings a few at a time
+	 * (ENTRY_APPEND, the ENTRY_DEL of one path) and shows each one's flag,
+	 * so each is flagged, and released on its own delete.  The route lives
+	 * until its last sibling goes.
 	 */
-	void *obj;
-	/*
-	 * Nexthops: IPv6 notifies a multipath route's nexthops one fib6_info
-	 * at a time (ENTRY_APPEND adds some, ENTRY_DEL of a sibling removes
-	 * some), so a route lives until its last nexthop goes.
-	 */
-	unsigned int nhs;
+	struct fib_info *fi;
+	struct list_head rt6s;
+	unsigned int nhs;	/* IPv4: fi's paths; IPv6: entries of rt6s */
 };
 
 struct ex_rule {
@@ -104,6 +111,12 @@ struct ex_event {
 		struct fib_rule_notifier_info frn;
 		struct ex_nexthop nh;	/* a copy: the kernel's info is gone */
 	};
+	/*
+	 * IPv6: the fib6_info objects the event names, held: fen6.rt and the
+	 * fen6.nsiblings siblings after it in its sibling list.
+	 */
+	unsigned int nrt6;
+	struct fib6_info *rt6[] __counted_by(nrt6);
 };
 
 static struct workqueue_struct *ex_wq;
@@ -129,14 +142,12 @@ static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
 		key->dscp = inet_dscp_to_dsfield(ev->fen.dscp);
 		key->type = ev->fen.type;
 		key->table = ev->fen.tb_id;
-		key->nhs = ev->nhs;
 	} else {
 		const struct fib6_info *rt = ev->fen6.rt;
 
 		memcpy(key->dst, &rt->fib6_dst.addr, sizeof(key->dst));
 		key->dst_len = rt->fib6_dst.plen;
 		key->table = rt->fib6_table->tb6_id;
-		key->nhs = ev->fen6.nsiblings + 1;
 	}
 }
 
@@ -152,38 +163,17 @@ static struct ex_route *ex_route_find(const struct ex_route *key)
 	return NULL;
 }
 
-/* The event's route object, with a reference of its own. */
-static void *ex_hold_obj(const struct ex_event *ev)
-{
-	if (ev->family == AF_INET) {
-		fib_info_hold(ev->fen.fi);
-		return ev->fen.fi;
-	}
-	fib6_info_hold(ev->fen6.rt);
-	return ev->fen6.rt;
-}
-
-static void ex_put_obj(struct ex_route *r)
-{
-	if (!r->obj)
-		return;
-	if (r->family == 4)
-		fib_info_put(r->obj);
-	else
-		fib6_info_release(r->obj);
-	r->obj = NULL;
-}
-
-/* Sets or clears our flag, if the route's namespace still lives. */
+/* Sets or clears our flag on the objects of @r, if its namespace lives. */
 static void ex_set_flag(const struct ex_route *r, bool offload)
 {
 	struct net *net = rust_fib_notifier_get_net(r->cookie);
+	struct ex_rt6 *p;
 
 	if (!net)
 		return;
-	if (r->family == 4) {
+	if (r->fi) {
 		struct fib_rt_info fri = {
-			.fi = r->obj,
+			.fi = r->fi,
 			.tb_id = r->table,
 			.dst_len = r->dst_len,
 			.dscp = inet_dsfield_to_dscp(r->dscp),
@@ -193,58 +183,136 @@ static void ex_set_flag(const struct ex_route *r, bool offload)
 
 		memcpy(&fri.dst, r->dst, sizeof(fri.dst));
 		fib_alias_hw_flags_set(net, &fri);
-	} else {
-		fib6_info_hw_flags_set(net, r->obj, offload, false, false);
 	}
+	list_for_each_entry(p, &r->rt6s, list)
+		fib6_info_hw_flags_set(net, p->rt, offload, false, false);
 	put_net(net);
+}
+
+static struct ex_rt6 *ex_rt6_find(const struct ex_route *r,
+				  const struct fib6_info *rt)
+{
+	struct ex_rt6 *p;
+
+	list_for_each_entry(p, &r->rt6s, list)
+		if (p->rt == rt)
+			return p;
+	return NULL;
+}
+
+static void ex_rt6_del(struct ex_route *r, struct ex_rt6 *p)
+{
+	list_del(&p->list);
+	fib6_info_release(p->rt);
+	kfree(p);
+	r->nhs--;
+}
+
+/* Holds the event's route objects in @r, each once. */
+static void ex_hold_objs(struct ex_route *r, const struct ex_event *ev)
+{
+	struct ex_rt6 *p;
+	unsigned int i;
+
+	if (ev->family == AF_INET) {
+		fib_info_hold(ev->fen.fi);
+		r->fi = ev->fen.fi;
+		r->nhs = ev->nhs;
+		return;
+	}
+	for (i = 0; i < ev->nrt6; i++) {
+		/*
+		 * Held already: a registration's replay notified the whole
+		 * multipath route, and the APPEND of its last sibling comes
+		 * live after it.
+		 */
+		if (ex_rt6_find(r, ev->rt6[i]))
+			continue;
+		p = kzalloc_obj(*p, GFP_KERNEL);
+		if (!p) {
+			atomic64_inc(&ex_lost);	/* a path the hardware lacks */
+			continue;
+		}
+		fib6_info_hold(ev->rt6[i]);
+		p->rt = ev->rt6[i];
+		list_add_tail(&p->list, &r->rt6s);
+		r->nhs++;
+	}
+}
+
+/* Drops the objects of @r; @clear: clear our flag on them first. */
+static void ex_put_objs(struct ex_route *r, bool clear)
+{
+	struct ex_rt6 *p, *n;
+
+	if (clear)
+		ex_set_flag(r, false);
+	if (r->fi)
+		fib_info_put(r->fi);
+	r->fi = NULL;
+	list_for_each_entry_safe(p, n, &r->rt6s, list)
+		ex_rt6_del(r, p);
+	r->nhs = 0;
 }
 
 static void ex_route_free(struct ex_route *r, bool clear)
 {
-	if (clear)
-		ex_set_flag(r, false);
+	ex_put_objs(r, clear);
 	list_del(&r->list);
-	ex_put_obj(r);
 	kfree(r);
 }
 
 static void ex_apply_route(const struct ex_event *ev)
 {
 	struct ex_route key, *r;
+	struct ex_rt6 *p;
+	unsigned int i;
 
 	ex_route_key(ev, &key);
 	r = ex_route_find(&key);
 	if (ev->type == FIB_EVENT_ENTRY_DEL) {
 		if (!r)
 			return;
-		/* IPv6: these nexthops go; the route goes with its last. */
-		if (ev->family == AF_INET6 && r->nhs > key.nhs) {
-			r->nhs -= key.nhs;
-			return;
+		/* IPv6: exactly the paths named go; the route with its last. */
+		for (i = 0; i < ev->nrt6; i++) {
+			p = ex_rt6_find(r, ev->rt6[i]);
+			if (p)
+				ex_rt6_del(r, p);
 		}
-		ex_route_free(r, false);
+		if (ev->family == AF_INET || list_empty(&r->rt6s))
+			ex_route_free(r, false);
 		return;
 	}
-	if (r && ev->type == FIB_EVENT_ENTRY_APPEND && ev->family == AF_INET6) {
-		/* The same hardware entry gains nexthops. */
-		r->nhs += key.nhs;
-		return;
-	}
-	if (r) {
-		/* Replaced: the new route object carries the flag now. */
-		r->nhs = key.nhs;
-		ex_put_obj(r);
-	} else {
+	if (!r) {
 		r = kmemdup(&key, sizeof(key), GFP_KERNEL);
 		if (!r) {
 			atomic64_inc(&ex_lost);
 			return;
 		}
+		INIT_LIST_HEAD(&r->rt6s);
 		list_add_tail(&r->list, &ex_routes);
+	} else if (ev->family == AF_INET || ev->type != FIB_EVENT_ENTRY_APPEND) {
+		/*
+		 * Replaced (an IPv6 APPEND only adds paths).  The kernel keeps
+		 * a route pushed out of first place by a better one (a lower
+		 * metric, a higher TOS): clear the flag of the old objects, or
+		 * `ip route` shows two routes of one prefix offloaded, as
+		 * netdevsim (nsim_fib4_rt_replace(), nsim_fib6_rt_replace())
+		 * and mlxsw (mlxsw_sp_router_fib4_replace() and _fib6_, with
+		 * mlxsw_sp_fib_entry_hw_flags_clear()) do.  With the old key
+		 * (IPv4: the old alias's dscp and type), and before the new
+		 * objects are flagged: they may be the same ones (a route
+		 * notified again), and the flag must end up set.
+		 */
+		ex_put_objs(r, true);
 	}
 	r->dscp = key.dscp;
 	r->type = key.type;
-	r->obj = ex_hold_obj(ev);
+	ex_hold_objs(r, ev);
+	if (!r->fi && list_empty(&r->rt6s)) {
+		ex_route_free(r, false);	/* no memory for any path */
+		return;
+	}
 	ex_set_flag(r, true);
 }
 
@@ -344,6 +412,8 @@ static void ex_forget(u64 cookie, bool all, bool clear)
 
 static void ex_put_refs(struct ex_event *ev)
 {
+	unsigned int i;
+
 	switch (ev->type) {
 	case FIB_EVENT_ENTRY_REPLACE:
 	case FIB_EVENT_ENTRY_APPEND:
@@ -351,8 +421,8 @@ static void ex_put_refs(struct ex_event *ev)
 	case FIB_EVENT_ENTRY_DEL:
 		if (ev->family == AF_INET)
 			fib_info_put(ev->fen.fi);
-		else
-			fib6_info_release(ev->fen6.rt);
+		for (i = 0; i < ev->nrt6; i++)
+			fib6_info_release(ev->rt6[i]);
 		break;
 	case FIB_EVENT_RULE_ADD:
 	case FIB_EVENT_RULE_DEL:
@@ -519,9 +589,39 @@ static void ex_resync_work_fn(struct work_struct *work)
 	}
 }
 
+/*
+ * Holds the fib6_info objects an IPv6 event names, in @ev->rt6: @fen6->rt
+ * and the @fen6->nsiblings siblings after it in its sibling list (the
+ * appended ones for ENTRY_APPEND; all for REPLACE, or the DEL of a whole
+ * route), as netdevsim's nsim_fib6_event_init().  A multipath add notifies
+ * without the table lock (IPv6 routes change without RTNL): the list is
+ * read as an RCU reader, at most nsiblings steps, and a sibling deleted
+ * meanwhile, whose last reference may be gone, is not held.
+ */
+static void ex_hold_rt6s(struct ex_event *ev,
+			 const struct fib6_entry_notifier_info *fen6)
+{
+	struct fib6_info *rt = fen6->rt, *sib;
+	unsigned int n = 1, seen = 0;
+
+	ev->nrt6 = fen6->nsiblings + 1;		/* the array's size */
+	fib6_info_hold(rt);
+	ev->rt6[0] = rt;
+	if (!fen6->nsiblings)
+		return;		/* (fib6_siblings is nh_list with a nexthop object) */
+	list_for_each_entry_rcu(sib, &rt->fib6_siblings, fib6_siblings) {
+		if (seen++ == fen6->nsiblings)
+			break;
+		if (fib6_info_hold_safe(sib))
+			ev->rt6[n++] = sib;
+	}
+	ev->nrt6 = n;
+}
+
 /* Atomic context: no sleeping, GFP_ATOMIC, references, then defer. */
 static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 {
+	const struct fib6_entry_notifier_info *fen6 = NULL;
 	struct rust_fib_notifier_info *ri = ptr;
 	struct ex_event *ev;
 
@@ -530,6 +630,10 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 	case FIB_EVENT_ENTRY_APPEND:
 	case FIB_EVENT_ENTRY_ADD:
 	case FIB_EVENT_ENTRY_DEL:
+		if (ri->info->family == AF_INET6)
+			fen6 = container_of(ri->info,
+					    struct fib6_entry_notifier_info, info);
+		break;
 	case FIB_EVENT_RULE_ADD:
 	case FIB_EVENT_RULE_DEL:
 	case RUST_FIB_EVENT_NETNS_EXIT:
@@ -548,7 +652,8 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 		return NOTIFY_DONE;
 	}
 
-	ev = kzalloc_obj(*ev, GFP_ATOMIC);
+	/* IPv6: room for the route object of each path named. */
+	ev = kzalloc_flex(*ev, rt6, fen6 ? fen6->nsiblings + 1 : 0, GFP_ATOMIC);
 	if (!ev) {
 		switch (type) {
 		case FIB_EVENT_ENTRY_REPLACE:
@@ -582,8 +687,8 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 			fib_info_hold(ev->fen.fi);
 			ev->nhs = fib_info_num_path(ev->fen.fi);
 		} else {
-			ev->fen6 = *container_of(ri->info, struct fib6_entry_notifier_info, info);
-			fib6_info_hold(ev->fen6.rt);
+			ev->fen6 = *fen6;
+			ex_hold_rt6s(ev, fen6);
 		}
 		break;
 	case FIB_EVENT_RULE_ADD:
