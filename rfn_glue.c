@@ -561,7 +561,7 @@ static int __net_init rfn_fault_net_init(struct net *net)
 /*
  * Test builds, debugfs fault_hold_append: write a namespace's inode number
  * to put a block on its kernel FIB chain, ahead of the bridge (priority 0
- * against INT_MIN), that busy-waits in every IPv6 ENTRY_APPEND (up to 5 s)
+ * against INT_MIN), that busy-waits in every IPv6 ENTRY_APPEND (up to 10 s)
  * until 0 is written: it holds a multipath append between the kernel's
  * linking of the siblings and the bridge's count, where a replay can walk
  * them (seq_counter.rs; tests/guest/t93_ipv6_append_race.sh).
@@ -575,7 +575,7 @@ static int rfn_hold_call(struct notifier_block *nb, unsigned long event,
 			 void *ptr)
 {
 	struct fib_notifier_info *info = ptr;
-	unsigned long end = jiffies + 5 * HZ;
+	unsigned long end = jiffies + 10 * HZ;
 
 	if (event != FIB_EVENT_ENTRY_APPEND || info->family != AF_INET6 ||
 	    !atomic_read(&rfn_hold_armed))

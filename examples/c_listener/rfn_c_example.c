@@ -9,7 +9,7 @@
  * ordered workqueue of our own, so events are applied in the order they
  * came.  An add we have no memory for is refused (NOTIFY_BAD, as netdevsim
  * does); any other event we cannot queue asks for a resync of its
- * namespace (rust_fib_notifier_resync(), from a work item): we never keep
+ * namespace (rust_fib_notifier_resync(), from our ordered queue): we never keep
  * what the kernel no longer has.
  *
  * Process side (the work): apply it to the "hardware" table under a mutex,
@@ -486,7 +486,11 @@ static bool ex_source_specific(unsigned long type,
 /*
  * Namespaces to resync (cookies), asked for in atomic context when an
  * event could not be queued; ex_resync_all when more were asked for than
- * fit.  Under ex_resync_lock (taken in softirq too: the _bh variant).
+ * fit.  Under ex_resync_lock (taken in softirq too: the _bh variant).  The
+ * request runs on our ordered queue, after the events queued before it:
+ * rust_fib_notifier_resync() only queues the resync (the module's work
+ * does it, and tries again until it succeeds), so it may be called from
+ * the queue our flush callbacks flush.
  */
 #define EX_RESYNC_SLOTS 8
 static DEFINE_SPINLOCK(ex_resync_lock);
@@ -516,37 +520,36 @@ static void ex_add_resync(u64 cookie)
 static void ex_ask_resync(u64 cookie)
 {
 	ex_add_resync(cookie);
-	queue_delayed_work(system_dfl_wq, &ex_resync_work, 0);
+	queue_delayed_work(ex_wq, &ex_resync_work, 0);
 }
 
 static struct notifier_block ex_nb;
 
-/* Resyncs one namespace; 0 when done, else ask again later. */
-static int ex_resync(u64 cookie)
+/* Asks for a resync of one namespace (on ex_wq). */
+static void ex_resync(u64 cookie)
 {
 	struct net *net = rust_fib_notifier_get_net(cookie);
-	int err;
 
 	if (!net) {
-		/* Gone or dismantled: nothing to replay, forget it. */
-		flush_workqueue(ex_wq);
+		/*
+		 * Gone or dismantled: nothing to replay, forget it (the
+		 * events queued before us are applied: an ordered queue).
+		 */
 		mutex_lock(&ex_lock);
 		ex_forget(cookie, false, false);
 		mutex_unlock(&ex_lock);
-		return 0;
+		return;
 	}
-	err = rust_fib_notifier_resync(&ex_nb, net);
-	put_net(net);
-	if (!err)
+	if (!rust_fib_notifier_resync(&ex_nb, net))	/* queued */
 		atomic64_inc(&ex_resyncs);
-	return err == -ENOENT ? 0 : err;	/* -ENOENT: unregistering */
+	put_net(net);
 }
 
 static void ex_resync_work_fn(struct work_struct *work)
 {
 	u64 nets[EX_RESYNC_SLOTS], *all = NULL;
 	struct ex_route *r;
-	int i, n = 0, failed = 0;
+	int i, n = 0;
 	bool every;
 
 	spin_lock_bh(&ex_resync_lock);
@@ -567,26 +570,20 @@ static void ex_resync_work_fn(struct work_struct *work)
 			list_for_each_entry(r, &ex_routes, list)
 				all[n++] = r->cookie;
 		mutex_unlock(&ex_lock);
-		if (!all)
-			failed = 1;
-	}
-	for (i = 0; i < EX_RESYNC_SLOTS && nets[i]; i++)
-		if (ex_resync(nets[i])) {
-			ex_add_resync(nets[i]);
-			failed = 1;
-		}
-	for (i = 0; all && i < n; i++)
-		if ((i == 0 || all[i] != all[i - 1]) && ex_resync(all[i]))
-			failed = 1;
-	kfree(all);
-	if (failed) {
-		if (every) {
+		if (!all) {
+			/* No memory to list them: ask again later. */
 			spin_lock_bh(&ex_resync_lock);
 			ex_resync_all = true;
 			spin_unlock_bh(&ex_resync_lock);
+			queue_delayed_work(ex_wq, &ex_resync_work, HZ / 2);
 		}
-		queue_delayed_work(system_dfl_wq, &ex_resync_work, HZ / 2);
 	}
+	for (i = 0; i < EX_RESYNC_SLOTS && nets[i]; i++)
+		ex_resync(nets[i]);
+	for (i = 0; all && i < n; i++)
+		if (i == 0 || all[i] != all[i - 1])
+			ex_resync(all[i]);
+	kfree(all);
 }
 
 /*

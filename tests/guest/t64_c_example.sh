@@ -3,10 +3,12 @@
 # the offload flag on every route it holds and clears it when it unloads;
 # refuses (NOTIFY_BAD) an add it has no memory for, as netdevsim does, so
 # `ip route add` fails; and resyncs the namespace after a delete it could
-# not queue (failslab), holding nothing the kernel deleted.  With
+# not queue (failslab), holding nothing the kernel deleted: it asks from
+# its own ordered queue, the one its flush callbacks flush (the resync is
+# queued, never run in the caller: no deadlock, no lockdep cycle).  With
 # RUST_FIB_NOTIFIER_F_NEXTHOPS it learns the nexthop objects too (the
 # kernel's own struct nh_notifier_info through the C API).
-plan 13
+plan 14
 EX=/sys/kernel/debug/rfn_c_example
 ex_ko=examples/c_listener/rfn_c_example.ko
 # Alone on the chain: only the example allocates, only it sets flags.
@@ -43,7 +45,8 @@ printf 'route del 192.0.2.66/32\nroute del 2001:db8:9997::/48\n' | failslab_ip -
 rc=$?
 check "c example: deletes it cannot queue still succeed" test $rc -eq 0
 _cex_resynced() { local n; get n resyncs "$EX/stats" && [ "$n" -gt "$resyncs0" ]; }
-check "c example: it resyncs the namespace" wait_for 60 _cex_resynced
+check "c example: it asks for a resync of the namespace, from its ordered queue" wait_for 60 _cex_resynced
+check "c example: the module's resync work did it" resyncs_done
 snap cex-resync "$EX"
 judge cex-resync "c example: holds neither deleted route" \
 	'not [k for k in listener("rfn_c_example", "ns1") if "192.0.2.66/32" in k or "2001:db8:9997::/48" in k]'

@@ -4,13 +4,16 @@
 # (ip6_route_multipath_add()): a registration that replays in between gets
 # the route with those siblings, then the same siblings again, live.
 # fault_hold_append (test builds) holds the append between the two (a block
-# ahead of the bridge on the namespace's kernel chain busy-waits), the
-# probe registers for that namespace meanwhile, then the append goes on.
-# The probe must hold each nexthop once, as the kernel does.
-plan 6
+# ahead of the bridge on the namespace's kernel chain busy-waits, up to
+# 10 s); the probe and the mock register for that namespace meanwhile, the
+# example C listener for every namespace; then the append goes on.  Each
+# must hold each nexthop once, as the kernel does.
+plan 10
 P=2001:db8:b1::/48
+EX=/sys/kernel/debug/rfn_c_example
 check "append race: a one-path route" ip -n ns2 -6 route add $P via 2001:db8:2::2 dev d0
 detach
+echo 0 >"$MOCK/attach"
 ns_inode ino ns2
 echo "$ino" >"$RFN/fault_hold_append"
 ip -n ns2 -6 route append $P nexthop via 2001:db8:2:1::2 dev d1 nexthop via 2001:db8:2::3 dev d0 &
@@ -18,13 +21,21 @@ appender=$!
 _holding() { local l; read -r l <"$RFN/fault_hold_append"; [ "${l##* }" -gt 0 ]; }
 check "append race: the append is held after the kernel linked it" wait_for 5 _holding
 echo "$ino" >"$PROBE/netns"
+echo "$ino" >"$MOCK/netns"
 check "append race: the probe registers for the namespace meanwhile" attach
-echo 0 >"$PROBE/netns"
+check "append race: the mock too" eval "echo 1 >$MOCK/attach"
+check "append race: the example C listener, for every namespace" insmod examples/c_listener/rfn_c_example.ko
+check "append race: the append was still held" _holding
 echo 0 >"$RFN/fault_hold_append"
 check "append race: the append completes" wait "$appender"
-SNAP_NS=ns2 snap append-race "$PROBE"
-judge append-race "append race: the probe holds each of the route's 3 nexthops once" \
-	'nexthop_counts("probe", "ns2") and eq(len(route("ns2", "2001:db8:b1::/48")["nexthops"]), 3)'
-judge append-race "append race: the probe equals the kernel" 'compare("probe", "ns2")'
+SNAP_NS=ns2 snap append-race "$PROBE" "$MOCK" "$EX"
+for l in probe mock_switchdev rfn_c_example; do
+	judge append-race "append race: $l holds each of the route's 3 nexthops once" \
+		"nexthop_counts('$l', 'ns2') and eq(len(route('ns2', '2001:db8:b1::/48')['nexthops']), 3)"
+done
+rmmod rfn_c_example
+echo 0 >"$PROBE/netns"
+echo 0 >"$MOCK/netns"
+echo 0 >"$MOCK/attach"
 ip -n ns2 -6 route del $P
 detach
