@@ -120,6 +120,7 @@ struct ex_event {
 };
 
 static struct workqueue_struct *ex_wq;
+static void ex_ask_resync(u64 cookie);
 static DEFINE_MUTEX(ex_lock);		/* the tables below */
 static LIST_HEAD(ex_routes);
 static LIST_HEAD(ex_rules);
@@ -230,7 +231,8 @@ static void ex_hold_objs(struct ex_route *r, const struct ex_event *ev)
 			continue;
 		p = kzalloc_obj(*p, GFP_KERNEL);
 		if (!p) {
-			atomic64_inc(&ex_lost);	/* a path the hardware lacks */
+			atomic64_inc(&ex_lost);	/* not in the hardware: resync */
+			ex_ask_resync(r->cookie);
 			continue;
 		}
 		fib6_info_hold(ev->rt6[i]);
@@ -286,7 +288,8 @@ static void ex_apply_route(const struct ex_event *ev)
 	if (!r) {
 		r = kmemdup(&key, sizeof(key), GFP_KERNEL);
 		if (!r) {
-			atomic64_inc(&ex_lost);
+			atomic64_inc(&ex_lost);	/* not in the hardware: resync */
+			ex_ask_resync(ev->cookie);
 			return;
 		}
 		INIT_LIST_HEAD(&r->rt6s);
@@ -337,7 +340,8 @@ static void ex_apply_rule(const struct ex_event *ev)
 		return;
 	r = kzalloc_obj(*r, GFP_KERNEL);
 	if (!r) {
-		atomic64_inc(&ex_lost);
+		atomic64_inc(&ex_lost);	/* not in the hardware: resync */
+		ex_ask_resync(ev->cookie);
 		return;
 	}
 	r->cookie = ev->cookie;
@@ -376,7 +380,8 @@ static void ex_apply_nexthop(const struct ex_event *ev)
 	if (!nh) {
 		nh = kzalloc_obj(*nh, GFP_KERNEL);
 		if (!nh) {
-			atomic64_inc(&ex_lost);
+			atomic64_inc(&ex_lost);	/* not in the hardware: resync */
+			ex_ask_resync(ev->cookie);
 			return;
 		}
 		list_add_tail(&nh->list, &ex_nexthops);
