@@ -30,6 +30,10 @@ type FlushNetFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block, u64
 /// A C listener's block, flush callbacks and options.
 pub(crate) struct CTarget {
     nb: *mut bindings::notifier_block,
+    /// `nb->notifier_call`, read once at registration: a module that went
+    /// away without unregistering is known by it without touching `nb`,
+    /// which its exit may have freed.
+    call: bindings::notifier_fn_t,
     flush: FlushFn,
     flush_net: FlushNetFn,
     /// `RUST_FIB_NOTIFIER_F_NEXTHOPS`: nexthop object events too.
@@ -44,13 +48,13 @@ unsafe impl Sync for CTarget {}
 
 impl Target for CTarget {
     fn call(&self, event: c_ulong, info: &ffi::RfnInfo, _node: &dyn ResyncLater) -> c_int {
-        // SAFETY: the block is valid until it is unregistered, which drops
-        // the node (and waits for RCU) before returning.
-        let Some(call) = (unsafe { (*self.nb).notifier_call }) else {
+        let Some(call) = self.call else {
             return 0;
         };
-        // SAFETY: as above; the callee gets a `struct
-        // rust_fib_notifier_info` it may only read, valid for the call.
+        // SAFETY: the block and its callback are valid until the block is
+        // unregistered, which drops the node (and waits for RCU) before
+        // returning; the callee gets a `struct rust_fib_notifier_info` it
+        // may only read, valid for the call.
         unsafe {
             call(
                 self.nb,
@@ -121,13 +125,11 @@ pub(crate) fn exit() {
 impl CTarget {
     /// Whether the listener's block or any of its callbacks lies in
     /// `module` (a `struct module` that is going away).
+    /// Only compares addresses: the module's exit ran, `nb` may be freed.
     fn in_module(&self, module: *mut c_void) -> bool {
-        // SAFETY: the block is valid until it is unregistered; its module
-        // is going, not gone (its memory is freed after the notifier).
-        let call = unsafe { (*self.nb).notifier_call };
         let addrs: [*const c_void; 4] = [
             self.nb.cast::<c_void>().cast_const(),
-            call.map_or(ptr::null(), |f| f as *const c_void),
+            self.call.map_or(ptr::null(), |f| f as *const c_void),
             self.flush.map_or(ptr::null(), |f| f as *const c_void),
             self.flush_net.map_or(ptr::null(), |f| f as *const c_void),
         ];
@@ -160,10 +162,14 @@ extern "C" fn rfn_rs_c_module_going(module: *mut c_void) {
                 _ => return,
             }
         };
+        // Waits for a resync in progress (it may still call the module's
+        // flush callbacks: its text is there until after this notifier),
+        // with the module notifier chain's rwsem held for reading.
         node.shut_down();
-        // SAFETY: the block is still valid (its module's memory is not
-        // freed yet); the glue drops the reference the registration took.
-        unsafe { ffi::rfn_c_listener_forced_off(node.target.nb, module) };
+        let call = node.target.call.map_or(ptr::null(), |f| f as *const c_void);
+        // SAFETY: plain values; the glue drops the reference the
+        // registration took on this module.
+        unsafe { ffi::rfn_c_listener_forced_off(call, module) };
     }
 }
 
@@ -284,8 +290,13 @@ extern "C" fn rfn_rs_c_register(
     nexthops: bool,
     extack: *mut bindings::netlink_ext_ack,
 ) -> c_int {
+    // SAFETY: a non-null block is valid while it registers (the API's rule).
+    let call = (!nb.is_null())
+        .then(|| unsafe { (*nb).notifier_call })
+        .flatten();
     let target = CTarget {
         nb,
+        call,
         flush,
         flush_net,
         nexthops,

@@ -369,6 +369,9 @@ impl<T: Target> Node<T> {
             for &net in nets {
                 pending.add(net);
             }
+            // A resync of every namespace found none (`counters()`):
+            // every namespace again, never an empty request.
+            pending.all |= nets.is_empty();
         }
         // SAFETY: as in `request_resync`.
         unsafe { ffi::rfn_delayed_work_queue(self.resync_work.get(), delay_ms) };

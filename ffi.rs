@@ -193,10 +193,7 @@ extern "C" {
     pub(crate) fn rfn_net_get_by_cookie(cookie: u64) -> *mut Net;
     pub(crate) fn rfn_net_put(net: *mut Net);
     pub(crate) fn rfn_within_module(addr: *const c_void, module: *mut c_void) -> bool;
-    pub(crate) fn rfn_c_listener_forced_off(
-        nb: *const bindings::notifier_block,
-        module: *mut c_void,
-    );
+    pub(crate) fn rfn_c_listener_forced_off(call: *const c_void, module: *mut c_void);
     pub(crate) fn rfn_c_api_init() -> c_int;
     pub(crate) fn rfn_c_api_exit();
     pub(crate) fn rfn_net_pin(cookie: u64) -> *mut Net;

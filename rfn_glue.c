@@ -268,7 +268,10 @@ void rfn_net_unpin(struct net *net)
 {
 	struct rfn_net *rn = net_generic(net, rfn_net_id);
 
-	/* Not the last reference: the pin keeps the exit from running. */
+	/*
+	 * May be the last reference (cleanup_net() is queued): the exit it
+	 * runs waits for the pin dropped below.
+	 */
 	put_net(net);
 	if (atomic_dec_and_test(&rn->pins))
 		wake_up_var(&rn->pins);
@@ -500,7 +503,7 @@ static void __net_exit rfn_net_exit(struct net *net)
 	 * return), so that what they forwarded comes before the exit event.
 	 */
 	if (!atomic_dec_and_test(&rn->pins))
-		wait_var_event(&rn->pins, !atomic_read(&rn->pins));
+		wait_var_event(&rn->pins, !atomic_read_acquire(&rn->pins));
 	if (bridged)
 		rfn_rs_bridge_exit(rn, false);
 }
@@ -564,7 +567,9 @@ static int __net_init rfn_fault_net_init(struct net *net)
  * against INT_MIN), that busy-waits in every IPv6 ENTRY_APPEND (up to 10 s)
  * until 0 is written: it holds a multipath append between the kernel's
  * linking of the siblings and the bridge's count, where a replay can walk
- * them (seq_counter.rs; tests/guest/t93_ipv6_append_race.sh).
+ * them (seq_counter.rs; tests/guest/t93_ipv6_append_race.sh).  It spins
+ * in the kernel's RCU read section: grace periods wait meanwhile (the test
+ * kernel has preemptible RCU, so the shell that writes 0 still runs).
  */
 static struct net *rfn_hold_net;	/* under rfn_hold_lock */
 static DEFINE_MUTEX(rfn_hold_lock);
@@ -603,17 +608,17 @@ static void rfn_hold_release(void)
 
 int rfn_set_hold_append(u64 inum)
 {
-	struct net *net = NULL;
-	struct rfn_net *rn;
+	struct net *net = NULL, *pos;
 	int err = 0;
 
 	mutex_lock(&rfn_hold_lock);
 	rfn_hold_release();
 	if (inum) {
+		/* Fully set up namespaces only (see rfn_net_get_by_cookie()). */
 		rcu_read_lock();
-		list_for_each_entry_rcu(rn, &rfn_nets, list)
-			if (rn->net->ns.inum == inum) {
-				net = maybe_get_net(rn->net);
+		for_each_net_rcu(pos)
+			if (pos->ns.inum == inum) {
+				net = maybe_get_net(pos);
 				break;
 			}
 		rcu_read_unlock();
@@ -1216,10 +1221,10 @@ bool rfn_within_module(const void *addr, void *mod)
 	return addr && within_module((unsigned long)addr, mod);
 }
 
-void rfn_c_listener_forced_off(const struct notifier_block *nb, void *mod)
+void rfn_c_listener_forced_off(const void *call, void *mod)
 {
 	pr_err("rust_fib_notifier: module %s went away with listener %ps still registered: unregistered it\n",
-	       ((struct module *)mod)->name, nb->notifier_call);
+	       ((struct module *)mod)->name, call);
 	module_put(THIS_MODULE);
 }
 

@@ -152,7 +152,7 @@ int rfn_rs_bridge_nh_event(struct rfn_net *rn, unsigned long event,
 void rfn_rs_bridge_exit(struct rfn_net *rn, bool lives);
 void rfn_rs_c_module_going(void *mod);
 bool rfn_within_module(const void *addr, void *mod);
-void rfn_c_listener_forced_off(const struct notifier_block *nb, void *mod);
+void rfn_c_listener_forced_off(const void *call, void *mod);
 int rfn_c_api_init(void);
 void rfn_c_api_exit(void);
 void rfn_rs_bridge_stopped(struct rfn_net *rn);

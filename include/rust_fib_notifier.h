@@ -12,8 +12,9 @@
  * An IPv6 FIB_EVENT_ENTRY_APPEND may name siblings the listener already
  * holds: the kernel links a multipath append's siblings, then notifies
  * them holding no lock, so a replay can deliver them first.  Apply it as a
- * union (a sibling fib6_info, or a nexthop, held once): the kernel never
- * lets one route have two equal nexthops.
+ * union (each sibling fib6_info held once): the kernel never lets one
+ * route have two equal nexthops (rt6_duplicate_nexthop(): device,
+ * gateway, encap).
  */
 #ifndef _RUST_FIB_NOTIFIER_H
 #define _RUST_FIB_NOTIFIER_H
@@ -36,7 +37,8 @@ struct netlink_ext_ack;
  *    kernel's register_fib_notifier() found it inconsistent 5 times, or
  *    its dump failed) after part of it was forwarded; it is replayed when
  *    its bridge attaches later.  Its routes stay: clear the flags you set
- *    on them (rust_fib_notifier_get_net() finds it).
+ *    on them (rust_fib_notifier_get_net() finds it, unless it failed
+ *    during the namespace's own set-up, when it has no routes yet).
  */
 #define RUST_FIB_EVENT_NETNS_EXIT	0x100
 
@@ -229,7 +231,10 @@ int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net);
  * reference and never names another namespace later.  Any context.
  *
  * Return: a reference on the namespace (put_net() it), or NULL when it is
- * gone or being dismantled (its routes are going away).
+ * gone or being dismantled (its routes are going away), or not fully set up
+ * yet (net_initialized(): a namespace whose set-up fails is freed whatever
+ * its reference count; its events may already arrive, but its own set-up
+ * adds no route to flag).
  */
 struct net *rust_fib_notifier_get_net(u64 net_cookie);
 

@@ -336,7 +336,10 @@ impl ProbeState {
                         // (`ip6_route_multipath_add()`), so a replay may
                         // have given us some of them already; one route
                         // never has two equal nexthops
-                        // (`rt6_duplicate_nexthop()`).
+                        // (`rt6_duplicate_nexthop()`). The probe keeps no
+                        // encap: two siblings that differ only in theirs
+                        // show as one here (a debugging view; the mock
+                        // and the example key siblings by `fib6_info`).
                         for nh in nhs {
                             if !val.nhs.contains(&nh) {
                                 val.nhs.push(nh, GFP_ATOMIC)?;
