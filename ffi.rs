@@ -216,6 +216,10 @@ extern "C" {
     #[cfg(rfn_kunit)]
     pub(crate) fn rfn_set_hold_append(inum: u64) -> c_int;
     #[cfg(rfn_kunit)]
+    pub(crate) fn rfn_set_hold_rule(inum: u64);
+    #[cfg(rfn_kunit)]
+    pub(crate) fn rfn_get_hold_rule(holding: bool) -> c_uint;
+    #[cfg(rfn_kunit)]
     pub(crate) fn rfn_get_hold_append(holding: bool) -> c_uint;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;

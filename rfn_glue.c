@@ -282,6 +282,44 @@ unsigned int rfn_net_inum(const struct net *net)
 	return net->ns.inum;
 }
 
+#ifdef RFN_KUNIT
+/*
+ * Test builds, debugfs fault_hold_rule: write a namespace's inode number
+ * to hold each of its rule adds after the bridge counted and forwarded it
+ * (busy-waiting up to 10 s, until 0 is written): the kernel notifies a rule
+ * before it links it, under the family's rules lock, so a replay that read
+ * the count meanwhile must wait for that lock (seq_counter.rs;
+ * tests/guest/t55_rule_race_held.sh).
+ */
+static atomic64_t rfn_hold_rule_inum = ATOMIC64_INIT(0);
+static atomic_t rfn_hold_rule_holding = ATOMIC_INIT(0);
+
+void rfn_set_hold_rule(u64 inum)
+{
+	atomic64_set(&rfn_hold_rule_inum, inum);
+}
+
+unsigned int rfn_get_hold_rule(bool holding)
+{
+	return holding ? atomic_read(&rfn_hold_rule_holding) :
+			 !!atomic64_read(&rfn_hold_rule_inum);
+}
+
+static void rfn_hold_rule(const struct rfn_net *rn, unsigned long event)
+{
+	unsigned long end = jiffies + 10 * HZ;
+
+	if (event != FIB_EVENT_RULE_ADD ||
+	    atomic64_read(&rfn_hold_rule_inum) != rn->net->ns.inum)
+		return;
+	atomic_inc(&rfn_hold_rule_holding);
+	while (atomic64_read(&rfn_hold_rule_inum) == rn->net->ns.inum &&
+	       time_before(jiffies, end))
+		cpu_relax();
+	atomic_dec(&rfn_hold_rule_holding);
+}
+#endif
+
 static int rfn_bridge_call(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
 {
@@ -294,6 +332,9 @@ static int rfn_bridge_call(struct notifier_block *nb, unsigned long event,
 	if (info->family != AF_INET && info->family != AF_INET6)
 		return NOTIFY_DONE;
 	ret = rfn_rs_bridge_event(rn, event, info);
+#ifdef RFN_KUNIT
+	rfn_hold_rule(rn, event);
+#endif
 	if (!(ret & NOTIFY_STOP_MASK))
 		return ret;
 	/*

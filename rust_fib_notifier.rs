@@ -156,6 +156,21 @@ fn write_hold_append(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result
     kernel::error::to_result(unsafe { ffi::rfn_set_hold_append(inum) })
 }
 
+#[cfg(rfn_kunit)]
+fn show_hold_rule(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    // SAFETY: reads atomics of the glue.
+    let (armed, holding) = unsafe { (ffi::rfn_get_hold_rule(false), ffi::rfn_get_hold_rule(true)) };
+    writeln!(f, "{armed} holding {holding}")
+}
+
+#[cfg(rfn_kunit)]
+fn write_hold_rule(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
+    let inum = knob::parse_u64(r)?;
+    // SAFETY: sets an atomic of the glue.
+    unsafe { ffi::rfn_set_hold_rule(inum) };
+    Ok(())
+}
+
 fn show_retry_all(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(f, "{}", u8::from(dump::RETRY_ALL.load(Relaxed)))
 }
@@ -200,6 +215,13 @@ fn debugfs(
             &k.module,
             &show_hold_append,
             &write_hold_append,
+        );
+        #[cfg(rfn_kunit)]
+        root.read_write_callback_file(
+            c"fault_hold_rule",
+            &k.module,
+            &show_hold_rule,
+            &write_hold_rule,
         );
         let dir = root.dir(c"probe");
         let p = &k.probe;
