@@ -7,11 +7,16 @@
 # OUT for the host to judge (tests/judge.py); see tests/guest/lib.sh.
 #
 #   tests/guest/run.sh OUT MODULE.ko NETDEVSIM.ko TEST...
-# TEST: the test files to source, in order (names under tests/guest/, .sh).
+# TEST: the test files to source, in order (names under tests/guest/, .sh);
+# @FILE: their names, one a line, in FILE.
 set -u
 out=$1 ko=$2
 export NSIM_KO=$3
 shift 3
+if [ $# = 1 ] && [ "${1:0:1}" = @ ]; then
+	mapfile -t names <"${1:1}"
+	set -- "${names[@]}"
+fi
 export RESULTS=$out/guest.results SNAPS=$out/snap
 mkdir -p "$SNAPS"
 : >"$RESULTS"
