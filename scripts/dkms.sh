@@ -7,15 +7,21 @@
 #                                         build and install for KVER
 #                                         (default: the running kernel)
 #   scripts/dkms.sh remove                dkms remove, sources gone
-#   scripts/dkms.sh test KSRC             install for KSRC's kernel, then
-#                                         build the example C listener
-#                                         against the installed module
+#   scripts/dkms.sh test KSRC             install for KSRC's kernel (the
+#                                         test kernel) from a DKMS tree of
+#                                         its own, then build the example C
+#                                         listener against the installed
+#                                         module; what the user installed
+#                                         (make dkms-install) is not touched
+#   scripts/dkms.sh test-remove KSRC      undo `test`, and only that
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 name=rust-fib-notifier
 version=0.1.$(git -C "$top" rev-list --count HEAD 2>/dev/null || echo 0)
 src=/usr/src/$name-$version
+# DKMS options: none (the system's trees), or `test`'s own trees.
+dk=()
 die() {
 	echo "dkms: $*" >&2
 	exit 1
@@ -23,13 +29,24 @@ die() {
 command -v dkms >/dev/null || die "dkms is not installed (apt-get install dkms)"
 
 remove() {
-	local v
-	for v in /usr/src/$name-*; do
+	local v srctree=${dk_src:-/usr/src}
+	for v in "$srctree/$name"-*; do
 		[ -d "$v" ] || continue
 		v=${v##*/$name-}
-		dkms remove -m $name -v "$v" --all >/dev/null 2>&1 || :
-		rm -rf "/usr/src/$name-$v"
+		dkms "${dk[@]}" remove -m $name -v "$v" --all >/dev/null 2>&1 || :
+		rm -rf "${srctree:?}/$name-$v"
 	done
+}
+
+# `test` and `test-remove`: a DKMS tree and source tree of their own (the
+# test kernel's modules directory is the only system path they write).
+test_trees() {
+	local t=${RFN_CACHE:-/var/cache/rust-fib-notifier}/dkms-test
+	dk_src=$t/src
+	dk=(--dkmstree "$t/dkms" --sourcetree "$dk_src")
+	src=$dk_src/$name-$version
+	mkdir -p "$t/dkms" "$dk_src"
+	dkms_tree=$t/dkms
 }
 
 install() {
@@ -40,13 +57,13 @@ install() {
 	(cd "$top" && git ls-files -- '*.rs' '*.c' '*.h' Kbuild Kconfig 'dkms/*.sh' |
 		grep -vE '^(tests|examples)/' | cpio -pdm --quiet "$src")
 	sed "s/@VERSION@/$version/" "$top/dkms/dkms.conf.in" >"$src/dkms.conf"
-	dkms add -m $name -v "$version" >/dev/null
+	dkms "${dk[@]}" add -m $name -v "$version" >/dev/null
 	local k=(-k "$kver")
 	[ -n "$ksrc" ] && k+=(--kernelsourcedir "$ksrc")
-	dkms build -m $name -v "$version" "${k[@]}" ||
-		{ cat "/var/lib/dkms/$name/$version/build/make.log" >&2 2>/dev/null; die "dkms build failed"; }
-	dkms install -m $name -v "$version" "${k[@]}" --force >/dev/null || die "dkms install failed"
-	dkms status -m $name -v "$version"
+	dkms "${dk[@]}" build -m $name -v "$version" "${k[@]}" ||
+		{ cat "${dkms_tree:-/var/lib/dkms}/$name/$version/build/make.log" >&2 2>/dev/null; die "dkms build failed"; }
+	dkms "${dk[@]}" install -m $name -v "$version" "${k[@]}" --force >/dev/null || die "dkms install failed"
+	dkms "${dk[@]}" status -m $name -v "$version"
 }
 
 case ${1:-} in
@@ -54,6 +71,7 @@ install) shift; install "$@" ;;
 remove) remove ;;
 test)
 	ksrc=$2
+	test_trees
 	kver=$(cat "$ksrc/include/config/kernel.release")
 	# The test kernel is not installed on the host: give DKMS (and the
 	# guest, which runs on the host's root) its modules directory.
@@ -68,11 +86,16 @@ test)
 	ex=$(mktemp -d)
 	cp "$top"/examples/c_listener/{Kbuild,rfn_c_example.c} "$ex"
 	make -s -C "$ksrc" M="$ex" LLVM="$(sh "$top/dkms/llvm.sh" "$ksrc")" \
-		KBUILD_EXTRA_SYMBOLS="/var/lib/dkms/$name/$version/$kver/Module.symvers" \
+		KBUILD_EXTRA_SYMBOLS="$dkms_tree/$name/$version/$kver/Module.symvers" \
 		RFN_INCLUDE="$src/include" modules >/dev/null ||
 		die "the example C listener did not build against the DKMS module"
 	rm -rf "$ex"
-	echo "dkms: the example C listener builds against /var/lib/dkms/$name/$version/$kver/Module.symvers"
+	echo "dkms: the example C listener builds against $dkms_tree/$name/$version/$kver/Module.symvers"
 	;;
-*) die "usage: scripts/dkms.sh install [KVER KSRC] | remove | test KSRC" ;;
+test-remove)
+	test_trees
+	remove
+	rm -rf "${dkms_tree:?}"
+	;;
+*) die "usage: scripts/dkms.sh install [KVER KSRC] | remove | test KSRC | test-remove KSRC" ;;
 esac
