@@ -1299,7 +1299,7 @@ int rust_fib_notifier_register(struct notifier_block *nb,
 
 	return rfn_register(NULL, nb, &ops, extack);
 }
-EXPORT_SYMBOL_GPL(rust_fib_notifier_register);
+EXPORT_SYMBOL_NS_GPL(rust_fib_notifier_register, RUST_FIB_NOTIFIER_NS);
 
 int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
 				   void (*cb)(struct notifier_block *nb),
@@ -1311,7 +1311,7 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
 		return -EINVAL;
 	return rfn_register(net, nb, &ops, extack);
 }
-EXPORT_SYMBOL_GPL(rust_fib_notifier_register_net);
+EXPORT_SYMBOL_NS_GPL(rust_fib_notifier_register_net, RUST_FIB_NOTIFIER_NS);
 
 int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 				   const struct rust_fib_notifier_ops *ops,
@@ -1321,7 +1321,7 @@ int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 		return -EINVAL;
 	return rfn_register(net, nb, ops, extack);
 }
-EXPORT_SYMBOL_GPL(rust_fib_notifier_register_ops);
+EXPORT_SYMBOL_NS_GPL(rust_fib_notifier_register_ops, RUST_FIB_NOTIFIER_NS);
 
 int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net)
 {
@@ -1331,13 +1331,13 @@ int rust_fib_notifier_resync(struct notifier_block *nb, struct net *net)
 		return -EINVAL;
 	return rfn_rs_c_resync(nb, net);
 }
-EXPORT_SYMBOL_GPL(rust_fib_notifier_resync);
+EXPORT_SYMBOL_NS_GPL(rust_fib_notifier_resync, RUST_FIB_NOTIFIER_NS);
 
 struct net *rust_fib_notifier_get_net(u64 net_cookie)
 {
 	return rfn_net_get_by_cookie(net_cookie);
 }
-EXPORT_SYMBOL_GPL(rust_fib_notifier_get_net);
+EXPORT_SYMBOL_NS_GPL(rust_fib_notifier_get_net, RUST_FIB_NOTIFIER_NS);
 
 int rust_fib_notifier_unregister(struct notifier_block *nb)
 {
@@ -1353,4 +1353,4 @@ int rust_fib_notifier_unregister(struct notifier_block *nb)
 		module_put(THIS_MODULE);
 	return err;
 }
-EXPORT_SYMBOL_GPL(rust_fib_notifier_unregister);
+EXPORT_SYMBOL_NS_GPL(rust_fib_notifier_unregister, RUST_FIB_NOTIFIER_NS);

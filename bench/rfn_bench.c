@@ -354,3 +354,4 @@ module_init(bench_init);
 module_exit(bench_exit);
 MODULE_DESCRIPTION("Registration replay benchmark: kernel FIB chains vs rust_fib_notifier");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(RUST_FIB_NOTIFIER_NS);

@@ -28,6 +28,20 @@ struct net;
 struct netlink_ext_ack;
 
 /*
+ * The API's version, for listeners built against several: 2 added
+ * struct rust_fib_notifier_info's @net_lives, queued resyncs
+ * (rust_fib_notifier_resync() no longer waits), the refusal of a block
+ * with a priority and the symbol namespace; 1 was the first release.
+ */
+#define RUST_FIB_NOTIFIER_API_VERSION	2
+
+/*
+ * The API's symbols are in this symbol namespace: a listener's module
+ * says MODULE_IMPORT_NS(RUST_FIB_NOTIFIER_NS).
+ */
+#define RUST_FIB_NOTIFIER_NS	"RUST_FIB_NOTIFIER"
+
+/*
  * Forget everything received for the namespace @net (@info is NULL).  Sent
  * in two cases, told apart by struct rust_fib_notifier_info's @net_lives:
  *  - false: the namespace is being dismantled (sent once, after its last

@@ -873,3 +873,4 @@ module_init(ex_init);
 module_exit(ex_exit);
 MODULE_DESCRIPTION("Example C listener of rust_fib_notifier");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(RUST_FIB_NOTIFIER_NS);

@@ -58,3 +58,4 @@ module_init(forgetful_init);
 module_exit(forgetful_exit);
 MODULE_DESCRIPTION("rust_fib_notifier test: a listener that never unregisters");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(RUST_FIB_NOTIFIER_NS);
