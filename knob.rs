@@ -65,3 +65,48 @@ pub(crate) fn write_addr(f: &mut fmt::Formatter<'_>, family: u8, dst: &[u8; 16])
     }
     write!(f, "{}", Ipv6Addr::from(*dst))
 }
+
+/// Writes `name` if `value` indexes `names`, else the number.
+fn write_name(f: &mut fmt::Formatter<'_>, names: &[&str], value: u8) -> fmt::Result {
+    match names.get(usize::from(value)) {
+        Some(name) => f.write_str(name),
+        None => write!(f, "{value}"),
+    }
+}
+
+/// A route type (`RTN_*`, `include/uapi/linux/rtnetlink.h`) as `ip route`
+/// prints it.
+pub(crate) fn write_rtn_type(f: &mut fmt::Formatter<'_>, rtn_type: u8) -> fmt::Result {
+    const NAMES: [&str; 12] = [
+        "unspec",
+        "unicast",
+        "local",
+        "broadcast",
+        "anycast",
+        "multicast",
+        "blackhole",
+        "unreachable",
+        "prohibit",
+        "throw",
+        "nat",
+        "xresolve",
+    ];
+    write_name(f, &NAMES, rtn_type)
+}
+
+/// A rule action (`FR_ACT_*`, `include/uapi/linux/fib_rules.h`) as `ip
+/// rule` prints it (`FR_ACT_TO_TBL`: `lookup`).
+pub(crate) fn write_rule_action(f: &mut fmt::Formatter<'_>, action: u8) -> fmt::Result {
+    const NAMES: [&str; 9] = [
+        "unspec",
+        "lookup",
+        "goto",
+        "nop",
+        "res3",
+        "res4",
+        "blackhole",
+        "unreachable",
+        "prohibit",
+    ];
+    write_name(f, &NAMES, action)
+}

@@ -12,6 +12,7 @@
 //!   nhs <n> dev <ifindex> [via <gateway>] [nhid <id>]` (the first nexthop's
 //!   device and gateway; `nhid`: the nexthop object the route uses)
 //! - `rules`: one rule per line: `<netns inum> <4|6> pref <p> table <t> action <a>`
+//!   (`a` and a route's `type` named as `ip` names them: `lookup`, `local`)
 //! - `nexthops`: one nexthop object per line, sorted by namespace and id:
 //!   `<netns inum> id <id> single dev <ifindex> [via <gw>] [blackhole] [fdb]`,
 //!   `<netns inum> id <id> group <id>/<weight>... [fdb]` or
@@ -553,12 +554,11 @@ pub(crate) fn show_routes(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt
         write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
         knob::write_addr(f, k.family, &k.dst)?;
         let first = v.nhs.first();
+        write!(f, "/{} tos {} type ", k.dst_len, v.tos)?;
+        knob::write_rtn_type(f, v.rtn_type)?;
         write!(
             f,
-            "/{} tos {} type {} metric {} nhs {} dev {}",
-            k.dst_len,
-            v.tos,
-            v.rtn_type,
+            " metric {} nhs {} dev {}",
             v.priority,
             v.nhs.len(),
             first.map_or(0, |nh| nh.ifindex)
@@ -624,11 +624,13 @@ pub(crate) fn show_buckets(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fm
 pub(crate) fn show_rules(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let tables = probe.state.tables.lock();
     for (k, ()) in tables.rules.iter() {
-        writeln!(
+        write!(
             f,
-            "{} {} pref {} table {} action {}",
-            k.inum, k.family, k.pref, k.table, k.action
+            "{} {} pref {} table {} action ",
+            k.inum, k.family, k.pref, k.table
         )?;
+        knob::write_rule_action(f, k.action)?;
+        writeln!(f)?;
     }
     Ok(())
 }
