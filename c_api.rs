@@ -51,17 +51,12 @@ impl Target for CTarget {
         let Some(call) = self.call else {
             return 0;
         };
+        // The callee gets a `struct rust_fib_notifier_info` it may only
+        // read, valid for the call.
+        let info = ptr::from_ref(info).cast_mut().cast::<c_void>();
         // SAFETY: the block and its callback are valid until the block is
-        // unregistered, which drops the node (and waits for RCU) before
-        // returning; the callee gets a `struct rust_fib_notifier_info` it
-        // may only read, valid for the call.
-        unsafe {
-            call(
-                self.nb,
-                event,
-                ptr::from_ref(info).cast_mut().cast::<c_void>(),
-            )
-        }
+        // unregistered, which drops the node and waits for RCU first.
+        unsafe { call(self.nb, event, info) }
     }
 
     fn flush(&self) {

@@ -358,12 +358,12 @@ impl<T: Target> Node<T> {
         core::mem::take(&mut *self.pending.lock())
     }
 
-    /// Asks the resync work to resync `nets` in `delay_ms` (process
-    /// context: a resync that failed, whoever asked for it).
+    /// Asks the resync work to resync `nets` in `delay_ms` (any context).
     pub(crate) fn resync_in(&self, nets: &[NetId], delay_ms: u32) {
         {
             let mut pending = self.pending.lock();
             if pending.is_empty() {
+                // Until the work has done it (debugfs `resync_queued`).
                 RESYNC_QUEUED.fetch_add(1, Relaxed);
             }
             for &net in nets {
@@ -373,7 +373,8 @@ impl<T: Target> Node<T> {
             // every namespace again, never an empty request.
             pending.all |= nets.is_empty();
         }
-        // SAFETY: as in `request_resync`.
+        // SAFETY: initialised (type invariant); queueing is safe in atomic
+        // context, and a work already queued stays queued.
         unsafe { ffi::rfn_delayed_work_queue(self.resync_work.get(), delay_ms) };
     }
 
@@ -390,7 +391,7 @@ impl<T: Target> Node<T> {
                 again.add(net);
             }
         }
-        // SAFETY: as in `request_resync`.
+        // SAFETY: as in `resync_in`.
         unsafe { ffi::rfn_delayed_work_queue(self.resync_work.get(), delay_ms) };
     }
 
@@ -505,17 +506,7 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
 impl<T: Target> ResyncLater for Node<T> {
     /// Asks the resync work to resync `net` (any context).
     fn request_resync(&self, net: NetId) {
-        {
-            let mut pending = self.pending.lock();
-            if pending.is_empty() {
-                // Until the work has done it (debugfs `resync_queued`).
-                RESYNC_QUEUED.fetch_add(1, Relaxed);
-            }
-            pending.add(net);
-        }
-        // SAFETY: initialised (type invariant); queueing is safe in atomic
-        // context, and a work already queued stays queued.
-        unsafe { ffi::rfn_delayed_work_queue(self.resync_work.get(), 0) };
+        self.resync_in(&[net], 0);
     }
 }
 

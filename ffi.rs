@@ -154,6 +154,15 @@ pub(crate) struct RfnRule {
 }
 const _: () = assert!(core::mem::size_of::<RfnRule>() == 12);
 
+// The test builds' fault injection (`RFN_KUNIT` in the glue).
+#[cfg(rfn_kunit)]
+extern "C" {
+    pub(crate) fn rfn_set_fault_net_setup(n: c_uint);
+    pub(crate) fn rfn_get_fault_net_setup(pinned: bool) -> c_uint;
+    pub(crate) fn rfn_set_hold(rule: bool, inum: u64) -> c_int;
+    pub(crate) fn rfn_get_hold(rule: bool, holding: bool) -> c_uint;
+}
+
 extern "C" {
     pub(crate) fn rfn_chain() -> *mut bindings::atomic_notifier_head;
     pub(crate) fn rfn_spin_lock_bh(lock: *mut bindings::spinlock_t);
@@ -209,18 +218,6 @@ extern "C" {
     pub(crate) fn rfn_bridge_stat(late: bool) -> u64;
     pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
     pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
-    #[cfg(rfn_kunit)]
-    pub(crate) fn rfn_set_fault_net_setup(n: c_uint);
-    #[cfg(rfn_kunit)]
-    pub(crate) fn rfn_get_fault_net_setup(pinned: bool) -> c_uint;
-    #[cfg(rfn_kunit)]
-    pub(crate) fn rfn_set_hold_append(inum: u64) -> c_int;
-    #[cfg(rfn_kunit)]
-    pub(crate) fn rfn_set_hold_rule(inum: u64);
-    #[cfg(rfn_kunit)]
-    pub(crate) fn rfn_get_hold_rule(holding: bool) -> c_uint;
-    #[cfg(rfn_kunit)]
-    pub(crate) fn rfn_get_hold_append(holding: bool) -> c_uint;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
     pub(crate) fn rfn_rtnl_lock();

@@ -294,17 +294,6 @@ unsigned int rfn_net_inum(const struct net *net)
 static atomic64_t rfn_hold_rule_inum = ATOMIC64_INIT(0);
 static atomic_t rfn_hold_rule_holding = ATOMIC_INIT(0);
 
-void rfn_set_hold_rule(u64 inum)
-{
-	atomic64_set(&rfn_hold_rule_inum, inum);
-}
-
-unsigned int rfn_get_hold_rule(bool holding)
-{
-	return holding ? atomic_read(&rfn_hold_rule_holding) :
-			 !!atomic64_read(&rfn_hold_rule_inum);
-}
-
 static void rfn_hold_rule(const struct rfn_net *rn, unsigned long event)
 {
 	unsigned long end = jiffies + 10 * HZ;
@@ -647,7 +636,7 @@ static void rfn_hold_release(void)
 	}
 }
 
-int rfn_set_hold_append(u64 inum)
+static int rfn_set_hold_append(u64 inum)
 {
 	struct net *net = NULL, *pos;
 	int err = 0;
@@ -677,8 +666,21 @@ int rfn_set_hold_append(u64 inum)
 }
 
 /* "<armed> <holding>" */
-unsigned int rfn_get_hold_append(bool holding)
+/* debugfs fault_hold_append (@rule false) and fault_hold_rule (true). */
+int rfn_set_hold(bool rule, u64 inum)
 {
+	if (!rule)
+		return rfn_set_hold_append(inum);
+	atomic64_set(&rfn_hold_rule_inum, inum);
+	return 0;
+}
+
+/* Whether it is armed, or (@holding) how many changes it holds now. */
+unsigned int rfn_get_hold(bool rule, bool holding)
+{
+	if (rule)
+		return holding ? atomic_read(&rfn_hold_rule_holding) :
+				 !!atomic64_read(&rfn_hold_rule_inum);
 	return atomic_read(holding ? &rfn_hold_holding : &rfn_hold_armed);
 }
 

@@ -128,9 +128,8 @@ unsigned int rfn_get_fault_bridge_busy(void);
 #ifdef RFN_KUNIT
 void rfn_set_fault_net_setup(unsigned int n);
 unsigned int rfn_get_fault_net_setup(bool pinned);
-int rfn_set_hold_append(u64 inum);
-void rfn_set_hold_rule(u64 inum);
-unsigned int rfn_get_hold_rule(bool holding);
+int rfn_set_hold(bool rule, u64 inum);
+unsigned int rfn_get_hold(bool rule, bool holding);
 unsigned int rfn_get_hold_append(bool holding);
 #endif
 void rfn_net_wait_writers(struct net *net);

@@ -99,18 +99,23 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     )
 }
 
+/// A fault knob's count of what is to fail next: 0..1000.
+fn parse_fault_count(r: &mut kernel::uaccess::UserSliceReader) -> Result<u32> {
+    match knob::parse_u64(r)? {
+        n @ 0..=1000 => Ok(n as u32),
+        _ => Err(ERANGE),
+    }
+}
+
 fn show_fault_bridge_busy(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // SAFETY: reads an atomic of the glue.
     writeln!(f, "{}", unsafe { ffi::rfn_get_fault_bridge_busy() })
 }
 
 fn write_fault_bridge_busy(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
-    let n = knob::parse_u64(r)?;
-    if n > 1000 {
-        return Err(ERANGE);
-    }
+    let n = parse_fault_count(r)?;
     // SAFETY: sets an atomic of the glue.
-    unsafe { ffi::rfn_set_fault_bridge_busy(n as u32) };
+    unsafe { ffi::rfn_set_fault_bridge_busy(n) };
     Ok(())
 }
 
@@ -128,47 +133,32 @@ fn show_fault_net_setup(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
 
 #[cfg(rfn_kunit)]
 fn write_fault_net_setup(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
-    let n = knob::parse_u64(r)?;
-    if n > 1000 {
-        return Err(ERANGE);
-    }
+    let n = parse_fault_count(r)?;
     // SAFETY: sets an atomic of the glue.
-    unsafe { ffi::rfn_set_fault_net_setup(n as u32) };
+    unsafe { ffi::rfn_set_fault_net_setup(n) };
     Ok(())
 }
 
+/// `fault_hold_append` (`RULE` false) and `fault_hold_rule`: `<armed>
+/// holding <N>`.
 #[cfg(rfn_kunit)]
-fn show_hold_append(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+fn show_hold<const RULE: bool>(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // SAFETY: reads atomics of the glue.
     let (armed, holding) = unsafe {
         (
-            ffi::rfn_get_hold_append(false),
-            ffi::rfn_get_hold_append(true),
+            ffi::rfn_get_hold(RULE, false),
+            ffi::rfn_get_hold(RULE, true),
         )
     };
     writeln!(f, "{armed} holding {holding}")
 }
 
+/// Arms the hold for the namespace with this inode number, `0` releases it.
 #[cfg(rfn_kunit)]
-fn write_hold_append(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
+fn write_hold<const RULE: bool>(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
     let inum = knob::parse_u64(r)?;
     // SAFETY: process context; the glue serialises the knob.
-    kernel::error::to_result(unsafe { ffi::rfn_set_hold_append(inum) })
-}
-
-#[cfg(rfn_kunit)]
-fn show_hold_rule(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    // SAFETY: reads atomics of the glue.
-    let (armed, holding) = unsafe { (ffi::rfn_get_hold_rule(false), ffi::rfn_get_hold_rule(true)) };
-    writeln!(f, "{armed} holding {holding}")
-}
-
-#[cfg(rfn_kunit)]
-fn write_hold_rule(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
-    let inum = knob::parse_u64(r)?;
-    // SAFETY: sets an atomic of the glue.
-    unsafe { ffi::rfn_set_hold_rule(inum) };
-    Ok(())
+    kernel::error::to_result(unsafe { ffi::rfn_set_hold(RULE, inum) })
 }
 
 fn show_retry_all(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -213,15 +203,15 @@ fn debugfs(
         root.read_write_callback_file(
             c"fault_hold_append",
             &k.module,
-            &show_hold_append,
-            &write_hold_append,
+            &show_hold::<false>,
+            &write_hold::<false>,
         );
         #[cfg(rfn_kunit)]
         root.read_write_callback_file(
             c"fault_hold_rule",
             &k.module,
-            &show_hold_rule,
-            &write_hold_rule,
+            &show_hold::<true>,
+            &write_hold::<true>,
         );
         let dir = root.dir(c"probe");
         let p = &k.probe;

@@ -329,8 +329,8 @@ enum HwAction {
 /// IPv4 (`mlxsw_sp_fib4_entry_type_set()`): `RTN_LOCAL` (no decap tunnel
 /// here) and `RTN_BROADCAST` are `TYPE_TRAP`; `RTN_BLACKHOLE` is
 /// `TYPE_BLACKHOLE`, a discard entry, which `should_offload` says is
-/// offloaded: `rt_offload`, not a trap (issue 21 item 6 said "not
-/// offloaded"; mlxsw flags it `offload`, and so do we); `RTN_UNREACHABLE`
+/// offloaded: `rt_offload`, not a trap (the hardware drops the packets
+/// itself); `RTN_UNREACHABLE`
 /// and `RTN_PROHIBIT` are `TYPE_UNREACHABLE` ("Packets hitting these routes
 /// need to be trapped, but can do so with a lower priority"): `rt_trap`;
 /// `RTN_UNICAST` is remote or local: `rt_offload`; any other type

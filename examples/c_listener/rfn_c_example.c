@@ -120,7 +120,7 @@ struct ex_event {
 };
 
 static struct workqueue_struct *ex_wq;
-static void ex_ask_resync(u64 cookie);
+static void ex_lost_resync(u64 cookie);
 static DEFINE_MUTEX(ex_lock);		/* the tables below */
 static LIST_HEAD(ex_routes);
 static LIST_HEAD(ex_rules);
@@ -231,8 +231,7 @@ static void ex_hold_objs(struct ex_route *r, const struct ex_event *ev)
 			continue;
 		p = kzalloc_obj(*p, GFP_KERNEL);
 		if (!p) {
-			atomic64_inc(&ex_lost);	/* not in the hardware: resync */
-			ex_ask_resync(r->cookie);
+			ex_lost_resync(r->cookie);
 			continue;
 		}
 		fib6_info_hold(ev->rt6[i]);
@@ -288,8 +287,7 @@ static void ex_apply_route(const struct ex_event *ev)
 	if (!r) {
 		r = kmemdup(&key, sizeof(key), GFP_KERNEL);
 		if (!r) {
-			atomic64_inc(&ex_lost);	/* not in the hardware: resync */
-			ex_ask_resync(ev->cookie);
+			ex_lost_resync(ev->cookie);
 			return;
 		}
 		INIT_LIST_HEAD(&r->rt6s);
@@ -340,8 +338,7 @@ static void ex_apply_rule(const struct ex_event *ev)
 		return;
 	r = kzalloc_obj(*r, GFP_KERNEL);
 	if (!r) {
-		atomic64_inc(&ex_lost);	/* not in the hardware: resync */
-		ex_ask_resync(ev->cookie);
+		ex_lost_resync(ev->cookie);
 		return;
 	}
 	r->cookie = ev->cookie;
@@ -380,8 +377,7 @@ static void ex_apply_nexthop(const struct ex_event *ev)
 	if (!nh) {
 		nh = kzalloc_obj(*nh, GFP_KERNEL);
 		if (!nh) {
-			atomic64_inc(&ex_lost);	/* not in the hardware: resync */
-			ex_ask_resync(ev->cookie);
+			ex_lost_resync(ev->cookie);
 			return;
 		}
 		list_add_tail(&nh->list, &ex_nexthops);
@@ -522,8 +518,14 @@ static void ex_add_resync(u64 cookie)
 	spin_unlock_bh(&ex_resync_lock);
 }
 
-static void ex_ask_resync(u64 cookie)
+/*
+ * Something of the namespace is not in the hardware, or we could not keep
+ * a change of it (no memory): count it and resync the namespace.  Any
+ * context.
+ */
+static void ex_lost_resync(u64 cookie)
 {
+	atomic64_inc(&ex_lost);
 	ex_add_resync(cookie);
 	queue_delayed_work(ex_wq, &ex_resync_work, 0);
 }
@@ -668,8 +670,7 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 			return notifier_from_errno(-ENOMEM);
 		}
 		/* A delete or an exit we cannot queue: resync instead. */
-		atomic64_inc(&ex_lost);
-		ex_ask_resync(ri->net->net_cookie);
+		ex_lost_resync(ri->net->net_cookie);
 		return NOTIFY_DONE;
 	}
 	INIT_WORK(&ev->work, ex_work);

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Issue 10, item 5: a namespace the kernel's register_fib_notifier() finds
+# A namespace the kernel's register_fib_notifier() finds
 # too busy (fault injection: the next 2 attachments fail with EBUSY after
 # the kernel's replay was forwarded) is created all the same; listeners are
 # told to forget what the failed tries forwarded, and the bridge attaches

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Issue 10: consistency per namespace.  16 namespaces (init, ns1-ns3 and 12
+# Consistency per namespace.  16 namespaces (init, ns1-ns3 and 12
 # quiet ones), continuous churn in ns1 (every prefix new: a missed event
 # stays missed).  REGS late registrations of a global listener (the probe)
 # with the kernel's retry (`retry_all`: flush everything, replay every

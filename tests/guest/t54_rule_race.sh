@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Issue 10, item 4: in 7.3 a rule is notified before it is linked, under
+# In 7.3 a rule is notified before it is linked, under
 # its family's rules lock and without RTNL (fib_newrule()).  A registration
 # that reads a counter already showing the rule, then replays a rules list
 # that does not hold it yet, passes the check and never learns the rule

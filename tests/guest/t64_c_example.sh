@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Issue 9, item 7: the example C listener, the model C drivers copy, sets
+# The example C listener, the model C drivers copy, sets
 # the offload flag on every route it holds and clears it when it unloads;
 # refuses (NOTIFY_BAD) an add it has no memory for, as netdevsim does, so
 # `ip route add` fails; and resyncs the namespace after a delete it could
