@@ -59,7 +59,7 @@ extern "C" fn rfn_rs_bridge_nh_event(
 extern "C" fn rfn_rs_bridge_stopped(rn: *mut ffi::RfnNet) {
     // SAFETY: as above.
     let net = unsafe { BridgedNet::from_raw(rn) };
-    chain::call(net.net(), chain::RFN_EVENT_RESYNC, core::ptr::null_mut());
+    chain::request_resync(net.net());
 }
 
 /// The namespace's last event (it is gone, or, `lives`, its bridge failed

@@ -13,7 +13,8 @@
 //! only. Both end in the node's [`Target`]: a Rust
 //! [`Listener`](crate::events::Listener) or, through the exported C API, a
 //! C `notifier_block`. The node also carries the resync work that `dump.rs`
-//! runs for it.
+//! runs for it, and a block on the resync chain, which carries requests to
+//! resync a namespace (after a veto), never FIB events.
 
 use core::{pin::Pin, ptr};
 
@@ -23,15 +24,18 @@ use kernel::{
     prelude::*,
     sync::{
         atomic::{Atomic, Relaxed},
-        Mutex,
+        rcu, Mutex,
     },
+    time::msecs_to_jiffies,
     types::Opaque,
+    workqueue,
 };
 
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
     events::{Event, EventKind, Listener, NetId, ResyncLater},
     ffi::{self, RfnInfo},
+    kernel_gaps::{new_cancellable_delayed_work, CancellableDelayedWork},
 };
 
 /// The receiving end of a registration: a Rust listener or a C block.
@@ -124,14 +128,16 @@ impl Pending {
 ///
 /// # Invariants
 ///
-/// - `chain_nb` is on the chain only between [`Node::add`] and
-///   [`Node::remove`] (or drop), and the node is pinned meanwhile.
+/// - `chain_nb` is on the chain, and `resync_nb` on the resync chain, only
+///   between [`Node::add`] and [`Node::remove`] (or drop), and the node is
+///   pinned meanwhile; `resync_nb` is on its chain whenever `chain_nb` is.
 /// - `muting` is `muted`'s length, written under `muted`'s lock.
-/// - `resync_work` is initialised, and cancelled before the node is freed.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Node<T: Target> {
     #[pin]
     chain_nb: Opaque<bindings::notifier_block>,
+    #[pin]
+    resync_nb: Opaque<bindings::notifier_block>,
     /// The replay is a resync's: a veto cannot abort it (see
     /// [`ReplayBlock::call`]).
     resyncing: Atomic<bool>,
@@ -155,13 +161,13 @@ pub(crate) struct Node<T: Target> {
     #[pin]
     pending: BhLock<Pending>,
     #[pin]
-    resync_work: Opaque<bindings::delayed_work>,
+    resync_work: CancellableDelayedWork,
     pub(crate) target: T,
 }
 
-// SAFETY: the notifier blocks are only touched by the chain's own locking
-// and the registering thread, the work by the workqueue code; the rest is
-// `Send`/`Sync` on its own (`T: Target` is).
+// SAFETY: the notifier blocks are only touched by the chains' own locking
+// and the registering thread; the rest is `Send`/`Sync` on its own
+// (`T: Target` is).
 unsafe impl<T: Target> Send for Node<T> {}
 // SAFETY: See above.
 unsafe impl<T: Target> Sync for Node<T> {}
@@ -174,20 +180,17 @@ fn notifier_block(call: bindings::notifier_fn_t) -> bindings::notifier_block {
     }
 }
 
-/// The bridge's request (not a FIB event, never passed to a listener): the
-/// chain stopped on this namespace's event, every node resyncs it.
-pub(crate) const RFN_EVENT_RESYNC: c_ulong = 0x101;
-
 impl<T: Target> Node<T> {
     /// A registration for `target`, optionally restricted to one namespace;
     /// `resync` runs the node's resync work (`dump.rs`).
     pub(crate) fn new(
         target: T,
         filter: Option<NetId>,
-        resync: bindings::work_func_t,
+        resync: unsafe extern "C" fn(*mut bindings::work_struct),
     ) -> impl PinInit<Self> {
         pin_init!(Self {
             chain_nb: Opaque::new(notifier_block(Some(Self::chain_call))),
+            resync_nb: Opaque::new(notifier_block(Some(Self::resync_call))),
             resyncing: Atomic::new(false),
             on_chain: Atomic::new(false),
             filter,
@@ -195,11 +198,7 @@ impl<T: Target> Node<T> {
             muting: Atomic::new(0),
             sync <- kernel::new_mutex!(false, "Node::sync"),
             pending <- new_bh_lock!(Pending::default(), "Node::pending"),
-            // SAFETY: `slot` is the pinned, uninitialised work; the glue
-            // initialises it with the given callback.
-            resync_work <- Opaque::ffi_init(|slot| unsafe {
-                ffi::rfn_delayed_work_init(slot, resync)
-            }),
+            resync_work <- new_cancellable_delayed_work!(resync, "Node::resync_work"),
             target,
         })
     }
@@ -252,8 +251,7 @@ impl<T: Target> Node<T> {
         }
         // Callbacks that read the old list are done after a grace period
         // (the chain is called under RCU).
-        // SAFETY: process context.
-        unsafe { bindings::synchronize_rcu() };
+        rcu::synchronize_rcu();
         Ok(())
     }
 
@@ -287,27 +285,34 @@ impl<T: Target> Node<T> {
         self.on_chain.load(Relaxed)
     }
 
-    /// Puts the node on the chain.
+    /// Puts the node on the chain (and on the resync chain, first).
     pub(crate) fn add(self: Pin<&Self>) {
         if self.on_chain.xchg(true, Relaxed) {
             return;
         }
-        // SAFETY: the chain head is a static of the C glue; `chain_nb` is
-        // pinned and stays valid until `remove` takes it off (type
+        // SAFETY: the chain heads are statics of the C glue; the blocks are
+        // pinned and stay valid until `remove` takes them off (type
         // invariant); registering an unregistered block cannot fail.
-        unsafe { bindings::atomic_notifier_chain_register(ffi::rfn_chain(), self.chain_nb.get()) };
+        unsafe {
+            bindings::atomic_notifier_chain_register(ffi::rfn_resync_chain(), self.resync_nb.get());
+            bindings::atomic_notifier_chain_register(ffi::rfn_chain(), self.chain_nb.get());
+        }
     }
 
-    /// Takes the node off the chain; when this returns, no callback of the
+    /// Takes the node off the chains; when this returns, no callback of the
     /// node runs any more (the kernel waits for RCU readers).
     pub(crate) fn remove(&self) {
         if !self.on_chain.xchg(false, Relaxed) {
             return;
         }
-        // SAFETY: `chain_nb` is on the chain (checked above).
+        // SAFETY: the blocks are on their chains (checked above).
         unsafe {
-            bindings::atomic_notifier_chain_unregister(ffi::rfn_chain(), self.chain_nb.get())
-        };
+            bindings::atomic_notifier_chain_unregister(ffi::rfn_chain(), self.chain_nb.get());
+            bindings::atomic_notifier_chain_unregister(
+                ffi::rfn_resync_chain(),
+                self.resync_nb.get(),
+            );
+        }
     }
 
     /// Takes the lock that serialises the registration, resyncs and the
@@ -325,9 +330,8 @@ impl<T: Target> Node<T> {
             *ending = true;
             self.remove();
         }
-        // SAFETY: initialised (type invariant); process context. A running
-        // work finds the node ending and does nothing.
-        unsafe { ffi::rfn_delayed_work_cancel_sync(self.resync_work.get()) };
+        // A running work finds the node ending and does nothing.
+        self.resync_work.cancel_sync();
         if !core::mem::take(&mut *self.pending.lock()).is_empty() {
             RESYNC_QUEUED.fetch_sub(1, Relaxed);
         }
@@ -341,16 +345,10 @@ impl<T: Target> Node<T> {
     /// workqueue passes to the function given to [`Node::new`] (the node
     /// cancels the work before it is freed).
     pub(crate) unsafe fn of_resync_work<'a>(work: *mut bindings::work_struct) -> Pin<&'a Self> {
-        // SAFETY: the work is the first member of the delayed work (the
-        // glue asserts it), which is our `resync_work` field; the node is
-        // live and pinned (the function's requirement).
-        unsafe {
-            Pin::new_unchecked(&*kernel::container_of!(
-                Opaque::cast_from(work.cast::<bindings::delayed_work>()).cast_mut(),
-                Self,
-                resync_work
-            ))
-        }
+        let work = CancellableDelayedWork::of(work);
+        // SAFETY: `work` is the `resync_work` of a live, pinned node (the
+        // function's requirement).
+        unsafe { Pin::new_unchecked(&*kernel::container_of!(work, Self, resync_work)) }
     }
 
     /// What the resync work has to do; empty afterwards.
@@ -373,9 +371,8 @@ impl<T: Target> Node<T> {
             // every namespace again, never an empty request.
             pending.all |= nets.is_empty();
         }
-        // SAFETY: initialised (type invariant); queueing is safe in atomic
-        // context, and a work already queued stays queued.
-        unsafe { ffi::rfn_delayed_work_queue(self.resync_work.get(), delay_ms) };
+        // A work already queued stays queued.
+        self.queue_resync_work(delay_ms);
     }
 
     /// Asks again for what a failed resync work could not do, in `delay_ms`.
@@ -391,8 +388,12 @@ impl<T: Target> Node<T> {
                 again.add(net);
             }
         }
-        // SAFETY: as in `resync_in`.
-        unsafe { ffi::rfn_delayed_work_queue(self.resync_work.get(), delay_ms) };
+        self.queue_resync_work(delay_ms);
+    }
+
+    fn queue_resync_work(&self, delay_ms: u32) {
+        self.resync_work
+            .queue(workqueue::system_unbound(), msecs_to_jiffies(delay_ms));
     }
 
     /// The chain's callback.
@@ -412,25 +413,40 @@ impl<T: Target> Node<T> {
             unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, chain_nb) };
         // SAFETY: `chain::call` passes a valid `RfnInfo` for the call.
         let info = unsafe { &*data.cast::<RfnInfo>() };
-        if !node.accepts(info.net) {
-            return 0;
-        }
-        // Before the mute check: a namespace muted for a resync that
-        // fails must still be resynced again.
-        if event == RFN_EVENT_RESYNC {
-            if !info.net.is_null() {
-                // SAFETY: the event's namespace is alive for the call.
-                node.request_resync(unsafe { NetId::of(info.net) });
-            }
-            return 0;
-        }
-        if node.is_muted(info.net) {
+        if !node.accepts(info.net) || node.is_muted(info.net) {
             return 0;
         }
         if EventKind::from_raw(event).is_nexthop() && !node.target.nexthops() {
             return 0;
         }
         node.target.call(event, info, node)
+    }
+}
+
+impl<T: Target> Node<T> {
+    /// The resync chain's callback: a request to resync `data`'s namespace
+    /// (even a muted one: a resync that fails must be done again).
+    ///
+    /// # Safety
+    ///
+    /// `nb` must be the `resync_nb` of a live node, and `data` a live
+    /// `struct net`: only [`request_resync`] calls the resync chain.
+    unsafe extern "C" fn resync_call(
+        nb: *mut bindings::notifier_block,
+        _event: c_ulong,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: the resync chain only calls blocks registered by `add`,
+        // which are the `resync_nb` of a pinned, live `Node<T>` (type
+        // invariant).
+        let node =
+            unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, resync_nb) };
+        let net = data.cast::<ffi::Net>();
+        if node.accepts(net) {
+            // SAFETY: the namespace is alive for the call.
+            node.request_resync(unsafe { NetId::of(net) });
+        }
+        0
     }
 }
 
@@ -545,6 +561,14 @@ pub(crate) fn call_netns_exit(net: *mut ffi::Net, lives: bool) {
             net_lives: lives,
         },
     );
+}
+
+/// Asks every registration that covers `net` to resync it (the chain
+/// stopped on one of its events). Any context; `net` is alive.
+pub(crate) fn request_resync(net: *mut ffi::Net) {
+    // SAFETY: the chain head is valid for the module's lifetime; the
+    // callbacks (`Node::resync_call`) read `net` during the call only.
+    unsafe { bindings::atomic_notifier_call_chain(ffi::rfn_resync_chain(), 0, net.cast()) };
 }
 
 fn call_info(event: c_ulong, mut raw: RfnInfo) -> c_int {

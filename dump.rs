@@ -19,7 +19,7 @@ use kernel::{
 use crate::{
     chain::{self, Node, ReplayBlock, RustTarget, Target},
     events::{Listener, NetId},
-    ffi, nets, seq_counter,
+    ffi, kernel_gaps, nets, seq_counter,
 };
 
 /// Fixed, as in 4.11: "Lets see if it's really a problem before adding
@@ -191,8 +191,7 @@ fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: KVec<
                 .map_err(|_| ENOMEM)?;
             count(&STATS.nets_replayed);
             // One namespace per RCU read section; let others run between.
-            // SAFETY: process context, no lock held.
-            unsafe { ffi::rfn_cond_resched() };
+            kernel_gaps::cond_resched();
         }
         // Publish, then read the counters again: see seq_counter.rs.
         let was_off_chain = !node.on_chain();
@@ -276,7 +275,7 @@ const RESYNC_RETRY_MS: u32 = 500;
 
 /// A node for `target`, with [`resync_work`] as its resync work.
 pub(crate) fn new_node<T: Target>(target: T, filter: Option<NetId>) -> impl PinInit<Node<T>> {
-    Node::new(target, filter, Some(resync_work::<T>))
+    Node::new(target, filter, resync_work::<T>)
 }
 
 /// A node's resync work: resyncs what its listener (or a veto, or a failed

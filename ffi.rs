@@ -165,6 +165,7 @@ extern "C" {
 
 extern "C" {
     pub(crate) fn rfn_chain() -> *mut bindings::atomic_notifier_head;
+    pub(crate) fn rfn_resync_chain() -> *mut bindings::atomic_notifier_head;
     pub(crate) fn rfn_spin_lock_bh(lock: *mut bindings::spinlock_t);
     pub(crate) fn rfn_spin_trylock_bh(lock: *mut bindings::spinlock_t) -> c_int;
     pub(crate) fn rfn_spin_unlock_bh(lock: *mut bindings::spinlock_t);
@@ -209,10 +210,6 @@ extern "C" {
     pub(crate) fn rfn_net_unpin(net: *mut Net);
     pub(crate) fn rfn_info_set_extack(info: *mut FibNotifierInfo, msg: *const c_char);
     pub(crate) fn rfn_alloc_ordered_wq(name: *const c_char) -> *mut bindings::workqueue_struct;
-    pub(crate) fn rfn_delayed_work_init(dw: *mut bindings::delayed_work, f: bindings::work_func_t);
-    pub(crate) fn rfn_delayed_work_queue(dw: *mut bindings::delayed_work, delay_ms: c_uint)
-        -> bool;
-    pub(crate) fn rfn_delayed_work_cancel_sync(dw: *mut bindings::delayed_work);
     pub(crate) fn rfn_cond_resched();
     pub(crate) fn rfn_udelay(us: c_uint);
     pub(crate) fn rfn_bridge_stat(late: bool) -> u64;

@@ -63,6 +63,17 @@ struct atomic_notifier_head *rfn_chain(void)
 	return &rfn_fib_chain;
 }
 
+/*
+ * Requests to resync one namespace (the bridge's, after a veto): a chain of
+ * their own, so that the FIB chain carries nothing but events.
+ */
+static ATOMIC_NOTIFIER_HEAD(rfn_resync_chain_head);
+
+struct atomic_notifier_head *rfn_resync_chain(void)
+{
+	return &rfn_resync_chain_head;
+}
+
 void rfn_rtnl_lock(void)
 {
 	rtnl_lock();

@@ -83,6 +83,7 @@ struct rfn_rule {
 
 /* C glue, called from Rust. */
 struct atomic_notifier_head *rfn_chain(void);
+struct atomic_notifier_head *rfn_resync_chain(void);
 void rfn_rtnl_lock(void);
 void rfn_rtnl_unlock(void);
 void rfn_spin_lock_bh(spinlock_t *lock);

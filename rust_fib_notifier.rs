@@ -29,6 +29,7 @@ mod chain;
 mod dump;
 mod events;
 mod ffi;
+mod kernel_gaps;
 mod knob;
 mod nets;
 mod seq_counter;
