@@ -26,7 +26,7 @@ extern "C" fn rfn_rs_bridge_event(
     // SAFETY: the glue calls us from the namespace's block, while it is
     // bridged.
     let net = unsafe { BridgedNet::from_raw(rn) };
-    seq_counter::bump(net);
+    seq_counter::count_change(net);
     chain::call(net.net(), event, info.cast())
 }
 
@@ -43,7 +43,7 @@ extern "C" fn rfn_rs_bridge_nh_event(
     // it is on the kernel's chain (the namespace is listed meanwhile).
     let net = unsafe { BridgedNet::from_raw(rn) };
     if event != ffi::NEXTHOP_EVENT_HW_STATS_REPORT_DELTA {
-        seq_counter::bump(net);
+        seq_counter::count_change(net);
     }
     chain::call(
         net.net(),
@@ -69,7 +69,7 @@ extern "C" fn rfn_rs_bridge_stopped(rn: *mut ffi::RfnNet) {
 extern "C" fn rfn_rs_bridge_exit(rn: *mut ffi::RfnNet, lives: bool) {
     // SAFETY: the glue's exit and failure paths, with the entry alive.
     let net = unsafe { BridgedNet::from_raw(rn) };
-    seq_counter::bump(net);
+    seq_counter::count_change(net);
     chain::call_netns_exit(net.net(), lives);
 }
 

@@ -20,8 +20,9 @@ use kernel::{
 use crate::{
     chain::{Node, Target},
     dump,
-    events::{NetId, ResyncLater},
+    events::ResyncLater,
     ffi,
+    nets::NetId,
 };
 
 type FlushFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block)>;

@@ -33,9 +33,10 @@ use kernel::{
 
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
-    events::{Event, EventKind, Listener, NetId, ResyncLater},
+    events::{Event, EventKind, Listener, ResyncLater},
     ffi::{self, RfnInfo},
     kernel_gaps::{new_cancellable_delayed_work, CancellableDelayedWork},
+    nets::NetId,
 };
 
 /// The receiving end of a registration: a Rust listener or a C block.

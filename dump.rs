@@ -18,8 +18,10 @@ use kernel::{
 
 use crate::{
     chain::{self, Node, ReplayBlock, RustTarget, Target},
-    events::{Listener, NetId},
-    ffi, kernel_gaps, nets, seq_counter,
+    events::Listener,
+    ffi, kernel_gaps,
+    nets::{self, NetId},
+    seq_counter,
 };
 
 /// Fixed, as in 4.11: "Lets see if it's really a problem before adding
@@ -27,12 +29,12 @@ use crate::{
 pub(crate) const FIB_DUMP_MAX_RETRIES: u32 = 5;
 
 /// Every namespace a node accepts, with its change counter.
-pub(crate) type Counters = KVec<(NetId, u64)>;
+pub(crate) type NetSeqs = KVec<(NetId, u64)>;
 
 /// Where the state to replay comes from.
 pub(crate) trait Source {
     /// Every namespace `node` accepts, with its counter now.
-    fn counters<T: Target>(&self, node: &Node<T>) -> Result<Counters>;
+    fn counters<T: Target>(&self, node: &Node<T>) -> Result<NetSeqs>;
     /// Reads `net`'s counter, then replays its rules and routes to the node
     /// alone; `None` when `net` is gone. An error (a veto, -ENOMEM) aborts.
     fn replay_net<T: Target>(&self, node: Pin<&Node<T>>, net: NetId) -> Result<Option<u64>>;
@@ -54,7 +56,7 @@ impl KernelFib {
 }
 
 impl Source for KernelFib {
-    fn counters<T: Target>(&self, node: &Node<T>) -> Result<Counters> {
+    fn counters<T: Target>(&self, node: &Node<T>) -> Result<NetSeqs> {
         seq_counter::counters(|net| node.accepts(net))
     }
 
@@ -120,7 +122,7 @@ fn count(counter: &Atomic<u64>) {
     counter.fetch_add(1, Relaxed);
 }
 
-fn ids(counters: &Counters) -> Result<KVec<NetId>> {
+fn ids(counters: &NetSeqs) -> Result<KVec<NetId>> {
     let mut ids = KVec::with_capacity(counters.len(), GFP_KERNEL)?;
     for (net, _) in counters.iter() {
         ids.push_within_capacity(*net).map_err(|_| ENOMEM)?;
@@ -180,7 +182,7 @@ pub(crate) fn resync<S: Source, T: Target>(
 fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: KVec<NetId>) -> Result {
     for _ in 0..FIB_DUMP_MAX_RETRIES {
         count(&STATS.tries);
-        let mut replayed = Counters::with_capacity(todo.len(), GFP_KERNEL)?;
+        let mut replayed = NetSeqs::with_capacity(todo.len(), GFP_KERNEL)?;
         for &net in todo.iter() {
             let seq = source
                 .replay_net(node, net)
@@ -217,10 +219,10 @@ const GONE: u64 = u64::MAX;
 /// counters moved, or that went away (or came back); and, if the node was
 /// off the chain until now, namespaces that appeared and already counted
 /// changes the node did not hear.
-fn changed(mut now: Counters, mut replayed: Counters, was_off_chain: bool) -> Result<KVec<NetId>> {
+fn changed(mut now: NetSeqs, mut replayed: NetSeqs, was_off_chain: bool) -> Result<KVec<NetId>> {
     now.sort_unstable_by_key(|(net, _)| net.cookie());
     replayed.sort_unstable_by_key(|(net, _)| net.cookie());
-    let find = |list: &Counters, net: NetId| {
+    let find = |list: &NetSeqs, net: NetId| {
         list.binary_search_by_key(&net.cookie(), |(n, _)| n.cookie())
             .ok()
             .map(|i| list[i].1)

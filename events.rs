@@ -14,7 +14,9 @@ use kernel::{
     str::CStr,
 };
 
+// Listeners name namespaces through these (they live in `nets.rs`).
 use crate::ffi::{self, FibNotifierInfo, NhNotifierInfo, RfnInfo, RfnRoute, RfnRule};
+pub(crate) use crate::nets::{NetId, NetRef};
 
 /// The address family of an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -307,7 +309,7 @@ impl RouteRef {
         // hold a reference); `route` identifies its alias for IPv4.
         unsafe {
             ffi::rfn_route_set_hw_flags(
-                net.0.as_ptr(),
+                net.as_ptr(),
                 &self.route,
                 self.ptr.as_ptr(),
                 offload,
@@ -322,130 +324,6 @@ impl Drop for RouteRef {
     fn drop(&mut self) {
         // SAFETY: we hold one reference (type invariant).
         unsafe { ffi::rfn_route_put(self.route.family.into(), self.ptr.as_ptr()) }
-    }
-}
-
-/// A namespace's identity, which outlives the namespace: its cookie
-/// (`net->net_cookie`: unique while the system runs, never reused, unlike
-/// the namespace's address or inode number) and its inode number (what
-/// users see, and what listeners key their tables by). Holds no reference:
-/// a listener's table must not keep a namespace from dying, and a work item
-/// must still apply the events of a namespace that is being dismantled.
-///
-/// Packed to 12 bytes (4-aligned): listeners keep one in every table entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(C, packed(4))]
-pub(crate) struct NetId {
-    cookie: u64,
-    inum: u32,
-}
-
-impl NetId {
-    /// The identity of `net`.
-    ///
-    /// # Safety
-    ///
-    /// `net` must be alive for the call.
-    pub(crate) unsafe fn of(net: *const ffi::Net) -> Self {
-        // SAFETY: alive, per the function's requirement.
-        unsafe {
-            Self {
-                cookie: ffi::rfn_net_cookie(net),
-                inum: ffi::rfn_net_inum(net),
-            }
-        }
-    }
-
-    /// The namespace's inode number.
-    pub(crate) fn inum(&self) -> u32 {
-        self.inum
-    }
-
-    /// The namespace's cookie (`net->net_cookie`), what C listeners get.
-    pub(crate) fn cookie(&self) -> u64 {
-        self.cookie
-    }
-
-    /// The identity the KUnit fake source gives its namespaces (no real
-    /// namespace has cookie 0 or a cookie this large).
-    #[cfg(rfn_kunit)]
-    pub(crate) fn fake(n: u32) -> Self {
-        Self {
-            cookie: (1 << 63) | u64::from(n),
-            inum: n,
-        }
-    }
-
-    /// Whether `net` is this namespace.
-    ///
-    /// # Safety
-    ///
-    /// `net` must be alive for the call.
-    pub(crate) unsafe fn is(&self, net: *const ffi::Net) -> bool {
-        // SAFETY: alive, per the function's requirement.
-        unsafe { ffi::rfn_net_cookie(net) == self.cookie }
-    }
-
-    /// A reference on the namespace, if it is fully set up (the kernel's
-    /// `net_initialized()`) and not being dismantled (`maybe_get_net()`);
-    /// `None` otherwise: its routes are going away, or it may yet be freed
-    /// without its set-up finishing; there is nothing to report to it.
-    pub(crate) fn get(&self) -> Option<NetRef> {
-        // SAFETY: looks the cookie up in `net_namespace_list`, under RCU.
-        let net = unsafe { ffi::rfn_net_get_by_cookie(self.cookie) };
-        // INVARIANT: `maybe_get_net()` took one reference, or returned null.
-        NonNull::new(net).map(NetRef)
-    }
-}
-
-/// A reference on a namespace (`maybe_get_net()`), released on drop.
-/// Holding one keeps the namespace from being dismantled: hold it for a
-/// call, not while work is pending.
-///
-/// # Invariants
-///
-/// Holds one reference on the namespace.
-pub(crate) struct NetRef(NonNull<ffi::Net>);
-
-impl NetRef {
-    /// The namespace, alive while `self` is.
-    pub(crate) fn as_ptr(&self) -> *mut ffi::Net {
-        self.0.as_ptr()
-    }
-
-    /// Sets the flags `ip nexthop` shows on the namespace's nexthop object
-    /// `id` (nothing if there is none). Any context.
-    pub(crate) fn set_nexthop_hw_flags(&self, id: u32, offload: bool, trap: bool) {
-        // SAFETY: the namespace is alive (we hold a reference); the kernel
-        // looks `id` up under RCU itself.
-        unsafe { ffi::rfn_nh_set_hw_flags(self.as_ptr(), id, offload, trap) }
-    }
-
-    /// Sets the flags `ip nexthop bucket` shows on bucket `index` of the
-    /// resilient group `id`. Any context.
-    pub(crate) fn set_nexthop_bucket_hw_flags(&self, id: u32, index: u16, offload: bool) {
-        // SAFETY: as above; the kernel checks the group and the index.
-        unsafe { ffi::rfn_nh_bucket_set_hw_flags(self.as_ptr(), id, index, offload, false) }
-    }
-
-    /// Reports every bucket of the resilient group `id` (of `buckets`) as
-    /// used by the hardware (`nexthop_res_grp_activity_update()`): the
-    /// kernel restarts their idle timers. Process context (allocates).
-    pub(crate) fn nexthop_buckets_busy(&self, id: u32, buckets: u16) {
-        // SAFETY: as above; the kernel ignores a size that does not match.
-        unsafe { ffi::rfn_nh_res_grp_all_busy(self.as_ptr(), id, buckets) }
-    }
-}
-
-// SAFETY: `put_net()` may be called from any context.
-unsafe impl Send for NetRef {}
-// SAFETY: `&NetRef` only passes the pointer to the kernel.
-unsafe impl Sync for NetRef {}
-
-impl Drop for NetRef {
-    fn drop(&mut self) {
-        // SAFETY: we hold one reference (type invariant).
-        unsafe { ffi::rfn_net_put(self.0.as_ptr()) }
     }
 }
 

@@ -5,8 +5,12 @@
 //!
 //! Every type here mirrors `rfn_glue.h` or a kernel header by hand; the C
 //! side checks the layouts with `static_assert()`, this side with const
-//! asserts. Nothing outside this file and `chain.rs`'s registration node
-//! dereferences a raw pointer.
+//! asserts. The raw pointers the kernel hands over are dereferenced in
+//! three places only, each under its `# Safety` contract: the notifier
+//! callbacks of `chain.rs` (the node and the event info), `nets.rs`'s
+//! `BridgedNet::from_raw` (a bridged namespace) and `c_api.rs`'s
+//! registration entry points (a C listener's `notifier_block`); everything
+//! else passes them back to C.
 
 use kernel::{
     bindings,

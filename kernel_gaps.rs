@@ -7,12 +7,7 @@
 use core::{pin::Pin, ptr};
 
 use kernel::{
-    bindings,
-    prelude::*,
-    str::CStr,
-    sync::LockClassKey,
-    time::Jiffies,
-    types::Opaque,
+    bindings, prelude::*, str::CStr, sync::LockClassKey, time::Jiffies, types::Opaque,
     workqueue::Queue,
 };
 
@@ -112,7 +107,9 @@ impl CancellableDelayedWork {
     /// already queued; returns whether it queued it. Any context.
     pub(crate) fn queue(&self, queue: &Queue, delay: Jiffies) -> bool {
         // `Queue` is a transparent wrapper of the C struct.
-        let queue = ptr::from_ref(queue).cast::<bindings::workqueue_struct>().cast_mut();
+        let queue = ptr::from_ref(queue)
+            .cast::<bindings::workqueue_struct>()
+            .cast_mut();
         // SAFETY: the work is initialised (type invariant) and stays valid
         // until it is cancelled, which dropping `self` does; `queue` is a
         // live workqueue (it is borrowed).

@@ -22,7 +22,7 @@
 //! listener (muted first, so no event of it is in flight) and replayed
 //! again; namespaces that passed stay as they are, the block hearing their
 //! events all along. The bridge does, for each change: the kernel changes
-//! its table, then `bump()` (a fully ordered atomic), then it walks the
+//! its table, then `count_change()` (a fully ordered atomic), then it walks the
 //! chain (and reads the node's mute list).
 //!
 //! - **Publication vs. delivery.** The registration writes the chain head
@@ -102,13 +102,12 @@
 use kernel::{prelude::*, sync::rcu};
 
 use crate::{
-    events::NetId,
     ffi,
-    nets::{self, BridgedNet, PinnedNet},
+    nets::{self, BridgedNet, NetId, PinnedNet},
 };
 
 /// Counts one change of `net`, before it enters the chain. Fully ordered.
-pub(crate) fn bump(net: &BridgedNet) {
+pub(crate) fn count_change(net: &BridgedNet) {
     // SAFETY: `net` is a live bridged namespace (the reference says so).
     unsafe { ffi::rfn_net_seq_bump(net.as_raw()) };
 }

@@ -129,10 +129,9 @@ mod tests {
         Ok(())
     }
 
-    /// Issue 9, defect 7: registration takes RTNL; a caller that holds it
-    /// gets -EDEADLK (lockdep tells) instead of deadlocking (the old code
-    /// hung here). Only while lock debugging is on: lockdep's answer means
-    /// nothing after it turned itself off.
+    /// Registration takes RTNL; a caller that holds it gets -EDEADLK
+    /// (lockdep tells) instead of deadlocking. Only while lock debugging is
+    /// on: lockdep's answer means nothing after it turned itself off.
     #[cfg(CONFIG_PROVE_LOCKING)]
     #[test]
     fn rtnl_held_is_edeadlk() -> Result {

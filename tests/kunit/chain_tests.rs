@@ -17,8 +17,10 @@ use kernel::{
 use crate::{
     chain::{self, Node, Target},
     dump::{self, Registration, Source},
-    events::{Event, EventKind, Listener, NetId},
-    ffi, nets, seq_counter,
+    events::{Event, EventKind, Listener},
+    ffi, nets,
+    nets::NetId,
+    seq_counter,
 };
 
 /// An event number the kernel never sends: tests see only their own events
@@ -171,7 +173,7 @@ impl FakeSource {
 }
 
 impl Source for FakeSource {
-    fn counters<T: Target>(&self, _node: &Node<T>) -> Result<dump::Counters> {
+    fn counters<T: Target>(&self, _node: &Node<T>) -> Result<dump::NetSeqs> {
         let mut out = KVec::new();
         for net in self.nets.iter().filter(|n| n.alive.load(Relaxed)) {
             out.push((net.id, net.seq.load(Relaxed)), GFP_KERNEL)?;
@@ -310,7 +312,7 @@ mod tests {
         Ok(())
     }
 
-    /// Issue 10: a change in one namespace re-replays that one only.
+    /// A change in one namespace re-replays that one only.
     #[test]
     fn change_in_one_namespace_replays_only_it() -> Result {
         let rec = Recorder::new(false)?;
@@ -449,7 +451,7 @@ mod tests {
         let first = {
             let guard = rcu::read_lock();
             nets::all(&guard).next().map(|net| {
-                seq_counter::bump(net);
+                seq_counter::count_change(net);
                 seq_counter::read(net)
             })
         };
