@@ -205,6 +205,7 @@ extern "C" {
     );
     pub(crate) fn rfn_net_cookie(net: *const Net) -> u64;
     pub(crate) fn rfn_net_get_by_cookie(cookie: u64) -> *mut Net;
+    pub(crate) fn rfn_net_hold(net: *mut Net);
     pub(crate) fn rfn_net_put(net: *mut Net);
     pub(crate) fn rfn_within_module(addr: *const c_void, module: *mut c_void) -> bool;
     pub(crate) fn rfn_c_listener_forced_off(call: *const c_void, module: *mut c_void);

@@ -10,7 +10,10 @@
 
 use core::{marker::PhantomData, ptr::NonNull};
 
-use kernel::sync::rcu;
+use kernel::sync::{
+    aref::{ARef, AlwaysRefCounted},
+    rcu,
+};
 
 use crate::ffi;
 
@@ -82,31 +85,43 @@ impl NetId {
     pub(crate) fn get(&self) -> Option<NetRef> {
         // SAFETY: looks the cookie up in `net_namespace_list`, under RCU.
         let net = unsafe { ffi::rfn_net_get_by_cookie(self.cookie) };
-        // INVARIANT: `maybe_get_net()` took one reference, or returned null.
-        NonNull::new(net).map(NetRef)
+        // SAFETY: `maybe_get_net()` took the reference this owns, or
+        // returned null.
+        NonNull::new(net).map(|net| unsafe { ARef::from_raw(net) })
     }
 }
 
-/// A reference on a namespace (`maybe_get_net()`), released on drop.
-/// Holding one keeps the namespace from being dismantled: hold it for a
-/// call, not while work is pending.
-///
-/// # Invariants
-///
-/// Holds one reference on the namespace.
-pub(crate) struct NetRef(NonNull<ffi::Net>);
+/// A counted reference on a namespace, released on drop. Holding one
+/// keeps the namespace from being dismantled: hold it for a call, not while
+/// work is pending. Made by [`NetId::get`] (`maybe_get_net()`).
+pub(crate) type NetRef = ARef<ffi::Net>;
 
-impl NetRef {
-    /// The namespace, alive while `self` is.
+// SAFETY: `get_net()` and `put_net()` count a `struct net`'s references,
+// from any context; a `&Net` is only made from a live namespace, on which
+// `get_net()` is valid; the last `put_net()` frees it.
+unsafe impl AlwaysRefCounted for ffi::Net {
+    fn inc_ref(&self) {
+        // SAFETY: `self` is a live namespace (see above).
+        unsafe { ffi::rfn_net_hold(self.as_ptr()) }
+    }
+
+    unsafe fn dec_ref(net: NonNull<Self>) {
+        // SAFETY: the caller gives back one reference it holds.
+        unsafe { ffi::rfn_net_put(net.as_ptr()) }
+    }
+}
+
+impl ffi::Net {
+    /// The namespace, for the C glue.
     pub(crate) fn as_ptr(&self) -> *mut ffi::Net {
-        self.0.as_ptr()
+        core::ptr::from_ref(self).cast_mut()
     }
 
     /// Sets the flags `ip nexthop` shows on the namespace's nexthop object
     /// `id` (nothing if there is none). Any context.
     pub(crate) fn set_nexthop_hw_flags(&self, id: u32, offload: bool, trap: bool) {
-        // SAFETY: the namespace is alive (we hold a reference); the kernel
-        // looks `id` up under RCU itself.
+        // SAFETY: the namespace is alive (borrowed from a reference); the
+        // kernel looks `id` up under RCU itself.
         unsafe { ffi::rfn_nh_set_hw_flags(self.as_ptr(), id, offload, trap) }
     }
 
@@ -123,18 +138,6 @@ impl NetRef {
     pub(crate) fn nexthop_buckets_busy(&self, id: u32, buckets: u16) {
         // SAFETY: as above; the kernel ignores a size that does not match.
         unsafe { ffi::rfn_nh_res_grp_all_busy(self.as_ptr(), id, buckets) }
-    }
-}
-
-// SAFETY: `put_net()` may be called from any context.
-unsafe impl Send for NetRef {}
-// SAFETY: `&NetRef` only passes the pointer to the kernel.
-unsafe impl Sync for NetRef {}
-
-impl Drop for NetRef {
-    fn drop(&mut self) {
-        // SAFETY: we hold one reference (type invariant).
-        unsafe { ffi::rfn_net_put(self.0.as_ptr()) }
     }
 }
 

@@ -1144,6 +1144,11 @@ struct net *rfn_net_get_by_cookie(u64 cookie)
 	return found;
 }
 
+void rfn_net_hold(struct net *net)
+{
+	get_net(net);
+}
+
 void rfn_net_put(struct net *net)
 {
 	put_net(net);

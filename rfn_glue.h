@@ -108,6 +108,7 @@ void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,
 			    void *route, bool offload, bool trap, bool failed);
 u64 rfn_net_cookie(const struct net *net);
 struct net *rfn_net_get_by_cookie(u64 cookie);
+void rfn_net_hold(struct net *net);
 void rfn_net_put(struct net *net);
 struct net *rfn_net_pin(u64 cookie);
 void rfn_net_unpin(struct net *net);
