@@ -28,14 +28,13 @@ use kernel::{
     },
     time::msecs_to_jiffies,
     types::Opaque,
-    workqueue,
 };
 
 use crate::{
     bh_lock::{new_bh_lock, BhLock},
     events::{Event, EventKind, Listener, ResyncLater},
     ffi::{self, RfnInfo},
-    kernel_gaps::{new_cancellable_delayed_work, CancellableDelayedWork},
+    kernel_gaps::{self, new_cancellable_delayed_work, CancellableDelayedWork},
     nets::NetId,
 };
 
@@ -394,7 +393,7 @@ impl<T: Target> Node<T> {
 
     fn queue_resync_work(&self, delay_ms: u32) {
         self.resync_work
-            .queue(workqueue::system_unbound(), msecs_to_jiffies(delay_ms));
+            .queue(kernel_gaps::system_dfl(), msecs_to_jiffies(delay_ms));
     }
 
     /// The chain's callback.

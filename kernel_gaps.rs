@@ -145,6 +145,16 @@ impl PinnedDrop for CancellableDelayedWork {
     }
 }
 
+/// The default unbound system workqueue (`system_dfl_wq`). 7.3's
+/// `kernel::workqueue` offers `system_unbound()`, whose C queue is
+/// deprecated in 7.3 (a work queued on it logs a warning): upstream, this
+/// is `kernel::workqueue::system_dfl()`.
+pub(crate) fn system_dfl() -> &'static Queue {
+    // SAFETY: `system_dfl_wq` is a C global, set up before any module
+    // loads and never freed.
+    unsafe { Queue::from_raw(bindings::system_dfl_wq) }
+}
+
 /// Lets other tasks run (`cond_resched()`, a macro in C). Process context,
 /// no spinlock or RCU read lock held. Upstream: `kernel::task::cond_resched`,
 /// next to `might_sleep()`.
