@@ -578,17 +578,13 @@ impl<'a> Event<'a> {
 ///
 /// # Contexts
 ///
-/// [`Listener::event`] runs in atomic context: under RCU, in process context
-/// (IPv4 routes and nexthop objects under RTNL, except a resilient group's
-/// bucket events from its upkeep work, which hold no lock; rules under the
-/// family's rules lock; IPv6 routes with `tb6_lock` held and BH disabled)
-/// and in
-/// **softirq** (IPv6 route expiry from the GC timer, router advertisements
-/// from NET_RX). So it never sleeps, allocates with `GFP_ATOMIC`, and every
-/// lock it shares with process context (debugfs, work items) is a
-/// [`BhLock`](crate::bh_lock::BhLock), never a plain `SpinLock` or a
-/// `Mutex`: a plain spinlock taken with BH enabled elsewhere deadlocks when
-/// the softirq interrupts its holder.
+/// [`Listener::event`] runs where a C listener's `notifier_call` does: in
+/// atomic context, under RCU, sometimes in softirq, with the locks each
+/// event's family holds (the header's `DOC: Contexts`,
+/// `include/rust_fib_notifier.h`). So it never sleeps, allocates with
+/// `GFP_ATOMIC`, and every lock it shares with process context (debugfs,
+/// work items) is a [`BhLock`](crate::bh_lock::BhLock), never a plain
+/// `SpinLock` or a `Mutex`.
 pub(crate) trait Listener: Send + Sync {
     /// Called for every event, replayed or live (see the contexts above).
     /// Must not sleep. An error vetoes an add or replace: the kernel passes

@@ -3,11 +3,10 @@
  * rust_fib_notifier: one atomic FIB notifier chain for every network
  * namespace, with dump-and-replay on registration (the Linux 4.11 design).
  *
- * A listener is a struct notifier_block.  Its notifier_call runs in atomic
- * context (under RCU, possibly with BH disabled): it must not sleep.  It is
- * called with an event from enum fib_event_type (or RUST_FIB_EVENT_NETNS_EXIT,
- * or, for listeners that asked for them, a RUST_FIB_EVENT_NEXTHOP() event)
- * and a pointer to struct rust_fib_notifier_info.
+ * A listener is a struct notifier_block.  Its notifier_call is called with
+ * an event from enum fib_event_type (or RUST_FIB_EVENT_NETNS_EXIT, or, for
+ * listeners that asked for them, a RUST_FIB_EVENT_NEXTHOP() event) and a
+ * pointer to struct rust_fib_notifier_info, in the contexts below.
  *
  * An IPv6 FIB_EVENT_ENTRY_APPEND may name siblings the listener already
  * holds: the kernel links a multipath append's siblings, then notifies
@@ -16,6 +15,35 @@
  * route have two equal nexthops (rt6_duplicate_nexthop(): device,
  * gateway, encap).
  */
+/**
+ * DOC: Contexts
+ *
+ * Every notifier_call runs in atomic context, under RCU (the chain is an
+ * atomic notifier chain): it must not sleep, allocates with GFP_ATOMIC, and
+ * every lock it shares with process context is taken there with BH
+ * disabled (spin_lock_bh()): a plain spin_lock() deadlocks when the
+ * softirq below interrupts its holder.  Per event:
+ *
+ *  - IPv4 routes (FIB_EVENT_ENTRY_*, AF_INET): process context, RTNL held.
+ *  - IPv6 routes (FIB_EVENT_ENTRY_*, AF_INET6): the route's table lock
+ *    (tb6_lock) held, BH disabled, RTNL not held; in process context, or
+ *    in softirq: route expiry from the IPv6 GC timer, routes from router
+ *    advertisements (NET_RX).
+ *  - rules (FIB_EVENT_RULE_*): process context, the family's rules lock
+ *    held (RTNL too only for the first custom IPv4 rule).
+ *  - nexthop objects (RUST_FIB_EVENT_NEXTHOP()): process context, RTNL held;
+ *    NEXTHOP_EVENT_BUCKET_REPLACE from a resilient group's upkeep work
+ *    holds no lock.
+ *  - RUST_FIB_EVENT_NETNS_EXIT: process context (the namespace's pernet
+ *    exit, or its bridge's attachment), RTNL not held.
+ *  - replayed events (@replay set): the registering task, or the module's
+ *    resync work; routes and rules under RCU alone, nexthop objects with
+ *    RTNL held.
+ *
+ * The flush callbacks (struct rust_fib_notifier_ops) run in process
+ * context, in the registering task or the module's resync work.
+ */
+
 #ifndef _RUST_FIB_NOTIFIER_H
 #define _RUST_FIB_NOTIFIER_H
 
