@@ -2,11 +2,12 @@
 
 //! The Rust side of the exported C API (`include/rust_fib_notifier.h`).
 //!
-//! `rfn_glue.c` exports `rust_fib_notifier_register{,_net,_ops}()`,
-//! `rust_fib_notifier_resync()` and `rust_fib_notifier_unregister()` with
-//! `EXPORT_SYMBOL_GPL`; they land here. A C listener is a `notifier_block` of its own: it is never put on
-//! the chain itself, a [`Node`] is, and calls it (so the same block may not
-//! be registered twice, and an unregistered block is known).
+//! `glue/api.c` exports `rust_fib_notifier_register{,_net,_ops}()`,
+//! `rust_fib_notifier_resync()` and `rust_fib_notifier_unregister()`
+//! (`EXPORT_SYMBOL_NS_GPL`); they land here. A C listener is a
+//! `notifier_block` of its own: it is never put on the chain itself, a
+//! [`Node`] is, and calls it (so the same block may not be registered
+//! twice, and an unregistered block is known).
 
 use core::{pin::Pin, ptr};
 

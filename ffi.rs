@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The one Rust FFI layer: declarations of the C glue (`rfn_glue.c`) and of
+//! The one Rust FFI layer: declarations of the C glue (`glue/`) and of
 //! the kernel functions that `bindings` does not carry.
 //!
-//! Every type here mirrors `rfn_glue.h` or a kernel header by hand; the C
+//! Every type here mirrors `glue/glue.h` or a kernel header by hand; the C
 //! side checks the layouts with `static_assert()`, this side with const
 //! asserts. The raw pointers the kernel hands over are dereferenced in
 //! three places only, each under its `# Safety` contract: the notifier
@@ -45,7 +45,7 @@ pub(crate) const NH_INFO_GRP: u8 = 1;
 pub(crate) const NH_INFO_RES_TABLE: u8 = 2;
 pub(crate) const NH_INFO_RES_BUCKET: u8 = 3;
 pub(crate) const NH_INFO_GRP_HW_STATS: u8 = 4;
-/// `RFN_NH_F_*` (`rfn_glue.h`).
+/// `RFN_NH_F_*` (`glue/glue.h`).
 pub(crate) const RFN_NH_F_REJECT: u8 = 1 << 0;
 pub(crate) const RFN_NH_F_FDB: u8 = 1 << 1;
 

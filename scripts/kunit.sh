@@ -29,9 +29,19 @@ if [ ! -f "$tree/.rfn-tree" ]; then
 	sed -i '$a obj-$(CONFIG_RUST_FIB_NOTIFIER) += rust_fib_notifier/' "$tree/net/Makefile"
 	touch "$tree/.rfn-tree"
 fi
-mkdir -p "$tree/net/rust_fib_notifier"
-(cd "$top" && git ls-files -co --exclude-standard -- '*.rs' '*.c' '*.h' Kbuild Kconfig) |
-	rsync -a --files-from=- "$top/" "$tree/net/rust_fib_notifier/"
+# The module's files, as they are in this checkout.  The tree and its build
+# directory are shared by every checkout (worktrees, clones): a file another
+# checkout left there is removed, and a file whose content differs is
+# written with the current time (rsync -c without -t), so that the build
+# never takes an object built from other sources for up to date.
+dst=$tree/net/rust_fib_notifier
+mapfile -t files < <(cd "$top" &&
+	git ls-files -co --exclude-standard -- '*.rs' '*.c' '*.h' Kbuild Kconfig)
+mkdir -p "$dst"
+(cd "$dst" && find . -type f -printf '%P\n' |
+	{ grep -vxF -f <(printf '%s\n' "${files[@]}") || :; } |
+	xargs -r -d '\n' rm -f --)
+printf '%s\n' "${files[@]}" | rsync -rc --files-from=- "$top/" "$dst/"
 
 key=$( {
 	echo "$srcver"

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal interface between the C glue (rfn_glue.c) and the Rust crate.
- * Rust mirrors these declarations by hand in ffi.rs; the layouts that cross
- * the boundary are checked with static_assert() here and const asserts there.
+ * Internal interface between the C glue (the .c files of glue/) and the
+ * Rust crate.  Rust mirrors these declarations by hand in ffi.rs; the
+ * layouts that cross the boundary are checked with static_assert() in
+ * decode.c and api.c and const asserts there.  The glue is plumbing: the
+ * logic (bump-then-forward, the counter sum, the replay loop) lives in Rust.
  */
 #ifndef _RFN_GLUE_H
 #define _RFN_GLUE_H
@@ -10,7 +12,7 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/spinlock_types.h>
-#include "include/rust_fib_notifier.h"
+#include "../include/rust_fib_notifier.h"
 
 struct net;
 struct notifier_block;
@@ -115,19 +117,13 @@ void rfn_net_unpin(struct net *net);
 void rfn_info_set_extack(struct fib_notifier_info *info, const char *msg);
 struct workqueue_struct;
 struct workqueue_struct *rfn_alloc_ordered_wq(const char *name);
-struct delayed_work;
-struct work_struct;
-void rfn_delayed_work_init(struct delayed_work *dw,
-			   void (*fn)(struct work_struct *work));
-bool rfn_delayed_work_queue(struct delayed_work *dw, unsigned int delay_ms);
-void rfn_delayed_work_cancel_sync(struct delayed_work *dw);
 void rfn_cond_resched(void);
 void rfn_udelay(unsigned int us);
-bool rfn_kunit_lockdep_on(void);
 u64 rfn_bridge_stat(bool late);
 void rfn_set_fault_bridge_busy(unsigned int n);
 unsigned int rfn_get_fault_bridge_busy(void);
 #ifdef RFN_KUNIT
+bool rfn_kunit_lockdep_on(void);
 void rfn_set_fault_net_setup(unsigned int n);
 unsigned int rfn_get_fault_net_setup(bool pinned);
 int rfn_set_hold(bool rule, u64 inum);
