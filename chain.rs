@@ -29,7 +29,7 @@ use kernel::{
 };
 
 use crate::{
-    bh_lock::{new_bh_lock, BhLock},
+    kernel_gaps::{new_spinlock_bh as new_bh_lock, SpinLockBh as BhLock},
     events::{Event, EventKind, Listener, NetId, ResyncLater},
     ffi::{self, RfnInfo},
 };

@@ -708,7 +708,7 @@ impl<'a> Event<'a> {
 /// **softirq** (IPv6 route expiry from the GC timer, router advertisements
 /// from NET_RX). So it never sleeps, allocates with `GFP_ATOMIC`, and every
 /// lock it shares with process context (debugfs, work items) is a
-/// [`BhLock`](crate::bh_lock::BhLock), never a plain `SpinLock` or a
+/// [`SpinLockBh`](crate::kernel_gaps::SpinLockBh), never a plain `SpinLock` or a
 /// `Mutex`: a plain spinlock taken with BH enabled elsewhere deadlocks when
 /// the softirq interrupts its holder.
 pub(crate) trait Listener: Send + Sync {

@@ -22,20 +22,21 @@ use kernel::{
     sync::{atomic::Relaxed, Arc},
 };
 
-mod bh_lock;
 mod bridge;
 mod c_api;
 mod chain;
 mod dump;
 mod events;
 mod ffi;
+mod kernel_gaps;
 mod knob;
 mod nets;
 mod seq_counter;
 
 mod listeners {
+    pub(crate) mod attach;
     pub(crate) mod counter;
-    pub(crate) mod mock_switchdev;
+    pub(crate) mod mock;
     pub(crate) mod probe;
     pub(crate) mod table;
 }
@@ -49,8 +50,9 @@ mod chain_tests;
 mod c_api_tests;
 
 use listeners::{
+    attach::Attachment,
     counter::{self, Counter},
-    mock_switchdev::{self, MockSwitchdev},
+    mock::{self, MockSwitchdev},
     probe::{self, Probe},
 };
 
@@ -65,9 +67,9 @@ module! {
 /// What the debugfs files read and write. Its [`Scope`] is dropped first at
 /// unload (the files go before the data), so no write races teardown.
 struct Knobs {
-    probe: Arc<Probe>,
-    mock: Arc<MockSwitchdev>,
-    counter: Arc<Counter>,
+    probe: Arc<Attachment<Arc<Probe>>>,
+    mock: Arc<Attachment<Arc<MockSwitchdev>>>,
+    counter: Arc<Attachment<Arc<Counter>>>,
     /// For the files of module-wide state.
     module: (),
 }
@@ -173,9 +175,9 @@ fn write_retry_all(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
 /// `/sys/kernel/debug/rust_fib_notifier/` (see the README): one scope, so
 /// every file is removed before the listeners it reaches.
 fn debugfs(
-    probe: &Arc<Probe>,
-    mock: &Arc<MockSwitchdev>,
-    counter: &Arc<Counter>,
+    probe: &Arc<Attachment<Arc<Probe>>>,
+    mock: &Arc<Attachment<Arc<MockSwitchdev>>>,
+    counter: &Arc<Attachment<Arc<Counter>>>,
 ) -> impl PinInit<Scope<Knobs>, Error> {
     let knobs = Ok::<_, Error>(Knobs {
         probe: probe.clone(),
@@ -213,52 +215,17 @@ fn debugfs(
             &show_hold::<true>,
             &write_hold::<true>,
         );
-        let dir = root.dir(c"probe");
-        let p = &k.probe;
-        dir.read_write_callback_file(c"attach", p, &probe::show_attach, &probe::write_attach);
-        dir.read_write_callback_file(c"netns", p, &probe::show_netns, &probe::write_netns);
-        dir.read_write_callback_file(c"resync", p, &probe::show_resync, &probe::write_resync);
-        dir.read_callback_file(c"routes", p, &probe::show_routes);
-        dir.read_callback_file(c"rules", p, &probe::show_rules);
-        dir.read_callback_file(c"nexthops", p, &probe::show_nexthops);
-        dir.read_callback_file(c"buckets", p, &probe::show_buckets);
-        dir.read_callback_file(c"stats", p, &probe::show_stats);
-        let dir = root.dir(c"mock_switchdev");
-        let m = &k.mock;
-        use mock_switchdev as ms;
-        dir.read_write_callback_file(c"attach", m, &ms::show_attach, &ms::write_attach);
-        dir.read_write_callback_file(c"capacity", m, &ms::show_capacity, &ms::write_capacity);
-        dir.read_write_callback_file(c"fail_route_offload", m, &ms::show_fail, &ms::write_fail);
-        dir.read_write_callback_file(c"veto", m, &ms::show_veto, &ms::write_veto);
-        dir.read_write_callback_file(c"netns", m, &ms::show_netns, &ms::write_netns);
-        dir.read_write_callback_file(
-            c"event_delay_us",
-            m,
-            &ms::show_event_delay,
-            &ms::write_event_delay,
-        );
-        dir.read_write_callback_file(c"spares", m, &ms::show_spares, &ms::write_spares);
-        dir.read_write_callback_file(
-            c"nexthop_capacity",
-            m,
-            &ms::show_nexthop_capacity,
-            &ms::write_nexthop_capacity,
-        );
-        dir.read_callback_file(c"routes", m, &ms::show_routes);
-        dir.read_callback_file(c"nexthops", m, &ms::show_nexthops);
-        dir.read_callback_file(c"stats", m, &ms::show_stats);
-        let dir = root.dir(c"counter");
-        let c = &k.counter;
-        dir.read_write_callback_file(c"attach", c, &counter::show_attach, &counter::write_attach);
-        dir.read_callback_file(c"stats", c, &counter::show_stats);
+        probe::debugfs(&root.dir(c"probe"), &k.probe);
+        mock::debugfs(&root.dir(c"mock_switchdev"), &k.mock);
+        counter::debugfs(&root.dir(c"counter"), &k.counter);
     })
 }
 
 struct RustFibNotifier {
     debugfs: Option<Pin<KBox<Scope<Knobs>>>>,
-    probe: Arc<Probe>,
-    mock: Arc<MockSwitchdev>,
-    counter: Arc<Counter>,
+    probe: Arc<Attachment<Arc<Probe>>>,
+    mock: Arc<Attachment<Arc<MockSwitchdev>>>,
+    counter: Arc<Attachment<Arc<Counter>>>,
 }
 
 impl kernel::Module for RustFibNotifier {
@@ -275,9 +242,9 @@ impl kernel::Module for RustFibNotifier {
 impl RustFibNotifier {
     /// Everything but the C API's registry (`c_api::init()`).
     fn start() -> Result<Self> {
-        let probe = Probe::new()?;
-        let mock = MockSwitchdev::new()?;
-        let counter = Counter::new()?;
+        let probe = Attachment::new(Probe::new()?)?;
+        let mock = Attachment::new(MockSwitchdev::new()?)?;
+        let counter = Attachment::new(Counter::new()?)?;
         bridge::register()?;
         let debugfs = match KBox::pin_init(debugfs(&probe, &mock, &counter), GFP_KERNEL) {
             Ok(d) => d,
