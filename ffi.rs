@@ -214,7 +214,6 @@ extern "C" {
         -> bool;
     pub(crate) fn rfn_delayed_work_cancel_sync(dw: *mut bindings::delayed_work);
     pub(crate) fn rfn_cond_resched();
-    pub(crate) fn rfn_udelay(us: c_uint);
     pub(crate) fn rfn_bridge_stat(late: bool) -> u64;
     pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
     pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
