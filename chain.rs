@@ -29,9 +29,9 @@ use kernel::{
 };
 
 use crate::{
-    kernel_gaps::{new_spinlock_bh as new_bh_lock, SpinLockBh as BhLock},
     events::{Event, EventKind, Listener, NetId, ResyncLater},
     ffi::{self, RfnInfo},
+    kernel_gaps::{new_spinlock_bh as new_bh_lock, SpinLockBh as BhLock},
 };
 
 /// The receiving end of a registration: a Rust listener or a C block.

@@ -26,7 +26,10 @@ use kernel::{
     },
 };
 
-use super::{fib::RouteState, nexthop::NhKind, notifier::MAX_EVENT_DELAY_US, queue::SPARE_ENTRIES, MockSwitchdev};
+use super::{
+    fib::RouteState, nexthop::NhKind, notifier::MAX_EVENT_DELAY_US, queue::SPARE_ENTRIES,
+    MockSwitchdev,
+};
 use crate::{
     events::Family,
     knob::{self, Flag, Knob},

@@ -340,11 +340,8 @@ impl HwTable {
     /// A route gone (IPv4), or IPv6 nexthops gone (`routes`): the entry
     /// goes with its last nexthop.
     pub(super) fn del(&mut self, key: &RouteKey, routes: &[RouteRef]) {
-        let stays = !routes.is_empty()
-            && self
-                .routes
-                .get_mut(key)
-                .is_some_and(|e| e.remove(routes));
+        let stays =
+            !routes.is_empty() && self.routes.get_mut(key).is_some_and(|e| e.remove(routes));
         if !stays {
             if let Some(entry) = self.routes.remove(key) {
                 self.offloaded -= u64::from(entry.state.in_hw());

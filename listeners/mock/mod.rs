@@ -140,4 +140,3 @@ impl Attach for Arc<MockSwitchdev> {
         self.forget();
     }
 }
-

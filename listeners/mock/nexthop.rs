@@ -198,7 +198,11 @@ impl MockSwitchdev {
 
     /// A nexthop event (atomic context): the table changes now, the flags
     /// from the work item. `None`: nothing to queue.
-    pub(super) fn nexthop_event(&self, event: &Event<'_>, what: NexthopEvent) -> Result<Option<Op>> {
+    pub(super) fn nexthop_event(
+        &self,
+        event: &Event<'_>,
+        what: NexthopEvent,
+    ) -> Result<Option<Op>> {
         count(&self.stats.nexthop_events);
         let (Some((id, object)), Some(netns)) = (event.nexthop_object(), event.netns_id()) else {
             return Ok(None);

@@ -42,7 +42,6 @@ pub(super) const MAX_EVENT_DELAY_US: u64 = 5000;
 const DELAY_WINDOW_US: u64 = 100_000;
 const DELAY_BUDGET_US: u64 = 50_000;
 
-
 impl Listener for Arc<MockSwitchdev> {
     fn event(&self, event: &Event<'_>) -> Result {
         let sw = self;
