@@ -27,10 +27,10 @@ use crate::{
     listeners::table::RouteKey,
 };
 
-/// The longest busy-wait `event_delay_us` takes (microseconds). The
-/// callback runs in atomic context: under RCU, with `tb6_lock` and BH
-/// disabled, in softirq; and the replay of a namespace is one RCU read
-/// section, every route of it one event.
+/// The longest busy-wait `event_delay_us` takes (microseconds): within
+/// `udelay()`'s `MAX_UDELAY_MS`. The callback runs in atomic context (see
+/// `attach.rs`), and the replay of a namespace is one RCU read section,
+/// every route of it one event.
 pub(super) const MAX_EVENT_DELAY_US: u64 = 5000;
 
 /// The busy-waits of [`DELAY_WINDOW_US`] take [`DELAY_BUDGET_US`] at
@@ -44,114 +44,47 @@ const DELAY_BUDGET_US: u64 = 50_000;
 
 impl Listener for Arc<MockSwitchdev> {
     fn event(&self, event: &Event<'_>) -> Result {
-        let sw = self;
-        count(&sw.stats.events);
-        let delay = sw.knobs.event_delay_us.get();
+        count(&self.stats.events);
+        let delay = self.knobs.event_delay_us.get();
         if delay > 0 {
-            sw.busy_wait(delay);
+            self.busy_wait(delay);
         }
         if event.is_replay() {
-            count(&sw.stats.replayed);
+            count(&self.stats.replayed);
         }
-        // A source-specific IPv6 route shares its (table, prefix) key with
-        // the plain route: not offloaded, counted (netdevsim does the same).
-        // IPv6 multicast: not offloaded, not held, not flagged (mlxsw).
-        if let Some(route) = event.route() {
-            if route.is_source_specific() {
-                count(&sw.stats.skipped);
-                return Ok(());
-            }
-            if is_ignored(&route) {
-                count(&sw.stats.ignored);
-                return Ok(());
-            }
+        if self.skips(event) {
+            return Ok(());
         }
-        // The namespace must be replayed to the mock after this event.
+        // Whether the namespace must be replayed to the mock after this
+        // event.
         let mut resync = false;
         let op = match event.kind() {
             EventKind::EntryReplace | EventKind::EntryAppend | EventKind::EntryAdd => {
-                // An IPv6 append adds nexthops to the route the table holds
-                // (a sibling of the first route): it takes no new place, as
-                // in netdevsim, whose `nsim_fib6_prepare_event()` calls
-                // `nsim_fib_account()` for `FIB_EVENT_ENTRY_REPLACE` only
-                // and `nsim_fib6_rt_append()` adds the nexthops to the
-                // entry it finds. (One that finds no entry becomes one, if
-                // there is room, refusing nothing.)
-                let append = event.kind() == EventKind::EntryAppend;
-                let claims = i64::from(!append);
-                if !append && !sw.claim() {
-                    count(&sw.stats.vetoed);
-                    event.set_extack(
-                        c"rust_fib_notifier mock switchdev: hardware route table is full",
-                    );
-                    return Err(ENOSPC);
-                }
-                // Never dropped because the namespace is being dismantled:
-                // a delete or the next alias's replace must still be applied.
-                let (Some(first), Some(netns)) = (event.hold_route_nh(0), event.netns_id()) else {
-                    sw.unclaim(claims);
-                    return Ok(());
-                };
-                // IPv6 siblings (allocates only for a multipath route).
-                let (rest, refuse) = match event.hold_routes_from(1) {
-                    Ok(rest) => (rest, false),
-                    Err(_) => {
-                        count(&sw.stats.alloc_failed);
-                        (KVec::new(), true)
-                    }
-                };
-                Op::Add {
-                    first,
-                    rest,
-                    netns,
-                    append,
-                    refuse,
-                }
+                self.add_op(event)?
             }
-            EventKind::EntryDel => match event.route() {
-                Some(route) => Op::Del {
-                    key: RouteKey::of(event.netns_inum(), &route),
-                    // IPv6: which nexthops go (an empty list: all). Not
-                    // knowing (no memory), the entry goes whole and the
-                    // namespace is replayed: a multipath route's other
-                    // nexthops come back.
-                    routes: if route.family() == Some(Family::Ipv6) {
-                        event.hold_routes().unwrap_or_else(|_| {
-                            count(&sw.stats.alloc_failed);
-                            resync = true;
-                            KVec::new()
-                        })
-                    } else {
-                        KVec::new()
-                    },
-                },
-                None => return Ok(()),
-            },
-            EventKind::NetnsExit => {
-                let Some(netns) = event.netns_id() else {
-                    return Ok(());
-                };
-                let nexthops = sw.nexthops.lock().remove_netns(netns.inum());
+            EventKind::EntryDel => self.del_op(event, &mut resync),
+            EventKind::NetnsExit => event.netns_id().map(|netns| {
+                let nexthops = self.nexthops.lock().remove_netns(netns.inum());
                 Op::NetnsExit { netns, nexthops }
-            }
-            EventKind::Nexthop(what) => match sw.nexthop_event(event, what)? {
-                Some(op) => op,
-                None => return Ok(()),
-            },
-            _ => return Ok(()),
+            }),
+            EventKind::Nexthop(what) => self.nexthop_event(event, what)?,
+            _ => None,
+        };
+        let Some(op) = op else {
+            return Ok(());
         };
         // Failures are counted (`alloc_failed`, `lost`) by `queue`. Not a
-        // veto: our memory is not the user's error. A lost event (a delete
-        // above all: the entry would hold a route the kernel freed from
-        // its table) ends in a resync of the namespace, as netdevsim's
-        // `fib_flush_work` does for the whole device.
+        // veto: the device's memory is not the user's error. A lost event
+        // (a delete above all: the entry would hold a route the kernel
+        // freed from its table) ends in a resync of the namespace, as
+        // netdevsim's `fib_flush_work` does for the whole device.
         let claims = op.claims();
-        let lost = sw.queue(op).is_err();
+        let lost = self.queue(op).is_err();
         if lost {
-            sw.unclaim(claims);
+            self.unclaim(claims);
         }
         if lost || resync {
-            count(&sw.stats.resyncs_asked);
+            count(&self.stats.resyncs_asked);
             event.resync_later();
         }
         Ok(())
@@ -169,6 +102,85 @@ impl Listener for Arc<MockSwitchdev> {
 }
 
 impl MockSwitchdev {
+    /// Whether the device leaves `event`'s route alone, counted: a
+    /// source-specific IPv6 route shares its (table, prefix) key with the
+    /// plain route, and is not offloaded (netdevsim); IPv6 multicast is not
+    /// offloaded, held or flagged (mlxsw).
+    fn skips(&self, event: &Event<'_>) -> bool {
+        let Some(route) = event.route() else {
+            return false;
+        };
+        if route.is_source_specific() {
+            count(&self.stats.skipped);
+            return true;
+        }
+        if is_ignored(&route) {
+            count(&self.stats.ignored);
+            return true;
+        }
+        false
+    }
+
+    /// A route added, replaced or appended to: its place claimed (or the
+    /// event vetoed), its route objects held.
+    ///
+    /// An IPv6 append adds nexthops to the route the table holds (a
+    /// sibling of the first route): it takes no new place, as in netdevsim,
+    /// whose `nsim_fib6_prepare_event()` calls `nsim_fib_account()` for
+    /// `FIB_EVENT_ENTRY_REPLACE` only and `nsim_fib6_rt_append()` adds the
+    /// nexthops to the entry it finds. (One that finds no entry becomes
+    /// one, if there is room, refusing nothing.)
+    fn add_op(&self, event: &Event<'_>) -> Result<Option<Op>> {
+        let append = event.kind() == EventKind::EntryAppend;
+        let claims = i64::from(!append);
+        if !append && !self.claim() {
+            count(&self.stats.vetoed);
+            event.set_extack(c"rust_fib_notifier mock switchdev: hardware route table is full");
+            return Err(ENOSPC);
+        }
+        // Never dropped because the namespace is being dismantled: a
+        // delete or the next alias's replace must still be applied.
+        let (Some(first), Some(netns)) = (event.hold_route_nh(0), event.netns_id()) else {
+            self.unclaim(claims);
+            return Ok(None);
+        };
+        // IPv6 siblings (allocates only for a multipath route).
+        let (rest, refuse) = match event.hold_routes_from(1) {
+            Ok(rest) => (rest, false),
+            Err(_) => {
+                count(&self.stats.alloc_failed);
+                (KVec::new(), true)
+            }
+        };
+        Ok(Some(Op::Add {
+            first,
+            rest,
+            netns,
+            append,
+            refuse,
+        }))
+    }
+
+    /// A route deleted. IPv6: which nexthops go (an empty list: all). Not
+    /// knowing (no memory), the entry goes whole and the namespace is
+    /// replayed (`resync`): a multipath route's other nexthops come back.
+    fn del_op(&self, event: &Event<'_>, resync: &mut bool) -> Option<Op> {
+        let route = event.route()?;
+        let routes = if route.family() == Some(Family::Ipv6) {
+            event.hold_routes().unwrap_or_else(|_| {
+                count(&self.stats.alloc_failed);
+                *resync = true;
+                KVec::new()
+            })
+        } else {
+            KVec::new()
+        };
+        Some(Op::Del {
+            key: RouteKey::of(event.netns_inum(), &route),
+            routes,
+        })
+    }
+
     /// Busy-waits `us` microseconds (atomic context), unless the busy-waits
     /// of this [`DELAY_WINDOW_US`] window took [`DELAY_BUDGET_US`]
     /// already (then counted in `delays_skipped`). Windows and budget are
