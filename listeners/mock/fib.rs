@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The mock's hardware FIB table: the routes it holds, what it does with
-//! each, and the flags it reports back to the kernel. Changed by the queue's
-//! work only (process context, under the table's mutex).
+//! each, and the flags it reports back to the kernel. Changed in process
+//! context only, under the table's mutex: by the queue's work, and when the
+//! device forgets.
 //!
 //! The table is keyed like the kernel notifies routes and like netdevsim
 //! keys them: (namespace, family, table, prefix, length); the TOS byte is
@@ -19,7 +20,8 @@
 //! - room: a `REPLACE` takes a place, an IPv6 `APPEND` none (it adds
 //!   nexthops to the entry held): netdevsim (`nsim_fib6_prepare_event()`,
 //!   `nsim_fib6_rt_append()`);
-//! - IPv6 source-specific routes skipped: netdevsim (`nsim_fib6_event()`);
+//! - IPv6 source-specific routes skipped (in the event callback):
+//!   netdevsim (`nsim_fib6_event()`);
 //! - IPv6 multicast (`ff00::/8`) ignored, no entry, no flag: mlxsw
 //!   (`mlxsw_sp_fib6_rt_should_ignore()`), [`is_ignored`];
 //! - flags by route type: mlxsw (`mlxsw_sp_fib{4,6}_entry_type_set()`,
@@ -30,7 +32,6 @@
 //!   program (throw, anycast, multicast, nat);
 //! - full table (`offload_failed`, or a veto with an extack message),
 //!   `fail_route_offload`, nexthop occupancy: netdevsim.
-//!
 
 use kernel::{
     bindings,
@@ -220,7 +221,7 @@ fn unreport<'a>(netns: NetId, routes: impl Iterator<Item = &'a RouteRef>) {
     }
 }
 
-/// `RTN_*` (`include/uapi/linux/rtnetlink.h`).
+/// `RTN_*` (`include/uapi/linux/rtnetlink.h`; not in 7.3's `bindings`).
 const RTN_UNICAST: u8 = 1;
 const RTN_LOCAL: u8 = 2;
 const RTN_BROADCAST: u8 = 3;

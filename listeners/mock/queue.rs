@@ -2,10 +2,9 @@
 
 //! The mock's queue and its work: the operations the event callbacks
 //! append, in chain order, and the one delayed work item that applies them
-//! to the hardware tables, on the device's own ordered workqueue. A burst
-//! of events is one wake-up of the worker, not one per event, and a route
-//! is flagged a tick later at most (netdevsim's `fib_event_queue`, plus the
-//! tick).
+//! to the hardware tables, on the device's own ordered workqueue,
+//! [`BATCH_DELAY`] after the queue stops being empty (netdevsim's
+//! `fib_event_queue`, plus the delay).
 
 use kernel::{
     alloc::Flags,
