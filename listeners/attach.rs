@@ -48,8 +48,26 @@ pub(crate) trait Attach: Listener + Clone + 'static {
 
 /// The debugfs files of an attachment besides `attach`.
 pub(crate) struct Files {
-    pub(crate) netns: bool,
-    pub(crate) resync: bool,
+    netns: bool,
+    resync: bool,
+}
+
+impl Files {
+    /// `attach` alone: a registration for every namespace.
+    pub(crate) const ATTACH: Self = Self {
+        netns: false,
+        resync: false,
+    };
+    /// `attach` and `netns`.
+    pub(crate) const FILTER: Self = Self {
+        netns: true,
+        resync: false,
+    };
+    /// `attach`, `netns` and `resync`.
+    pub(crate) const ALL: Self = Self {
+        netns: true,
+        resync: true,
+    };
 }
 
 /// The namespace a registration is restricted to: a bridged namespace's

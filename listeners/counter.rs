@@ -95,10 +95,6 @@ fn show_stats(a: &Attachment<Arc<Counter>>, f: &mut fmt::Formatter<'_>) -> fmt::
 
 /// The files of `counter/`.
 pub(crate) fn debugfs<'a>(dir: &ScopedDir<'a, '_>, counter: &'a Attachment<Arc<Counter>>) {
-    let files = Files {
-        netns: false,
-        resync: false,
-    };
-    counter.debugfs(dir, files);
+    counter.debugfs(dir, Files::ATTACH);
     dir.read_callback_file(c"stats", counter, &show_stats);
 }

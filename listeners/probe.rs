@@ -584,11 +584,7 @@ fn show_stats(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Re
 
 /// The files of `probe/`.
 pub(crate) fn debugfs<'a>(dir: &ScopedDir<'a, '_>, probe: &'a Attachment<Arc<Probe>>) {
-    let files = Files {
-        netns: true,
-        resync: true,
-    };
-    probe.debugfs(dir, files);
+    probe.debugfs(dir, Files::ALL);
     dir.read_callback_file(c"routes", probe, &show_routes);
     dir.read_callback_file(c"rules", probe, &show_rules);
     dir.read_callback_file(c"nexthops", probe, &show_nexthops);

@@ -228,11 +228,7 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
 
 /// The files of `mock_switchdev/`.
 pub(crate) fn debugfs<'a>(dir: &ScopedDir<'a, '_>, mock: &'a Attachment<Arc<MockSwitchdev>>) {
-    let files = Files {
-        netns: true,
-        resync: false,
-    };
-    mock.debugfs(dir, files);
+    mock.debugfs(dir, Files::FILTER);
     let k = &mock.listener().knobs;
     dir.read_write_file(c"capacity", &k.capacity);
     dir.read_write_file(c"fail_route_offload", &k.fail_route_offload);
