@@ -64,12 +64,35 @@ module! {
     license: "GPL",
 }
 
-/// What the debugfs files read and write. Its [`Scope`] is dropped first at
-/// unload (the files go before the data), so no write races teardown.
-struct Knobs {
+/// The in-crate listeners, each in its attachment (`listeners/attach.rs`).
+#[derive(Clone)]
+struct Listeners {
     probe: Arc<Attachment<Arc<Probe>>>,
     mock: Arc<Attachment<Arc<MockSwitchdev>>>,
     counter: Arc<Attachment<Arc<Counter>>>,
+}
+
+impl Listeners {
+    fn new() -> Result<Self> {
+        Ok(Self {
+            probe: Attachment::new(Probe::new()?)?,
+            mock: Attachment::new(MockSwitchdev::new()?)?,
+            counter: Attachment::new(Counter::new()?)?,
+        })
+    }
+
+    /// Takes every listener off the chain.
+    fn detach(&self) {
+        self.counter.detach();
+        self.mock.detach();
+        self.probe.detach();
+    }
+}
+
+/// What the debugfs files read and write. Its [`Scope`] is dropped first at
+/// unload (the files go before the data), so no write races teardown.
+struct Knobs {
+    listeners: Listeners,
     /// For the files of module-wide state.
     module: (),
 }
@@ -174,15 +197,9 @@ fn write_retry_all(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
 
 /// `/sys/kernel/debug/rust_fib_notifier/` (see the README): one scope, so
 /// every file is removed before the listeners it reaches.
-fn debugfs(
-    probe: &Arc<Attachment<Arc<Probe>>>,
-    mock: &Arc<Attachment<Arc<MockSwitchdev>>>,
-    counter: &Arc<Attachment<Arc<Counter>>>,
-) -> impl PinInit<Scope<Knobs>, Error> {
+fn debugfs(listeners: &Listeners) -> impl PinInit<Scope<Knobs>, Error> {
     let knobs = Ok::<_, Error>(Knobs {
-        probe: probe.clone(),
-        mock: mock.clone(),
-        counter: counter.clone(),
+        listeners: listeners.clone(),
         module: (),
     });
     Scope::dir(knobs, c"rust_fib_notifier", |k: &Knobs, root| {
@@ -215,17 +232,16 @@ fn debugfs(
             &show_hold::<true>,
             &write_hold::<true>,
         );
-        probe::debugfs(&root.dir(c"probe"), &k.probe);
-        mock::debugfs(&root.dir(c"mock_switchdev"), &k.mock);
-        counter::debugfs(&root.dir(c"counter"), &k.counter);
+        let l = &k.listeners;
+        probe::debugfs(&root.dir(c"probe"), &l.probe);
+        mock::debugfs(&root.dir(c"mock_switchdev"), &l.mock);
+        counter::debugfs(&root.dir(c"counter"), &l.counter);
     })
 }
 
 struct RustFibNotifier {
     debugfs: Option<Pin<KBox<Scope<Knobs>>>>,
-    probe: Arc<Attachment<Arc<Probe>>>,
-    mock: Arc<Attachment<Arc<MockSwitchdev>>>,
-    counter: Arc<Attachment<Arc<Counter>>>,
+    listeners: Listeners,
 }
 
 impl kernel::Module for RustFibNotifier {
@@ -242,11 +258,9 @@ impl kernel::Module for RustFibNotifier {
 impl RustFibNotifier {
     /// Everything but the C API's registry (`c_api::init()`).
     fn start() -> Result<Self> {
-        let probe = Attachment::new(Probe::new()?)?;
-        let mock = Attachment::new(MockSwitchdev::new()?)?;
-        let counter = Attachment::new(Counter::new()?)?;
+        let listeners = Listeners::new()?;
         bridge::register()?;
-        let debugfs = match KBox::pin_init(debugfs(&probe, &mock, &counter), GFP_KERNEL) {
+        let debugfs = match KBox::pin_init(debugfs(&listeners), GFP_KERNEL) {
             Ok(d) => d,
             Err(e) => {
                 bridge::unregister();
@@ -256,9 +270,7 @@ impl RustFibNotifier {
         pr_info!("loaded: one FIB chain over every network namespace\n");
         Ok(Self {
             debugfs: Some(debugfs),
-            probe,
-            mock,
-            counter,
+            listeners,
         })
     }
 }
@@ -266,9 +278,7 @@ impl RustFibNotifier {
 impl Drop for RustFibNotifier {
     fn drop(&mut self) {
         drop(self.debugfs.take());
-        self.counter.detach();
-        self.mock.detach();
-        self.probe.detach();
+        self.listeners.detach();
         bridge::unregister();
         c_api::exit();
         pr_info!("unloaded\n");
