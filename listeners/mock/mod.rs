@@ -4,7 +4,7 @@
 //! without hardware. It reads like netdevsim's `drivers/net/netdevsim/fib.c`,
 //! its C peer, with each side in a file of its own:
 //!
-//! - `notifier.rs`, the atomic side: the [`Listener`] callbacks. An event
+//! - `notifier.rs`, the atomic side: the `Listener` callbacks. An event
 //!   takes owned references to its route and namespace and becomes an
 //!   operation on the queue; a route add claims its place in the table at
 //!   once (and is vetoed when none is left, in veto mode); a nexthop object
