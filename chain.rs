@@ -31,10 +31,11 @@ use kernel::{
 };
 
 use crate::{
-    bh_lock::{new_bh_lock, BhLock},
     events::{Event, EventKind, Listener, ResyncLater},
     ffi::{self, RfnInfo},
-    kernel_gaps::{self, new_cancellable_delayed_work, CancellableDelayedWork},
+    kernel_gaps::{
+        self, new_cancellable_delayed_work, new_spinlock_bh, CancellableDelayedWork, SpinLockBh,
+    },
     nets::NetId,
 };
 
@@ -150,7 +151,7 @@ pub(crate) struct Node<T: Target> {
     /// events are not delivered meanwhile. Read by the chain callback (maybe
     /// in softirq): a BH lock.
     #[pin]
-    muted: BhLock<KVec<u64>>,
+    muted: SpinLockBh<KVec<u64>>,
     /// How many are muted: lets the callback skip the lock when none is.
     muting: Atomic<usize>,
     /// Serialises the registration, resyncs and the end of the node; `true`
@@ -159,7 +160,7 @@ pub(crate) struct Node<T: Target> {
     sync: Mutex<bool>,
     /// What the resync work has to do; asked for in atomic context.
     #[pin]
-    pending: BhLock<Pending>,
+    pending: SpinLockBh<Pending>,
     #[pin]
     resync_work: CancellableDelayedWork,
     pub(crate) target: T,
@@ -194,10 +195,10 @@ impl<T: Target> Node<T> {
             resyncing: Atomic::new(false),
             on_chain: Atomic::new(false),
             filter,
-            muted <- new_bh_lock!(KVec::new(), "Node::muted"),
+            muted <- new_spinlock_bh!(KVec::new(), "Node::muted"),
             muting: Atomic::new(0),
             sync <- kernel::new_mutex!(false, "Node::sync"),
-            pending <- new_bh_lock!(Pending::default(), "Node::pending"),
+            pending <- new_spinlock_bh!(Pending::default(), "Node::pending"),
             resync_work <- new_cancellable_delayed_work!(resync, "Node::resync_work"),
             target,
         })

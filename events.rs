@@ -583,7 +583,7 @@ impl<'a> Event<'a> {
 /// event's family holds (the header's `DOC: Contexts`,
 /// `include/rust_fib_notifier.h`). So it never sleeps, allocates with
 /// `GFP_ATOMIC`, and every lock it shares with process context (debugfs,
-/// work items) is a [`BhLock`](crate::bh_lock::BhLock), never a plain
+/// work items) is a [`SpinLockBh`](crate::kernel_gaps::SpinLockBh), never a plain
 /// `SpinLock` or a `Mutex`.
 pub(crate) trait Listener: Send + Sync {
     /// Called for every event, replayed or live (see the contexts above).

@@ -216,7 +216,6 @@ extern "C" {
     pub(crate) fn rfn_info_set_extack(info: *mut FibNotifierInfo, msg: *const c_char);
     pub(crate) fn rfn_alloc_ordered_wq(name: *const c_char) -> *mut bindings::workqueue_struct;
     pub(crate) fn rfn_cond_resched();
-    pub(crate) fn rfn_udelay(us: c_uint);
     pub(crate) fn rfn_bridge_stat(late: bool) -> u64;
     pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
     pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;

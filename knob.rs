@@ -1,14 +1,97 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! debugfs knobs: strict parsing (bad input is an errno, and changes
-//! nothing) and the address format the tables print.
+//! nothing), the value files every listener uses ([`Knob`], [`Flag`]), and
+//! the formats the tables print.
 
 use core::{
     fmt,
     net::{Ipv4Addr, Ipv6Addr},
 };
 
-use kernel::{prelude::*, uaccess::UserSliceReader};
+use kernel::{
+    debugfs::{Reader, Writer},
+    prelude::*,
+    sync::atomic::{Atomic, Relaxed},
+    uaccess::UserSliceReader,
+};
+
+/// A number that a debugfs file shows and sets (`read_write_file()`): a
+/// decimal line; a write is [`parse_u64`]'s, within `min..=max`, else the
+/// `out_of_range` errno, and changes nothing.
+pub(crate) struct Knob {
+    value: Atomic<u64>,
+    min: u64,
+    max: u64,
+    out_of_range: Error,
+}
+
+impl Knob {
+    /// A knob at `value` that takes `min..=max` (`ERANGE` outside).
+    pub(crate) const fn new(value: u64, min: u64, max: u64) -> Self {
+        Self {
+            value: Atomic::new(value),
+            min,
+            max,
+            out_of_range: ERANGE,
+        }
+    }
+
+    /// The same knob, refusing values outside its range with `errno`.
+    pub(crate) const fn refusing(self, errno: Error) -> Self {
+        Self {
+            out_of_range: errno,
+            ..self
+        }
+    }
+
+    pub(crate) fn get(&self) -> u64 {
+        self.value.load(Relaxed)
+    }
+}
+
+impl Writer for Knob {
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.get())
+    }
+}
+
+impl Reader for Knob {
+    fn read_from_slice(&self, reader: &mut UserSliceReader) -> Result {
+        let v = parse_u64(reader)?;
+        if !(self.min..=self.max).contains(&v) {
+            return Err(self.out_of_range);
+        }
+        self.value.store(v, Relaxed);
+        Ok(())
+    }
+}
+
+/// A switch that a debugfs file shows and sets: `0` or `1` ([`parse_bool`]).
+pub(crate) struct Flag(Atomic<bool>);
+
+impl Flag {
+    pub(crate) const fn new(on: bool) -> Self {
+        Self(Atomic::new(on))
+    }
+
+    pub(crate) fn get(&self) -> bool {
+        self.0.load(Relaxed)
+    }
+}
+
+impl Writer for Flag {
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", u8::from(self.get()))
+    }
+}
+
+impl Reader for Flag {
+    fn read_from_slice(&self, reader: &mut UserSliceReader) -> Result {
+        self.0.store(parse_bool(reader)?, Relaxed);
+        Ok(())
+    }
+}
 
 /// Reads a short decimal from a debugfs write; rejects anything else.
 pub(crate) fn parse_u64(reader: &mut UserSliceReader) -> Result<u64> {
@@ -37,6 +120,11 @@ pub(crate) fn parse_netns(reader: &mut UserSliceReader) -> Result<u64> {
         return Err(ENOENT);
     }
     Ok(v)
+}
+
+/// Counts one in a `stats` counter; returns the new count.
+pub(crate) fn count(counter: &Atomic<u64>) -> u64 {
+    counter.fetch_add(1, Relaxed) + 1
 }
 
 /// Writes `name value` lines, the format of every `stats` file.

@@ -22,7 +22,6 @@ use kernel::{
     sync::{atomic::Relaxed, Arc},
 };
 
-mod bh_lock;
 mod bridge;
 mod c_api;
 mod chain;
@@ -35,8 +34,9 @@ mod nets;
 mod seq_counter;
 
 mod listeners {
+    pub(crate) mod attach;
     pub(crate) mod counter;
-    pub(crate) mod mock_switchdev;
+    pub(crate) mod mock;
     pub(crate) mod probe;
     pub(crate) mod table;
 }
@@ -50,8 +50,9 @@ mod chain_tests;
 mod c_api_tests;
 
 use listeners::{
+    attach::Attachment,
     counter::{self, Counter},
-    mock_switchdev::{self, MockSwitchdev},
+    mock::{self, MockSwitchdev},
     probe::{self, Probe},
 };
 
@@ -63,12 +64,35 @@ module! {
     license: "GPL",
 }
 
+/// The in-crate listeners, each in its attachment (`listeners/attach.rs`).
+#[derive(Clone)]
+struct Listeners {
+    probe: Arc<Attachment<Arc<Probe>>>,
+    mock: Arc<Attachment<Arc<MockSwitchdev>>>,
+    counter: Arc<Attachment<Arc<Counter>>>,
+}
+
+impl Listeners {
+    fn new() -> Result<Self> {
+        Ok(Self {
+            probe: Attachment::new(Probe::new()?)?,
+            mock: Attachment::new(MockSwitchdev::new()?)?,
+            counter: Attachment::new(Counter::new()?)?,
+        })
+    }
+
+    /// Takes every listener off the chain.
+    fn detach(&self) {
+        self.counter.detach();
+        self.mock.detach();
+        self.probe.detach();
+    }
+}
+
 /// What the debugfs files read and write. Its [`Scope`] is dropped first at
 /// unload (the files go before the data), so no write races teardown.
 struct Knobs {
-    probe: Arc<Probe>,
-    mock: Arc<MockSwitchdev>,
-    counter: Arc<Counter>,
+    listeners: Listeners,
     /// For the files of module-wide state.
     module: (),
 }
@@ -173,15 +197,9 @@ fn write_retry_all(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
 
 /// `/sys/kernel/debug/rust_fib_notifier/` (see the README): one scope, so
 /// every file is removed before the listeners it reaches.
-fn debugfs(
-    probe: &Arc<Probe>,
-    mock: &Arc<MockSwitchdev>,
-    counter: &Arc<Counter>,
-) -> impl PinInit<Scope<Knobs>, Error> {
+fn debugfs(listeners: &Listeners) -> impl PinInit<Scope<Knobs>, Error> {
     let knobs = Ok::<_, Error>(Knobs {
-        probe: probe.clone(),
-        mock: mock.clone(),
-        counter: counter.clone(),
+        listeners: listeners.clone(),
         module: (),
     });
     Scope::dir(knobs, c"rust_fib_notifier", |k: &Knobs, root| {
@@ -214,52 +232,16 @@ fn debugfs(
             &show_hold::<true>,
             &write_hold::<true>,
         );
-        let dir = root.dir(c"probe");
-        let p = &k.probe;
-        dir.read_write_callback_file(c"attach", p, &probe::show_attach, &probe::write_attach);
-        dir.read_write_callback_file(c"netns", p, &probe::show_netns, &probe::write_netns);
-        dir.read_write_callback_file(c"resync", p, &probe::show_resync, &probe::write_resync);
-        dir.read_callback_file(c"routes", p, &probe::show_routes);
-        dir.read_callback_file(c"rules", p, &probe::show_rules);
-        dir.read_callback_file(c"nexthops", p, &probe::show_nexthops);
-        dir.read_callback_file(c"buckets", p, &probe::show_buckets);
-        dir.read_callback_file(c"stats", p, &probe::show_stats);
-        let dir = root.dir(c"mock_switchdev");
-        let m = &k.mock;
-        use mock_switchdev as ms;
-        dir.read_write_callback_file(c"attach", m, &ms::show_attach, &ms::write_attach);
-        dir.read_write_callback_file(c"capacity", m, &ms::show_capacity, &ms::write_capacity);
-        dir.read_write_callback_file(c"fail_route_offload", m, &ms::show_fail, &ms::write_fail);
-        dir.read_write_callback_file(c"veto", m, &ms::show_veto, &ms::write_veto);
-        dir.read_write_callback_file(c"netns", m, &ms::show_netns, &ms::write_netns);
-        dir.read_write_callback_file(
-            c"event_delay_us",
-            m,
-            &ms::show_event_delay,
-            &ms::write_event_delay,
-        );
-        dir.read_write_callback_file(c"spares", m, &ms::show_spares, &ms::write_spares);
-        dir.read_write_callback_file(
-            c"nexthop_capacity",
-            m,
-            &ms::show_nexthop_capacity,
-            &ms::write_nexthop_capacity,
-        );
-        dir.read_callback_file(c"routes", m, &ms::show_routes);
-        dir.read_callback_file(c"nexthops", m, &ms::show_nexthops);
-        dir.read_callback_file(c"stats", m, &ms::show_stats);
-        let dir = root.dir(c"counter");
-        let c = &k.counter;
-        dir.read_write_callback_file(c"attach", c, &counter::show_attach, &counter::write_attach);
-        dir.read_callback_file(c"stats", c, &counter::show_stats);
+        let l = &k.listeners;
+        probe::debugfs(&root.dir(c"probe"), &l.probe);
+        mock::debugfs(&root.dir(c"mock_switchdev"), &l.mock);
+        counter::debugfs(&root.dir(c"counter"), &l.counter);
     })
 }
 
 struct RustFibNotifier {
     debugfs: Option<Pin<KBox<Scope<Knobs>>>>,
-    probe: Arc<Probe>,
-    mock: Arc<MockSwitchdev>,
-    counter: Arc<Counter>,
+    listeners: Listeners,
 }
 
 impl kernel::Module for RustFibNotifier {
@@ -276,11 +258,9 @@ impl kernel::Module for RustFibNotifier {
 impl RustFibNotifier {
     /// Everything but the C API's registry (`c_api::init()`).
     fn start() -> Result<Self> {
-        let probe = Probe::new()?;
-        let mock = MockSwitchdev::new()?;
-        let counter = Counter::new()?;
+        let listeners = Listeners::new()?;
         bridge::register()?;
-        let debugfs = match KBox::pin_init(debugfs(&probe, &mock, &counter), GFP_KERNEL) {
+        let debugfs = match KBox::pin_init(debugfs(&listeners), GFP_KERNEL) {
             Ok(d) => d,
             Err(e) => {
                 bridge::unregister();
@@ -290,9 +270,7 @@ impl RustFibNotifier {
         pr_info!("loaded: one FIB chain over every network namespace\n");
         Ok(Self {
             debugfs: Some(debugfs),
-            probe,
-            mock,
-            counter,
+            listeners,
         })
     }
 }
@@ -300,9 +278,7 @@ impl RustFibNotifier {
 impl Drop for RustFibNotifier {
     fn drop(&mut self) {
         drop(self.debugfs.take());
-        self.counter.detach();
-        self.mock.detach();
-        self.probe.detach();
+        self.listeners.detach();
         bridge::unregister();
         c_api::exit();
         pr_info!("unloaded\n");

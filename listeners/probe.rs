@@ -4,9 +4,7 @@
 //!
 //! debugfs `rust_fib_notifier/probe/`:
 //!
-//! - `attach`: write `1` to register (with replay), `0` to unregister; read
-//!   gives the state. A registration that stays inconsistent fails the
-//!   write with `EBUSY`.
+//! - `attach`, `netns`, `resync`: see `attach.rs`.
 //! - `routes`: one route per line, sorted:
 //!   `<netns inum> <4|6> <table> <dst>/<len> tos <tos> type <rtn> metric <m>
 //!   nhs <n> dev <ifindex> [via <gateway>] [nhid <id>]` (the first nexthop's
@@ -19,10 +17,6 @@
 //!   `<netns inum> id <id> resilient buckets <n>`
 //! - `buckets`: one line per bucket of each resilient group:
 //!   `<netns inum> id <group> bucket <index> nhid <id>`
-//! - `netns`: the inode number of the one namespace the next attach
-//!   registers for (0, the default: every namespace).
-//! - `resync`: write a namespace's inode number: the probe forgets it and
-//!   gets it replayed (`EBUSY` when it kept changing).
 //! - `stats`: `key value` lines: events, replayed, live, flushes,
 //!   net_flushes, netns_exits (of them netns_lives: a namespace whose
 //!   bridge failed to attach, alive), alloc_failed, skipped, nexthop_events,
@@ -34,21 +28,23 @@
 use core::fmt;
 
 use kernel::{
+    debugfs::ScopedDir,
     prelude::*,
     rbtree::{RBTree, RBTreeNode},
     sync::{
         atomic::{Atomic, Relaxed},
-        Arc, Mutex,
+        Arc,
     },
-    uaccess::UserSliceReader,
 };
 
 use crate::{
-    bh_lock::{new_bh_lock, BhLock},
-    dump::Registration,
     events::{Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, Route},
+    kernel_gaps::{new_spinlock_bh, SpinLockBh},
     knob,
-    listeners::table::{self, NetnsKey, NhKey, RouteKey},
+    listeners::{
+        attach::{Attach, Attachment, Files},
+        table::{self, NetnsKey, NhKey, RouteKey},
+    },
 };
 
 /// One nexthop: gateway family (0: none), gateway, device.
@@ -151,8 +147,8 @@ impl Tables {
     }
 }
 
-/// Counters of what the probe received.
-struct Counters {
+/// What the probe received, counted (debugfs `stats`).
+struct ProbeStats {
     events: Atomic<u64>,
     replayed: Atomic<u64>,
     live: Atomic<u64>,
@@ -172,7 +168,7 @@ struct Counters {
     bucket_idle_timer_ms: Atomic<u64>,
 }
 
-impl Counters {
+impl ProbeStats {
     const fn new() -> Self {
         Self {
             events: Atomic::new(0),
@@ -191,23 +187,26 @@ impl Counters {
     }
 }
 
-fn count(c: &Atomic<u64>) {
-    c.fetch_add(1, Relaxed);
-}
-
-/// What the listener side holds (shared with the debugfs readers).
+/// The probe: what it holds and what it counted.
 #[pin_data]
-pub(crate) struct ProbeState {
-    /// Taken in the event callback, which may run in softirq: a BH lock.
+pub(crate) struct Probe {
+    /// Taken in the event callback: a BH lock (see `attach.rs`).
     #[pin]
-    tables: BhLock<Tables>,
-    counters: Counters,
+    tables: SpinLockBh<Tables>,
+    stats: ProbeStats,
 }
 
-/// The listener: a handle on the state.
-pub(crate) struct ProbeListener(Arc<ProbeState>);
+impl Probe {
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Self {
+                tables <- new_spinlock_bh!(Tables::new(), "Probe::tables"),
+                stats: ProbeStats::new(),
+            }),
+            GFP_KERNEL,
+        )
+    }
 
-impl ProbeState {
     /// Empties both tables (the nodes are freed outside the lock).
     fn forget(&self) {
         let tables = core::mem::replace(&mut *self.tables.lock(), Tables::new());
@@ -251,7 +250,7 @@ impl ProbeState {
 
     /// A nexthop event.
     fn apply_nexthop(&self, event: &Event<'_>, what: NexthopEvent) -> Result {
-        count(&self.counters.nexthop_events);
+        knob::count(&self.stats.nexthop_events);
         let Some((id, object)) = event.nexthop_object() else {
             return Ok(());
         };
@@ -278,7 +277,7 @@ impl ProbeState {
                 },
             ) => {
                 if !force {
-                    self.counters
+                    self.stats
                         .bucket_idle_timer_ms
                         .store(idle_timer_ms.into(), Relaxed);
                 }
@@ -286,7 +285,7 @@ impl ProbeState {
                 if let Some(NhObj::Resilient { buckets }) = tables.nexthops.get_mut(&key) {
                     if let Some(bucket) = buckets.get_mut(usize::from(index)) {
                         if *bucket != old.id() {
-                            count(&self.counters.bucket_mismatch);
+                            knob::count(&self.stats.bucket_mismatch);
                         }
                         *bucket = new.id();
                     }
@@ -317,7 +316,7 @@ impl ProbeState {
         // the plain route to the same prefix: skipped and counted, as
         // netdevsim does, never mixed up with it.
         if event.route().is_some_and(|r| r.is_source_specific()) {
-            count(&self.counters.skipped);
+            knob::count(&self.stats.skipped);
             return Ok(());
         }
         match event.kind() {
@@ -400,9 +399,9 @@ impl ProbeState {
                 }
             }
             EventKind::NetnsExit => {
-                count(&self.counters.netns_exits);
+                knob::count(&self.stats.netns_exits);
                 if event.net_lives() {
-                    count(&self.counters.netns_lives);
+                    knob::count(&self.stats.netns_lives);
                 }
                 self.tables.lock().remove_netns(inum);
             }
@@ -413,143 +412,45 @@ impl ProbeState {
     }
 }
 
-impl Listener for ProbeListener {
+impl Listener for Arc<Probe> {
     fn event(&self, event: &Event<'_>) -> Result {
-        let c = &self.0.counters;
-        count(&c.events);
-        count(if event.is_replay() {
+        let c = &self.stats;
+        knob::count(&c.events);
+        knob::count(if event.is_replay() {
             &c.replayed
         } else {
             &c.live
         });
-        if self.0.apply(event).is_err() {
+        if self.apply(event).is_err() {
             // Never lost silently: counted, shown in `stats`, and the
             // namespace resynced soon. The probe does not veto: it only
             // observes.
-            count(&c.alloc_failed);
+            knob::count(&c.alloc_failed);
             event.resync_later();
         }
         Ok(())
     }
 
     fn flush(&self) {
-        count(&self.0.counters.flushes);
-        self.0.forget();
+        knob::count(&self.stats.flushes);
+        self.forget();
     }
 
     fn flush_net(&self, net: NetId) {
-        count(&self.0.counters.net_flushes);
-        self.0.tables.lock().remove_netns(net.inum());
+        knob::count(&self.stats.net_flushes);
+        self.tables.lock().remove_netns(net.inum());
     }
 }
 
-/// The probe: its state and its registration slot.
-#[pin_data]
-pub(crate) struct Probe {
-    state: Arc<ProbeState>,
-    /// Register for this namespace only (inode number; 0: every one).
-    netns: Atomic<u64>,
-    #[pin]
-    registration: Mutex<Option<Registration<ProbeListener>>>,
-}
-
-impl Probe {
-    pub(crate) fn new() -> Result<Arc<Self>> {
-        let state = Arc::pin_init(
-            pin_init!(ProbeState {
-                tables <- new_bh_lock!(Tables::new(), "ProbeState::tables"),
-                counters: Counters::new(),
-            }),
-            GFP_KERNEL,
-        )?;
-        Arc::pin_init(
-            pin_init!(Self {
-                state,
-                netns: Atomic::new(0),
-                registration <- kernel::new_mutex!(None),
-            }),
-            GFP_KERNEL,
-        )
-    }
-
-    /// Registers the probe (with replay); a no-op when attached.
-    pub(crate) fn attach(&self) -> Result {
-        let mut slot = self.registration.lock();
-        if slot.is_none() {
-            let filter = match self.netns.load(Relaxed) {
-                0 => None,
-                inum => Some(crate::nets::find(inum).ok_or(ENOENT)?),
-            };
-            *slot = Some(Registration::new(
-                ProbeListener(self.state.clone()),
-                filter,
-            )?);
-        }
-        Ok(())
-    }
-
-    /// Unregisters the probe and forgets what it holds.
-    pub(crate) fn detach(&self) {
-        // All under the registration's lock: an attach racing us must not
-        // register between the unregistration and the forgetting, or we
-        // would wipe what its replay just filled in.
-        let mut slot = self.registration.lock();
-        if let Some(registration) = slot.take() {
-            // Off the chain first: no event can refill what we forget.
-            drop(registration);
-            self.state.forget();
-        }
-    }
-
-    fn attached(&self) -> bool {
-        self.registration.lock().is_some()
-    }
-
-    /// Resyncs the namespace with inode number `inum`.
-    fn resync(&self, inum: u64) -> Result {
-        let net = crate::nets::find(inum).ok_or(ENOENT)?;
-        self.registration.lock().as_ref().ok_or(ENOENT)?.resync(net)
+impl Attach for Arc<Probe> {
+    fn detached(&self) {
+        self.forget();
     }
 }
 
-/// debugfs `netns`: the inode number of the one namespace the next attach
-/// registers for (0: every namespace).
-pub(crate) fn write_netns(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> Result {
-    probe.netns.store(knob::parse_netns(reader)?, Relaxed);
-    Ok(())
-}
-
-pub(crate) fn show_netns(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    writeln!(f, "{}", probe.netns.load(Relaxed))
-}
-
-/// debugfs `resync`: write a namespace's inode number to flush it in the
-/// probe and replay it (what a driver does after losing an event).
-pub(crate) fn write_resync(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> Result {
-    probe.resync(knob::parse_u64(reader)?)
-}
-
-pub(crate) fn show_resync(_: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    writeln!(f, "0")
-}
-
-pub(crate) fn write_attach(probe: &Arc<Probe>, reader: &mut UserSliceReader) -> Result {
-    match knob::parse_u64(reader)? {
-        1 => probe.attach(),
-        0 => {
-            probe.detach();
-            Ok(())
-        }
-        _ => Err(ERANGE),
-    }
-}
-
-pub(crate) fn show_attach(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    writeln!(f, "{}", u8::from(probe.attached()))
-}
-
-pub(crate) fn show_routes(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let tables = probe.state.tables.lock();
+fn show_routes(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let probe = a.listener();
+    let tables = probe.tables.lock();
     for (k, v) in tables.routes.iter() {
         write!(f, "{} {} {} ", k.inum, k.family, k.table)?;
         knob::write_addr(f, k.family, &k.dst)?;
@@ -575,8 +476,9 @@ pub(crate) fn show_routes(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt
     Ok(())
 }
 
-pub(crate) fn show_nexthops(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let tables = probe.state.tables.lock();
+fn show_nexthops(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let probe = a.listener();
+    let tables = probe.tables.lock();
     for (k, v) in tables.nexthops.iter() {
         write!(f, "{} id {} ", k.inum, k.id)?;
         match v {
@@ -609,8 +511,9 @@ pub(crate) fn show_nexthops(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> f
     Ok(())
 }
 
-pub(crate) fn show_buckets(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let tables = probe.state.tables.lock();
+fn show_buckets(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let probe = a.listener();
+    let tables = probe.tables.lock();
     for (k, v) in tables.nexthops.iter() {
         if let NhObj::Resilient { buckets } = v {
             for (index, nhid) in buckets.iter().enumerate() {
@@ -621,8 +524,9 @@ pub(crate) fn show_buckets(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fm
     Ok(())
 }
 
-pub(crate) fn show_rules(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let tables = probe.state.tables.lock();
+fn show_rules(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let probe = a.listener();
+    let tables = probe.tables.lock();
     for (k, ()) in tables.rules.iter() {
         write!(
             f,
@@ -635,10 +539,11 @@ pub(crate) fn show_rules(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt:
     Ok(())
 }
 
-pub(crate) fn show_stats(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let c = &probe.state.counters;
+fn show_stats(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let probe = a.listener();
+    let c = &probe.stats;
     let (routes, rules, nexthops, buckets) = {
-        let t = probe.state.tables.lock();
+        let t = probe.tables.lock();
         let buckets: usize = t
             .nexthops
             .values()
@@ -675,4 +580,14 @@ pub(crate) fn show_stats(probe: &Arc<Probe>, f: &mut fmt::Formatter<'_>) -> fmt:
             ("buckets", buckets as u64),
         ],
     )
+}
+
+/// The files of `probe/`.
+pub(crate) fn debugfs<'a>(dir: &ScopedDir<'a, '_>, probe: &'a Attachment<Arc<Probe>>) {
+    probe.debugfs(dir, Files::ALL);
+    dir.read_callback_file(c"routes", probe, &show_routes);
+    dir.read_callback_file(c"rules", probe, &show_rules);
+    dir.read_callback_file(c"nexthops", probe, &show_nexthops);
+    dir.read_callback_file(c"buckets", probe, &show_buckets);
+    dir.read_callback_file(c"stats", probe, &show_stats);
 }
