@@ -29,6 +29,9 @@ mkdir -p "$SNAPS"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 KO=$ko
+# The library's functions: a case of that name would replace one.
+mapfile -t LIB_FUNCS < <(declare -F)
+LIB_FUNCS=" ${LIB_FUNCS[*]##* } "
 
 # _want CASE: CASE and the cases it needs, into the set `want`.
 _want() {
@@ -59,6 +62,9 @@ run_file() {
 		read -ra cases <<<"$ALL_TESTS"
 	fi
 	emit "cases ${cases[*]}"
+	for c in "${cases[@]}"; do
+		[[ $LIB_FUNCS == *" $c "* ]] && not_ok "$file: case $c has the name of a library function"
+	done
 	if declare -F setup >/dev/null && ! setup; then
 		not_ok "$file: setup (its cases did not run)"
 		cases=()

@@ -16,13 +16,14 @@
 #  nh_veto         The mock's nexthop table full: a group add and a growing
 #                  group replace are vetoed with an extack; the probe
 #                  (before the mock on the chain) keeps neither.
-#  nh_churn        Registrations while nexthops and routes churn (every id
+#  nh_churn_registrations
+#                  Registrations while nexthops and routes churn (every id
 #                  new).
 #  nh_detach       The mock's detach clears every flag it set.
 #  nh_netdevsim    Side by side with netdevsim, which traps what the mock
 #                  offloads.
 #  nh_netns_gone   Deleted namespaces' nexthop objects leave the probe.
-ALL_TESTS="nh_replay nh_mock nh_replay_veto nh_replace nh_delete nh_veto nh_churn nh_detach nh_netdevsim nh_netns_gone"
+ALL_TESTS="nh_replay nh_mock nh_replay_veto nh_replace nh_delete nh_veto nh_churn_registrations nh_detach nh_netdevsim nh_netns_gone"
 NEEDS[nh_veto]="nh_replace nh_delete"
 NH="nh1 nh2"
 
@@ -288,7 +289,7 @@ nh_veto() {
 
 # The probe registers while nexthops and routes churn in nh1 (every id and
 # prefix new); the mock stays attached (live events).
-nh_churn() {
+nh_churn_registrations() {
 	local rounds=${NH_CHURN_ROUNDS:-5} round attached busy=0 churn_ok=0
 	local ebusy0 mne0 mbe0 ebusy mne mbe
 	plan $((2 * rounds + 3))
