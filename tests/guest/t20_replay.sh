@@ -14,7 +14,7 @@ cleanup() {
 }
 
 replay_once() {
-	plan 9
+	plan 8
 	local tries0 tries replayed routes rules live ns
 	detach
 	get tries0 tries "$RFN/stats"
