@@ -4,7 +4,17 @@
 # `make test`: set-up, the test kernel, the module (W=1, CLIPPY=1, warnings
 # are errors), one guest boot that runs the KUnit suites (at insmod) and the
 # integration tests, then the verdict.  Ends with `N passed, N failed`.
-# RFN_TESTS='GLOB...' runs only the matching tests/guest/GLOB.sh (default all).
+#
+# RFN_TESTS='SEL...' runs only the test files SEL picks (default all), each
+# SEL a file's name or number, or a glob over them (t56, t56_nexthop,
+# 't5*'), optionally with :CASE,CASE... to run only those cases of it
+# (t56:nh_replace,nh_veto; a case that builds on an earlier one of its
+# file runs that one too: the file's NEEDS).  t00_setup (the module's load)
+# and t99_unload (unload, kmemleak) run whatever SEL says.  Examples:
+#   RFN_TESTS=t56 make test                one file
+#   RFN_TESTS='t5* t73*' make test         some files
+#   RFN_TESTS=t56:nh_replace make test     one case of a file
+# tests/README.md describes the suite's shape.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
@@ -38,15 +48,23 @@ result "DKMS: add, build, install against the test kernel; the example C listene
 # The guest sees the repo and OUT, not the cache: bring netdevsim along.
 cp "$KDIR/drivers/net/netdevsim/netdevsim.ko" "$out/" 2>/dev/null ||
 	echo "test: no netdevsim.ko in $KDIR (CONFIG_NETDEVSIM=m): the side-by-side test will fail"
-# The test files, in order: t00 (namespaces, insmod) and t99 (unload,
+# The test files, in order: t00 (insmod) and t99 (unload,
 # kmemleak) always, and those RFN_TESTS picks (default all).
 tests=(t00_setup)
-read -ra globs <<<"${RFN_TESTS:-t[0-9]*}"
-for glob in "${globs[@]}"; do
+read -ra sels <<<"${RFN_TESTS:-t[0-9]*}"
+for sel in "${sels[@]}"; do
+	glob=${sel%%:*} cases=
+	[ "$glob" != "$sel" ] && cases=:${sel#*:}
+	# A bare number (t56) names the file t56_*.
+	[[ $glob == t[0-9][0-9] ]] && glob+="_*"
+	matched=0
 	for f in tests/guest/$glob.sh; do
 		f=${f##*/} f=${f%.sh}
-		case $f in t00_setup | t99_unload) ;; t[0-9]*) [ -f "tests/guest/$f.sh" ] && tests+=("$f") ;; esac
+		[ -f "tests/guest/$f.sh" ] || continue
+		matched=1
+		case $f in t00_setup | t99_unload) ;; t[0-9]*) tests+=("$f$cases") ;; esac
 	done
+	[ $matched = 1 ] || echo "test: RFN_TESTS: no test file matches $sel"
 done
 tests+=(t99_unload)
 echo "test: guest test files: ${tests[*]}"
@@ -59,7 +77,7 @@ guest_rc=$?
 result "guest ran the tests to the end" $guest_rc
 echo "guest: $(cat "$out/guest-seconds" 2>/dev/null) s (boot, tests, shutdown)"
 # The guest collected, the host judges: results and snapshots -> KTAP.
-python3 tests/judge.py "$out" "${tests[@]}"
+python3 tests/judge.py "$out" "${tests[@]%%:*}"
 result "guest results judged" $?
 # Where the guest's time went: the slowest steps (the time up to each
 # result, since the one before it).

@@ -1,33 +1,45 @@
 # SPDX-License-Identifier: GPL-2.0
 # A resync that fails (EBUSY: the namespaces kept changing during 5
-# replays) leaves the namespace flushed and muted in the listener; it must
-# be tried again until it succeeds, whoever asked for it.  Here the probe's
+# replays) leaves the namespace flushed and muted in the listener; it is
+# tried again until it succeeds, whoever asked for it.  Here the probe's
 # `resync` file asks, under churn in three namespaces, with `retry_all`
 # (every try replays every namespace: long tries, so EBUSY comes), until
 # one resync fails with EBUSY.  Then the churn stops and a route is added:
 # the probe gets it, and equals the kernel.
-plan 6
-detach
-attach
-ns_inode ino1 ns1
-echo 1 >"$RFN/retry_all"
-churn_start ns1 1
-churn_start ns2 2
-churn_start ns3 3
-busy=0
-for ((k = 1; k <= 30 && busy == 0; k++)); do
-	err=$({ echo "$ino1" >"$PROBE/resync"; } 2>&1)
-	[[ $err == *"Device or resource busy"* ]] && busy=$k
-done
-check "resync retry: the churn stopped" churn_stop
-echo 0 >"$RFN/retry_all"
-check "resync retry: a resync of ns1 failed with EBUSY (try $busy)" test "$busy" -gt 0
-check "resync retry: a route is added after the failure" \
-	ip -n ns1 route add 198.18.53.0/24 via 10.1.0.2
-check "resync retry: the failed resync was done again (resync_queued drops to 0)" resyncs_done
-snap resync-retry "$PROBE"
-judge resync-retry "resync retry: the probe holds the route added after the failure" \
-	'grep("probe", "routes", "^%d 4 254 198.18.53.0/24 " % ino("ns1"))'
-judge resync-retry "resync retry: the probe equals the kernel in every namespace" 'compare("probe")'
-ip -n ns1 route del 198.18.53.0/24
-detach
+ALL_TESTS="resync_retried"
+
+setup() {
+	ns_setup ns1 ns2 ns3
+	detach
+	attach
+}
+
+cleanup() {
+	echo 0 >"$RFN/retry_all"
+	detach
+}
+
+resync_retried() {
+	plan 6
+	local ino1 busy=0 k err
+	ns_inode ino1 ns1
+	echo 1 >"$RFN/retry_all"
+	churn_start ns1 1
+	churn_start ns2 2
+	churn_start ns3 3
+	for ((k = 1; k <= 30 && busy == 0; k++)); do
+		err=$({ echo "$ino1" >"$PROBE/resync"; } 2>&1)
+		[[ $err == *"Device or resource busy"* ]] && busy=$k
+	done
+	check "resync retry: the churn stopped" churn_stop
+	echo 0 >"$RFN/retry_all"
+	check "resync retry: a resync of ns1 failed with EBUSY (try $busy)" test "$busy" -gt 0
+	check "resync retry: a route is added after the failure" \
+		ip -n ns1 route add 198.18.53.0/24 via 10.1.0.2
+	check "resync retry: the failed resync was done again (resync_queued drops to 0)" resyncs_done
+	snap resync-retry "$PROBE"
+	judge resync-retry "resync retry: the probe holds the route added after the failure" \
+		lines_match probe routes '^{ino ns1} 4 254 198.18.53.0/24 '
+	judge resync-retry "resync retry: the probe equals the kernel in every namespace" compare probe
+	ip -n ns1 route del 198.18.53.0/24
+}

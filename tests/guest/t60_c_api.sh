@@ -1,31 +1,58 @@
 # SPDX-License-Identifier: GPL-2.0
-# The exported C API: an example C listener module loaded after the routes.
-plan 12
+# The exported C API: an example C listener module loaded after the routes
+# gets their replay and the live changes; it pins rust_fib_notifier while
+# registered, and loads and unloads again.
+ALL_TESTS="capi_replay capi_live capi_module_refs"
 EX=/sys/kernel/debug/rfn_c_example
 ex_ko=examples/c_listener/rfn_c_example.ko
-check "c api: example C listener loads and registers" insmod "$ex_ko"
-snap capi-replay "$EX"
-judge capi-replay "c api: the replay equals ip route/ip rule in every namespace" \
-	'compare("rfn_c_example", "init", "ns1", "ns2", "ns3")'
-for ns in ns1 ns2 ns3; do
-	note capi-replay "f'c api: $ns: {len([k for k in listener(\"rfn_c_example\", \"$ns\") if k.startswith(\"route\")])} routes held, {len(routes(\"$ns\"))} in ip route show table all'"
-done
-ip -n ns1 route add 172.17.0.0/16 via 10.1.0.2 table 100
-ip -n ns2 route add 2001:db8:77::/48 via 2001:db8:2::2
-snap capi-add "$EX"
-judge capi-add "c api: live adds arrive" 'compare("rfn_c_example", "init", "ns1", "ns2", "ns3")'
-ip -n ns1 route del 172.17.0.0/16 table 100
-ip -n ns2 route del 2001:db8:77::/48
-snap capi-del "$EX"
-judge capi-del "c api: live deletes arrive" 'compare("rfn_c_example", "init", "ns1", "ns2", "ns3")'
-judge capi-del "c api: stats show no event lost" 'eq(stat("rfn_c_example", "lost"), 0)'
-check "c api: rust_fib_notifier cannot be unloaded under a C listener" \
-	eval '! rmmod rust_fib_notifier 2>/dev/null'
-check "c api: rust_fib_notifier still loaded" test -d /sys/module/rust_fib_notifier
-get n c_listeners "$RFN/stats"
-check "c api: C listener counted in debugfs" test "$n" -eq 1
-check "c api: unloading the C listener first works" rmmod rfn_c_example
-get n c_listeners "$RFN/stats"
-check "c api: no C listener left" test "$n" -eq 0
-check "c api: the example reloads (registers again)" insmod "$ex_ko"
-check "c api: and unloads again" rmmod rfn_c_example
+
+setup() {
+	ns_setup ns1 ns2 ns3
+}
+
+cleanup() {
+	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
+	:
+}
+
+capi_replay() {
+	plan 2
+	local ns
+	check "c api: example C listener loads and registers" insmod "$ex_ko"
+	snap capi-replay "$EX"
+	judge capi-replay "c api: the replay equals ip route/ip rule in every namespace" \
+		compare rfn_c_example init ns1 ns2 ns3
+	for ns in ns1 ns2 ns3; do
+		note capi-replay route_counts rfn_c_example "$ns"
+	done
+}
+
+capi_live() {
+	plan 3
+	[ -d /sys/module/rfn_c_example ] || insmod "$ex_ko"
+	ip -n ns1 route add 172.17.0.0/16 via 10.1.0.2 table 100
+	ip -n ns2 route add 2001:db8:77::/48 via 2001:db8:2::2
+	snap capi-add "$EX"
+	judge capi-add "c api: live adds arrive" compare rfn_c_example init ns1 ns2 ns3
+	ip -n ns1 route del 172.17.0.0/16 table 100
+	ip -n ns2 route del 2001:db8:77::/48
+	snap capi-del "$EX"
+	judge capi-del "c api: live deletes arrive" compare rfn_c_example init ns1 ns2 ns3
+	judge capi-del "c api: stats show no event lost" stat_eq rfn_c_example lost 0
+}
+
+capi_module_refs() {
+	plan 7
+	local n
+	[ -d /sys/module/rfn_c_example ] || insmod "$ex_ko"
+	check "c api: rust_fib_notifier cannot be unloaded under a C listener" \
+		eval '! rmmod rust_fib_notifier 2>/dev/null'
+	check "c api: rust_fib_notifier still loaded" test -d /sys/module/rust_fib_notifier
+	get n c_listeners "$RFN/stats"
+	check "c api: C listener counted in debugfs" test "$n" -eq 1
+	check "c api: unloading the C listener first works" rmmod rfn_c_example
+	get n c_listeners "$RFN/stats"
+	check "c api: no C listener left" test "$n" -eq 0
+	check "c api: the example reloads (registers again)" insmod "$ex_ko"
+	check "c api: and unloads again" rmmod rfn_c_example
+}

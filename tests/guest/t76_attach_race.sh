@@ -1,13 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
-# A detach racing an attach (issue 9, defect 7): the old detach took the
-# registration out, dropped it, and only then emptied the tables, unlocked:
-# an attach in between registered (and replayed) and was then wiped, so the
-# listener stayed attached with nothing.  Two loops toggle each listener at
-# once; whenever it ends attached, it must hold the kernel's view.
-plan 4
-rounds=${RACE_ROUNDS:-15}
-for dir in "$PROBE" "$MOCK"; do
-	name=${dir##*/}
+# A detach racing an attach: a detach takes the registration out and
+# empties the tables under the registration's lock, so an attach in
+# between cannot register (and replay) and then be wiped.  Two loops toggle
+# each listener at once; whenever it ends attached, it holds the kernel's
+# view.
+ALL_TESTS="attach_race_probe attach_race_mock"
+
+setup() {
+	ns_setup ns1 ns2 ns3
+}
+
+cleanup() {
+	echo 0 >"$MOCK/attach"
+	detach
+}
+
+# attach_race DIR: toggle DIR's listener from two loops, attach it, judge.
+attach_race() {
+	local dir=$1 name=${1##*/} rounds=${RACE_ROUNDS:-15} k a d
+	plan 2
 	echo 0 >"$dir/attach"
 	for ((k = 0; k < rounds; k++)); do echo 1 >"$dir/attach"; done 2>/dev/null &
 	a=$!
@@ -17,7 +28,8 @@ for dir in "$PROBE" "$MOCK"; do
 	# Attached after all (a no-op when the race left it attached).
 	check "attach race: $name attaches after $rounds racing toggles" eval "echo 1 > $dir/attach"
 	snap "race-$name" "$dir"
-	judge "race-$name" "attach race: $name holds the kernel's view" \
-		"compare('$name', 'init', 'ns1', 'ns2', 'ns3')"
-done
-echo 0 >"$MOCK/attach"
+	judge "race-$name" "attach race: $name holds the kernel's view" compare "$name" init ns1 ns2 ns3
+}
+
+attach_race_probe() { attach_race "$PROBE"; }
+attach_race_mock() { attach_race "$MOCK"; }
