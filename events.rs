@@ -15,8 +15,10 @@ use kernel::{
 };
 
 // Listeners name namespaces through these (they live in `nets.rs`).
-use crate::ffi::{self, FibNotifierInfo, NhNotifierInfo, RfnInfo, RfnRoute, RfnRule};
-pub(crate) use crate::nets::{NetId, NetRef};
+use crate::{
+    ffi::{self, FibNotifierInfo, NhNotifierInfo, RfnInfo, RfnRoute, RfnRule},
+    nets::{NetId, NetRef},
+};
 
 /// The address family of an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -118,7 +118,6 @@ void rfn_info_set_extack(struct fib_notifier_info *info, const char *msg);
 struct workqueue_struct;
 struct workqueue_struct *rfn_alloc_ordered_wq(const char *name);
 void rfn_cond_resched(void);
-void rfn_udelay(unsigned int us);
 u64 rfn_bridge_stat(bool late);
 void rfn_set_fault_bridge_busy(unsigned int n);
 unsigned int rfn_get_fault_bridge_busy(void);

@@ -7,7 +7,6 @@
  * writers, the namespace list).  With decode.c (the notifier infos'
  * layouts), this is what a new kernel release can break.
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
@@ -58,13 +57,6 @@ struct workqueue_struct *rfn_alloc_ordered_wq(const char *name)
 void rfn_cond_resched(void)
 {
 	cond_resched();
-}
-
-/* A busy wait (a test knob of the mock switchdev: a slow listener). */
-void rfn_udelay(unsigned int us)
-{
-	mdelay(us / 1000);
-	udelay(us % 1000);
 }
 
 unsigned int rfn_net_inum(const struct net *net)

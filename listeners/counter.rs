@@ -24,9 +24,10 @@ use kernel::{
 };
 
 use crate::{
-    events::{Event, Listener, NetId},
+    events::{Event, Listener},
     knob,
     listeners::attach::{Attach, Attachment, Files},
+    nets::NetId,
 };
 
 /// The counter: one atomic add per event, as the C counting block the

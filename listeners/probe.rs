@@ -38,13 +38,14 @@ use kernel::{
 };
 
 use crate::{
-    events::{Event, EventKind, Family, Listener, NetId, NexthopEvent, NexthopObject, Route},
+    events::{Event, EventKind, Family, Listener, NexthopEvent, NexthopObject, Route},
     kernel_gaps::{new_spinlock_bh, SpinLockBh},
     knob,
     listeners::{
         attach::{Attach, Attachment, Files},
         table::{self, NetnsKey, NhKey, RouteKey},
     },
+    nets::NetId,
 };
 
 /// One nexthop: gateway family (0: none), gateway, device.

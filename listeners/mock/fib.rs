@@ -42,9 +42,10 @@ use kernel::{
 
 use super::MockSwitchdev;
 use crate::{
-    events::{Family, NetId, Route, RouteRef},
+    events::{Family, Route, RouteRef},
     knob::count,
     listeners::table::{self, NetnsKey, RouteKey},
+    nets::NetId,
 };
 
 /// A route the "hardware" knows: offloaded, or refused (offload_failed).

@@ -36,9 +36,9 @@ use kernel::{
 };
 
 use crate::{
-    events::NetId,
     kernel_gaps::{new_spinlock_bh, OrderedQueue, SpinLockBh},
     listeners::attach::Attach,
+    nets::NetId,
 };
 
 mod debugfs;

@@ -15,10 +15,11 @@ use kernel::{
 
 use super::{queue::Op, MockSwitchdev};
 use crate::{
-    events::{Event, NetId, NexthopEvent, NexthopObject},
+    events::{Event, NexthopEvent, NexthopObject},
     ffi,
     knob::count,
     listeners::table::{self, NhKey},
+    nets::NetId,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -22,9 +22,10 @@ use kernel::{
 
 use super::{fib::is_ignored, queue::Op, MockSwitchdev};
 use crate::{
-    events::{Event, EventKind, Family, Listener, NetId},
+    events::{Event, EventKind, Family, Listener},
     knob::count,
     listeners::table::RouteKey,
+    nets::NetId,
 };
 
 /// The longest busy-wait `event_delay_us` takes (microseconds): within

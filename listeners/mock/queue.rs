@@ -17,10 +17,11 @@ use kernel::{
 
 use super::{nexthop, nexthop::HwNexthop, MockSwitchdev};
 use crate::{
-    events::{NetId, RouteRef},
+    events::RouteRef,
     kernel_gaps::FlushDelayedWork,
     knob::count,
     listeners::table::{NhKey, RouteKey},
+    nets::NetId,
 };
 
 /// How long the work waits for more events before it applies them
