@@ -306,7 +306,7 @@ class Snap:
                 if r.get("type") in self.HOST_TYPES}
 
     # What the mock switchdev does with a route it holds, by type: mlxsw's
-    # rules (listeners/mock_switchdev.rs, hw_action()).
+    # rules (listeners/mock/fib.rs, hw_action()).
     MOCK_TRAP = {4: ("local", "broadcast", "unreachable", "prohibit"),
                  6: ("local", "anycast", "unreachable", "prohibit", "throw")}
 
