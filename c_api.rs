@@ -26,9 +26,6 @@ use crate::{
     nets::NetId,
 };
 
-type FlushFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block)>;
-type FlushNetFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block, u64)>;
-
 /// A C listener's block, flush callbacks and options.
 pub(crate) struct CTarget {
     nb: *mut bindings::notifier_block,
@@ -36,10 +33,10 @@ pub(crate) struct CTarget {
     /// away without unregistering is known by it without touching `nb`,
     /// which its exit may have freed.
     call: bindings::notifier_fn_t,
-    flush: FlushFn,
-    flush_net: FlushNetFn,
-    /// `RUST_FIB_NOTIFIER_F_NEXTHOPS`: nexthop object events too.
-    nexthops: bool,
+    /// The callbacks and options (`RUST_FIB_NOTIFIER_F_NEXTHOPS`: nexthop
+    /// object events too; `RUST_FIB_NOTIFIER_F_RECONCILE`: mark and sweep,
+    /// both set).
+    ops: ffi::RfnCOps,
 }
 
 // SAFETY: the C API requires the block and the callback to be callable from
@@ -62,24 +59,42 @@ impl Target for CTarget {
     }
 
     fn flush(&self) {
-        if let Some(flush) = self.flush {
+        if let Some(flush) = self.ops.flush {
             // SAFETY: as above; process context, as documented.
             unsafe { flush(self.nb) }
         }
     }
 
     fn can_flush_net(&self) -> bool {
-        self.flush_net.is_some()
+        self.ops.flush_net.is_some() || self.reconciles()
     }
 
     fn nexthops(&self) -> bool {
-        self.nexthops
+        self.ops.nexthops
     }
 
     fn flush_net(&self, net: NetId) {
-        if let Some(flush_net) = self.flush_net {
-            // SAFETY: as above; process context, as documented.
-            unsafe { flush_net(self.nb, net.cookie()) }
+        self.call_net(self.ops.flush_net, net)
+    }
+
+    fn reconciles(&self) -> bool {
+        self.ops.mark_stale.is_some() && self.ops.sweep_stale.is_some()
+    }
+
+    fn mark_stale(&self, net: NetId) {
+        self.call_net(self.ops.mark_stale, net)
+    }
+
+    fn sweep_stale(&self, net: NetId) {
+        self.call_net(self.ops.sweep_stale, net)
+    }
+}
+
+impl CTarget {
+    fn call_net(&self, callback: ffi::NetCallback, net: NetId) {
+        if let Some(callback) = callback {
+            // SAFETY: as in `call`; process context, as documented.
+            unsafe { callback(self.nb, net.cookie()) }
         }
     }
 }
@@ -124,11 +139,14 @@ impl CTarget {
     /// `module` (a `struct module` that is going away).
     /// Only compares addresses: the module's exit ran, `nb` may be freed.
     fn in_module(&self, module: *mut c_void) -> bool {
-        let addrs: [*const c_void; 4] = [
+        let net_callback = |f: ffi::NetCallback| f.map_or(ptr::null(), |f| f as *const c_void);
+        let addrs: [*const c_void; 6] = [
             self.nb.cast::<c_void>().cast_const(),
             self.call.map_or(ptr::null(), |f| f as *const c_void),
-            self.flush.map_or(ptr::null(), |f| f as *const c_void),
-            self.flush_net.map_or(ptr::null(), |f| f as *const c_void),
+            self.ops.flush.map_or(ptr::null(), |f| f as *const c_void),
+            net_callback(self.ops.flush_net),
+            net_callback(self.ops.mark_stale),
+            net_callback(self.ops.sweep_stale),
         ];
         // SAFETY: plain address comparisons against the module's layout.
         addrs
@@ -282,22 +300,17 @@ fn errno(res: Result) -> c_int {
 extern "C" fn rfn_rs_c_register(
     net: *const ffi::Net,
     nb: *mut bindings::notifier_block,
-    flush: FlushFn,
-    flush_net: FlushNetFn,
-    nexthops: bool,
+    ops: *const ffi::RfnCOps,
     extack: *mut bindings::netlink_ext_ack,
 ) -> c_int {
     // SAFETY: a non-null block is valid while it registers (the API's rule).
     let call = (!nb.is_null())
         .then(|| unsafe { (*nb).notifier_call })
         .flatten();
-    let target = CTarget {
-        nb,
-        call,
-        flush,
-        flush_net,
-        nexthops,
-    };
+    // SAFETY: the glue passes its own, filled `struct rfn_c_ops`, valid for
+    // the call; it holds plain function pointers and a bool: a copy.
+    let ops = unsafe { ptr::read(ops) };
+    let target = CTarget { nb, call, ops };
     errno(register(net, target, extack))
 }
 

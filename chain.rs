@@ -51,6 +51,12 @@ pub(crate) trait Target: Send + Sync {
     fn can_flush_net(&self) -> bool;
     /// See [`Listener::flush_net`].
     fn flush_net(&self, net: NetId);
+    /// See [`Listener::reconciles`].
+    fn reconciles(&self) -> bool;
+    /// See [`Listener::mark_stale`].
+    fn mark_stale(&self, net: NetId);
+    /// See [`Listener::sweep_stale`].
+    fn sweep_stale(&self, net: NetId);
     /// Whether the target gets nexthop object events (replayed and live).
     fn nexthops(&self) -> bool;
 }
@@ -77,6 +83,18 @@ impl<L: Listener> Target for RustTarget<L> {
 
     fn flush_net(&self, net: NetId) {
         self.0.flush_net(net)
+    }
+
+    fn reconciles(&self) -> bool {
+        self.0.reconciles()
+    }
+
+    fn mark_stale(&self, net: NetId) {
+        self.0.mark_stale(net)
+    }
+
+    fn sweep_stale(&self, net: NetId) {
+        self.0.sweep_stale(net)
     }
 
     fn nexthops(&self) -> bool {

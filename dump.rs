@@ -101,6 +101,9 @@ pub(crate) struct Stats {
     pub(crate) nets_replayed: Atomic<u64>,
     pub(crate) resyncs: Atomic<u64>,
     pub(crate) resynced: Atomic<u64>,
+    /// Namespaces swept by a listener that reconciles, after a consistent
+    /// replay.
+    pub(crate) sweeps: Atomic<u64>,
 }
 
 pub(crate) static STATS: Stats = Stats {
@@ -112,6 +115,7 @@ pub(crate) static STATS: Stats = Stats {
     nets_replayed: Atomic::new(0),
     resyncs: Atomic::new(0),
     resynced: Atomic::new(0),
+    sweeps: Atomic::new(0),
 };
 
 /// debugfs `retry_all`: retry as the kernel does (flush the listener and
@@ -140,7 +144,13 @@ pub(crate) fn register<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>) ->
     let res = source
         .counters(&node)
         .and_then(|nets| ids(&nets))
-        .and_then(|todo| settle(source, node, todo));
+        .and_then(|nets| {
+            let todo = Todo {
+                nets,
+                marked: false,
+            };
+            settle(source, node, todo)
+        });
     if res.is_err() {
         node.remove();
         node.unmute(None);
@@ -178,12 +188,20 @@ pub(crate) fn resync<S: Source, T: Target>(
     Ok(())
 }
 
-/// The loop: replay `todo`, publish, check, forget what changed.
-fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: KVec<NetId>) -> Result {
+/// The namespaces a try replays.
+struct Todo {
+    nets: KVec<NetId>,
+    /// The listener reconciles, and was told to mark them stale.
+    marked: bool,
+}
+
+/// The loop: replay `todo`, publish, check, sweep what was consistent (a
+/// listener that reconciles), forget what changed.
+fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: Todo) -> Result {
     for _ in 0..FIB_DUMP_MAX_RETRIES {
         count(&STATS.tries);
-        let mut replayed = NetSeqs::with_capacity(todo.len(), GFP_KERNEL)?;
-        for &net in todo.iter() {
+        let mut replayed = NetSeqs::with_capacity(todo.nets.len(), GFP_KERNEL)?;
+        for &net in todo.nets.iter() {
             let seq = source
                 .replay_net(node, net)
                 .inspect_err(|_| count(&STATS.aborted))?;
@@ -198,9 +216,19 @@ fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: KVec<
         // Publish, then read the counters again: see seq_counter.rs.
         let was_off_chain = !node.on_chain();
         node.add();
-        node.unmute(Some(&todo));
+        node.unmute(Some(&todo.nets));
         smp_mb(Full);
         let stale = changed(source.counters(&node)?, replayed, was_off_chain)?;
+        if todo.marked {
+            // Consistent: every entry the kernel has was replayed (or came
+            // live since), so what is still stale is gone from the kernel.
+            // Gone namespaces are consistent once they stay gone: all of
+            // theirs goes.
+            for &net in todo.nets.iter().filter(|net| !stale.contains(net)) {
+                node.target.sweep_stale(net);
+                count(&STATS.sweeps);
+            }
+        }
         if stale.is_empty() {
             count(&STATS.registered);
             return Ok(());
@@ -248,28 +276,34 @@ fn changed(mut now: NetSeqs, mut replayed: NetSeqs, was_off_chain: bool) -> Resu
 }
 
 /// Makes the listener forget `nets` before they are replayed again: mutes
-/// them (no event of theirs in flight after this) and flushes each. A
-/// listener that can only flush everything (or `retry_all`) is taken off
-/// the chain and flushed, and every namespace is replayed. Returns what to
-/// replay.
-fn forget<S: Source, T: Target>(
-    source: &S,
-    node: Pin<&Node<T>>,
-    nets: &[NetId],
-) -> Result<KVec<NetId>> {
+/// them (no event of theirs in flight after this), then flushes each, or,
+/// if the listener reconciles, has it mark each stale (swept once its
+/// replay is consistent: see [`settle`]). A listener that can only flush
+/// everything (or `retry_all`) is taken off the chain and flushed, and
+/// every namespace is replayed. Returns what to replay.
+fn forget<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, nets: &[NetId]) -> Result<Todo> {
     if !node.target.can_flush_net() || RETRY_ALL.load(Relaxed) {
         node.remove();
         node.unmute(None);
         node.target.flush();
-        return ids(&source.counters(&node)?);
+        let nets = ids(&source.counters(&node)?)?;
+        return Ok(Todo {
+            nets,
+            marked: false,
+        });
     }
     node.mute(nets)?;
+    let marked = node.target.reconciles();
     for &net in nets {
-        node.target.flush_net(net);
+        if marked {
+            node.target.mark_stale(net);
+        } else {
+            node.target.flush_net(net);
+        }
     }
     let mut todo = KVec::with_capacity(nets.len(), GFP_KERNEL)?;
     todo.extend_from_slice(nets, GFP_KERNEL)?;
-    Ok(todo)
+    Ok(Todo { nets: todo, marked })
 }
 
 /// Delay before a failed resync (`EBUSY`) is tried again.

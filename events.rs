@@ -602,5 +602,29 @@ pub(crate) trait Listener: Send + Sync {
     /// gone): it changed while it was replayed, or a resync was asked for.
     /// Called in process context; no event of `net` is in flight for this
     /// listener, and none arrives until `net` was replayed to it again.
+    /// Not called for a listener that reconciles ([`Listener::reconciles`]).
     fn flush_net(&self, net: NetId);
+
+    /// Whether the listener repairs a namespace by mark and sweep instead
+    /// of [`Listener::flush_net`]: before `net` is replayed again it is
+    /// told to [`Listener::mark_stale`] what it holds of it, and once the
+    /// replay of `net` is consistent to [`Listener::sweep_stale`] what is
+    /// still stale. Entries that did not change stay where they are (in
+    /// the hardware, with their flags) for the whole repair.
+    fn reconciles(&self) -> bool {
+        false
+    }
+
+    /// Everything held of `net` is stale until an event gives it again (a
+    /// replayed or a live add or replace of the same entry: it is then
+    /// fresh, and unchanged if the event says what it holds). Keep it
+    /// meanwhile. Called in process context; no event of `net` is in
+    /// flight, and none arrives until `net` is being replayed again.
+    fn mark_stale(&self, _net: NetId) {}
+
+    /// Drop what is still stale of `net` (which may be gone: then all of
+    /// it): its replay was consistent, so every entry the kernel has was
+    /// given again. Called in process context, after `net`'s events flow
+    /// again: apply it in their order (a live event may come before it).
+    fn sweep_stale(&self, _net: NetId) {}
 }

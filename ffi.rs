@@ -158,6 +158,20 @@ pub(crate) struct RfnRule {
 }
 const _: () = assert!(core::mem::size_of::<RfnRule>() == 12);
 
+/// A C listener's callback for one namespace (its cookie).
+pub(crate) type NetCallback = Option<unsafe extern "C" fn(*mut bindings::notifier_block, u64)>;
+
+/// `struct rfn_c_ops`: a C listener's callbacks and options.
+#[repr(C)]
+pub(crate) struct RfnCOps {
+    pub(crate) flush: Option<unsafe extern "C" fn(*mut bindings::notifier_block)>,
+    pub(crate) flush_net: NetCallback,
+    pub(crate) mark_stale: NetCallback,
+    pub(crate) sweep_stale: NetCallback,
+    pub(crate) nexthops: bool,
+}
+const _: () = assert!(core::mem::size_of::<RfnCOps>() == 40);
+
 // The test builds' fault injection (`RFN_KUNIT` in the glue).
 #[cfg(rfn_kunit)]
 extern "C" {

@@ -111,6 +111,7 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
             ("nets_replayed", s.nets_replayed.load(Relaxed)),
             ("resyncs", s.resyncs.load(Relaxed)),
             ("resynced", s.resynced.load(Relaxed)),
+            ("sweeps", s.sweeps.load(Relaxed)),
             ("resync_queued", chain::RESYNC_QUEUED.load(Relaxed)),
             (
                 "nets",

@@ -15,6 +15,7 @@
 #include "glue.h"
 
 static_assert(sizeof(struct rust_fib_notifier_info) == 24);
+static_assert(sizeof(struct rfn_c_ops) == 40);
 
 #ifdef CONFIG_PROVE_LOCKING
 /*
@@ -37,6 +38,7 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 			const struct rust_fib_notifier_ops *ops,
 			struct netlink_ext_ack *extack)
 {
+	struct rfn_c_ops c_ops = {};
 	int err;
 
 	/*
@@ -54,11 +56,20 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 			__builtin_return_address(0));
 		return -EDEADLK;
 	}
+	if (ops) {
+		c_ops.flush = ops->flush;
+		c_ops.flush_net = ops->flush_net;
+		c_ops.nexthops = ops->flags & RUST_FIB_NOTIFIER_F_NEXTHOPS;
+		/* Listeners built before the fields existed never set the flag. */
+		if (ops->flags & RUST_FIB_NOTIFIER_F_RECONCILE) {
+			if (!ops->mark_stale || !ops->sweep_stale)
+				return -EINVAL;
+			c_ops.mark_stale = ops->mark_stale;
+			c_ops.sweep_stale = ops->sweep_stale;
+		}
+	}
 	__module_get(THIS_MODULE);
-	err = rfn_rs_c_register(net, nb, ops ? ops->flush : NULL,
-				ops ? ops->flush_net : NULL,
-				ops && (ops->flags & RUST_FIB_NOTIFIER_F_NEXTHOPS),
-				extack);
+	err = rfn_rs_c_register(net, nb, &c_ops, extack);
 	if (err)
 		module_put(THIS_MODULE);
 	return err;
@@ -132,7 +143,8 @@ int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 				   const struct rust_fib_notifier_ops *ops,
 				   struct netlink_ext_ack *extack)
 {
-	if (ops && (ops->flags & ~RUST_FIB_NOTIFIER_F_NEXTHOPS))
+	if (ops && (ops->flags & ~(RUST_FIB_NOTIFIER_F_NEXTHOPS |
+				   RUST_FIB_NOTIFIER_F_RECONCILE)))
 		return -EINVAL;
 	return rfn_register(net, nb, ops, extack);
 }

@@ -154,10 +154,21 @@ void rfn_c_listener_forced_off(const void *call, void *mod);
 int rfn_c_api_init(void);
 void rfn_c_api_exit(void);
 void rfn_rs_bridge_stopped(struct rfn_net *rn);
+/*
+ * A C listener's callbacks and options, as c_api.rs reads them (ffi.rs
+ * mirrors it): struct rust_fib_notifier_ops with what its flags say is set.
+ */
+struct rfn_c_ops {
+	void (*flush)(struct notifier_block *nb);
+	void (*flush_net)(struct notifier_block *nb, u64 net_cookie);
+	void (*mark_stale)(struct notifier_block *nb, u64 net_cookie);
+	void (*sweep_stale)(struct notifier_block *nb, u64 net_cookie);
+	bool nexthops;
+};
+
 int rfn_rs_c_register(struct net *net, struct notifier_block *nb,
-		      void (*flush)(struct notifier_block *nb),
-		      void (*flush_net)(struct notifier_block *nb, u64 net_cookie),
-		      bool nexthops, struct netlink_ext_ack *extack);
+		      const struct rfn_c_ops *ops,
+		      struct netlink_ext_ack *extack);
 int rfn_rs_c_resync(struct notifier_block *nb, struct net *net);
 int rfn_rs_c_unregister(struct notifier_block *nb);
 

@@ -56,12 +56,13 @@ struct net;
 struct netlink_ext_ack;
 
 /*
- * The API's version, for listeners built against several: 2 added
+ * The API's version, for listeners built against several: 3 added mark
+ * and sweep (RUST_FIB_NOTIFIER_F_RECONCILE); 2 added
  * struct rust_fib_notifier_info's @net_lives, queued resyncs
  * (rust_fib_notifier_resync() no longer waits), the refusal of a block
  * with a priority and the symbol namespace; 1 was the first release.
  */
-#define RUST_FIB_NOTIFIER_API_VERSION	2
+#define RUST_FIB_NOTIFIER_API_VERSION	3
 
 /*
  * The API's symbols are in this symbol namespace: a listener's module
@@ -190,6 +191,7 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
 
 /* struct rust_fib_notifier_ops.flags */
 #define RUST_FIB_NOTIFIER_F_NEXTHOPS	BIT(0)	/* nexthop object events too */
+#define RUST_FIB_NOTIFIER_F_RECONCILE	BIT(1)	/* @mark_stale, @sweep_stale */
 
 /**
  * struct rust_fib_notifier_ops - a listener's flush callbacks and options
@@ -209,11 +211,30 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  *	routes with `nhid` needs.  Listeners registered without it (and
  *	through the older functions) get FIB events only.  (A field added
  *	after the first release: rebuild listeners against this header.)
+ *	RUST_FIB_NOTIFIER_F_RECONCILE: the fields below are set; the listener
+ *	repairs a namespace by mark and sweep instead of @flush_net.
+ * @mark_stale: (RUST_FIB_NOTIFIER_F_RECONCILE) instead of @flush_net,
+ *	before the namespace is replayed again (a retry, a resync, a veto's
+ *	resync): everything held of it is stale until an event gives it again
+ *	(a replayed or a live add or replace of the same entry makes it fresh;
+ *	one that says what the listener holds already needs no hardware
+ *	write).  Keep it meanwhile, in the hardware and with its flags.  Same
+ *	context and guarantees as @flush_net.
+ * @sweep_stale: (RUST_FIB_NOTIFIER_F_RECONCILE) the namespace's replay was
+ *	consistent: drop what is still stale (gone from the kernel; all of it
+ *	when the namespace is gone).  Process context, in the registering
+ *	task or the module's resync work, after the namespace's events flow
+ *	to @nb again: a driver that applies events from a queue queues this
+ *	too, so that it is applied in order with them.  A registration or
+ *	resync that fails (-EBUSY) leaves the stale entries marked; the next
+ *	resync marks and sweeps again.  Both or neither must be set.
  */
 struct rust_fib_notifier_ops {
 	void (*flush)(struct notifier_block *nb);
 	void (*flush_net)(struct notifier_block *nb, u64 net_cookie);
 	unsigned int flags;
+	void (*mark_stale)(struct notifier_block *nb, u64 net_cookie);
+	void (*sweep_stale)(struct notifier_block *nb, u64 net_cookie);
 };
 
 /**
@@ -232,7 +253,9 @@ struct rust_fib_notifier_ops {
  * With RUST_FIB_NOTIFIER_F_NEXTHOPS in @ops->flags each namespace's
  * nexthop objects are replayed first, under the same check.
  *
- * Return: as for rust_fib_notifier_register(); -EINVAL for unknown @flags.
+ * Return: as for rust_fib_notifier_register(); -EINVAL for unknown @flags,
+ * or RUST_FIB_NOTIFIER_F_RECONCILE without both @mark_stale and
+ * @sweep_stale.
  */
 int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 				   const struct rust_fib_notifier_ops *ops,

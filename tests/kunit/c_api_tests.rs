@@ -14,7 +14,9 @@ use kernel::{
 type FlushFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block)>;
 type FlushNetFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block, u64)>;
 
-/// `struct rust_fib_notifier_ops`.
+/// `struct rust_fib_notifier_ops` as API version 2 laid it out, without
+/// the mark and sweep callbacks: what a listener built then passes (the
+/// glue reads them only with `RUST_FIB_NOTIFIER_F_RECONCILE`).
 #[repr(C)]
 struct Ops {
     flush: FlushFn,
@@ -22,8 +24,25 @@ struct Ops {
     flags: core::ffi::c_uint,
 }
 
+/// `struct rust_fib_notifier_ops` with its mark and sweep callbacks.
+#[repr(C)]
+struct ReconcileOps {
+    ops: Ops,
+    mark_stale: FlushNetFn,
+    sweep_stale: FlushNetFn,
+}
+
 /// `RUST_FIB_NOTIFIER_F_NEXTHOPS`.
 const F_NEXTHOPS: core::ffi::c_uint = 1;
+/// `RUST_FIB_NOTIFIER_F_RECONCILE`.
+const F_RECONCILE: core::ffi::c_uint = 2;
+
+/// A mark or sweep callback that does nothing.
+///
+/// # Safety
+///
+/// Any arguments: it reads none of them.
+unsafe extern "C" fn ignore_net(_: *mut bindings::notifier_block, _: u64) {}
 
 extern "C" {
     fn rust_fib_notifier_register(
@@ -188,6 +207,34 @@ mod tests {
         // SAFETY: `nb` and `ops` are valid for the call.
         let ret = unsafe {
             rust_fib_notifier_register_ops(ptr::null_mut(), &mut *nb, &ops, ptr::null_mut())
+        };
+        assert_eq!(ret, EINVAL.to_errno());
+        Ok(())
+    }
+
+    /// Mark and sweep come together: one without the other would leave
+    /// stale entries forever, or sweep what was never marked.
+    #[test]
+    fn reconcile_needs_both_callbacks() -> Result {
+        let mut nb = block()?;
+        let ops = ReconcileOps {
+            ops: Ops {
+                flush: None,
+                flush_net: None,
+                flags: F_RECONCILE,
+            },
+            mark_stale: Some(ignore_net),
+            sweep_stale: None,
+        };
+        // SAFETY: `nb` and `ops` are valid for the call; the glue reads the
+        // whole struct (the flag says so).
+        let ret = unsafe {
+            rust_fib_notifier_register_ops(
+                ptr::null_mut(),
+                &mut *nb,
+                ptr::from_ref(&ops).cast(),
+                ptr::null_mut(),
+            )
         };
         assert_eq!(ret, EINVAL.to_errno());
         Ok(())
