@@ -39,6 +39,13 @@ struct Recorder {
     last_seen: Atomic<u32>,
     /// Veto replayed events once this many were accepted.
     veto_after: u32,
+    /// Mark and sweep instead of `flush_net`.
+    reconcile: bool,
+    marks: Atomic<u32>,
+    sweeps: Atomic<u32>,
+    last_swept: Atomic<u32>,
+    /// Replayed events when the last sweep came.
+    replayed_at_sweep: Atomic<u32>,
 }
 
 impl Recorder {
@@ -46,6 +53,12 @@ impl Recorder {
         Self::vetoing_after(if veto { 0 } else { u32::MAX })
     }
     fn vetoing_after(veto_after: u32) -> Result<Arc<Self>> {
+        Self::with(veto_after, false)
+    }
+    fn reconciling() -> Result<Arc<Self>> {
+        Self::with(u32::MAX, true)
+    }
+    fn with(veto_after: u32, reconcile: bool) -> Result<Arc<Self>> {
         Ok(Arc::new(
             Self {
                 events: Atomic::new(0),
@@ -55,6 +68,11 @@ impl Recorder {
                 last_net_flushed: Atomic::new(0),
                 last_seen: Atomic::new(0),
                 veto_after,
+                reconcile,
+                marks: Atomic::new(0),
+                sweeps: Atomic::new(0),
+                last_swept: Atomic::new(0),
+                replayed_at_sweep: Atomic::new(0),
             },
             GFP_KERNEL,
         )?)
@@ -67,6 +85,12 @@ impl Recorder {
     }
     fn net_flushes(&self) -> u32 {
         self.net_flushes.load(Relaxed)
+    }
+    fn marks(&self) -> u32 {
+        self.marks.load(Relaxed)
+    }
+    fn sweeps(&self) -> u32 {
+        self.sweeps.load(Relaxed)
     }
 }
 
@@ -94,6 +118,22 @@ impl Listener for Rec {
     fn flush_net(&self, net: NetId) {
         self.0.net_flushes.fetch_add(1, Relaxed);
         self.0.last_net_flushed.store(net.inum(), Relaxed);
+    }
+
+    fn reconciles(&self) -> bool {
+        self.0.reconcile
+    }
+
+    fn mark_stale(&self, _net: NetId) {
+        self.0.marks.fetch_add(1, Relaxed);
+    }
+
+    fn sweep_stale(&self, net: NetId) {
+        self.0.sweeps.fetch_add(1, Relaxed);
+        self.0.last_swept.store(net.inum(), Relaxed);
+        self.0
+            .replayed_at_sweep
+            .store(self.0.replayed.load(Relaxed), Relaxed);
     }
 }
 
@@ -442,6 +482,66 @@ mod tests {
         let before = rec.events();
         fire();
         assert_eq!(rec.events(), before + 1);
+        drop(reg);
+        Ok(())
+    }
+
+    /// A listener that reconciles is never flushed for a retry: the
+    /// changed namespace is marked before each replay again and swept once,
+    /// after its consistent replay; the others are neither.
+    #[test]
+    fn reconcile_marks_then_sweeps_only_the_changed_namespace() -> Result {
+        let rec = Recorder::reconciling()?;
+        let source = FakeSource::new(&[0, 2, 0], 1)?;
+        let reg = register(&source, &rec)?;
+        assert_eq!(
+            (source.replays(0), source.replays(1), source.replays(2)),
+            (1, 3, 1)
+        );
+        assert_eq!((rec.flushes(), rec.net_flushes()), (0, 0));
+        assert_eq!((rec.marks(), rec.sweeps()), (2, 1));
+        assert_eq!(rec.last_swept.load(Relaxed), 2);
+        // After the last replay.
+        assert_eq!(rec.replayed_at_sweep.load(Relaxed), 5);
+        drop(reg);
+        Ok(())
+    }
+
+    /// A marked namespace that goes away before its replay again is swept
+    /// (everything of it goes), not left marked.
+    #[test]
+    fn reconcile_sweeps_a_namespace_gone_before_its_replay() -> Result {
+        let rec = Recorder::reconciling()?;
+        // Namespace 1 changes while it is replayed, then goes away while
+        // namespace 2 is.
+        let source = FakeSource::new(&[1, 0], 1)?.with_action(1, Action::Destroy(0));
+        let reg = register(&source, &rec)?;
+        assert_eq!((rec.marks(), rec.sweeps()), (1, 1));
+        assert_eq!(rec.last_swept.load(Relaxed), 1);
+        assert_eq!(rec.net_flushes(), 0);
+        drop(reg);
+        Ok(())
+    }
+
+    /// A resync of a listener that reconciles marks and sweeps its one
+    /// namespace; one that keeps failing (`EBUSY`) leaves it marked, never
+    /// swept, and flushes nothing.
+    #[test]
+    fn reconcile_resync_marks_sweeps_or_leaves_marked() -> Result {
+        let rec = Recorder::reconciling()?;
+        let source = FakeSource::new(&[0, 0], 1)?;
+        let reg = register(&source, &rec)?;
+        reg.resync_from(&source, NetId::fake(2))?;
+        assert_eq!((rec.marks(), rec.sweeps()), (1, 1));
+        source.nets[1].unstable.store(u32::MAX, Relaxed);
+        let res = reg.resync_from(&source, NetId::fake(2));
+        assert!(matches!(res, Err(e) if e == EBUSY));
+        assert_eq!(
+            (rec.marks(), rec.sweeps()),
+            (1 + dump::FIB_DUMP_MAX_RETRIES, 1)
+        );
+        assert_eq!((rec.flushes(), rec.net_flushes()), (0, 0));
+        source.nets[1].unstable.store(0, Relaxed);
         drop(reg);
         Ok(())
     }
