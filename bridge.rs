@@ -14,7 +14,7 @@ use kernel::{
     prelude::*,
 };
 
-use crate::{chain, ffi, nets::BridgedNet, seq_counter};
+use crate::{chain, events::Families, ffi, nets::BridgedNet, seq_counter};
 
 /// A kernel FIB event of one namespace: count it, then forward it.
 #[no_mangle]
@@ -22,12 +22,14 @@ extern "C" fn rfn_rs_bridge_event(
     rn: *mut ffi::RfnNet,
     event: c_ulong,
     info: *mut ffi::FibNotifierInfo,
+    family: u8,
 ) -> c_int {
     // SAFETY: the glue calls us from the namespace's block, while it is
     // bridged.
     let net = unsafe { BridgedNet::from_raw(rn) };
-    seq_counter::count_change(net);
-    chain::call(net.net(), event, info.cast())
+    let family = Families::from_raw(family);
+    seq_counter::count_change(net, family);
+    chain::call(net.net(), event, info.cast(), family)
 }
 
 /// A kernel nexthop event of one namespace: count it (unless it is a
@@ -43,12 +45,13 @@ extern "C" fn rfn_rs_bridge_nh_event(
     // it is on the kernel's chain (the namespace is listed meanwhile).
     let net = unsafe { BridgedNet::from_raw(rn) };
     if event != ffi::NEXTHOP_EVENT_HW_STATS_REPORT_DELTA {
-        seq_counter::count_change(net);
+        seq_counter::count_change(net, Families::NEXTHOPS);
     }
     chain::call(
         net.net(),
         ffi::RUST_FIB_EVENT_NEXTHOP_BASE + event,
         info.cast(),
+        Families::NEXTHOPS,
     )
 }
 
@@ -69,7 +72,7 @@ extern "C" fn rfn_rs_bridge_stopped(rn: *mut ffi::RfnNet) {
 extern "C" fn rfn_rs_bridge_exit(rn: *mut ffi::RfnNet, lives: bool) {
     // SAFETY: the glue's exit and failure paths, with the entry alive.
     let net = unsafe { BridgedNet::from_raw(rn) };
-    seq_counter::count_change(net);
+    seq_counter::count_change(net, Families::ALL);
     chain::call_netns_exit(net.net(), lives);
 }
 

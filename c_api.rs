@@ -21,7 +21,7 @@ use kernel::{
 use crate::{
     chain::{Node, Target},
     dump,
-    events::ResyncLater,
+    events::{Families, ResyncLater},
     ffi,
     nets::NetId,
 };
@@ -69,8 +69,8 @@ impl Target for CTarget {
         self.ops.flush_net.is_some() || self.reconciles()
     }
 
-    fn nexthops(&self) -> bool {
-        self.ops.nexthops
+    fn families(&self) -> Families {
+        Families::from_raw(self.ops.families as u8)
     }
 
     fn flush_net(&self, net: NetId) {

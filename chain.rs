@@ -31,7 +31,7 @@ use kernel::{
 };
 
 use crate::{
-    events::{Event, EventKind, Listener, ResyncLater},
+    events::{Event, Families, Listener, ResyncLater},
     ffi::{self, RfnInfo},
     kernel_gaps::{
         self, new_cancellable_delayed_work, new_spinlock_bh, CancellableDelayedWork, SpinLockBh,
@@ -57,8 +57,9 @@ pub(crate) trait Target: Send + Sync {
     fn mark_stale(&self, net: NetId);
     /// See [`Listener::sweep_stale`].
     fn sweep_stale(&self, net: NetId);
-    /// Whether the target gets nexthop object events (replayed and live).
-    fn nexthops(&self) -> bool;
+    /// The families the target gets, replayed and live (read once, at
+    /// registration).
+    fn families(&self) -> Families;
 }
 
 /// Adapts a [`Listener`] to a [`Target`]: decodes events into [`Event`].
@@ -97,8 +98,8 @@ impl<L: Listener> Target for RustTarget<L> {
         self.0.sweep_stale(net)
     }
 
-    fn nexthops(&self) -> bool {
-        true
+    fn families(&self) -> Families {
+        self.0.families()
     }
 }
 
@@ -165,6 +166,8 @@ pub(crate) struct Node<T: Target> {
     /// identity, not a pointer: once the namespace is gone nothing matches,
     /// even a new namespace at the same address.
     filter: Option<NetId>,
+    /// The families the target gets (`Target::families`).
+    families: Families,
     /// Cookies of the namespaces being flushed and replayed again: their
     /// events are not delivered meanwhile. Read by the chain callback (maybe
     /// in softirq): a BH lock.
@@ -213,6 +216,7 @@ impl<T: Target> Node<T> {
             resyncing: Atomic::new(false),
             on_chain: Atomic::new(false),
             filter,
+            families: target.families(),
             muted <- new_spinlock_bh!(KVec::new(), "Node::muted"),
             muting: Atomic::new(0),
             sync <- kernel::new_mutex!(false, "Node::sync"),
@@ -230,6 +234,11 @@ impl<T: Target> Node<T> {
             // SAFETY: the caller passes a live namespace (see above).
             Some(id) => !net.is_null() && unsafe { id.is(net) },
         }
+    }
+
+    /// The families the target gets.
+    pub(crate) fn families(&self) -> Families {
+        self.families
     }
 
     /// Whether this registration covers the namespace `net`.
@@ -293,7 +302,7 @@ impl<T: Target> Node<T> {
     /// does (used by sources that are not the kernel: the KUnit fake).
     #[cfg(rfn_kunit)]
     pub(crate) fn replay_event(&self, net: *mut ffi::Net, event: c_ulong) -> c_int {
-        let block = ReplayBlock::new(self, net);
+        let block = ReplayBlock::new(self, net, Families::ALL);
         // SAFETY: `block` is a live replay block; `call` accepts a null
         // info pointer.
         unsafe { ReplayBlock::<T>::call(block.as_ptr(), event, ptr::null_mut()) }
@@ -432,10 +441,10 @@ impl<T: Target> Node<T> {
             unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, chain_nb) };
         // SAFETY: `chain::call` passes a valid `RfnInfo` for the call.
         let info = unsafe { &*data.cast::<RfnInfo>() };
-        if !node.accepts(info.net) || node.is_muted(info.net) {
-            return 0;
-        }
-        if EventKind::from_raw(event).is_nexthop() && !node.target.nexthops() {
+        if !node.families.intersects(Families::from_raw(info.family))
+            || !node.accepts(info.net)
+            || node.is_muted(info.net)
+        {
             return 0;
         }
         node.target.call(event, info, node)
@@ -484,19 +493,24 @@ pub(crate) struct ReplayBlock<'a, T: Target> {
     node: &'a Node<T>,
     /// The namespace being replayed.
     net: *mut ffi::Net,
+    /// The family of the dump's entries (its rules are
+    /// [`Families::RULES`]).
+    family: Families,
     /// A resync's replay (read once: the node's `sync` lock, held by the
     /// replaying thread, keeps it from changing).
     resyncing: bool,
 }
 
 impl<'a, T: Target> ReplayBlock<'a, T> {
-    /// The block that replays `net` to `node`'s target.
-    pub(crate) fn new(node: &'a Node<T>, net: *mut ffi::Net) -> Self {
+    /// The block that replays `net`'s entries of `family` (and its rules)
+    /// to `node`'s target.
+    pub(crate) fn new(node: &'a Node<T>, net: *mut ffi::Net, family: Families) -> Self {
         // INVARIANT: `call` is the callback, for this `T`.
         Self {
             nb: Opaque::new(notifier_block(Some(Self::call))),
             node,
             net,
+            family,
             resyncing: node.resyncing.load(Relaxed),
         }
     }
@@ -521,11 +535,20 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         // its own `nb` (type invariant), and the caller guarantees `nb` is
         // that block's.
         let block = unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, nb) };
+        // A family dump replays its rules first.
+        let family = match event {
+            ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL => Families::RULES,
+            _ => block.family,
+        };
+        if !block.node.families.intersects(family) {
+            return 0;
+        }
         let info = RfnInfo {
             net: block.net,
             info: data,
             replay: true,
             net_lives: false,
+            family: family.bits(),
         };
         let ret = block.node.target.call(event, &info, block.node);
         // A registration's replay stops at a veto (the listener refuses
@@ -552,11 +575,17 @@ impl<T: Target> PinnedDrop for Node<T> {
     }
 }
 
-/// Calls every listener on the chain with one event of `net`.
+/// Calls every listener on the chain that gets `family` with one event of
+/// `net`.
 ///
 /// Returns a notifier value: the first veto stops the chain, as the kernel's
 /// own `call_fib_notifiers()` does.
-pub(crate) fn call(net: *mut ffi::Net, event: c_ulong, info: *mut c_void) -> c_int {
+pub(crate) fn call(
+    net: *mut ffi::Net,
+    event: c_ulong,
+    info: *mut c_void,
+    family: Families,
+) -> c_int {
     call_info(
         event,
         RfnInfo {
@@ -564,6 +593,7 @@ pub(crate) fn call(net: *mut ffi::Net, event: c_ulong, info: *mut c_void) -> c_i
             info,
             replay: false,
             net_lives: false,
+            family: family.bits(),
         },
     )
 }
@@ -578,6 +608,7 @@ pub(crate) fn call_netns_exit(net: *mut ffi::Net, lives: bool) {
             info: ptr::null_mut(),
             replay: false,
             net_lives: lives,
+            family: Families::ALL.bits(),
         },
     );
 }

@@ -18,7 +18,7 @@ use kernel::{
 
 use crate::{
     chain::{self, Node, ReplayBlock, RustTarget, Target},
-    events::Listener,
+    events::{Families, Listener},
     ffi, kernel_gaps,
     nets::{self, NetId},
     seq_counter,
@@ -57,7 +57,7 @@ impl KernelFib {
 
 impl Source for KernelFib {
     fn counters<T: Target>(&self, node: &Node<T>) -> Result<NetSeqs> {
-        seq_counter::counters(|net| node.accepts(net))
+        seq_counter::counters(|net| node.accepts(net), node.families())
     }
 
     fn replay_net<T: Target>(&self, node: Pin<&Node<T>>, id: NetId) -> Result<Option<u64>> {
@@ -67,23 +67,31 @@ impl Source for KernelFib {
         let Some(net) = nets::pin(id) else {
             return Ok(None);
         };
-        let seq = seq_counter::read_for_replay(&net);
-        let block = ReplayBlock::new(&node, net.as_ptr());
-        if node.target.nexthops() {
+        let families = node.families();
+        let seq = seq_counter::read_for_replay(&net, families);
+        if families.intersects(Families::NEXTHOPS) {
             // Nexthop objects first, under RTNL (which every change of
             // them holds), then rules and routes, under RCU.
+            let block = ReplayBlock::new(&node, net.as_ptr(), Families::NEXTHOPS);
             // SAFETY: as below (pinned); process context, no lock held.
             kernel::error::to_result(unsafe {
                 ffi::rfn_nh_dump(net.as_ptr(), block.as_ptr(), self.extack)
             })?;
         }
         let _guard = rcu::read_lock();
-        for family in [ffi::AF_INET, ffi::AF_INET6] {
+        for (af, family) in [
+            (ffi::AF_INET, Families::IPV4),
+            (ffi::AF_INET6, Families::IPV6),
+        ] {
+            // The family dump replays rules, then every table entry.
+            if !families.intersects(family | Families::RULES) {
+                continue;
+            }
+            let block = ReplayBlock::new(&node, net.as_ptr(), family);
             // SAFETY: `net` is pinned, and we hold RCU; the replay
-            // block outlives the dump, which calls it synchronously. The
-            // family dump replays rules, then every table entry.
+            // block outlives the dump, which calls it synchronously.
             kernel::error::to_result(unsafe {
-                ffi::rfn_fib_dump(net.as_ptr(), family, block.as_ptr(), self.extack)
+                ffi::rfn_fib_dump(net.as_ptr(), af, block.as_ptr(), self.extack)
             })?;
         }
         Ok(Some(seq))

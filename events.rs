@@ -20,6 +20,53 @@ use crate::{
     nets::{NetId, NetRef},
 };
 
+/// Families of state (`RUST_FIB_NOTIFIER_FAMILY_*`): what a listener
+/// registers for, and an event's. Each namespace counts each family's
+/// changes apart (`seq_counter.rs`), so a listener is replayed and sent
+/// only its families, and retries only for their changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Families(u8);
+
+impl Families {
+    /// IPv4 routes (and `FIB_EVENT_NH_*`).
+    pub(crate) const IPV4: Self = Self(1 << 0);
+    /// IPv6 routes.
+    pub(crate) const IPV6: Self = Self(1 << 1);
+    /// IPv4 and IPv6 policy rules.
+    pub(crate) const RULES: Self = Self(1 << 2);
+    /// Nexthop objects.
+    pub(crate) const NEXTHOPS: Self = Self(1 << 3);
+    /// Every family (a namespace's exit is every family's event).
+    pub(crate) const ALL: Self = Self(0xf);
+
+    /// The families of `bits`, if they are some and all known.
+    pub(crate) fn from_bits(bits: u64) -> Option<Self> {
+        (bits != 0 && bits & !u64::from(Self::ALL.0) == 0).then_some(Self(bits as u8))
+    }
+
+    /// An event's family as the chain carries it (`RfnInfo::family`).
+    pub(crate) fn from_raw(bits: u8) -> Self {
+        Self(bits)
+    }
+
+    pub(crate) fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// Whether `self` and `other` share a family.
+    pub(crate) fn intersects(self, other: Self) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+impl core::ops::BitOr for Families {
+    type Output = Self;
+
+    fn bitor(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+}
+
 /// The address family of an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Family {
@@ -613,6 +660,12 @@ pub(crate) trait Listener: Send + Sync {
     /// the hardware, with their flags) for the whole repair.
     fn reconciles(&self) -> bool {
         false
+    }
+
+    /// The families the listener is replayed and sent (read once, at
+    /// registration).
+    fn families(&self) -> Families {
+        Families::ALL
     }
 
     /// Everything held of `net` is stale until an event gives it again (a

@@ -86,6 +86,9 @@ pub(crate) struct RfnInfo {
     pub(crate) replay: bool,
     /// `RUST_FIB_EVENT_NETNS_EXIT` only: the namespace lives on.
     pub(crate) net_lives: bool,
+    /// The event's family: a `RUST_FIB_NOTIFIER_FAMILY_*` bit (all of them
+    /// for `RUST_FIB_EVENT_NETNS_EXIT`).
+    pub(crate) family: u8,
 }
 
 const _: () = assert!(core::mem::size_of::<RfnInfo>() == 24);
@@ -168,7 +171,8 @@ pub(crate) struct RfnCOps {
     pub(crate) flush_net: NetCallback,
     pub(crate) mark_stale: NetCallback,
     pub(crate) sweep_stale: NetCallback,
-    pub(crate) nexthops: bool,
+    /// `RUST_FIB_NOTIFIER_FAMILY_*`.
+    pub(crate) families: u32,
 }
 const _: () = assert!(core::mem::size_of::<RfnCOps>() == 40);
 
@@ -191,8 +195,8 @@ extern "C" {
     pub(crate) fn rfn_bridge_unregister();
     pub(crate) fn rfn_net_next_rcu(prev: *mut RfnNet) -> *mut RfnNet;
     pub(crate) fn rfn_net_net(rn: *const RfnNet) -> *mut Net;
-    pub(crate) fn rfn_net_seq_bump(rn: *mut RfnNet) -> u64;
-    pub(crate) fn rfn_net_seq_read(rn: *const RfnNet) -> u64;
+    pub(crate) fn rfn_net_seq_bump(rn: *mut RfnNet, families: u32);
+    pub(crate) fn rfn_net_seq_read(rn: *const RfnNet, families: u32) -> u64;
     pub(crate) fn rfn_net_inum(net: *const Net) -> c_uint;
     pub(crate) fn rfn_fib_dump(
         net: *mut Net,
@@ -234,7 +238,7 @@ extern "C" {
     pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
     pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
-    pub(crate) fn rfn_net_seq_of(net: *mut Net) -> u64;
+    pub(crate) fn rfn_net_seq_of(net: *mut Net, families: u32) -> u64;
     pub(crate) fn rfn_rtnl_lock();
     pub(crate) fn rfn_rtnl_unlock();
     pub(crate) fn rfn_nh_dump(

@@ -115,7 +115,8 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
             ("resync_queued", chain::RESYNC_QUEUED.load(Relaxed)),
             (
                 "nets",
-                seq_counter::counters(|_| true).map_or(0, |n| n.len() as u64),
+                seq_counter::counters(|_| true, events::Families::ALL)
+                    .map_or(0, |n| n.len() as u64),
             ),
             // SAFETY: reads two counters.
             ("bridge_deferred", unsafe { ffi::rfn_bridge_stat(false) }),

@@ -92,6 +92,16 @@
 //!   RCU, not RTNL): a namespace is added there only after every pernet
 //!   init ran, after our bridge may already have forwarded its default
 //!   rules.
+//! - **Per family.** A namespace has one counter per family (IPv4 routes,
+//!   IPv6 routes, rules, nexthop objects: `events::Families`); the bridge
+//!   counts an event in its family's counter, the namespace's exit in all
+//!   of them. A registration reads the sum of its families' counters, and
+//!   its node gets only their events. Each argument above holds counter by
+//!   counter (an event of a family is counted in that family's counter
+//!   before the chain is walked, and a node that wants the family reads
+//!   that counter in `s1` and `s2`); the counters only grow, so the sum is
+//!   unchanged exactly when each of them is. Changes of a family a
+//!   listener does not want neither reach it nor make it try again.
 //! - **Only what changed.** A namespace that passed the check is
 //!   consistent from then on: its events reach the listener (the block
 //!   stays on the chain, and only the namespaces being replayed again are
@@ -102,37 +112,44 @@
 use kernel::{prelude::*, sync::rcu};
 
 use crate::{
+    events::Families,
     ffi,
     nets::{self, BridgedNet, NetId, PinnedNet},
 };
 
-/// Counts one change of `net`, before it enters the chain. Fully ordered.
-pub(crate) fn count_change(net: &BridgedNet) {
+/// Counts one change of `families` of `net` (one family; every family for
+/// the namespace's exit), before it enters the chain. Fully ordered.
+pub(crate) fn count_change(net: &BridgedNet, families: Families) {
     // SAFETY: `net` is a live bridged namespace (the reference says so).
-    unsafe { ffi::rfn_net_seq_bump(net.as_raw()) };
+    unsafe { ffi::rfn_net_seq_bump(net.as_raw(), families.bits().into()) };
 }
 
-/// The count of one namespace.
-pub(crate) fn read(net: &BridgedNet) -> u64 {
+/// The count of `families` of one namespace (the sum of their counters:
+/// it moves whenever one of them does).
+pub(crate) fn read(net: &BridgedNet, families: Families) -> u64 {
     // SAFETY: `net` is a live bridged namespace.
-    unsafe { ffi::rfn_net_seq_read(net.as_raw()) }
+    unsafe { ffi::rfn_net_seq_read(net.as_raw(), families.bits().into()) }
 }
 
 /// The count of one namespace, for a replay that starts right after: every
 /// change this count includes is in the tables when this returns (see the
 /// argument above). Sleeps (takes RTNL and the rules locks).
-pub(crate) fn read_for_replay(net: &PinnedNet) -> u64 {
+pub(crate) fn read_for_replay(net: &PinnedNet, families: Families) -> u64 {
     // SAFETY: the namespace is pinned, so its bridge state (net_generic)
     // is alive.
-    let seq = unsafe { ffi::rfn_net_seq_of(net.as_ptr()) };
+    let seq = unsafe { ffi::rfn_net_seq_of(net.as_ptr(), families.bits().into()) };
     // SAFETY: as above; process context.
     unsafe { ffi::rfn_net_wait_writers(net.as_ptr()) };
     seq
 }
 
-/// Every bridged namespace `accept` takes, with its change counter, in list
-/// order. Sleeps (allocates outside the RCU read section).
-pub(crate) fn counters(accept: impl Fn(*const ffi::Net) -> bool) -> Result<KVec<(NetId, u64)>> {
+/// Every bridged namespace `accept` takes, with the count of its
+/// `families`, in list order. Sleeps (allocates outside the RCU read
+/// section).
+pub(crate) fn counters(
+    accept: impl Fn(*const ffi::Net) -> bool,
+    families: Families,
+) -> Result<KVec<(NetId, u64)>> {
     loop {
         let len = nets::all(&rcu::read_lock()).count();
         // Room for a few namespaces created meanwhile; else count again.
@@ -143,7 +160,8 @@ pub(crate) fn counters(accept: impl Fn(*const ffi::Net) -> bool) -> Result<KVec<
             .all(|bridged| {
                 // SAFETY: bridged namespaces are alive under the guard.
                 let id = unsafe { NetId::of(bridged.net()) };
-                out.push_within_capacity((id, read(bridged))).is_ok()
+                out.push_within_capacity((id, read(bridged, families)))
+                    .is_ok()
             });
         if complete {
             return Ok(out);

@@ -56,11 +56,21 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 			__builtin_return_address(0));
 		return -EDEADLK;
 	}
+	c_ops.families = RUST_FIB_NOTIFIER_FAMILY_IPV4 |
+			 RUST_FIB_NOTIFIER_FAMILY_IPV6 |
+			 RUST_FIB_NOTIFIER_FAMILY_RULES;
 	if (ops) {
 		c_ops.flush = ops->flush;
 		c_ops.flush_net = ops->flush_net;
-		c_ops.nexthops = ops->flags & RUST_FIB_NOTIFIER_F_NEXTHOPS;
+		if (ops->flags & RUST_FIB_NOTIFIER_F_NEXTHOPS)
+			c_ops.families |= RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS;
 		/* Listeners built before the fields existed never set the flag. */
+		if (ops->flags & RUST_FIB_NOTIFIER_F_FAMILIES) {
+			if (!ops->families ||
+			    (ops->families & ~RUST_FIB_NOTIFIER_FAMILY_ALL))
+				return -EINVAL;
+			c_ops.families = ops->families;
+		}
 		if (ops->flags & RUST_FIB_NOTIFIER_F_RECONCILE) {
 			if (!ops->mark_stale || !ops->sweep_stale)
 				return -EINVAL;
@@ -144,7 +154,8 @@ int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 				   struct netlink_ext_ack *extack)
 {
 	if (ops && (ops->flags & ~(RUST_FIB_NOTIFIER_F_NEXTHOPS |
-				   RUST_FIB_NOTIFIER_F_RECONCILE)))
+				   RUST_FIB_NOTIFIER_F_RECONCILE |
+				   RUST_FIB_NOTIFIER_F_FAMILIES)))
 		return -EINVAL;
 	return rfn_register(net, nb, ops, extack);
 }

@@ -66,23 +66,32 @@ struct net *rfn_net_net(const struct rfn_net *rn)
 	return rn->net;
 }
 
-u64 rfn_net_seq_bump(struct rfn_net *rn)
+void rfn_net_seq_bump(struct rfn_net *rn, u32 families)
 {
-	/* A value-returning atomic: fully ordered, as seq_counter.rs needs. */
-	return atomic64_inc_return(&rn->seq);
+	unsigned int i;
+
+	/* Value-returning atomics: fully ordered, as seq_counter.rs needs. */
+	for (i = 0; i < RFN_FAMILIES; i++)
+		if (families & BIT(i))
+			atomic64_inc_return(&rn->seq[i]);
 }
 
-u64 rfn_net_seq_read(const struct rfn_net *rn)
+/* The sum of @families' counters: it moves when any of them does. */
+u64 rfn_net_seq_read(const struct rfn_net *rn, u32 families)
 {
-	return atomic64_read(&rn->seq);
+	unsigned int i;
+	u64 sum = 0;
+
+	for (i = 0; i < RFN_FAMILIES; i++)
+		if (families & BIT(i))
+			sum += atomic64_read(&rn->seq[i]);
+	return sum;
 }
 
-/* The namespace's counter (the caller holds a reference on @net). */
-u64 rfn_net_seq_of(struct net *net)
+/* As rfn_net_seq_read() (the caller holds a reference on @net). */
+u64 rfn_net_seq_of(struct net *net, u32 families)
 {
-	struct rfn_net *rn = net_generic(net, rfn_net_id);
-
-	return atomic64_read(&rn->seq);
+	return rfn_net_seq_read(net_generic(net, rfn_net_id), families);
 }
 
 /*
@@ -139,11 +148,18 @@ static int rfn_bridge_call(struct notifier_block *nb, unsigned long event,
 	struct fib_notifier_info *info = ptr;
 
 	/* Unicast routes and rules only: ipmr/ip6mr events are out of scope. */
+	u8 family;
 	int ret;
 
 	if (info->family != AF_INET && info->family != AF_INET6)
 		return NOTIFY_DONE;
-	ret = rfn_rs_bridge_event(rn, event, info);
+	if (event == FIB_EVENT_RULE_ADD || event == FIB_EVENT_RULE_DEL)
+		family = RUST_FIB_NOTIFIER_FAMILY_RULES;
+	else if (info->family == AF_INET)
+		family = RUST_FIB_NOTIFIER_FAMILY_IPV4;
+	else
+		family = RUST_FIB_NOTIFIER_FAMILY_IPV6;
+	ret = rfn_rs_bridge_event(rn, event, info, family);
 	rfn_hold_rule(rn, event);
 	if (!(ret & NOTIFY_STOP_MASK))
 		return ret;
@@ -301,9 +317,11 @@ static void rfn_net_retry(struct work_struct *work)
 static int __net_init rfn_net_init(struct net *net)
 {
 	struct rfn_net *rn = net_generic(net, rfn_net_id);
+	unsigned int i;
 
 	rn->net = net;
-	atomic64_set(&rn->seq, 0);
+	for (i = 0; i < RFN_FAMILIES; i++)
+		atomic64_set(&rn->seq[i], 0);
 	rn->nb.notifier_call = rfn_bridge_call;
 	rn->nh_nb.notifier_call = rfn_bridge_nh_call;
 	/*

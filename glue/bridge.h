@@ -12,8 +12,14 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "../include/rust_fib_notifier.h"
+
 struct net;
 struct task_struct;
+
+/* The families counted apart (RUST_FIB_NOTIFIER_FAMILY_ALL's bits). */
+#define RFN_FAMILIES	4
+static_assert(RUST_FIB_NOTIFIER_FAMILY_ALL == (1 << RFN_FAMILIES) - 1);
 
 /*
  * struct rfn_net - the bridge of one namespace
@@ -21,7 +27,8 @@ struct task_struct;
  * @nh_nb: our block on the namespace's kernel nexthop chain
  * @list: on rfn_nets (RCU readers; writers hold RTNL)
  * @net: the namespace
- * @seq: its change counter (see seq_counter.rs); never reset while the
+ * @seq: its change counters, one per family (RUST_FIB_NOTIFIER_FAMILY_*
+ *	bit i counts in @seq[i]; see seq_counter.rs); never reset while the
  *	namespace lives, so a namespace that leaves the list and comes back
  *	never shows an old value again
  * @retry: bridges the namespace again after register_fib_notifier() failed
@@ -44,7 +51,7 @@ struct rfn_net {
 	struct notifier_block nh_nb;
 	struct list_head list;
 	struct net *net;
-	atomic64_t seq;
+	atomic64_t seq[RFN_FAMILIES];
 	struct delayed_work retry;
 	unsigned int retries;
 	bool bridged;

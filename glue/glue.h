@@ -95,8 +95,8 @@ int rfn_bridge_register(void);
 void rfn_bridge_unregister(void);
 struct rfn_net *rfn_net_next_rcu(struct rfn_net *prev);
 struct net *rfn_net_net(const struct rfn_net *rn);
-u64 rfn_net_seq_bump(struct rfn_net *rn);
-u64 rfn_net_seq_read(const struct rfn_net *rn);
+void rfn_net_seq_bump(struct rfn_net *rn, u32 families);
+u64 rfn_net_seq_read(const struct rfn_net *rn, u32 families);
 unsigned int rfn_net_inum(const struct net *net);
 int rfn_fib_dump(struct net *net, int family, struct notifier_block *nb,
 		 struct netlink_ext_ack *extack);
@@ -130,7 +130,7 @@ unsigned int rfn_get_hold(bool rule, bool holding);
 unsigned int rfn_get_hold_append(bool holding);
 #endif
 void rfn_net_wait_writers(struct net *net);
-u64 rfn_net_seq_of(struct net *net);
+u64 rfn_net_seq_of(struct net *net, u32 families);
 int rfn_nh_dump(struct net *net, struct notifier_block *nb,
 		struct netlink_ext_ack *extack);
 int rfn_nh_info_obj(const struct nh_notifier_info *info, struct rfn_nh_obj *out);
@@ -144,7 +144,7 @@ void rfn_nh_res_grp_all_busy(struct net *net, u32 id, u16 buckets);
 
 /* Rust, called from the C glue. */
 int rfn_rs_bridge_event(struct rfn_net *rn, unsigned long event,
-			struct fib_notifier_info *info);
+			struct fib_notifier_info *info, u8 family);
 int rfn_rs_bridge_nh_event(struct rfn_net *rn, unsigned long event,
 			   struct nh_notifier_info *info);
 void rfn_rs_bridge_exit(struct rfn_net *rn, bool lives);
@@ -163,7 +163,8 @@ struct rfn_c_ops {
 	void (*flush_net)(struct notifier_block *nb, u64 net_cookie);
 	void (*mark_stale)(struct notifier_block *nb, u64 net_cookie);
 	void (*sweep_stale)(struct notifier_block *nb, u64 net_cookie);
-	bool nexthops;
+	/* RUST_FIB_NOTIFIER_FAMILY_* */
+	u32 families;
 };
 
 int rfn_rs_c_register(struct net *net, struct notifier_block *nb,

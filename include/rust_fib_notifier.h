@@ -57,7 +57,9 @@ struct netlink_ext_ack;
 
 /*
  * The API's version, for listeners built against several: 3 added mark
- * and sweep (RUST_FIB_NOTIFIER_F_RECONCILE); 2 added
+ * and sweep (RUST_FIB_NOTIFIER_F_RECONCILE), registrations per family
+ * (RUST_FIB_NOTIFIER_F_FAMILIES) and struct rust_fib_notifier_info's
+ * @family; 2 added
  * struct rust_fib_notifier_info's @net_lives, queued resyncs
  * (rust_fib_notifier_resync() no longer waits), the refusal of a block
  * with a priority and the symbol namespace; 1 was the first release.
@@ -133,7 +135,22 @@ static inline bool rust_fib_notifier_event_is_nexthop(unsigned long event)
  * @replay: true while the registration replays existing state
  * @net_lives: for RUST_FIB_EVENT_NETNS_EXIT, whether the namespace lives on
  *	(see there); false for every other event
+ * @family: the event's family, one RUST_FIB_NOTIFIER_FAMILY_* bit
+ *	(RUST_FIB_NOTIFIER_FAMILY_ALL for RUST_FIB_EVENT_NETNS_EXIT)
  */
+/*
+ * The families a listener registers for (struct rust_fib_notifier_ops'
+ * @families), and an event's (struct rust_fib_notifier_info's @family).
+ * Each namespace counts the changes of each family apart: a listener is
+ * replayed and sent only its families, and only their changes make its
+ * registration or resync try again.
+ */
+#define RUST_FIB_NOTIFIER_FAMILY_IPV4	BIT(0)	/* IPv4 routes, FIB_EVENT_NH_* */
+#define RUST_FIB_NOTIFIER_FAMILY_IPV6	BIT(1)	/* IPv6 routes */
+#define RUST_FIB_NOTIFIER_FAMILY_RULES	BIT(2)	/* IPv4 and IPv6 rules */
+#define RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS BIT(3) /* nexthop objects */
+#define RUST_FIB_NOTIFIER_FAMILY_ALL	GENMASK(3, 0)
+
 struct rust_fib_notifier_info {
 	struct net *net;
 	union {
@@ -142,6 +159,7 @@ struct rust_fib_notifier_info {
 	};
 	bool replay;
 	bool net_lives;
+	u8 family;
 };
 
 /**
@@ -192,6 +210,7 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
 /* struct rust_fib_notifier_ops.flags */
 #define RUST_FIB_NOTIFIER_F_NEXTHOPS	BIT(0)	/* nexthop object events too */
 #define RUST_FIB_NOTIFIER_F_RECONCILE	BIT(1)	/* @mark_stale, @sweep_stale */
+#define RUST_FIB_NOTIFIER_F_FAMILIES	BIT(2)	/* @families */
 
 /**
  * struct rust_fib_notifier_ops - a listener's flush callbacks and options
@@ -228,6 +247,11 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  *	too, so that it is applied in order with them.  A registration or
  *	resync that fails (-EBUSY) leaves the stale entries marked; the next
  *	resync marks and sweeps again.  Both or neither must be set.
+ * @families: (RUST_FIB_NOTIFIER_F_FAMILIES) the RUST_FIB_NOTIFIER_FAMILY_*
+ *	bits the listener wants, at least one: replayed and sent only those,
+ *	retried only for their changes (RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS
+ *	here is RUST_FIB_NOTIFIER_F_NEXTHOPS).  Without the flag: IPv4, IPv6
+ *	and rules, and nexthop objects with RUST_FIB_NOTIFIER_F_NEXTHOPS.
  */
 struct rust_fib_notifier_ops {
 	void (*flush)(struct notifier_block *nb);
@@ -235,6 +259,7 @@ struct rust_fib_notifier_ops {
 	unsigned int flags;
 	void (*mark_stale)(struct notifier_block *nb, u64 net_cookie);
 	void (*sweep_stale)(struct notifier_block *nb, u64 net_cookie);
+	unsigned int families;
 };
 
 /**
@@ -254,8 +279,8 @@ struct rust_fib_notifier_ops {
  * nexthop objects are replayed first, under the same check.
  *
  * Return: as for rust_fib_notifier_register(); -EINVAL for unknown @flags,
- * or RUST_FIB_NOTIFIER_F_RECONCILE without both @mark_stale and
- * @sweep_stale.
+ * RUST_FIB_NOTIFIER_F_RECONCILE without both @mark_stale and @sweep_stale,
+ * or RUST_FIB_NOTIFIER_F_FAMILIES with no family or an unknown one.
  */
 int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 				   const struct rust_fib_notifier_ops *ops,

@@ -21,6 +21,9 @@
 //!   net_flushes, netns_exits (of them netns_lives: a namespace whose
 //!   bridge failed to attach, alive), alloc_failed, skipped, nexthop_events,
 //!   routes, rules, nexthops, buckets.
+//! - `families`: the families the next `attach` registers for, as
+//!   `RUST_FIB_NOTIFIER_FAMILY_*` bits (1 IPv4, 2 IPv6, 4 rules, 8 nexthop
+//!   objects; 1..15, default 15).
 //!
 //! Routes are keyed like hardware keys them and like the kernel notifies
 //! them: one entry per (namespace, family, table, prefix, length).
@@ -38,9 +41,9 @@ use kernel::{
 };
 
 use crate::{
-    events::{Event, EventKind, Family, Listener, NexthopEvent, NexthopObject, Route},
+    events::{Event, EventKind, Families, Family, Listener, NexthopEvent, NexthopObject, Route},
     kernel_gaps::{new_spinlock_bh, SpinLockBh},
-    knob,
+    knob::{self, Knob},
     listeners::{
         attach::{Attach, Attachment, Files},
         table::{self, NetnsKey, NhKey, RouteKey},
@@ -195,6 +198,9 @@ pub(crate) struct Probe {
     #[pin]
     tables: SpinLockBh<Tables>,
     stats: ProbeStats,
+    /// The families it registers for (`RUST_FIB_NOTIFIER_FAMILY_*` bits),
+    /// read at `attach`.
+    families: Knob,
 }
 
 impl Probe {
@@ -203,6 +209,7 @@ impl Probe {
             pin_init!(Self {
                 tables <- new_spinlock_bh!(Tables::new(), "Probe::tables"),
                 stats: ProbeStats::new(),
+                families: Knob::new(u64::from(Families::ALL.bits()), 1, u64::from(Families::ALL.bits())),
             }),
             GFP_KERNEL,
         )
@@ -441,6 +448,10 @@ impl Listener for Arc<Probe> {
         knob::count(&self.stats.net_flushes);
         self.tables.lock().remove_netns(net.inum());
     }
+
+    fn families(&self) -> Families {
+        Families::from_bits(self.families.get()).unwrap_or(Families::ALL)
+    }
 }
 
 impl Attach for Arc<Probe> {
@@ -591,4 +602,5 @@ pub(crate) fn debugfs<'a>(dir: &ScopedDir<'a, '_>, probe: &'a Attachment<Arc<Pro
     dir.read_callback_file(c"nexthops", probe, &show_nexthops);
     dir.read_callback_file(c"buckets", probe, &show_buckets);
     dir.read_callback_file(c"stats", probe, &show_stats);
+    dir.read_write_file(c"families", &probe.listener().families);
 }

@@ -260,7 +260,12 @@ mod tests {
                 rust_fib_notifier_register_ops(ptr::null_mut(), plain, &ops(0), ptr::null_mut()),
                 0
             );
-            crate::chain::call(ptr::null_mut(), NH_TEST_EVENT, ptr::null_mut());
+            crate::chain::call(
+                ptr::null_mut(),
+                NH_TEST_EVENT,
+                ptr::null_mut(),
+                crate::events::Families::NEXTHOPS,
+            );
             assert_eq!(NH_EVENTS.load(kernel::sync::atomic::Relaxed), 0);
             assert_eq!(
                 rust_fib_notifier_register_ops(
@@ -271,7 +276,12 @@ mod tests {
                 ),
                 0
             );
-            crate::chain::call(ptr::null_mut(), NH_TEST_EVENT, ptr::null_mut());
+            crate::chain::call(
+                ptr::null_mut(),
+                NH_TEST_EVENT,
+                ptr::null_mut(),
+                crate::events::Families::NEXTHOPS,
+            );
             assert_eq!(NH_EVENTS.load(kernel::sync::atomic::Relaxed), 1);
             assert_eq!(rust_fib_notifier_unregister(plain), 0);
             assert_eq!(rust_fib_notifier_unregister(nexthops), 0);

@@ -17,7 +17,7 @@ use kernel::{
 use crate::{
     chain::{self, Node, Target},
     dump::{self, Registration, Source},
-    events::{Event, EventKind, Listener},
+    events::{Event, EventKind, Families, Listener},
     ffi, nets,
     nets::NetId,
     seq_counter,
@@ -253,8 +253,28 @@ impl Source for FakeSource {
     }
 }
 
+/// Counts the test events it gets; registered for IPv4 only.
+struct Ipv4Only(Arc<Recorder>);
+
+impl Listener for Ipv4Only {
+    fn event(&self, event: &Event<'_>) -> Result {
+        if event.kind() == EventKind::Other(TEST_EVENT) {
+            self.0.events.fetch_add(1, Relaxed);
+        }
+        Ok(())
+    }
+
+    fn flush(&self) {}
+
+    fn flush_net(&self, _net: NetId) {}
+
+    fn families(&self) -> Families {
+        Families::IPV4
+    }
+}
+
 fn fire() {
-    chain::call(ptr::null_mut(), TEST_EVENT, ptr::null_mut());
+    chain::call(ptr::null_mut(), TEST_EVENT, ptr::null_mut(), Families::ALL);
 }
 
 fn register(source: &FakeSource, rec: &Arc<Recorder>) -> Result<Registration<Rec>> {
@@ -546,18 +566,35 @@ mod tests {
         Ok(())
     }
 
+    /// A listener gets only the families it registered for (and a
+    /// namespace's exit, every family's event).
+    #[test]
+    fn listener_gets_only_its_families() -> Result {
+        let rec = Recorder::new(false)?;
+        let reg = Registration::with_source(&FakeSource::new(&[], 0)?, Ipv4Only(rec.clone()))?;
+        for family in [Families::IPV6, Families::RULES, Families::NEXTHOPS] {
+            chain::call(ptr::null_mut(), TEST_EVENT, ptr::null_mut(), family);
+        }
+        assert_eq!(rec.events(), 0);
+        chain::call(ptr::null_mut(), TEST_EVENT, ptr::null_mut(), Families::IPV4);
+        fire();
+        assert_eq!(rec.events(), 2);
+        drop(reg);
+        Ok(())
+    }
+
     #[test]
     fn counter_moves_with_bump() -> Result {
         let first = {
             let guard = rcu::read_lock();
             nets::all(&guard).next().map(|net| {
-                seq_counter::count_change(net);
-                seq_counter::read(net)
+                seq_counter::count_change(net, Families::ALL);
+                seq_counter::read(net, Families::ALL)
             })
         };
         // The initial namespace at least.
         assert!(first.is_some());
-        let now = seq_counter::counters(|_| true)?;
+        let now = seq_counter::counters(|_| true, Families::ALL)?;
         assert!(!now.is_empty());
         assert!(now[0].1 >= first.unwrap_or(u64::MAX));
         Ok(())
