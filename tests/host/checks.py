@@ -732,3 +732,31 @@ def netdevsim_nexthop_counts(s, nsim: str, mock: str):
         len(s.nh_flagged("trap", nsim)), len(s.bucket_flagged("trap", nsim)), len(s.flagged("trap", nsim)),
         len(s.nh_flagged("offload", mock)), len(s.bucket_flagged("offload", mock)),
         len(s.flagged("offload", mock) | s.flagged("trap", mock)))
+
+
+# --- registrations per family (t58) ------------------------------------------
+
+@check
+def compare_families(s, directory: str, families: int, *ns: str):
+    """The listener registered for FAMILIES (RUST_FIB_NOTIFIER_FAMILY_*
+    bits: 1 IPv4, 2 IPv6, 4 rules, 8 nexthop objects) holds exactly the
+    kernel's routes and rules of those families in NS, and nothing of the
+    others: no route of another family, no rule without 4, no nexthop
+    object without 8."""
+    fams = {f for bit, f in ((1, "4"), (2, "6")) if families & bit}
+    want = {k for k in s.routes(*ns) if k.split()[2] in fams}
+    if families & 4:
+        want |= s.rules(*ns)
+    have = s.listener(directory, *ns)
+    missing, extra = sorted(want - have), sorted(have - want)
+    lines = [f"missing: {k}" for k in missing[:40]] + [f"extra: {k}" for k in extra[:40]]
+    lines.append(f"compared {len(want)} kernel keys of families {families} with {len(have)} "
+                 f"{directory} keys: {len(missing)} missing, {len(extra)} extra")
+    verdicts = [Verdict(not missing and not extra, lines)]
+    if families & 8:
+        verdicts.append(s.compare_nexthops(directory, *ns))
+    else:
+        inos = {str(s.ino(n)) for n in s.names(ns)}
+        held = [line for line in s.lines(directory, "nexthops") if line.split()[0] in inos]
+        verdicts.append(Verdict(not held, [f"nexthop object held: {line}" for line in held[:20]]))
+    return all_of(*verdicts)
