@@ -10,21 +10,25 @@ ALL_TESTS="ipv4_only_ignores_other_families every_family_retries"
 
 # v6_nh_churn NS I: until SIGTERM, rounds of IPv6 routes and nexthop
 # objects added and deleted in NS (made by make_ns NS I); no IPv4 route
-# changes.  Rounds are counted in $CHURN_DIR/NS.v6.
+# changes.  Each round adds a route and an object never used before (the
+# next number is kept in $CHURN_DIR/NS.v6next across churns) and deletes
+# the previous round's.  Rounds are counted in $CHURN_DIR/NS.v6.
 v6_nh_churn() {
-	local ns=$1 i=$2 stop=0 k=0 rounds=0
+	local ns=$1 i=$2 stop=0 k=0 prev=-1 rounds=0
 	trap 'stop=1' TERM
+	read -r k 2>/dev/null <"$CHURN_DIR/$ns.v6next" || k=0
 	echo 0 >"$CHURN_DIR/$ns.v6"
 	while [ $stop = 0 ]; do
 		{
 			printf 'route add 2001:db8:e%d:%x::/64 via 2001:db8:%d::2\n' "$i" "$k" "$i"
 			printf 'nexthop add id %d via 2001:db8:%d:1::2 dev d1\n' $((5000 + k)) "$i"
-			if [ $k -gt 0 ]; then
-				printf 'route del 2001:db8:e%d:%x::/64\n' "$i" $((k - 1))
-				printf 'nexthop del id %d\n' $((5000 + k - 1))
+			if [ $prev -ge 0 ]; then
+				printf 'route del 2001:db8:e%d:%x::/64\n' "$i" $prev
+				printf 'nexthop del id %d\n' $((5000 + prev))
 			fi
 		} | ipb "$ns" || return 1
-		k=$((k + 1))
+		prev=$k k=$((k + 1))
+		echo "$k" >"$CHURN_DIR/$ns.v6next"
 		rounds=$((rounds + 1))
 		echo "$rounds" >"$CHURN_DIR/$ns.v6"
 	done
@@ -33,6 +37,7 @@ v6_nh_churn() {
 
 setup() {
 	check "families: namespace fam9 with 2000 more IPv4 routes" make_ns fam9 9
+	rm -f "$CHURN_DIR/fam9.v6next"
 	local j
 	for ((j = 0; j < 2000; j++)); do
 		printf 'route add 100.9.%d.%d/32 via 10.9.0.2 table 300\n' $((j / 256)) $((j % 256))
