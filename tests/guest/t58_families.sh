@@ -8,31 +8,35 @@
 # same churn makes it retry (the churn does hit the replays).
 ALL_TESTS="ipv4_only_ignores_other_families every_family_retries"
 
-# v6_nh_churn NS I: until SIGTERM, rounds of IPv6 routes and nexthop
-# objects added and deleted in NS (made by make_ns NS I); no IPv4 route
-# changes.  Each round adds a route and an object never used before (the
-# next number is kept in $CHURN_DIR/NS.v6next across churns) and deletes
-# the previous round's.  Rounds are counted in $CHURN_DIR/NS.v6.
+# v6_nh_churn NS I: until $CHURN_DIR/NS.stop exists, IPv6 routes and
+# nexthop objects added and deleted in NS (made by make_ns NS I), as fast as
+# one `ip -batch` takes them (a single process fed by a loop of builtins:
+# a change every few milliseconds, so the churn lands in every replay); no
+# IPv4 route changes.  Each round adds a route and an object never used
+# before (the next number is kept in $CHURN_DIR/NS.v6next across churns)
+# and deletes the previous round's.  Rounds are counted in $CHURN_DIR/NS.v6.
 v6_nh_churn() {
-	local ns=$1 i=$2 stop=0 k=0 prev=-1 rounds=0
-	trap 'stop=1' TERM
+	local ns=$1 i=$2
+	rm -f "$CHURN_DIR/$ns.stop"
+	_v6_nh_lines "$ns" "$i" | ipb "$ns"
+}
+
+_v6_nh_lines() {
+	local ns=$1 i=$2 k=0 prev=-1 rounds=0
 	read -r k 2>/dev/null <"$CHURN_DIR/$ns.v6next" || k=0
 	echo 0 >"$CHURN_DIR/$ns.v6"
-	while [ $stop = 0 ]; do
-		{
-			printf 'route add 2001:db8:e%d:%x::/64 via 2001:db8:%d::2\n' "$i" "$k" "$i"
-			printf 'nexthop add id %d via 2001:db8:%d:1::2 dev d1\n' $((5000 + k)) "$i"
-			if [ $prev -ge 0 ]; then
-				printf 'route del 2001:db8:e%d:%x::/64\n' "$i" $prev
-				printf 'nexthop del id %d\n' $((5000 + prev))
-			fi
-		} | ipb "$ns" || return 1
+	while [ ! -e "$CHURN_DIR/$ns.stop" ]; do
+		printf 'route add 2001:db8:e%d:%x::/64 via 2001:db8:%d::2\n' "$i" "$k" "$i"
+		printf 'nexthop add id %d via 2001:db8:%d:1::2 dev d1\n' $((5000 + k)) "$i"
+		if [ $prev -ge 0 ]; then
+			printf 'route del 2001:db8:e%d:%x::/64\n' "$i" $prev
+			printf 'nexthop del id %d\n' $((5000 + prev))
+		fi
 		prev=$k k=$((k + 1))
 		echo "$k" >"$CHURN_DIR/$ns.v6next"
 		rounds=$((rounds + 1))
 		echo "$rounds" >"$CHURN_DIR/$ns.v6"
 	done
-	return 0
 }
 
 setup() {
@@ -61,9 +65,9 @@ ns_inode_of() {
 
 # attach_under_churn FAMILIES: the probe, registered for FAMILIES, attached
 # and detached 6 times while v6_nh_churn runs in fam9 (the last attach
-# stays, for two more rounds of churn); TRIES and FLUSHES := the
+# stays, for 600 more rounds of churn, more than the pipe to ip holds); TRIES and FLUSHES := the
 # registrations' tries and inconsistent tries, LIVE := the live events the
-# probe got during those two rounds.
+# probe got during those rounds.
 attach_under_churn() {
 	local t0 f0 t1 f1 l0 l1 n r pid
 	echo "$1" >"$PROBE/families"
@@ -81,10 +85,10 @@ attach_under_churn() {
 	get f1 flushes "$RFN/stats"
 	get l0 live "$PROBE/stats"
 	read -r r <"$CHURN_DIR/fam9.v6"
-	CHURN_AT=$((r + 2))
+	CHURN_AT=$((r + 600))
 	wait_for 60 _v6_churned || CHURN_WAITED=0
 	get l1 live "$PROBE/stats"
-	kill "$pid"
+	: >"$CHURN_DIR/fam9.stop"
 	wait "$pid"
 	CHURN_RC=$?
 	TRIES=$((t1 - t0)) FLUSHES=$((f1 - f0)) LIVE=$((l1 - l0))
@@ -106,7 +110,7 @@ ipv4_only_ignores_other_families() {
 	SNAP_NS=fam9 snap families-v4 "$PROBE"
 	judge families-v4 "families: IPv4 only: the probe holds the kernel's IPv4 routes, no IPv6 route, rule or nexthop object" \
 		compare_families probe 1 fam9
-	check "families: IPv4 only: two rounds of churn sent it no live event ($LIVE)" \
+	check "families: IPv4 only: 600 rounds of churn sent it no live event ($LIVE)" \
 		test "$LIVE" = 0
 }
 
@@ -117,7 +121,7 @@ every_family_retries() {
 		test "$CHURN_RC" = 0 -a "$CHURN_WAITED" = 1
 	check "families: every family: the same churn makes registrations retry ($TRIES tries, $FLUSHES retries)" \
 		test "$FLUSHES" -gt 0
-	check "families: every family: two rounds of churn sent it live events ($LIVE)" \
+	check "families: every family: 600 rounds of churn sent it live events ($LIVE)" \
 		test "$LIVE" -gt 0
 	SNAP_NS=fam9 snap families-all "$PROBE"
 	judge families-all "families: every family: the probe equals the kernel in fam9" \
