@@ -1152,8 +1152,16 @@ static ssize_t ex_resync_write(struct file *file, const char __user *buf,
 	return len;
 }
 
+/* Reads `0`, as the module's listeners' resync files do. */
+static ssize_t ex_resync_read(struct file *file, char __user *buf,
+			      size_t len, loff_t *ppos)
+{
+	return simple_read_from_buffer(buf, len, ppos, "0\n", 2);
+}
+
 static const struct file_operations ex_resync_fops = {
 	.owner = THIS_MODULE,
+	.read = ex_resync_read,
 	.write = ex_resync_write,
 	.llseek = noop_llseek,
 };
@@ -1196,7 +1204,7 @@ static int __init ex_init(void)
 	debugfs_create_file("rules", 0400, ex_dir, NULL, &ex_rules_fops);
 	debugfs_create_file("nexthops", 0400, ex_dir, NULL, &ex_nexthops_fops);
 	debugfs_create_file("stats", 0400, ex_dir, NULL, &ex_stats_fops);
-	debugfs_create_file("resync", 0200, ex_dir, NULL, &ex_resync_fops);
+	debugfs_create_file("resync", 0600, ex_dir, NULL, &ex_resync_fops);
 	pr_info("rfn_c_example: registered, %lld events replayed\n",
 		atomic64_read(&ex_replayed));
 	return 0;

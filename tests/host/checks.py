@@ -732,3 +732,14 @@ def netdevsim_nexthop_counts(s, nsim: str, mock: str):
         len(s.nh_flagged("trap", nsim)), len(s.bucket_flagged("trap", nsim)), len(s.flagged("trap", nsim)),
         len(s.nh_flagged("offload", mock)), len(s.bucket_flagged("offload", mock)),
         len(s.flagged("offload", mock) | s.flagged("trap", mock)))
+
+
+# --- the example C listener: mark and sweep (t67) ----------------------------
+@check
+def c_example_reconciled(s, *ns: str):
+    """The example C listener (rfn_c_example) equals the kernel (compare),
+    with each route's nexthop count (no IPv6 sibling lost or doubled), and
+    exactly the routes it holds, the first of each prefix, carry
+    rt_offload (flags_on_held)."""
+    d = "rfn_c_example"
+    return all_of(s.compare(d, *ns), s.nexthop_counts(d, *ns), _flags_on_held(s, d, "offload", ns))
