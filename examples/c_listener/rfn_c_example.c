@@ -154,7 +154,8 @@ static LIST_HEAD(ex_removed);
 static atomic64_t ex_events, ex_replayed, ex_lost, ex_flushes, ex_skipped;
 static atomic64_t ex_net_flushes, ex_vetoed, ex_resyncs;
 /*
- * flag_writes: offload flag writes to the kernel (one per route object);
+ * flag_writes: offload flag writes to the kernel (one per route object; not
+ * ex_reassert_flag4(), which writes nothing when the flag is set already);
  * marked, swept: entries marked stale, and removed by a sweep still stale;
  * marks, sweeps: the operations; absent: see ex_removed.
  */
@@ -225,6 +226,31 @@ static void ex_removed_drop(u64 cookie, bool all)
 			list_del(&r->list);
 			kfree(r);
 		}
+}
+
+/*
+ * The kernel's flag of @r's IPv4 route, set again, uncounted: the kernel
+ * changes nothing (no notification) when the alias carries it already.  A
+ * route replaced by an identical one (the same fib_info) has a new alias
+ * without the flag, and a replay says only "the same": this sets it then.
+ */
+static void ex_reassert_flag4(const struct ex_route *r)
+{
+	struct net *net = rust_fib_notifier_get_net(r->cookie);
+	struct fib_rt_info fri = {
+		.fi = r->fi,
+		.tb_id = r->table,
+		.dst_len = r->dst_len,
+		.dscp = inet_dsfield_to_dscp(r->dscp),
+		.type = r->type,
+		.offload = true,
+	};
+
+	if (!net)
+		return;
+	memcpy(&fri.dst, r->dst, sizeof(fri.dst));
+	fib_alias_hw_flags_set(net, &fri);
+	put_net(net);
 }
 
 /* Sets or clears our flag on the objects of @r, if its namespace lives. */
@@ -435,8 +461,11 @@ static void ex_apply_route(const struct ex_event *ev)
 		 * never leaves the hardware.
 		 */
 		r->stale = false;
-		if (ex_route_same(r, ev, &key))
+		if (ex_route_same(r, ev, &key)) {
+			if (r->fi)
+				ex_reassert_flag4(r);
 			return;
+		}
 		if (ev->family == AF_INET6) {
 			ex_rt6_update(r, ev);
 			if (list_empty(&r->rt6s))
@@ -590,6 +619,14 @@ static void ex_forget_what(u64 cookie, bool all, bool clear, bool stale,
 			list_del(&u->list);
 			kfree(u);
 		}
+	if (removed && !all) {
+		struct net *net = rust_fib_notifier_get_net(cookie);
+
+		if (net)
+			put_net(net);
+		else
+			ex_removed_drop(cookie, false);	/* gone: no replay */
+	}
 }
 
 /* Forgets everything of one namespace (@all: of every one). ex_lock held. */
