@@ -36,7 +36,7 @@ _t67_fill() {
 			printf 'route add 172.16.%d.%d/32 via 10.67.0.2 table 300\n' $((k / 256)) $((k % 256))
 		done
 		for ((k = 0; k < 20; k++)); do
-			printf 'route add 172.17.0.%d/32 nexthop via 10.67.0.2 nexthop via 10.67.1.2 table 300\n' "$k"
+			printf 'route add 172.17.0.%d/32 table 300 nexthop via 10.67.0.2 nexthop via 10.67.1.2\n' "$k"
 		done
 		for ((k = 0; k < 200; k++)); do
 			printf 'route add 2001:db8:6700:%x::/64 via 2001:db8:67::2\n' "$k"
@@ -185,15 +185,16 @@ cexr_flush() {
 	judge t67-flush "c example flush: equals the kernel, paths and flags per route" \
 		c_example_reconciled $ALLNS
 	judge t67-flush "c example flush: stats say reconcile 0 and no mark" \
-		lines_match rfn_c_example stats '^reconcile 0$' '^marks 0$'
+		lines_match rfn_c_example stats '^reconcile 0$' stats '^marks 0$'
 	check "c example flush: unloads" rmmod rfn_c_example
 }
 
-# Loads the example while rc1 churns until its registration was retried
-# (the module's `flushes`: a try found rc1 changed), at most 5 loads.
+# Loads the example while namespaces churn until its registration was
+# retried (the module's `flushes`: a try found one changed), at most 10
+# loads (one that fails, EBUSY, is tried again).
 _t67_load_retried() {
 	local k f0 f1
-	for ((k = 1; k <= 5; k++)); do
+	for ((k = 1; k <= 10; k++)); do
 		get f0 flushes "$RFN/stats"
 		if insmod "$ex_ko" 2>/dev/null; then
 			get f1 flushes "$RFN/stats"
@@ -207,7 +208,9 @@ _t67_load_retried() {
 cexr_register() {
 	plan 7
 	local a s
-	churn_start rc1 67 2
+	churn_start rc1 67 20
+	churn_start ns1 1 10
+	churn_start ns2 2 10
 	check "c example register: a registration under churn was retried and succeeded" _t67_load_retried
 	check "c example register: the churn stopped" churn_stop
 	check "c example register: no resync left" resyncs_done
