@@ -21,12 +21,21 @@
  * exit event, or an IPv6 path past its delete, would pin the device forever.
  *
  * Registered with rust_fib_notifier_register_ops(): a retry or a resync
- * flushes and replays only the namespaces that changed (ex_flush_net()).
- * Namespaces are known by cookie (net->net_cookie), never by a pointer
- * kept past the event.
+ * replays only the namespaces that changed.  With RUST_FIB_NOTIFIER_F_RECONCILE
+ * (the parameter `reconcile`, the default) it reconciles them, as a switch
+ * does after a warm reboot: ex_mark_stale() marks what it holds of the
+ * namespace stale (in the hardware still, flags kept), the replay makes
+ * each entry fresh again (one that did not change with no write at all, a
+ * changed one updated in place), and ex_sweep_stale() removes what is
+ * still stale, gone from the kernel.  Both are queued on the ordered queue,
+ * so they apply in order with the events.  With reconcile=0 it flushes
+ * instead (ex_flush_net(): everything of the namespace leaves the
+ * hardware, and the replay writes it all again).  Namespaces are known by
+ * cookie (net->net_cookie), never by a pointer kept past the event.
  *
  * debugfs rfn_c_example/: routes and rules (the probe's format), nexthops
- * (`<inum> id <id> single|group|resilient size <n>`), stats.
+ * (`<inum> id <id> single|group|resilient size <n>`), stats, and resync
+ * (write a namespace's inode number: resync it, from the ordered queue).
  */
 #include <linux/debugfs.h>
 #include <linux/list.h>
@@ -72,6 +81,8 @@ struct ex_route {
 	struct fib_info *fi;
 	struct list_head rt6s;
 	unsigned int nhs;	/* IPv4: fi's paths; IPv6: entries of rt6s */
+	/* Marked by ex_mark_stale(), fresh again by an add or replace. */
+	bool stale;
 };
 
 struct ex_rule {
@@ -80,6 +91,7 @@ struct ex_rule {
 	unsigned int inum;
 	u8 family;
 	u8 action;
+	bool stale;
 	u32 pref;
 	u32 table;
 };
@@ -92,6 +104,7 @@ struct ex_nexthop {
 	u32 id;
 	enum nh_notifier_info_type type;
 	unsigned int size;	/* members, buckets; 1 for a single nexthop */
+	bool stale;
 };
 
 struct ex_event {
@@ -100,6 +113,7 @@ struct ex_event {
 	u64 cookie;
 	unsigned int inum;
 	int family;
+	bool replay;		/* from a replay (struct rust_fib_notifier_info) */
 	/*
 	 * IPv4: the route's paths, counted in the callback (a route with a
 	 * nexthop object counts its object's, which needs RCU or RTNL).
@@ -119,14 +133,34 @@ struct ex_event {
 	struct fib6_info *rt6[] __counted_by(nrt6);
 };
 
+/* Our own operations on the ordered queue, after the events before them. */
+#define EX_OP_MARK	(~0UL)		/* ex_mark_stale() */
+#define EX_OP_SWEEP	(~0UL - 1)	/* ex_sweep_stale() */
+
 static struct workqueue_struct *ex_wq;
 static void ex_lost_resync(u64 cookie);
 static DEFINE_MUTEX(ex_lock);		/* the tables below */
 static LIST_HEAD(ex_routes);
 static LIST_HEAD(ex_rules);
 static LIST_HEAD(ex_nexthops);
+/*
+ * The routes the last repair of their namespace removed from the hardware
+ * (a flush_net: all of them; a sweep: the stale ones), keys only (no
+ * object held), to count in `absent` those a replay installs again: they
+ * were absent from the hardware while the kernel had them.  A live event
+ * of the prefix takes it off the list (the kernel changed it meanwhile).
+ */
+static LIST_HEAD(ex_removed);
 static atomic64_t ex_events, ex_replayed, ex_lost, ex_flushes, ex_skipped;
 static atomic64_t ex_net_flushes, ex_vetoed, ex_resyncs;
+/*
+ * flag_writes: offload flag writes to the kernel (one per route object; not
+ * ex_reassert_flag4(), which writes nothing when the flag is set already);
+ * marked, swept: entries marked stale, and removed by a sweep still stale;
+ * marks, sweeps: the operations; absent: see ex_removed.
+ */
+static atomic64_t ex_flag_writes, ex_marked, ex_swept, ex_marks, ex_sweeps;
+static atomic64_t ex_absent;
 static struct dentry *ex_dir;
 
 static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
@@ -152,16 +186,71 @@ static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
 	}
 }
 
-static struct ex_route *ex_route_find(const struct ex_route *key)
+static struct ex_route *ex_route_find_in(struct list_head *list,
+					 const struct ex_route *key)
 {
 	struct ex_route *r;
 
-	list_for_each_entry(r, &ex_routes, list)
+	list_for_each_entry(r, list, list)
 		if (r->cookie == key->cookie && r->family == key->family &&
 		    r->table == key->table && r->dst_len == key->dst_len &&
 		    !memcmp(r->dst, key->dst, sizeof(r->dst)))
 			return r;
 	return NULL;
+}
+
+static struct ex_route *ex_route_find(const struct ex_route *key)
+{
+	return ex_route_find_in(&ex_routes, key);
+}
+
+/* Takes @key off ex_removed; returns whether it was there. ex_lock held. */
+static bool ex_removed_take(const struct ex_route *key)
+{
+	struct ex_route *r = ex_route_find_in(&ex_removed, key);
+
+	if (!r)
+		return false;
+	list_del(&r->list);
+	kfree(r);
+	return true;
+}
+
+/* Empties ex_removed of one namespace (@all: of every one). ex_lock held. */
+static void ex_removed_drop(u64 cookie, bool all)
+{
+	struct ex_route *r, *n;
+
+	list_for_each_entry_safe(r, n, &ex_removed, list)
+		if (all || r->cookie == cookie) {
+			list_del(&r->list);
+			kfree(r);
+		}
+}
+
+/*
+ * The kernel's flag of @r's IPv4 route, set again, uncounted: the kernel
+ * changes nothing (no notification) when the alias carries it already.  A
+ * route replaced by an identical one (the same fib_info) has a new alias
+ * without the flag, and a replay says only "the same": this sets it then.
+ */
+static void ex_reassert_flag4(const struct ex_route *r)
+{
+	struct net *net = rust_fib_notifier_get_net(r->cookie);
+	struct fib_rt_info fri = {
+		.fi = r->fi,
+		.tb_id = r->table,
+		.dst_len = r->dst_len,
+		.dscp = inet_dsfield_to_dscp(r->dscp),
+		.type = r->type,
+		.offload = true,
+	};
+
+	if (!net)
+		return;
+	memcpy(&fri.dst, r->dst, sizeof(fri.dst));
+	fib_alias_hw_flags_set(net, &fri);
+	put_net(net);
 }
 
 /* Sets or clears our flag on the objects of @r, if its namespace lives. */
@@ -184,9 +273,25 @@ static void ex_set_flag(const struct ex_route *r, bool offload)
 
 		memcpy(&fri.dst, r->dst, sizeof(fri.dst));
 		fib_alias_hw_flags_set(net, &fri);
+		atomic64_inc(&ex_flag_writes);
 	}
-	list_for_each_entry(p, &r->rt6s, list)
+	list_for_each_entry(p, &r->rt6s, list) {
 		fib6_info_hw_flags_set(net, p->rt, offload, false, false);
+		atomic64_inc(&ex_flag_writes);
+	}
+	put_net(net);
+}
+
+/* Sets or clears our flag on one IPv6 path of @r, if its namespace lives. */
+static void ex_set_flag6(const struct ex_route *r, struct fib6_info *rt,
+			 bool offload)
+{
+	struct net *net = rust_fib_notifier_get_net(r->cookie);
+
+	if (!net)
+		return;
+	fib6_info_hw_flags_set(net, rt, offload, false, false);
+	atomic64_inc(&ex_flag_writes);
 	put_net(net);
 }
 
@@ -263,6 +368,67 @@ static void ex_route_free(struct ex_route *r, bool clear)
 	kfree(r);
 }
 
+/*
+ * A repair takes @r out of the hardware (flag cleared, objects released):
+ * its key goes on ex_removed.  ex_lock held.
+ */
+static void ex_route_remove(struct ex_route *r)
+{
+	ex_put_objs(r, true);
+	list_move_tail(&r->list, &ex_removed);
+}
+
+/* Whether @ev names exactly the objects @r holds, with the same key. */
+static bool ex_route_same(const struct ex_route *r, const struct ex_event *ev,
+			  const struct ex_route *key)
+{
+	unsigned int i;
+
+	if (ev->family == AF_INET)
+		return r->fi == ev->fen.fi && r->nhs == ev->nhs &&
+		       r->dscp == key->dscp && r->type == key->type;
+	if (r->nhs != ev->nrt6)
+		return false;
+	for (i = 0; i < ev->nrt6; i++)
+		if (!ex_rt6_find(r, ev->rt6[i]))
+			return false;
+	return true;
+}
+
+/*
+ * A replayed IPv6 route that changed while @r was stale: only the paths
+ * that changed are written, released (gone) or held and flagged (new).
+ */
+static void ex_rt6_update(struct ex_route *r, const struct ex_event *ev)
+{
+	struct ex_rt6 *p, *n;
+	unsigned int i;
+
+	list_for_each_entry_safe(p, n, &r->rt6s, list) {
+		for (i = 0; i < ev->nrt6; i++)
+			if (ev->rt6[i] == p->rt)
+				break;
+		if (i < ev->nrt6)
+			continue;
+		ex_set_flag6(r, p->rt, false);
+		ex_rt6_del(r, p);
+	}
+	for (i = 0; i < ev->nrt6; i++) {
+		if (ex_rt6_find(r, ev->rt6[i]))
+			continue;
+		p = kzalloc_obj(*p, GFP_KERNEL);
+		if (!p) {
+			ex_lost_resync(r->cookie);
+			continue;
+		}
+		fib6_info_hold(ev->rt6[i]);
+		p->rt = ev->rt6[i];
+		list_add_tail(&p->list, &r->rt6s);
+		r->nhs++;
+		ex_set_flag6(r, p->rt, true);
+	}
+}
+
 static void ex_apply_route(const struct ex_event *ev)
 {
 	struct ex_route key, *r;
@@ -271,6 +437,9 @@ static void ex_apply_route(const struct ex_event *ev)
 
 	ex_route_key(ev, &key);
 	r = ex_route_find(&key);
+	/* A live change of the prefix: a later replay of it is no repair's. */
+	if (!ev->replay)
+		ex_removed_take(&key);
 	if (ev->type == FIB_EVENT_ENTRY_DEL) {
 		if (!r)
 			return;
@@ -284,6 +453,26 @@ static void ex_apply_route(const struct ex_event *ev)
 			ex_route_free(r, false);
 		return;
 	}
+	if (r && r->stale && ev->type != FIB_EVENT_ENTRY_APPEND) {
+		/*
+		 * Held since before the repair: fresh again.  The same objects
+		 * with the same key are what the hardware has, flag included:
+		 * nothing to write.  Changed: updated in place, the entry
+		 * never leaves the hardware.
+		 */
+		r->stale = false;
+		if (ex_route_same(r, ev, &key)) {
+			if (r->fi)
+				ex_reassert_flag4(r);
+			return;
+		}
+		if (ev->family == AF_INET6) {
+			ex_rt6_update(r, ev);
+			if (list_empty(&r->rt6s))
+				ex_route_free(r, false);	/* no memory */
+			return;
+		}
+	}
 	if (!r) {
 		r = kmemdup(&key, sizeof(key), GFP_KERNEL);
 		if (!r) {
@@ -292,6 +481,8 @@ static void ex_apply_route(const struct ex_event *ev)
 		}
 		INIT_LIST_HEAD(&r->rt6s);
 		list_add_tail(&r->list, &ex_routes);
+		if (ev->replay && ex_removed_take(&key))
+			atomic64_inc(&ex_absent);
 	} else if (ev->family == AF_INET || ev->type != FIB_EVENT_ENTRY_APPEND) {
 		/*
 		 * Replaced (an IPv6 APPEND only adds paths).  The kernel keeps
@@ -307,6 +498,7 @@ static void ex_apply_route(const struct ex_event *ev)
 		 */
 		ex_put_objs(r, true);
 	}
+	r->stale = false;
 	r->dscp = key.dscp;
 	r->type = key.type;
 	ex_hold_objs(r, ev);
@@ -327,6 +519,7 @@ static void ex_apply_rule(const struct ex_event *ev)
 		if (r->cookie == ev->cookie && r->family == family &&
 		    r->pref == rule->pref && r->table == rule->table &&
 		    r->action == rule->action) {
+			r->stale = false;
 			if (ev->type == FIB_EVENT_RULE_DEL) {
 				list_del(&r->list);
 				kfree(r);
@@ -350,10 +543,6 @@ static void ex_apply_rule(const struct ex_event *ev)
 	list_add_tail(&r->list, &ex_rules);
 }
 
-/*
- * Forgets one namespace (@all: every one); @clear: clear our flags (the
- * namespace may live on: a flush, a resync, an unload).  ex_lock held.
- */
 /*
  * REPLACE: the object is new, or changed (a group's members); DEL: gone
  * (the kernel deletes the routes that used it after this event).
@@ -382,6 +571,7 @@ static void ex_apply_nexthop(const struct ex_event *ev)
 		}
 		list_add_tail(&nh->list, &ex_nexthops);
 	}
+	nh->stale = false;
 	nh->cookie = ev->cookie;
 	nh->inum = ev->inum;
 	nh->id = ev->nh.id;
@@ -389,26 +579,102 @@ static void ex_apply_nexthop(const struct ex_event *ev)
 	nh->size = ev->nh.size;
 }
 
-static void ex_forget(u64 cookie, bool all, bool clear)
+/*
+ * Forgets one namespace (@all: every one), stale or not; @clear: clear our
+ * flags (the namespace may live on: a flush, an unload).  @stale: only
+ * what is stale, each counted in `swept`.  @removed: the routes go on
+ * ex_removed (a repair), the list's old entries of the namespace gone
+ * first.  ex_lock held.
+ */
+static void ex_forget_what(u64 cookie, bool all, bool clear, bool stale,
+			   bool removed)
 {
 	struct ex_route *r, *rn;
 	struct ex_rule *u, *un;
 	struct ex_nexthop *nh, *nhn;
 
+	if (removed || all)
+		ex_removed_drop(cookie, all);
 	list_for_each_entry_safe(nh, nhn, &ex_nexthops, list)
-		if (all || nh->cookie == cookie) {
+		if ((all || nh->cookie == cookie) && (!stale || nh->stale)) {
+			if (stale)
+				atomic64_inc(&ex_swept);
 			list_del(&nh->list);
 			kfree(nh);
 		}
 
 	list_for_each_entry_safe(r, rn, &ex_routes, list)
-		if (all || r->cookie == cookie)
-			ex_route_free(r, clear);
+		if ((all || r->cookie == cookie) && (!stale || r->stale)) {
+			if (stale)
+				atomic64_inc(&ex_swept);
+			if (removed)
+				ex_route_remove(r);
+			else
+				ex_route_free(r, clear);
+		}
 	list_for_each_entry_safe(u, un, &ex_rules, list)
-		if (all || u->cookie == cookie) {
+		if ((all || u->cookie == cookie) && (!stale || u->stale)) {
+			if (stale)
+				atomic64_inc(&ex_swept);
 			list_del(&u->list);
 			kfree(u);
 		}
+	if (removed && !all) {
+		struct net *net = rust_fib_notifier_get_net(cookie);
+
+		if (net)
+			put_net(net);
+		else
+			ex_removed_drop(cookie, false);	/* gone: no replay */
+	}
+}
+
+/* Forgets everything of one namespace (@all: of every one). ex_lock held. */
+static void ex_forget(u64 cookie, bool all, bool clear)
+{
+	ex_forget_what(cookie, all, clear, false, false);
+	if (!all)
+		ex_removed_drop(cookie, false);
+}
+
+/*
+ * Marks everything held of one namespace stale: kept as it is, in the
+ * hardware with its flags, until an event gives it again or a sweep
+ * removes it.  ex_lock held.
+ */
+static void ex_mark(u64 cookie)
+{
+	struct ex_route *r;
+	struct ex_rule *u;
+	struct ex_nexthop *nh;
+
+	atomic64_inc(&ex_marks);
+	list_for_each_entry(r, &ex_routes, list)
+		if (r->cookie == cookie) {
+			r->stale = true;
+			atomic64_inc(&ex_marked);
+		}
+	list_for_each_entry(u, &ex_rules, list)
+		if (u->cookie == cookie) {
+			u->stale = true;
+			atomic64_inc(&ex_marked);
+		}
+	list_for_each_entry(nh, &ex_nexthops, list)
+		if (nh->cookie == cookie) {
+			nh->stale = true;
+			atomic64_inc(&ex_marked);
+		}
+}
+
+/*
+ * Removes what is still stale of one namespace, as its deletes would
+ * (flags cleared, references released): the kernel no longer has it.
+ * ex_lock held.
+ */
+static void ex_sweep(u64 cookie)
+{
+	atomic64_inc(&ex_sweeps);
+	ex_forget_what(cookie, false, true, true, true);
 }
 
 static void ex_put_refs(struct ex_event *ev)
@@ -455,6 +721,12 @@ static void ex_work(struct work_struct *work)
 	case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_REPLACE):
 	case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_DEL):
 		ex_apply_nexthop(ev);
+		break;
+	case EX_OP_MARK:
+		ex_mark(ev->cookie);
+		break;
+	case EX_OP_SWEEP:
+		ex_sweep(ev->cookie);
 		break;
 	}
 	mutex_unlock(&ex_lock);
@@ -677,6 +949,7 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 	ev->type = type;
 	ev->cookie = ri->net->net_cookie;
 	ev->inum = ri->net->ns.inum;
+	ev->replay = ri->replay;
 	if (ri->info && !rust_fib_notifier_event_is_nexthop(type))
 		ev->family = ri->info->family;
 
@@ -726,19 +999,73 @@ static void ex_flush(struct notifier_block *nb)
 	mutex_unlock(&ex_lock);
 }
 
-/* One namespace changed during its replay, or is resynced: drop it. */
+/*
+ * reconcile=0: one namespace changed during its replay, or is resynced:
+ * drop it (out of the hardware until the replay writes it again).
+ */
 static void ex_flush_net(struct notifier_block *nb, u64 net_cookie)
 {
 	atomic64_inc(&ex_net_flushes);
 	flush_workqueue(ex_wq);		/* none of its events is queued after */
 	mutex_lock(&ex_lock);
-	ex_forget(net_cookie, false, true);
+	ex_forget_what(net_cookie, false, true, false, true);
 	mutex_unlock(&ex_lock);
 }
 
-static const struct rust_fib_notifier_ops ex_ops = {
+/*
+ * Queues @op for one namespace on the ordered queue, after the events
+ * queued before it.  Without the memory, does it here once the queue ran
+ * dry (the same order: what comes after waits for ex_lock).
+ */
+static void ex_queue_op(unsigned long op, u64 net_cookie)
+{
+	struct ex_event *ev = kzalloc_flex(*ev, rt6, 0, GFP_KERNEL);
+
+	if (ev) {
+		INIT_WORK(&ev->work, ex_work);
+		ev->type = op;
+		ev->cookie = net_cookie;
+		queue_work(ex_wq, &ev->work);
+		return;
+	}
+	flush_workqueue(ex_wq);
+	mutex_lock(&ex_lock);
+	if (op == EX_OP_MARK)
+		ex_mark(net_cookie);
+	else
+		ex_sweep(net_cookie);
+	mutex_unlock(&ex_lock);
+}
+
+/*
+ * Before the namespace is replayed again (no event of it in flight, none
+ * until its replay): mark, in order after what is queued.
+ */
+static void ex_mark_stale(struct notifier_block *nb, u64 net_cookie)
+{
+	ex_queue_op(EX_OP_MARK, net_cookie);
+}
+
+/*
+ * Its replay was consistent: sweep, in order after the replay and the live
+ * events queued before this call.
+ */
+static void ex_sweep_stale(struct notifier_block *nb, u64 net_cookie)
+{
+	ex_queue_op(EX_OP_SWEEP, net_cookie);
+}
+
+static bool reconcile = true;
+module_param(reconcile, bool, 0444);
+MODULE_PARM_DESC(reconcile,
+		 "repair a namespace by mark and sweep (1, the default) or by flush (0)");
+
+/* Set up in ex_init(): RUST_FIB_NOTIFIER_F_RECONCILE with `reconcile`. */
+static struct rust_fib_notifier_ops ex_ops = {
 	.flush = ex_flush,
 	.flush_net = ex_flush_net,
+	.mark_stale = ex_mark_stale,
+	.sweep_stale = ex_sweep_stale,
 	.flags = RUST_FIB_NOTIFIER_F_NEXTHOPS,
 };
 
@@ -816,9 +1143,65 @@ static int ex_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "vetoed %lld\nresyncs %lld\nskipped %lld\nroutes %lu\n",
 		   atomic64_read(&ex_vetoed), atomic64_read(&ex_resyncs),
 		   atomic64_read(&ex_skipped), n);
+	seq_printf(m, "flag_writes %lld\nmarked %lld\nswept %lld\nabsent %lld\n",
+		   atomic64_read(&ex_flag_writes), atomic64_read(&ex_marked),
+		   atomic64_read(&ex_swept), atomic64_read(&ex_absent));
+	seq_printf(m, "marks %lld\nsweeps %lld\nreconcile %d\n",
+		   atomic64_read(&ex_marks), atomic64_read(&ex_sweeps),
+		   reconcile);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ex_stats);
+
+/*
+ * Write a namespace's inode number: resync it (one we hold something of),
+ * asked from the ordered queue as a lost event's resync is.
+ */
+static ssize_t ex_resync_write(struct file *file, const char __user *buf,
+			       size_t len, loff_t *ppos)
+{
+	struct ex_route *r;
+	struct ex_rule *u;
+	unsigned int inum;
+	u64 cookie = 0;
+	int err;
+
+	err = kstrtouint_from_user(buf, len, 10, &inum);
+	if (err)
+		return err;
+	mutex_lock(&ex_lock);
+	list_for_each_entry(r, &ex_routes, list)
+		if (r->inum == inum) {
+			cookie = r->cookie;
+			break;
+		}
+	if (!cookie)
+		list_for_each_entry(u, &ex_rules, list)
+			if (u->inum == inum) {
+				cookie = u->cookie;
+				break;
+			}
+	mutex_unlock(&ex_lock);
+	if (!cookie)
+		return -ENOENT;
+	ex_add_resync(cookie);
+	queue_delayed_work(ex_wq, &ex_resync_work, 0);
+	return len;
+}
+
+/* Reads `0`, as the module's listeners' resync files do. */
+static ssize_t ex_resync_read(struct file *file, char __user *buf,
+			      size_t len, loff_t *ppos)
+{
+	return simple_read_from_buffer(buf, len, ppos, "0\n", 2);
+}
+
+static const struct file_operations ex_resync_fops = {
+	.owner = THIS_MODULE,
+	.read = ex_resync_read,
+	.write = ex_resync_write,
+	.llseek = noop_llseek,
+};
 
 static int netns_pid;
 module_param(netns_pid, int, 0444);
@@ -841,6 +1224,8 @@ static int __init ex_init(void)
 			return PTR_ERR(net);
 		}
 	}
+	if (reconcile)
+		ex_ops.flags |= RUST_FIB_NOTIFIER_F_RECONCILE;
 	err = rust_fib_notifier_register_ops(net, &ex_nb, &ex_ops, NULL);
 	if (net)
 		put_net(net);
@@ -856,6 +1241,7 @@ static int __init ex_init(void)
 	debugfs_create_file("rules", 0400, ex_dir, NULL, &ex_rules_fops);
 	debugfs_create_file("nexthops", 0400, ex_dir, NULL, &ex_nexthops_fops);
 	debugfs_create_file("stats", 0400, ex_dir, NULL, &ex_stats_fops);
+	debugfs_create_file("resync", 0600, ex_dir, NULL, &ex_resync_fops);
 	pr_info("rfn_c_example: registered, %lld events replayed\n",
 		atomic64_read(&ex_replayed));
 	return 0;

@@ -760,3 +760,14 @@ def compare_families(s, directory: str, families: int, *ns: str):
         held = [line for line in s.lines(directory, "nexthops") if line.split()[0] in inos]
         verdicts.append(Verdict(not held, [f"nexthop object held: {line}" for line in held[:20]]))
     return all_of(*verdicts)
+
+
+# --- the example C listener: mark and sweep (t67) ----------------------------
+@check
+def c_example_reconciled(s, *ns: str):
+    """The example C listener (rfn_c_example) equals the kernel (compare),
+    with each route's nexthop count (no IPv6 sibling lost or doubled), and
+    exactly the routes it holds, the first of each prefix, carry
+    rt_offload (flags_on_held)."""
+    d = "rfn_c_example"
+    return all_of(s.compare(d, *ns), s.nexthop_counts(d, *ns), _flags_on_held(s, d, "offload", ns))
