@@ -7,6 +7,7 @@
  * logic (bump-then-forward, the counter sum, the replay loop) lives there.
  */
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/minmax.h>
 #include <linux/notifier.h>
 #include <linux/printk.h>
@@ -240,7 +241,12 @@ static int rfn_net_bridge(struct rfn_net *rn)
 	WRITE_ONCE(rn->replaying, current);
 	err = register_fib_notifier(rn->net, &rn->nb, rfn_bridge_forget, NULL);
 	if (!err && atomic_dec_if_positive(&rfn_fault_bridge_busy) >= 0) {
-		/* Fault injection: as if the last check had been inconsistent. */
+		/*
+		 * Fault injection: as if the last check had been inconsistent,
+		 * after a slow replay (listeners apply what was forwarded
+		 * meanwhile, the namespace still listed).
+		 */
+		msleep(200);
 		unregister_fib_notifier(rn->net, &rn->nb);
 		rfn_bridge_forget(&rn->nb);
 		err = -EBUSY;
