@@ -498,7 +498,9 @@ impl HwTable {
 
     /// Marks every entry of namespace `inum` stale (no write, no flag).
     pub(super) fn mark_netns(&mut self, inum: u32) {
-        let mut cursor = self.routes.cursor_lower_bound_mut(&RouteKey::first_of(inum));
+        let mut cursor = self
+            .routes
+            .cursor_lower_bound_mut(&RouteKey::first_of(inum));
         while let Some(mut c) = cursor {
             let (key, entry) = c.current_mut();
             if key.inum != inum {
@@ -516,7 +518,9 @@ impl HwTable {
     /// Removes the entries of namespace `inum` that are still stale
     /// (`all`: every entry, the namespace is gone), clearing their flags.
     pub(super) fn sweep_netns(&mut self, inum: u32, all: bool) {
-        let mut cursor = self.routes.cursor_lower_bound_mut(&RouteKey::first_of(inum));
+        let mut cursor = self
+            .routes
+            .cursor_lower_bound_mut(&RouteKey::first_of(inum));
         while let Some(c) = cursor {
             let (key, entry) = c.current();
             if key.inum != inum {
@@ -530,7 +534,12 @@ impl HwTable {
             let entry = node.to_key_value().1;
             entry.unreport();
             self.swept += u64::from(entry.stale);
-            removed_entry(&mut self.offloaded, &mut self.stale_in_hw, &mut self.writes, &entry);
+            removed_entry(
+                &mut self.offloaded,
+                &mut self.stale_in_hw,
+                &mut self.writes,
+                &entry,
+            );
             cursor = next;
         }
     }
@@ -611,7 +620,8 @@ impl MockSwitchdev {
                     _ => None,
                 };
                 if let Some(state) = state {
-                    let change = |n: u64| n + u64::from(state.in_hw()) - u64::from(entry.state.in_hw());
+                    let change =
+                        |n: u64| n + u64::from(state.in_hw()) - u64::from(entry.state.in_hw());
                     offloaded = change(offloaded);
                     if entry.stale {
                         stale_in_hw = change(stale_in_hw);
