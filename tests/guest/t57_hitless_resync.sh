@@ -44,11 +44,18 @@ cleanup() {
 	echo 0 >"$RFN/retry_all"
 	echo 0 >"$MOCK/event_delay_us"
 	echo 0 >"$MOCK/veto"
-	echo 0 >"$MOCK/attach"
 	echo 100000 >"$MOCK/capacity"
 	echo 1 >"$MOCK/reconcile"
-	ip netns del hl1 2>/dev/null
 	ip netns del hl2 2>/dev/null
+	# hl1's many routes go first, synchronously: a namespace dismantled
+	# in the background would make the next file's registrations retry.
+	local ino
+	if ns_inode ino hl1 2>/dev/null; then
+		t57_routes del | ip -n hl1 -batch - 2>/dev/null
+		ip netns del hl1
+		wait_for 60 _t57_gone "$ino"
+	fi
+	echo 0 >"$MOCK/attach"
 	:
 }
 
