@@ -58,11 +58,6 @@ impl Files {
         netns: false,
         resync: false,
     };
-    /// `attach` and `netns`.
-    pub(crate) const FILTER: Self = Self {
-        netns: true,
-        resync: false,
-    };
     /// `attach`, `netns` and `resync`.
     pub(crate) const ALL: Self = Self {
         netns: true,

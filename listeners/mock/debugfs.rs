@@ -7,13 +7,15 @@
 //!   `capacity` (routes, 1..=1000000, `ERANGE` outside),
 //!   `nexthop_capacity` (1..=1000000), `fail_route_offload` and `veto`
 //!   (0 or 1), `event_delay_us` (0..=5000, `EINVAL` outside), `spares`
-//!   (0..=256).
+//!   (0..=256), `reconcile` (0 or 1; 1, the default: a retry or a resync
+//!   marks and sweeps the namespace instead of flushing it).
 //! - `routes`: the route table once the queue is idle, one route per line:
 //!   `<netns inum> <4|6> <table> <dst>/<len> tos <tos> <state> nhs <n>
 //!   [nhid <id>]`.
 //! - `nexthops`: the nexthop table, one object per line: `<netns inum> id
 //!   <id> <single|group|resilient> occupancy <n> routes <n>`.
 //! - `stats`: `key value` lines.
+//! - `resync`: see `attach.rs`.
 
 use core::fmt;
 
@@ -54,6 +56,8 @@ pub(super) struct MockKnobs {
     /// How many spare entries may be in flight at once (tests: 0 makes
     /// the first failed allocation a lost event).
     pub(super) spares: Knob,
+    /// Repairs a namespace by mark and sweep, not by flushing it.
+    pub(super) reconcile: Flag,
 }
 
 impl MockKnobs {
@@ -65,6 +69,7 @@ impl MockKnobs {
             veto: Flag::new(false),
             event_delay_us: Knob::new(0, 0, MAX_EVENT_DELAY_US).refusing(EINVAL),
             spares: Knob::new(SPARE_ENTRIES as u64, 0, SPARE_ENTRIES as u64),
+            reconcile: Flag::new(true),
         }
     }
 }
@@ -176,7 +181,7 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
     let m = m.listener();
     let c = &m.stats;
     let (mut routes, mut trapped, mut nh_waiting, mut table_bytes) = (0u64, 0u64, 0u64, 0u64);
-    let offloaded = {
+    let (offloaded, mut writes, mut marked, mut swept, absent) = {
         let hw = m.hw.lock();
         // One pass over the table.
         for entry in hw.routes.values() {
@@ -185,10 +190,13 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
             nh_waiting += u64::from(entry.state == RouteState::NexthopMissing);
             table_bytes += entry.slab_bytes();
         }
-        hw.offloaded
+        (hw.offloaded, hw.writes, hw.marked, hw.swept, hw.absent)
     };
     let (nexthops, nexthop_occupancy) = {
         let t = m.nexthops.lock();
+        writes += t.writes;
+        marked += t.marked;
+        swept += t.swept;
         (t.objects.iter().count() as u64, t.occupancy)
     };
     let d = &crate::dump::STATS;
@@ -222,13 +230,17 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
             ("bucket_events", c.bucket_events.load(Relaxed)),
             ("registration_tries", d.tries.load(Relaxed)),
             ("registration_ebusy", d.ebusy.load(Relaxed)),
+            ("hw_writes", writes),
+            ("marked", marked),
+            ("swept", swept),
+            ("absent", absent),
         ],
     )
 }
 
 /// The files of `mock_switchdev/`.
 pub(crate) fn debugfs<'a>(dir: &ScopedDir<'a, '_>, mock: &'a Attachment<Arc<MockSwitchdev>>) {
-    mock.debugfs(dir, Files::FILTER);
+    mock.debugfs(dir, Files::ALL);
     let k = &mock.listener().knobs;
     dir.read_write_file(c"capacity", &k.capacity);
     dir.read_write_file(c"fail_route_offload", &k.fail_route_offload);
@@ -236,6 +248,7 @@ pub(crate) fn debugfs<'a>(dir: &ScopedDir<'a, '_>, mock: &'a Attachment<Arc<Mock
     dir.read_write_file(c"event_delay_us", &k.event_delay_us);
     dir.read_write_file(c"spares", &k.spares);
     dir.read_write_file(c"nexthop_capacity", &k.nexthop_capacity);
+    dir.read_write_file(c"reconcile", &k.reconcile);
     dir.read_callback_file(c"routes", mock, &show_routes);
     dir.read_callback_file(c"nexthops", mock, &show_nexthops);
     dir.read_callback_file(c"stats", mock, &show_stats);

@@ -68,6 +68,10 @@ pub(super) struct HwEntry {
     pub(super) first: RouteRef,
     rest: Option<KBox<KVec<RouteRef>>>,
     netns: NetId,
+    /// Marked before its namespace is replayed again (the device
+    /// reconciles): kept as it is until an add gives it again (it is then
+    /// fresh) or a sweep removes it.
+    pub(super) stale: bool,
 }
 
 /// A table node: the tree's links, the key, the entry.
@@ -179,6 +183,14 @@ impl HwEntry {
                 drop(rest.push_within_capacity(route));
             }
         }
+    }
+
+    /// Whether the entry holds exactly the routes `first` and `rest`, each
+    /// under the same alias key: an add of them changes nothing.
+    fn holds_exactly(&self, first: &RouteRef, rest: &[RouteRef]) -> bool {
+        let new = || Iterator::chain(core::iter::once(first), rest.iter());
+        self.routes().count() == 1 + rest.len()
+            && new().all(|n| self.routes().any(|r| same_route(r, n)))
     }
 
     /// Drops the route objects `gone` holds; `false` when none is left.
@@ -324,11 +336,52 @@ fn same_route(a: &RouteRef, b: &RouteRef) -> bool {
     a.same_object(b) && ra.tos() == rb.tos() && ra.rtn_type() == rb.rtn_type()
 }
 
+/// A route a repair took out of the table (a flush of its namespace or of
+/// the device), until the replay that follows installs it again: the
+/// `absent` count. Keyed as the kernel keys its aliases: the route key and
+/// the TOS.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct GoneKey {
+    route: RouteKey,
+    tos: u8,
+}
+
+impl NetnsKey for GoneKey {
+    fn inum(&self) -> u32 {
+        self.route.inum
+    }
+
+    fn first_of(inum: u32) -> Self {
+        Self {
+            route: RouteKey::first_of(inum),
+            tos: 0,
+        }
+    }
+}
+
 /// The route table.
+///
+/// # Invariants
+///
+/// `offloaded` counts the entries with [`RouteState::in_hw`], `stale_in_hw`
+/// those of them that are [`HwEntry::stale`].
 pub(super) struct HwTable {
     pub(super) routes: RBTree<RouteKey, HwEntry>,
     /// Routes in the table ([`RouteState::in_hw`]).
     pub(super) offloaded: u64,
+    /// Of those, the stale ones.
+    stale_in_hw: u64,
+    /// Routes a repair removed that the kernel may still have (see
+    /// [`GoneKey`]).
+    gone: RBTree<GoneKey, ()>,
+    /// Hardware entry writes: inserts, in-place updates, removals.
+    pub(super) writes: u64,
+    /// Entries marked stale, and stale entries swept.
+    pub(super) marked: u64,
+    pub(super) swept: u64,
+    /// Routes a repair removed that its replay installed again: absent
+    /// from the hardware while the kernel had them.
+    pub(super) absent: u64,
 }
 
 impl HwTable {
@@ -336,31 +389,171 @@ impl HwTable {
         Self {
             routes: RBTree::new(),
             offloaded: 0,
+            stale_in_hw: 0,
+            gone: RBTree::new(),
+            writes: 0,
+            marked: 0,
+            swept: 0,
+            absent: 0,
+        }
+    }
+
+    /// The routes that hold a place against `claimed` (see
+    /// [`MockSwitchdev::claim`]): those in the table, stale ones aside (a
+    /// replay gives them again, each claiming its place anew).
+    pub(super) fn claims(&self) -> u64 {
+        self.offloaded - self.stale_in_hw
+    }
+
+    /// Takes the counts of `entry` out: it left the table.
+    fn uncount(&mut self, entry: &HwEntry) {
+        let in_hw = u64::from(entry.state.in_hw());
+        self.offloaded -= in_hw;
+        if entry.stale {
+            self.stale_in_hw -= in_hw;
         }
     }
 
     /// A route gone (IPv4), or IPv6 nexthops gone (`routes`): the entry
     /// goes with its last nexthop.
     pub(super) fn del(&mut self, key: &RouteKey, routes: &[RouteRef]) {
-        let stays =
-            !routes.is_empty() && self.routes.get_mut(key).is_some_and(|e| e.remove(routes));
+        self.forget_gone(key);
+        let mut stays = false;
+        if !routes.is_empty() {
+            if let Some(entry) = self.routes.get_mut(key) {
+                let before = entry.routes().count();
+                stays = entry.remove(routes);
+                if stays && entry.routes().count() != before {
+                    self.writes += 1;
+                }
+            }
+        }
         if !stays {
             if let Some(entry) = self.routes.remove(key) {
-                self.offloaded -= u64::from(entry.state.in_hw());
+                self.uncount(&entry);
+                self.writes += 1;
             }
         }
     }
 
     /// Forgets a namespace's routes, clearing their flags if it is still
-    /// alive (its bridge failed, or it is forgotten for a resync).
-    pub(super) fn remove_netns(&mut self, inum: u32) {
-        let mut offloaded = self.offloaded;
+    /// alive (its bridge failed, it is gone, or it is forgotten for a
+    /// resync: `repair`, whose replay installs them again, see
+    /// [`GoneKey`]).
+    pub(super) fn remove_netns(&mut self, inum: u32, repair: bool) {
+        table::remove_netns(&mut self.gone, inum, drop);
+        let gone = &mut self.gone;
+        let (offloaded, stale_in_hw, writes) =
+            (&mut self.offloaded, &mut self.stale_in_hw, &mut self.writes);
         table::remove_netns(&mut self.routes, inum, |e: HwEntry| {
-            offloaded -= u64::from(e.state.in_hw());
             e.unreport();
+            if repair {
+                let key = GoneKey {
+                    route: RouteKey::of(inum, &e.first.route()),
+                    tos: e.first.route().tos(),
+                };
+                // No memory: the route is not counted `absent`.
+                drop(gone.try_create_and_insert(key, (), GFP_KERNEL));
+            }
+            removed_entry(offloaded, stale_in_hw, writes, &e);
         });
-        self.offloaded = offloaded;
     }
+
+    /// Forgets every route (see [`HwTable::remove_netns`]); returns them.
+    pub(super) fn take_all(&mut self, repair: bool) -> RBTree<RouteKey, HwEntry> {
+        let routes = core::mem::replace(&mut self.routes, RBTree::new());
+        self.gone = RBTree::new();
+        for (key, entry) in routes.iter() {
+            self.writes += 1;
+            if repair {
+                let key = GoneKey {
+                    route: *key,
+                    tos: entry.first.route().tos(),
+                };
+                drop(self.gone.try_create_and_insert(key, (), GFP_KERNEL));
+            }
+        }
+        self.offloaded = 0;
+        self.stale_in_hw = 0;
+        routes
+    }
+
+    /// `key` is gone from the kernel (a delete): not absent any more.
+    fn forget_gone(&mut self, key: &RouteKey) {
+        if self.gone.is_empty() {
+            return;
+        }
+        let first = GoneKey {
+            route: *key,
+            tos: 0,
+        };
+        let mut cursor = self.gone.cursor_lower_bound_mut(&first);
+        while let Some(c) = cursor {
+            if c.current().0.route != *key {
+                break;
+            }
+            cursor = c.remove_current().0;
+        }
+    }
+
+    /// Marks every entry of namespace `inum` stale (no write, no flag).
+    pub(super) fn mark_netns(&mut self, inum: u32) {
+        let mut cursor = self
+            .routes
+            .cursor_lower_bound_mut(&RouteKey::first_of(inum));
+        while let Some(mut c) = cursor {
+            let (key, entry) = c.current_mut();
+            if key.inum != inum {
+                break;
+            }
+            if !entry.stale {
+                entry.stale = true;
+                self.stale_in_hw += u64::from(entry.state.in_hw());
+                self.marked += 1;
+            }
+            cursor = c.move_next();
+        }
+    }
+
+    /// Removes the entries of namespace `inum` that are still stale
+    /// (`all`: every entry, the namespace is gone), clearing their flags.
+    pub(super) fn sweep_netns(&mut self, inum: u32, all: bool) {
+        let mut cursor = self
+            .routes
+            .cursor_lower_bound_mut(&RouteKey::first_of(inum));
+        while let Some(c) = cursor {
+            let (key, entry) = c.current();
+            if key.inum != inum {
+                break;
+            }
+            if !all && !entry.stale {
+                cursor = c.move_next();
+                continue;
+            }
+            let (next, node) = c.remove_current();
+            let entry = node.to_key_value().1;
+            entry.unreport();
+            self.swept += u64::from(entry.stale);
+            removed_entry(
+                &mut self.offloaded,
+                &mut self.stale_in_hw,
+                &mut self.writes,
+                &entry,
+            );
+            cursor = next;
+        }
+    }
+}
+
+/// Counts `entry` out of a table whose counters are `offloaded`,
+/// `stale_in_hw` and `writes` (one write: a removal).
+fn removed_entry(offloaded: &mut u64, stale_in_hw: &mut u64, writes: &mut u64, entry: &HwEntry) {
+    let in_hw = u64::from(entry.state.in_hw());
+    *offloaded -= in_hw;
+    if entry.stale {
+        *stale_in_hw -= in_hw;
+    }
+    *writes += 1;
 }
 
 impl MockSwitchdev {
@@ -410,7 +603,7 @@ impl MockSwitchdev {
     pub(super) fn nexthop_routes(&self, hw: &mut HwTable, inum: u32, id: u32, held: bool) {
         let capacity = self.knobs.capacity.get();
         let fail = self.knobs.fail_route_offload.get();
-        let mut offloaded = hw.offloaded;
+        let (mut offloaded, mut stale_in_hw) = (hw.offloaded, hw.stale_in_hw);
         let mut cursor = hw.routes.cursor_lower_bound_mut(&RouteKey::first_of(inum));
         while let Some(mut c) = cursor {
             let (key, entry) = c.current_mut();
@@ -427,15 +620,21 @@ impl MockSwitchdev {
                     _ => None,
                 };
                 if let Some(state) = state {
-                    offloaded =
-                        offloaded + u64::from(state.in_hw()) - u64::from(entry.state.in_hw());
+                    let change =
+                        |n: u64| n + u64::from(state.in_hw()) - u64::from(entry.state.in_hw());
+                    offloaded = change(offloaded);
+                    if entry.stale {
+                        stale_in_hw = change(stale_in_hw);
+                    }
                     entry.state = state;
                     entry.set_flags();
+                    hw.writes += 1;
                 }
             }
             cursor = c.move_next();
         }
         hw.offloaded = offloaded;
+        hw.stale_in_hw = stale_in_hw;
     }
 
     /// Programs one route (process context, table locked), reports it:
@@ -462,7 +661,16 @@ impl MockSwitchdev {
                     return;
                 }
                 report(netns, routes(), entry.state);
+                let before = entry.routes().count();
                 entry.push_reserved(Iterator::chain(core::iter::once(first), rest));
+                let grew = entry.routes().count() != before;
+                // The kernel has it: fresh.
+                let was_stale = core::mem::replace(&mut entry.stale, false);
+                let in_hw = u64::from(entry.state.in_hw());
+                if was_stale {
+                    hw.stale_in_hw -= in_hw;
+                }
+                hw.writes += u64::from(grew);
                 return;
             }
         }
@@ -478,6 +686,21 @@ impl MockSwitchdev {
                 &route,
             )
         };
+        // The entry the table holds, unchanged (the same route objects, the
+        // same state): kept as it is, fresh again; no hardware write. Its
+        // flags are reported again: the kernel's setters change nothing
+        // when they are equal (`fib_alias_hw_flags_set()`,
+        // `fib6_info_hw_flags_set()`), and an IPv4 alias made again with
+        // the same shared `fib_info` starts without them.
+        if let Some(entry) = hw.routes.get_mut(&key) {
+            if entry.state == state && entry.holds_exactly(&first, &rest) {
+                if core::mem::replace(&mut entry.stale, false) {
+                    hw.stale_in_hw -= u64::from(state.in_hw());
+                }
+                entry.set_flags();
+                return;
+            }
+        }
         // IPv6 siblings: their vector is the entry's second allocation.
         let rest_box = if rest.is_empty() {
             Ok(None)
@@ -491,6 +714,7 @@ impl MockSwitchdev {
             return;
         };
         let rest = rest_box.map(|b| b.write(rest));
+        let tos = route.tos();
         let node = slot.into_node(
             key,
             HwEntry {
@@ -498,6 +722,7 @@ impl MockSwitchdev {
                 first,
                 rest,
                 netns,
+                stale: false,
             },
         );
         count(if state == RouteState::Failed {
@@ -505,17 +730,26 @@ impl MockSwitchdev {
         } else {
             &self.stats.applied
         });
-        // Replaces the entry of the route that was first until now.
+        // Replaces the entry of the route that was first until now (one
+        // write: an insert or an update in place).
         let old = hw.routes.insert(node).map(|node| node.to_key_value().1);
+        hw.writes += 1;
         if let Some(entry) = hw.routes.get(&key) {
             entry.set_flags();
             if let Some(old) = &old {
                 Self::unreport_replaced(old, entry);
             }
         }
+        if let Some(old) = &old {
+            hw.uncount(old);
+        }
+        hw.offloaded += u64::from(state.in_hw());
         // Releases the old route objects, now unflagged.
         drop(old);
-        hw.offloaded = hw.offloaded + u64::from(state.in_hw()) - u64::from(was_in_hw);
+        let gone = GoneKey { route: key, tos };
+        if hw.gone.remove(&gone).is_some() {
+            hw.absent += 1;
+        }
     }
 
     /// Clears the flags of the route `old` that `new` replaced in the

@@ -25,11 +25,15 @@
 //!
 //! Forgetting (a failed registration, a detach) waits for the queue to be
 //! idle, clears every flag the device set and empties both tables; a retry
-//! or a resync forgets one namespace the same way.
+//! or a resync forgets one namespace the same way, unless the device
+//! reconciles (`reconcile`, the default): then it marks the namespace's
+//! entries stale and keeps them, the replay makes fresh again those it
+//! gives (unchanged ones without a hardware write), and a sweep, queued
+//! in order with the namespace's events once its replay is consistent,
+//! removes what is still stale.
 
 use kernel::{
     prelude::*,
-    rbtree::RBTree,
     sync::{atomic::Atomic, Arc, Mutex},
     time::{Instant, Monotonic},
     workqueue::{new_delayed_work, DelayedWork},
@@ -68,8 +72,8 @@ pub(crate) struct MockSwitchdev {
     /// The route table, changed by the work only.
     #[pin]
     hw: Mutex<HwTable>,
-    /// Routes the table holds plus the adds queued for it (see
-    /// [`MockSwitchdev::claim`]).
+    /// Routes the table holds (stale ones aside: [`HwTable::claims`]) plus
+    /// the adds queued for it (see [`MockSwitchdev::claim`]).
     claimed: Atomic<i64>,
     /// The nexthop table, changed in the event callback: a BH lock.
     #[pin]
@@ -112,18 +116,55 @@ impl MockSwitchdev {
         let nexthops = self.nexthops.lock().remove_netns(net.inum());
         nexthop::unflag(net, nexthops.values());
         let mut hw = self.hw.lock();
-        let before = hw.offloaded;
-        hw.remove_netns(net.inum());
-        self.account(before, hw.offloaded, 0);
+        let before = hw.claims();
+        hw.remove_netns(net.inum(), true);
+        self.account(before, hw.claims(), 0);
+    }
+
+    /// Marks one namespace stale, for a retry or a resync of a device that
+    /// reconciles: waits for the queue (none of the namespace's events is
+    /// queued after that: it is muted), then marks its entries in both
+    /// tables. Nothing is written to the hardware, no flag changes; the
+    /// marked routes stop holding a place against `claimed` (the replay
+    /// claims them anew).
+    fn mark_net(&self, net: NetId) {
+        self.wait_idle();
+        self.nexthops.lock().mark_netns(net.inum());
+        let mut hw = self.hw.lock();
+        let before = hw.claims();
+        hw.mark_netns(net.inum());
+        self.account(before, hw.claims(), 0);
+    }
+
+    /// Sweeps one namespace once its replay is consistent: its stale
+    /// nexthop objects leave the nexthop table now (it changes in the
+    /// event callbacks, in their order), its stale routes in queue order.
+    /// A gone namespace loses everything. Without a queue entry (no
+    /// memory, no spare) the sweep waits for the queue and is applied at
+    /// once: what is queued after it only adds what the kernel has.
+    fn sweep_net(self: &Arc<Self>, net: NetId) {
+        let all = net.get().is_none();
+        let nexthops = self.nexthops.lock().take_stale(net.inum(), all);
+        let op = queue::Op::Sweep {
+            netns: net,
+            nexthops,
+            all,
+        };
+        if let Err(op) = self.queue_with(op, GFP_KERNEL) {
+            self.wait_idle();
+            self.apply(op);
+        }
     }
 
     /// Waits for the queue, clears every flag the device set and empties
-    /// both tables.
-    fn forget(&self) {
+    /// both tables (`repair`: for a replay of everything, see
+    /// `fib::GoneKey`).
+    fn forget(&self, repair: bool) {
         self.wait_idle();
         let mut hw = self.hw.lock();
-        let routes = core::mem::replace(&mut hw.routes, RBTree::new());
-        self.account(core::mem::take(&mut hw.offloaded), 0, 0);
+        let before = hw.claims();
+        let routes = hw.take_all(repair);
+        self.account(before, 0, 0);
         drop(hw);
         for (_, entry) in routes.iter() {
             entry.unreport();
@@ -137,6 +178,6 @@ impl MockSwitchdev {
 
 impl Attach for Arc<MockSwitchdev> {
     fn detached(&self) {
-        self.forget();
+        self.forget(false);
     }
 }

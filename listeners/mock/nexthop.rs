@@ -18,7 +18,7 @@ use crate::{
     events::{Event, NexthopEvent, NexthopObject},
     ffi,
     knob::count,
-    listeners::table::{self, NhKey},
+    listeners::table::{self, NetnsKey, NhKey},
     nets::NetId,
 };
 
@@ -31,11 +31,14 @@ pub(super) enum NhKind {
 
 /// A nexthop object in the "hardware".
 pub(super) struct HwNexthop {
-    id: u32,
+    pub(super) id: u32,
     pub(super) kind: NhKind,
     /// Entries it takes: 1, its members' weights, or its buckets.
     pub(super) occupancy: u32,
     pub(super) netns: NetId,
+    /// Marked before its namespace is replayed again (the device
+    /// reconciles), until a replace gives it again or a sweep removes it.
+    stale: bool,
 }
 
 impl HwNexthop {
@@ -53,6 +56,11 @@ pub(super) struct NhTable {
     pub(super) objects: RBTree<NhKey, HwNexthop>,
     /// The sum of the objects' occupancies.
     pub(super) occupancy: u64,
+    /// Hardware entry writes (inserts, updates, removals), objects marked
+    /// stale, stale objects swept.
+    pub(super) writes: u64,
+    pub(super) marked: u64,
+    pub(super) swept: u64,
 }
 
 impl NhTable {
@@ -60,13 +68,18 @@ impl NhTable {
         Self {
             objects: RBTree::new(),
             occupancy: 0,
+            writes: 0,
+            marked: 0,
+            swept: 0,
         }
     }
 
     /// Takes every object out (whose flags the caller clears).
     pub(super) fn take_all(&mut self) -> RBTree<NhKey, HwNexthop> {
         self.occupancy = 0;
-        core::mem::replace(&mut self.objects, RBTree::new())
+        let taken = core::mem::replace(&mut self.objects, RBTree::new());
+        self.writes += taken.iter().count() as u64;
+        taken
     }
 
     /// Removes the namespace's objects and returns them (whose flags the
@@ -77,6 +90,47 @@ impl NhTable {
             .values()
             .map(|nh| u64::from(nh.occupancy))
             .sum::<u64>();
+        self.writes += taken.iter().count() as u64;
+        taken
+    }
+
+    /// Marks the namespace's objects stale (no write, no flag).
+    pub(super) fn mark_netns(&mut self, inum: u32) {
+        let mut cursor = self.objects.cursor_lower_bound_mut(&NhKey::first_of(inum));
+        while let Some(mut c) = cursor {
+            let (key, nh) = c.current_mut();
+            if key.inum != inum {
+                break;
+            }
+            self.marked += u64::from(!nh.stale);
+            nh.stale = true;
+            cursor = c.move_next();
+        }
+    }
+
+    /// Removes the namespace's stale objects (`all`: every object) and
+    /// returns them (whose flags the caller clears). Allocates nothing:
+    /// any context.
+    pub(super) fn take_stale(&mut self, inum: u32, all: bool) -> RBTree<NhKey, HwNexthop> {
+        let mut taken = RBTree::new();
+        let mut cursor = self.objects.cursor_lower_bound_mut(&NhKey::first_of(inum));
+        while let Some(c) = cursor {
+            let (key, nh) = c.current();
+            if key.inum != inum {
+                break;
+            }
+            if !all && !nh.stale {
+                cursor = c.move_next();
+                continue;
+            }
+            self.occupancy -= u64::from(nh.occupancy);
+            self.writes += 1;
+            self.swept += u64::from(nh.stale);
+            let (next, node) = c.remove_current();
+            // Keys are unique: nothing is replaced.
+            drop(taken.insert(node));
+            cursor = next;
+        }
         taken
     }
 }
@@ -181,9 +235,14 @@ impl MockSwitchdev {
             kind,
             occupancy,
             netns,
+            stale: false,
         };
         if let Some(nh) = t.objects.get_mut(&key) {
+            // Unchanged (what the hardware records of it): no write, fresh
+            // again; its flags are set again, which changes nothing.
+            let unchanged = nh.kind == kind && nh.occupancy == occupancy;
             *nh = value;
+            t.writes += u64::from(!unchanged);
         } else {
             let Ok(slot) = slot else {
                 drop(t);
@@ -192,6 +251,7 @@ impl MockSwitchdev {
                 return Err(ENOMEM);
             };
             drop(t.objects.insert(slot.into_node(key, value)));
+            t.writes += 1;
         }
         t.occupancy = t.occupancy - old + u64::from(occupancy);
         Ok(Op::Nexthop { netns, id, buckets })
@@ -217,6 +277,7 @@ impl MockSwitchdev {
                     id,
                 };
                 let nh = t.objects.remove(&key);
+                t.writes += u64::from(nh.is_some());
                 t.occupancy -= nh.map_or(0, |nh| u64::from(nh.occupancy));
                 Some(Op::NexthopDel { netns, id })
             }

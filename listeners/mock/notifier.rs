@@ -93,12 +93,24 @@ impl Listener for Arc<MockSwitchdev> {
 
     fn flush(&self) {
         count(&self.stats.flushes);
-        self.forget();
+        self.forget(true);
     }
 
     fn flush_net(&self, net: NetId) {
         count(&self.stats.net_flushes);
         self.forget_net(net);
+    }
+
+    fn reconciles(&self) -> bool {
+        self.knobs.reconcile.get()
+    }
+
+    fn mark_stale(&self, net: NetId) {
+        self.mark_net(net);
+    }
+
+    fn sweep_stale(&self, net: NetId) {
+        self.sweep_net(net);
     }
 }
 

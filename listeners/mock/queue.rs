@@ -58,6 +58,14 @@ pub(super) enum Op {
         netns: NetId,
         nexthops: RBTree<NhKey, HwNexthop>,
     },
+    /// A namespace's replay was consistent: its stale routes go (`all`:
+    /// every route, the namespace is gone), and the flags of its stale
+    /// nexthop objects `nexthops` (already out of the nexthop table).
+    Sweep {
+        netns: NetId,
+        nexthops: RBTree<NhKey, HwNexthop>,
+        all: bool,
+    },
     /// A nexthop object (re)programmed: flag it (and its `buckets`), and
     /// offload the routes that waited for it.
     Nexthop { netns: NetId, id: u32, buckets: u16 },
@@ -177,9 +185,9 @@ impl WorkItem for MockSwitchdev {
 impl MockSwitchdev {
     /// Applies one operation to the table (process context, in queue
     /// order).
-    fn apply(&self, op: Op) {
+    pub(super) fn apply(&self, op: Op) {
         let mut hw = self.hw.lock();
-        let (before, claim) = (hw.offloaded, op.claims());
+        let (before, claim) = (hw.claims(), op.claims());
         match op {
             Op::Add {
                 first,
@@ -192,8 +200,19 @@ impl MockSwitchdev {
             }
             Op::Del { key, routes } => hw.del(&key, &routes),
             Op::NetnsExit { netns, nexthops } => {
-                hw.remove_netns(netns.inum());
+                hw.remove_netns(netns.inum(), false);
                 nexthop::unflag(netns, nexthops.values());
+            }
+            Op::Sweep {
+                netns,
+                nexthops,
+                all,
+            } => {
+                nexthop::unflag(netns, nexthops.values());
+                for nh in nexthops.values() {
+                    self.nexthop_routes(&mut hw, netns.inum(), nh.id, false);
+                }
+                hw.sweep_netns(netns.inum(), all || netns.get().is_none());
             }
             Op::Nexthop { netns, id, buckets } => {
                 nexthop::flag(netns, id, buckets);
@@ -203,7 +222,7 @@ impl MockSwitchdev {
             Op::Bucket { netns, id, index } => nexthop::flag_bucket(netns, id, index),
         }
         // No arm above returns early: every change is counted here.
-        self.account(before, hw.offloaded, claim);
+        self.account(before, hw.claims(), claim);
     }
 
     /// Waits until every operation queued so far is applied: the work runs
@@ -229,14 +248,23 @@ impl MockSwitchdev {
     /// entry can be allocated a spare takes its place (an add then ends
     /// `offload_failed`); only with every spare in flight is it lost
     /// (counted): `Err`, and the caller has the namespace resynced.
-    pub(super) fn queue(self: &Arc<Self>, mut op: Op) -> Result {
-        let mut entry = match QueuedOp::new(false, GFP_ATOMIC) {
+    pub(super) fn queue(self: &Arc<Self>, op: Op) -> Result {
+        self.queue_with(op, GFP_ATOMIC).map_err(|_| {
+            count(&self.stats.lost);
+            ENOMEM
+        })
+    }
+
+    /// Appends one operation to the backlog, its entry allocated with
+    /// `flags`, else a spare; gives it back if neither is there (counted
+    /// in `alloc_failed`).
+    pub(super) fn queue_with(self: &Arc<Self>, mut op: Op, flags: Flags) -> Result<(), Op> {
+        let mut entry = match QueuedOp::new(false, flags) {
             Ok(entry) => entry,
             Err(_) => {
                 count(&self.stats.alloc_failed);
                 let Some(spare) = self.take_spare() else {
-                    count(&self.stats.lost);
-                    return Err(ENOMEM);
+                    return Err(op);
                 };
                 if let Op::Add { refuse, .. } = &mut op {
                     *refuse = true;
