@@ -102,6 +102,20 @@
 //!   that counter in `s1` and `s2`); the counters only grow, so the sum is
 //!   unchanged exactly when each of them is. Changes of a family a
 //!   listener does not want neither reach it nor make it try again.
+//! - **Mark and sweep.** A listener that reconciles is told to mark a
+//!   namespace stale where another is flushed: muted first, so no event of
+//!   it is in flight and none is delivered until the namespace's replay is
+//!   published; the replay then refreshes every entry the kernel has. The
+//!   sweep comes only after a try whose check found the namespace
+//!   consistent: by the argument above every change counted before `s2`
+//!   is in the tables that try walked, so what is still stale is gone from
+//!   the kernel; a change after the publication is delivered, and an add
+//!   or replace refreshes its entry whether it comes before the sweep or
+//!   after it (the listener applies the sweep in order with the
+//!   namespace's events). A namespace that went away is consistent once it
+//!   stays away: the sweep drops all of it. A try that fails (`EBUSY`)
+//!   sweeps nothing: the listener keeps its marks, and the next resync
+//!   marks and sweeps again.
 //! - **Only what changed.** A namespace that passed the check is
 //!   consistent from then on: its events reach the listener (the block
 //!   stays on the chain, and only the namespaces being replayed again are
