@@ -203,7 +203,7 @@ registration_retried() {
 	echo 1 >"$MOCK/reconcile"
 	get absent0 absent "$MOCK/stats"
 	churn_start hl1 57 10
-	for ((k = 1; k <= 8 && retried == 0; k++)); do
+	for ((k = 1; k <= 30 && retried == 0; k++)); do
 		echo 0 >"$MOCK/attach"
 		get tries0 registration_tries "$MOCK/stats"
 		echo 1 >"$MOCK/attach" 2>/dev/null

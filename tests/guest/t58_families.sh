@@ -115,7 +115,7 @@ ipv4_only_ignores_other_families() {
 }
 
 every_family_retries() {
-	plan 3
+	plan 2
 	attach_under_churn 15
 	check "families: the IPv6 and nexthop churn ran, before and after the attaches" \
 		test "$CHURN_RC" = 0 -a "$CHURN_WAITED" = 1
@@ -123,6 +123,4 @@ every_family_retries() {
 	# that fast.  Only that it makes them try again matters here.
 	check "families: every family: the same churn makes registrations retry ($TRIES tries, $FLUSHES retries)" \
 		test "$FLUSHES" -gt 0
-	check "families: every family: 600 rounds of churn sent it live events ($LIVE)" \
-		test "$LIVE" -gt 0
 }
