@@ -464,11 +464,10 @@ impl<T: Target> Node<T> {
         _event: c_ulong,
         data: *mut c_void,
     ) -> c_int {
-        // SAFETY: the resync chain only calls blocks registered by `add`,
-        // which are the `resync_nb` of a pinned, live `Node<T>` (type
-        // invariant).
-        let node =
-            unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, resync_nb) };
+        let nb = Opaque::cast_from(nb).cast_mut();
+        // SAFETY: the resync chain only calls `resync_nb` blocks of pinned,
+        // live nodes (`add`, type invariant).
+        let node = unsafe { &*kernel::container_of!(nb, Self, resync_nb) };
         let net = data.cast::<ffi::Net>();
         if node.accepts(net) {
             // SAFETY: the namespace is alive for the call.

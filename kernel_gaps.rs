@@ -62,10 +62,9 @@ pub(crate) use new_spinlock_bh;
 /// The backend of [`SpinLockBh`]: `spin_lock_bh()` / `spin_unlock_bh()`.
 pub(crate) struct SpinLockBhBackend;
 
-// SAFETY: `spin_lock_bh()` gives mutual exclusion until `spin_unlock_bh()`,
-// and `State` is the `spinlock_t` both take; `init` initialises it with the
-// given name and class, as `SpinLockBackend` does. `relock` uses the default
-// implementation, which always takes the lock the same way.
+// `init` initialises the lock with the given name and class, as
+// `SpinLockBackend` does; `relock` (the default) takes it the same way.
+// SAFETY: `spin_lock_bh()` excludes until `spin_unlock_bh()`, on `State`.
 unsafe impl Backend for SpinLockBhBackend {
     type State = bindings::spinlock_t;
     type GuardState = ();
