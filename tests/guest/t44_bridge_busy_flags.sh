@@ -17,8 +17,7 @@ setup() {
 }
 
 cleanup() {
-	echo 0 >"$MOCK/attach"
-	detach
+	listeners_off
 }
 
 bridge_busy_flags() {

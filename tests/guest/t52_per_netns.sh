@@ -39,8 +39,7 @@ setup() {
 # The quiet namespaces would only slow every later test down.
 cleanup() {
 	local q k
-	detach
-	echo 0 >"$MOCK/attach"
+	listeners_off
 	echo 0 >"$MOCK/netns"
 	echo 0 >"$RFN/retry_all"
 	for ((q = 1; q <= QUIET; q++)); do ip netns del "q$q"; done

@@ -198,8 +198,7 @@ nh_replay_veto() {
 # mock attached (a no-op if they are).
 nh_replace() {
 	plan 4
-	attach
-	echo 1 >"$MOCK/attach"
+	listeners_on
 	ipb nh1 <<EOF
 nexthop replace id 20 group 1/3
 nexthop replace id 21 group 6,2/8
@@ -222,8 +221,7 @@ EOF
 # member) and an IPv4 group; the kernel deletes the routes using them.
 nh_delete() {
 	plan 3
-	attach
-	echo 1 >"$MOCK/attach"
+	listeners_on
 	ipb nh1 <<EOF
 nexthop del id 6
 nexthop del id 20
@@ -244,8 +242,7 @@ EOF
 nh_veto() {
 	plan 10
 	local occ vetoed0 vetoed msg rc bad input cap
-	attach
-	echo 1 >"$MOCK/attach"
+	listeners_on
 	read -r _ <"$MOCK/routes"
 	nget occ nexthop_occupancy "$MOCK/stats"
 	nget vetoed0 nexthops_vetoed "$MOCK/stats"

@@ -3,7 +3,6 @@
 # gets their replay and the live changes; it pins rust_fib_notifier while
 # registered, and loads and unloads again.
 ALL_TESTS="capi_replay capi_live capi_module_refs"
-EX=/sys/kernel/debug/rfn_c_example
 ex_ko=examples/c_listener/rfn_c_example.ko
 
 setup() {
@@ -11,7 +10,7 @@ setup() {
 }
 
 cleanup() {
-	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
+	example_unload
 	:
 }
 

@@ -4,14 +4,13 @@
 # listener is registered: its exit empties the listener, which then gets
 # nothing of any other namespace, and unloads cleanly.
 ALL_TESTS="register_net"
-EX=/sys/kernel/debug/rfn_c_example
 
 setup() {
 	ns_setup ns1 ns2 ns3
 }
 
 cleanup() {
-	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
+	example_unload
 	[ -e /run/netns/ns6 ] && ip netns del ns6
 	:
 }

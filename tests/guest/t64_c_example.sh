@@ -11,18 +11,16 @@
 ALL_TESTS="cex_offload cex_veto_resync cex_unload"
 NEEDS[cex_veto_resync]=cex_offload
 NEEDS[cex_unload]=cex_offload
-EX=/sys/kernel/debug/rfn_c_example
 ex_ko=examples/c_listener/rfn_c_example.ko
 
 # Alone on the chain: only the example allocates, only it sets flags.
 setup() {
 	ns_setup ns1 ns2 ns3
-	detach
-	echo 0 >"$MOCK/attach"
+	listeners_off
 }
 
 cleanup() {
-	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
+	example_unload
 	ip -n ns1 nexthop flush >/dev/null
 	ip -n ns1 route del 192.0.2.66/32 2>/dev/null
 	ip -n ns1 route del 2001:db8:9997::/48 2>/dev/null

@@ -18,17 +18,15 @@
 ALL_TESTS="cex_siblings cex_displaced cex_unloaded"
 NEEDS[cex_displaced]=cex_siblings
 NEEDS[cex_unloaded]=cex_siblings
-EX=/sys/kernel/debug/rfn_c_example
 t65_rc=/tmp/t65-x0.rc
 
 setup() {
 	ns_setup ns1 ns2 ns3
-	detach
-	echo 0 >"$MOCK/attach"
+	listeners_off
 }
 
 cleanup() {
-	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
+	example_unload
 	ip -n ns3 link del x0 2>/dev/null
 	ip -n ns3 link del x1 2>/dev/null
 	:

@@ -21,7 +21,6 @@
 #                  reconcile: the gone path released, the gone routes
 #                  swept, no sibling lost or doubled; a path appended again.
 ALL_TESTS="cexr_resync cexr_churn cexr_flush cexr_register cexr_siblings"
-EX=/sys/kernel/debug/rfn_c_example
 ex_ko=examples/c_listener/rfn_c_example.ko
 # Every namespace the example holds: judged whole.
 ALLNS="init ns1 ns2 ns3 rc1"
@@ -49,9 +48,8 @@ _t67_fill() {
 
 setup() {
 	ns_setup ns1 ns2 ns3
-	detach
-	echo 0 >"$MOCK/attach"
-	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
+	listeners_off
+	example_unload
 	ip netns del rc1 2>/dev/null
 	check "setup: namespace rc1 with 1040 more routes" _t67_fill
 	ns_inode t67_ino rc1
@@ -59,7 +57,7 @@ setup() {
 
 cleanup() {
 	churn_stop >/dev/null 2>&1
-	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
+	example_unload
 	ip netns del rc1 2>/dev/null
 	:
 }

@@ -24,8 +24,7 @@ ALL="init ns1 ns2 ns3"
 
 setup() {
 	ns_setup ns1 ns2 ns3
-	detach
-	echo 0 >"$MOCK/attach"
+	listeners_off
 	echo 0 >"$MOCK/netns"
 	echo 0 >"$MOCK/veto"
 	echo 100000 >"$MOCK/capacity"

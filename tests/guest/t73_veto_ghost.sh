@@ -9,8 +9,7 @@ ALL_TESTS="veto_ghost"
 
 setup() {
 	ns_setup ns1 ns2 ns3
-	echo 0 >"$MOCK/attach"
-	detach
+	listeners_off
 	attach
 	mock_full
 }

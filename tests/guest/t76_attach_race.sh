@@ -11,8 +11,7 @@ setup() {
 }
 
 cleanup() {
-	echo 0 >"$MOCK/attach"
-	detach
+	listeners_off
 }
 
 # attach_race DIR: toggle DIR's listener from two loops, attach it, judge.

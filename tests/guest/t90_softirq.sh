@@ -10,13 +10,11 @@ ALL_TESTS="softirq_gc"
 
 setup() {
 	ns_setup ns1 ns2 ns3
-	attach
-	echo 1 >"$MOCK/attach"
+	listeners_on
 }
 
 cleanup() {
-	echo 0 >"$MOCK/attach"
-	detach
+	listeners_off
 }
 
 # Every expiring route (only these: 2001:db8:eN:J::/64; another test's

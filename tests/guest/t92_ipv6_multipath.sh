@@ -5,18 +5,15 @@
 # the example C listener) keeps P with the nexthop left (and P its offload
 # flag) and an appended route with both nexthops.
 ALL_TESTS="ipv6_multipath"
-EX=/sys/kernel/debug/rfn_c_example
 
 setup() {
 	ns_setup ns1 ns2 ns3
-	attach
-	echo 1 >"$MOCK/attach"
+	listeners_on
 }
 
 cleanup() {
-	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
-	echo 0 >"$MOCK/attach"
-	detach
+	example_unload
+	listeners_off
 }
 
 ipv6_multipath() {

@@ -10,16 +10,14 @@
 # holds each nexthop once, as the kernel does.
 ALL_TESTS="append_race"
 P=2001:db8:b1::/48
-EX=/sys/kernel/debug/rfn_c_example
 
 setup() {
 	ns_setup ns1 ns2 ns3
-	detach
-	echo 0 >"$MOCK/attach"
+	listeners_off
 }
 
 cleanup() {
-	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
+	example_unload
 	echo 0 >"$RFN/fault_hold_append"
 	echo 0 >"$PROBE/netns"
 	echo 0 >"$MOCK/netns"

@@ -5,18 +5,15 @@
 # stats): the plain route to P stays held through the source-specific
 # route's add and delete.
 ALL_TESTS="source_specific"
-EX=/sys/kernel/debug/rfn_c_example
 
 setup() {
 	ns_setup ns1 ns2 ns3
-	attach
-	echo 1 >"$MOCK/attach"
+	listeners_on
 }
 
 cleanup() {
-	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
-	echo 0 >"$MOCK/attach"
-	detach
+	example_unload
+	listeners_off
 }
 
 source_specific() {

@@ -14,13 +14,11 @@ ALL_TESTS="teardown_veth teardown_blackhole"
 
 setup() {
 	ns_setup ns1 ns2 ns3
-	attach
-	echo 1 >"$MOCK/attach"
+	listeners_on
 }
 
 cleanup() {
-	echo 0 >"$MOCK/attach"
-	detach
+	listeners_off
 }
 
 _exited() { local n; get n netns_exits; [ "$n" -gt "$exits0" ]; }

@@ -16,6 +16,25 @@ detach() {
 	echo 0 >"$PROBE/attach"
 }
 
+# listeners_on: the probe and the mock attached.  listeners_off: both
+# detached (a C listener alone on the chain).
+listeners_on() {
+	attach
+	echo 1 >"$MOCK/attach"
+}
+
+listeners_off() {
+	detach
+	echo 0 >"$MOCK/attach"
+}
+
+# The example C listener's debugfs; example_unload: rmmod it if loaded.
+EX=/sys/kernel/debug/rfn_c_example
+example_unload() {
+	[ -d /sys/module/rfn_c_example ] && rmmod rfn_c_example
+	return 0
+}
+
 # stat_of KEY [FILE]: print it (a subshell; prefer get in loops).
 stat_of() {
 	local v
