@@ -14,11 +14,13 @@
 #                                         module; what the user installed
 #                                         (make dkms-install) is not touched
 #   scripts/dkms.sh test-remove KSRC      undo `test`, and only that
+#   scripts/dkms.sh files                 the files DKMS gets, one a line
+# Works the same in a git checkout and in an unpacked `make dist` tarball.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 name=rust-fib-notifier
-version=0.1.$(git -C "$top" rev-list --count HEAD 2>/dev/null || echo 0)
+version=$(cat "$top/VERSION")
 src=/usr/src/$name-$version
 # DKMS options: none (the system's trees), or `test`'s own trees.
 dk=()
@@ -27,6 +29,19 @@ die() {
 	exit 1
 }
 command -v dkms >/dev/null || die "dkms is not installed (apt-get install dkms)"
+
+# files: the module's sources and what DKMS runs, relative to the top: no
+# tests, examples, benchmark or build products (no git needed).
+files() {
+	(cd "$top" && {
+		printf '%s\n' dkms.conf VERSION COPYING Kbuild Kconfig
+		find . \( -path ./tests -o -path ./examples -o -path ./bench -o \
+			-path ./out -o -path ./.git -o -path ./scripts \) -prune -o \
+			-type f \( -name '*.rs' -o -name '*.c' -o -name '*.h' \) \
+			! -name '*.mod.c' -print | sed 's|^\./||'
+		printf '%s\n' dkms/*.sh LICENSES/preferred/GPL-2.0
+	} | sort -u)
+}
 
 remove() {
 	local v srctree=${dk_src:-/usr/src}
@@ -53,10 +68,7 @@ install() {
 	local kver=${1:-$(uname -r)} ksrc=${2:-}
 	remove
 	mkdir -p "$src"
-	# The module's sources only: no tests, no scripts beyond dkms/.
-	(cd "$top" && git ls-files -- '*.rs' '*.c' '*.h' Kbuild Kconfig 'dkms/*.sh' |
-		grep -vE '^(tests|examples)/' | cpio -pdm --quiet "$src")
-	sed "s/@VERSION@/$version/" "$top/dkms/dkms.conf.in" >"$src/dkms.conf"
+	(cd "$top" && files | cpio -pdm --quiet "$src")
 	dkms "${dk[@]}" add -m $name -v "$version" >/dev/null
 	local k=(-k "$kver")
 	[ -n "$ksrc" ] && k+=(--kernelsourcedir "$ksrc")
@@ -73,9 +85,18 @@ test)
 	ksrc=$2
 	test_trees
 	kver=$(cat "$ksrc/include/config/kernel.release")
+	# A module the system's DKMS installed for this very kernel would be
+	# overwritten (and then removed): leave it, and say so.
+	if dkms status -m $name -k "$kver" 2>/dev/null | grep -q installed; then
+		die "the system's DKMS has $name installed for $kver (make dkms-install): not touching it; make dkms-uninstall first to run this test"
+	fi
 	# The test kernel is not installed on the host: give DKMS (and the
-	# guest, which runs on the host's root) its modules directory.
-	mkdir -p "/lib/modules/$kver"
+	# guest, which runs on the host's root) its modules directory, and
+	# remember that it was made here (test-remove takes it away again).
+	if [ ! -d "/lib/modules/$kver" ]; then
+		mkdir -p "/lib/modules/$kver"
+		echo "/lib/modules/$kver" >"$dkms_tree/../made-moddir"
+	fi
 	install "$kver" "$ksrc"
 	ko=$(ls /lib/modules/"$kver"/updates/dkms/rust_fib_notifier.ko* 2>/dev/null) ||
 		die "dkms installed no rust_fib_notifier.ko for $kver"
@@ -95,7 +116,10 @@ test)
 test-remove)
 	test_trees
 	remove
-	rm -rf "${dkms_tree:?}"
+	made=$(cat "$dkms_tree/../made-moddir" 2>/dev/null) || made=
+	[[ $made == /lib/modules/?* ]] && rm -rf "$made"
+	rm -rf "${dkms_tree:?}" "$dkms_tree/../made-moddir"
 	;;
-*) die "usage: scripts/dkms.sh install [KVER KSRC] | remove | test KSRC | test-remove KSRC" ;;
+files) files ;;
+*) die "usage: scripts/dkms.sh install [KVER KSRC] | remove | test KSRC | test-remove KSRC | files" ;;
 esac

@@ -18,9 +18,45 @@ stamp="$RFN_CACHE/setup.$(sha256sum "$0" | cut -c1-16).done"
 if [ -f "$stamp" ] && [ -z "${RFN_SETUP_FORCE:-}" ]; then
 	exit 0
 fi
-mkdir -p "$RFN_CACHE"
 
-[ "$(id -u)" = 0 ] || die "run as root (apt-get and /usr/src are needed)"
+# --- pre-checks -------------------------------------------------------------
+# Everything that set-up cannot fix itself, or must not try without the
+# user's say, in one message, before anything is installed.
+problems=()
+# The kernel's own minimum for x86_64 (scripts/min-tool-version.sh).
+rustc_min=1.85.0
+[ "$(id -u)" = 0 ] ||
+	problems+=("root: run as root (sudo make ...): set-up adds apt suites and packages, and the tests write /usr/src, /lib/modules and $RFN_CACHE")
+os=$(. /etc/os-release 2>/dev/null && echo "${ID:-}-${VERSION_ID:-}")
+[ "$os" = debian-12 ] ||
+	problems+=("Debian 12 (bookworm): this set-up's apt steps are for it (this is ${os:-unknown}); elsewhere install the packages listed in Documentation/install.md and give KDIR= a Rust-enabled $KVER build tree")
+if ! command -v rustup >/dev/null || ! command -v cargo >/dev/null; then
+	problems+=("rustup and cargo: not found (Debian 12 packages no rustc recent enough for the kernel). Install them from https://rustup.rs as the user that runs make (root):
+      curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y
+      . \"\$HOME/.cargo/env\"
+    (rustc >= $rustc_min; set-up then adds rust-src and bindgen-cli itself)")
+elif ! printf '%s\n%s\n' "$rustc_min" "$(rustc --version | cut -d' ' -f2)" | sort -VC; then
+	problems+=("rustc $rustc_min or newer: this is $(rustc --version) ($(command -v rustc)); the kernel needs $rustc_min: rustup update stable")
+fi
+# Disk space: apt packages (clang, LLVM, QEMU: about 1.5 GiB), the kernel
+# source (/usr/src: 0.2 GiB, unpacked in the cache: 1.6 GiB) and the test
+# kernel's build (0.7 GiB).  make kunit and make bench need 2.5 GiB more.
+need_kib=$((4 * 1024 * 1024))
+dir=$RFN_CACHE
+while [ ! -d "$dir" ]; do dir=$(dirname "$dir"); done
+avail_kib=$(df -Pk "$dir" | awk 'NR == 2 { print $4 }')
+built=$(ls "$RFN_CACHE"/build/*/.rfn-built 2>/dev/null | head -1)
+if [ -z "$built" ] && [ "${avail_kib:-0}" -lt "$need_kib" ]; then
+	problems+=("disk space: $((avail_kib / 1024)) MiB free under $dir, set-up and the first build need about $((need_kib / 1024 / 1024)) GiB (make kunit and make bench 2.5 GiB more)")
+fi
+if [ ${#problems[@]} -gt 0 ]; then
+	{
+		echo "setup: cannot start, nothing was changed. Missing:"
+		for p in "${problems[@]}"; do printf '  - %s\n' "$p"; done
+	} >&2
+	exit 1
+fi
+mkdir -p "$RFN_CACHE"
 
 # --- apt ------------------------------------------------------------------
 # Only two extra suites, both backports (NotAutomatic: nothing is upgraded
@@ -53,7 +89,7 @@ export DEBIAN_FRONTEND=noninteractive
 # Not udev: virtme-ng's guest init runs udev coldplug when it finds udevd,
 # which costs ~30 s of every TCG boot and gives the tests nothing.
 pkgs=(clang-19 lld-19 llvm-19 libclang-19-dev bc bison flex libelf-dev
-      libssl-dev cpio kmod iproute2 jq python3 python3-pip xz-utils make
+      libssl-dev cpio kmod iproute2 jq python3 xz-utils make
       gcc rsync pahole dwarves busybox-static procps file perl dkms
       python3-matplotlib)
 missing=()
@@ -91,13 +127,18 @@ fi
 
 # --- guest runner -----------------------------------------------------------
 # virtme-ng: boots a kernel with the host's userspace (iproute2, jq, python)
-# over virtiofs/9p; what the kernel's own netdev CI uses.
+# over virtiofs/9p; what the kernel's own netdev CI uses.  Installed with
+# pipx into the project's cache (its own virtual environment, `vng` in
+# $RFN_CACHE/bin, which scripts/env.sh puts on PATH): Debian's python3
+# refuses system-wide pip installs (PEP 668), rightly.
 if ! command -v vng >/dev/null; then
-	say "pip install virtme-ng (guest runner)"
-	# Debian's own python3 refuses system-wide installs (PEP 668).
-	python3 -m pip install -q virtme-ng ||
-		python3 -m pip install -q --break-system-packages virtme-ng ||
-		die "pip install virtme-ng failed"
+	if ! command -v pipx >/dev/null; then
+		say "installing pipx (for virtme-ng)"
+		apt-get install -y -q --no-install-recommends pipx python3-venv || die "apt-get install pipx failed"
+	fi
+	say "pipx install virtme-ng (guest runner, into $RFN_CACHE/pipx)"
+	PIPX_HOME=$RFN_CACHE/pipx PIPX_BIN_DIR=$RFN_CACHE/bin pipx install virtme-ng ||
+		die "pipx install virtme-ng failed"
 	hash -r
 	command -v vng >/dev/null || die "virtme-ng installed, but vng is not on PATH ($PATH)"
 fi
