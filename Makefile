@@ -11,23 +11,35 @@
 #   make check           rustfmt, clippy, checkpatch
 #   make module          just build rust_fib_notifier.ko (against KDIR), the
 #                        product build (RFN_KUNIT=1: with the KUnit suites)
-#   make install         install it for KDIR's kernel (modules_install)
+#   make install         install it for KDIR's kernel (modules_install;
+#                        INSTALL_MOD_PATH= stages it elsewhere)
+#   make dist            out/dist/rust-fib-notifier-VERSION.tar.xz: the
+#                        release tarball (builds without git)
 #   make dkms-install    sources to /usr/src, DKMS builds it for every kernel
 #   make dkms-uninstall  the reverse
 #   make rust-analyzer   rust-project.json for editors
 #
 # KDIR=/path/to/build: use another Rust-enabled 7.3 build tree instead of the
-# project's test kernel (built once, cached under $(RFN_CACHE)).
+# project's test kernel (built once, cached under $(RFN_CACHE)).  With KDIR
+# given, `make module` and `make install` run no set-up: no root (but for
+# installing into /lib/modules), no apt, no network, no git; LLVM= is the
+# clang KDIR was built with (dkms/llvm.sh).
 
 RFN_CACHE ?= /var/cache/rust-fib-notifier
-LLVM ?= -19
-export RFN_CACHE LLVM
 ifneq ($(KDIR),)
 export KDIR
+ifeq ($(origin LLVM),undefined)
+LLVM := $(shell sh $(CURDIR)/dkms/llvm.sh $(KDIR))
 endif
+SETUP :=
+else
+SETUP := setup
+endif
+LLVM ?= -19
+export RFN_CACHE LLVM
 
 .PHONY: all module demo test kunit bench check rust-analyzer kernel setup clean \
-	install dkms-install dkms-uninstall
+	install dkms-install dkms-uninstall dist
 
 all: module
 
@@ -37,7 +49,7 @@ setup:
 kernel: setup
 	scripts/build-kernel.sh
 
-module: setup
+module: $(SETUP)
 	$(MAKE) -C "$$(scripts/kdir.sh)" M=$(CURDIR) LLVM=$(LLVM) modules
 
 install: module
@@ -64,7 +76,10 @@ bench:
 check:
 	scripts/check.sh
 
-rust-analyzer: setup
+dist:
+	scripts/dist.sh
+
+rust-analyzer: $(SETUP)
 	$(MAKE) -C "$$(scripts/kdir.sh)" M=$(CURDIR) LLVM=$(LLVM) rust-analyzer
 
 clean:
