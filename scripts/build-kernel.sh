@@ -5,7 +5,9 @@
 # as `make allnoconfig` with kernel/rfn.config forced on top
 # (KCONFIG_ALLCONFIG): nothing the guest does not use is built.  Prints the build
 # directory (a KDIR for out-of-tree modules, with arch/x86/boot/bzImage) on
-# stdout; progress goes to stderr.
+# stdout; progress goes to stderr (a line every 20 s: objects built of
+# about how many, time so far, time left), the build's own output to
+# <build>/build.log.
 #   --cached   only print it if it is built already, else fail
 #   --src      only unpack the source and print its directory
 #
@@ -93,11 +95,44 @@ done
 [ $bad = 0 ] || die "the kernel fragment does not apply cleanly (see above)"
 mk rustavailable >&2 || die "Rust is not available to this kernel build (rustc/bindgen/libclang/rust-src)"
 
-log "building bzImage, modules and the Rust metadata ($(nproc) jobs)"
+# The build's own output goes to $out/build.log; every RFN_PROGRESS_SECONDS
+# (default 20) a line says how many objects are built of about how many
+# (the count of the last build of the same fragments, else a typical one),
+# the time so far and an estimate of the time left.
+hint=$RFN_CACHE/build/objects.$(basename "$frag")${extra:++$(basename "$extra")}
+total=$(cat "$hint" 2>/dev/null) || total=
+[ -n "$total" ] || { [ -n "$extra" ] && total=1300 || total=1050; }
+mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+progress() {
+	local done el left
+	while sleep "${RFN_PROGRESS_SECONDS:-20}"; do
+		done=$(find "$out" -name '*.o' 2>/dev/null | wc -l)
+		el=$(($(date +%s) - start))
+		left=
+		if [ "$done" -gt 0 ] && [ "$done" -lt "$total" ]; then
+			left=", about $(mmss $((el * (total - done) / done))) left"
+		elif [ "$done" -ge "$total" ]; then
+			left=", linking"
+		fi
+		log "$done of about $total objects, $(mmss "$el") so far$left"
+	done
+}
+log "building bzImage, modules and the Rust metadata ($(nproc) jobs; output in $out/build.log; about $total objects)"
 start=$(date +%s)
-mk -j"$(nproc)" bzImage modules >&2
-mk -j"$(nproc)" rust-analyzer >&2 || log "rust-project.json not generated (editors only)"
+progress &
+mon=$!
+trap 'kill $mon 2>/dev/null' EXIT
+if ! mk -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1; then
+	kill $mon 2>/dev/null
+	grep -E 'error|Error' "$out/build.log" | head -20 >&2
+	tail -20 "$out/build.log" >&2
+	die "the kernel build failed (the whole log: $out/build.log)"
+fi
+mk -j"$(nproc)" rust-analyzer >>"$out/build.log" 2>&1 || log "rust-project.json not generated (editors only)"
+kill $mon 2>/dev/null
+trap - EXIT
 echo "$(( $(date +%s) - start ))" >"$out/.rfn-build-seconds"
+find "$out" -name '*.o' | wc -l >"$hint"
 touch "$out/.rfn-built"
 log "built in $(cat "$out/.rfn-build-seconds") s: $out"
 echo "$out"
