@@ -3,8 +3,10 @@
 #
 # Boot the test kernel in QEMU (virtme-ng: the host's userspace, read-only,
 # with OUTDIR shared read-write), run one command, and return its exit
-# status.  The command's output is printed when the guest is done and kept
-# in OUTDIR/output.log; the guest's kernel log is left in OUTDIR/dmesg.txt
+# status.  Results the command writes to OUTDIR/guest.results (the guest
+# suite's) are printed on stderr as they arrive (RFN_STREAM=0: not); the
+# command's output is printed when the guest is done and kept in
+# OUTDIR/output.log; the guest's kernel log is left in OUTDIR/dmesg.txt
 # (and streamed to OUTDIR/kmsg.log while it runs, for a guest that hangs).
 #
 #   scripts/guest.sh KDIR OUTDIR COMMAND...
@@ -169,19 +171,50 @@ cmd=$(printf '%q ' "$@")
 q=$(printf '%q' "$outdir")
 wrapped="cat /dev/kmsg > $q/kmsg.log & cd $(printf '%q' "$PWD"); $cmd > $q/output.log 2>&1; echo \$? > $q/rc; dmesg > $q/dmesg.txt"
 [ $microvm = 1 ] && wrapped+="; echo b > /proc/sysrq-trigger"
-rm -f "$outdir/rc" "$outdir/dmesg.txt" "$outdir/output.log" "$outdir/kmsg.log" "$outdir/stalled"
+rm -f "$outdir/rc" "$outdir/dmesg.txt" "$outdir/output.log" "$outdir/kmsg.log" "$outdir/stalled" \
+	"$outdir/guest.results"
 guest_cmd "${opts[@]}" -- "$wrapped" || exit 2
 start=$(date +%s)
 setsid "${run[@]}" </dev/null >"$outdir/console.log" 2>&1 &
 pid=$!
 
 size() { stat -c %s "$outdir/guest.results" "$outdir/output.log" 2>/dev/null | paste -sd+ | bc 2>/dev/null || echo 0; }
+# stream: the guest's new results (OUTDIR/guest.results, the protocol of
+# tests/guest/lib/results.sh) as they arrive, one line each on stderr with
+# the time since QEMU started and the file running; a line after each
+# RFN_HEARTBEAT_SECONDS (default 60) without one.  Only whole lines.
+seen=0 cur_file= said=$start
+stream() {
+	local res=$outdir/guest.results n line el
+	[ -f "$res" ] || return 0
+	n=$(wc -l <"$res")
+	[ "$n" -lt "$seen" ] && seen=0
+	el=$(($(date +%s) - start))
+	el=$(printf '%3dm%02ds' $((el / 60)) $((el % 60)))
+	if [ "$n" -le "$seen" ]; then
+		if [ $(($(date +%s) - said)) -ge "${RFN_HEARTBEAT_SECONDS:-60}" ]; then
+			log "[$el] ${cur_file:-boot}: running"
+			said=$(date +%s)
+		fi
+		return 0
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"file "*) cur_file=${line#file }; log "[$el] $cur_file" ;;
+		"end "*) set -- $line; log "[$el] $2: done in ${3:-?} s" ;;
+		"ok "* | "not ok "*) log "[$el] $cur_file: $line" ;;
+		"judge "*) line=${line#judge }; line=${line#*$'\t'}; log "[$el] $cur_file: (judged on the host) ${line%%$'\t'*}" ;;
+		esac
+	done < <(sed -n "$((seen + 1)),${n}p" "$res")
+	seen=$n said=$(date +%s)
+}
 stall=${RFN_STALL_SECONDS:-300} outer=${RFN_GUEST_TIMEOUT:-3600}
 last=$(size) moved=$start why=
 while kill -0 "$pid" 2>/dev/null; do
 	sleep 2
 	now=$(date +%s) cur=$(size)
 	[ "$cur" != "$last" ] && last=$cur moved=$now
+	[ "${RFN_STREAM:-1}" = 0 ] || stream
 	if [ $((now - moved)) -ge "$stall" ]; then
 		why="no progress for $stall s"
 	elif [ $((now - start)) -ge "$outer" ]; then
@@ -203,6 +236,7 @@ while kill -0 "$pid" 2>/dev/null; do
 	fi
 done
 wait "$pid" 2>/dev/null || true
+[ "${RFN_STREAM:-1}" = 0 ] || stream
 echo "$(($(date +%s) - start))" >"$outdir/guest-seconds"
 [ -f "$outdir/output.log" ] && cat "$outdir/output.log"
 if [ ! -f "$outdir/rc" ]; then
