@@ -10,11 +10,22 @@ die() {
 }
 [ -f "$cfg" ] || die "no .config (install the kernel's headers/build package)"
 grep -q '^CONFIG_RUST=y' "$cfg" || die "the kernel has no Rust support (CONFIG_RUST)"
-for f in rust/libkernel.rmeta rust/libcore.rmeta rust/libcompiler_builtins.rmeta rust/libpin_init.rmeta; do
-	[ -f "$ksrc/$f" ] ||
-		die "$f is missing: the build tree lacks the Rust metadata out-of-tree Rust modules need (build the kernel's rust/ target, or use a headers package that ships it)"
+# What rustc reads for an out-of-tree module (scripts/Makefile.build's
+# rust_common_cmd: --extern kernel, pin_init, zerocopy, zerocopy_derive, and
+# what those crates were built against, -L $(objtree)/rust).  The kernel's
+# own headers packaging (scripts/package/install-extmod-build) ships none of
+# it.
+missing=
+for f in libcore.rmeta libcompiler_builtins.rmeta libffi.rmeta libbuild_error.rmeta \
+	libbindings.rmeta libuapi.rmeta libpin_init.rmeta libzerocopy.rmeta libkernel.rmeta \
+	libmacros.so libpin_init_internal.so libzerocopy_derive.so; do
+	[ -f "$ksrc/rust/$f" ] || missing="$missing rust/$f"
 done
-ls "$ksrc"/rust/libmacros.so >/dev/null 2>&1 || die "rust/libmacros.so (the kernel's procedural macros) is missing"
+if grep -q '^CONFIG_RUST_INLINE_HELPERS=y' "$cfg"; then
+	[ -f "$ksrc/rust/helpers/helpers_module.bc" ] || missing="$missing rust/helpers/helpers_module.bc"
+fi
+[ -z "$missing" ] ||
+	die "missing:$missing: the build tree lacks the Rust metadata out-of-tree Rust modules need (build the kernel's rust/ target, or use a headers package that ships it)"
 want=$(sed -n 's/^CONFIG_RUSTC_VERSION_TEXT="\(.*\)"$/\1/p' "$cfg")
 have=$(rustc --version 2>/dev/null) || die "no rustc in PATH (need: $want)"
 [ "$have" = "$want" ] ||
