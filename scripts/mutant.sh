@@ -13,7 +13,7 @@ top=$(cd "$here/.." && pwd)
 patch=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 dir=${RFN_MUTANT_DIR:-/tmp/rfn-mutant}
 rm -rf "$dir"
-# A clone of the committed tree (DKMS and the packaging read git).
+# A clone of the committed tree: the patch applies to what is committed.
 git clone -q "$top" "$dir"
 (cd "$dir" && git apply "$patch")
 echo "mutant: $(basename "$patch") applied in $dir; running make test there"
