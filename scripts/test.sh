@@ -4,6 +4,8 @@
 # `make test`: set-up, the test kernel, the module (W=1, CLIPPY=1, warnings
 # are errors), one guest boot that runs the KUnit suites (at insmod) and the
 # integration tests, then the verdict.  Ends with `N passed, N failed`.
+# While the guest runs, each of its results is printed as it arrives, with
+# the file running and the time so far (scripts/guest.sh).
 #
 # RFN_TESTS='SEL...' runs only the test files SEL picks (default all), each
 # SEL a file's name or number, or a glob over them (t56, t56_nexthop,
