@@ -139,8 +139,10 @@ if ! command -v vng >/dev/null; then
 	say "pipx install virtme-ng (guest runner, into $RFN_CACHE/pipx)"
 	PIPX_HOME=$RFN_CACHE/pipx PIPX_BIN_DIR=$RFN_CACHE/bin pipx install virtme-ng ||
 		die "pipx install virtme-ng failed"
+	# env.sh puts $RFN_CACHE/bin on PATH when it exists: from now on.
+	PATH=$RFN_CACHE/bin:$PATH
 	hash -r
-	command -v vng >/dev/null || die "virtme-ng installed, but vng is not on PATH ($PATH)"
+	command -v vng >/dev/null || die "virtme-ng installed, but vng is not in $RFN_CACHE/bin"
 fi
 
 touch "$stamp"
