@@ -105,6 +105,8 @@ total=$(cat "$hint" 2>/dev/null) || total=
 mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 progress() {
 	local done el left
+	# find fails when a temporary file goes while it walks: not an error.
+	set +e
 	while sleep "${RFN_PROGRESS_SECONDS:-20}"; do
 		done=$(find "$out" -name '*.o' 2>/dev/null | wc -l)
 		el=$(($(date +%s) - start))
