@@ -69,7 +69,8 @@ mkdir -p "$out"
 log "configuring $out ($base + $(basename "$frag")${extra:+ + $(basename "$extra")})"
 rm -f "$out/.config"
 cat "$frag" ${extra:+"$extra"} >"$out/rfn.config"
-mk KCONFIG_ALLCONFIG="$out/rfn.config" $base >&2
+mk KCONFIG_ALLCONFIG="$out/rfn.config" $base >"$out/build.log" 2>&1 ||
+	{ tail -20 "$out/build.log" >&2; die "make $base failed (the whole log: $out/build.log)"; }
 # Every line of the fragments must have survived (a forced symbol whose
 # dependencies are off is silently dropped by Kconfig); of two lines for
 # one symbol, the later.  "Not set" also holds for a symbol that is gone.
@@ -93,7 +94,10 @@ for sym in "${!last[@]}"; do
 	bad=1
 done
 [ $bad = 0 ] || die "the kernel fragment does not apply cleanly (see above)"
-mk rustavailable >&2 || die "Rust is not available to this kernel build (rustc/bindgen/libclang/rust-src)"
+mk rustavailable >>"$out/build.log" 2>&1 || {
+	tail -5 "$out/build.log" >&2
+	die "Rust is not available to this kernel build (rustc/bindgen/libclang/rust-src)"
+}
 
 # The build's own output goes to $out/build.log; every RFN_PROGRESS_SECONDS
 # (default 20) a line says how many objects are built of about how many
@@ -124,7 +128,7 @@ start=$(date +%s)
 progress &
 mon=$!
 trap 'kill $mon 2>/dev/null' EXIT
-if ! mk -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1; then
+if ! mk -j"$(nproc)" bzImage modules >>"$out/build.log" 2>&1; then
 	kill $mon 2>/dev/null
 	grep -E 'error|Error' "$out/build.log" | head -20 >&2
 	tail -20 "$out/build.log" >&2
