@@ -506,12 +506,15 @@ static bool ex_route_same(const struct ex_route *r, const struct ex_event *ev,
 /*
  * A replayed IPv6 route that changed while @r was stale: only the paths
  * that changed are written, released (gone) or held and flagged (new).
+ * When the hardware refuses the changed route, every path left carries
+ * rt_offload_failed.
  */
 static void ex_rt6_update(struct ex_route *r, const struct ex_event *ev)
 {
 	struct ex_rt6 *p, *n;
 	unsigned int i;
 
+	r->failed = ex_hw_write(r) != 0;
 	list_for_each_entry_safe(p, n, &r->rt6s, list) {
 		for (i = 0; i < ev->nrt6; i++)
 			if (ev->rt6[i] == p->rt)
@@ -523,9 +526,11 @@ static void ex_rt6_update(struct ex_route *r, const struct ex_event *ev)
 	}
 	for (i = 0; i < ev->nrt6; i++) {
 		p = ex_rt6_add(r, ev->rt6[i]);
-		if (p)
+		if (p && !r->failed)
 			ex_set_flag(r, p->rt, true);
 	}
+	if (r->failed)
+		ex_set_flag(r, NULL, true);
 }
 
 static void ex_apply_route(const struct ex_event *ev)
@@ -568,7 +573,7 @@ static void ex_apply_route(const struct ex_event *ev)
 				ex_reassert_flag4(r);
 			return;
 		}
-		if (ev->family == AF_INET6 && !r->failed) {
+		if (ev->family == AF_INET6) {
 			ex_rt6_update(r, ev);
 			if (list_empty(&r->rt6s))
 				ex_route_free(r, false);	/* no memory */
@@ -852,6 +857,7 @@ static void ex_work(struct work_struct *work)
 	ex_put_refs(ev);
 	kfree(ev);
 }
+
 /*
  * A source-specific IPv6 route (ip -6 route add P from S) is notified under
  * the same table and prefix as the plain route to P: skip it, as netdevsim
