@@ -506,15 +506,17 @@ static bool ex_route_same(const struct ex_route *r, const struct ex_event *ev,
 /*
  * A replayed IPv6 route that changed while @r was stale: only the paths
  * that changed are written, released (gone) or held and flagged (new).
- * When the hardware refuses the changed route, every path left carries
- * rt_offload_failed.
+ * When the hardware refuses the changed route, or took it only now, every
+ * path left is written (rt_offload_failed, or no longer).
  */
 static void ex_rt6_update(struct ex_route *r, const struct ex_event *ev)
 {
+	bool was_failed = r->failed, all;
 	struct ex_rt6 *p, *n;
 	unsigned int i;
 
 	r->failed = ex_hw_write(r) != 0;
+	all = r->failed || was_failed;
 	list_for_each_entry_safe(p, n, &r->rt6s, list) {
 		for (i = 0; i < ev->nrt6; i++)
 			if (ev->rt6[i] == p->rt)
@@ -526,10 +528,10 @@ static void ex_rt6_update(struct ex_route *r, const struct ex_event *ev)
 	}
 	for (i = 0; i < ev->nrt6; i++) {
 		p = ex_rt6_add(r, ev->rt6[i]);
-		if (p && !r->failed)
+		if (p && !all)
 			ex_set_flag(r, p->rt, true);
 	}
-	if (r->failed)
+	if (all)
 		ex_set_flag(r, NULL, true);
 }
 
