@@ -76,9 +76,9 @@ struct netlink_ext_ack;
  *  - IPv6 routes (FIB_EVENT_ENTRY_*, AF_INET6): the route's table lock
  *    (tb6_lock) held, BH disabled, RTNL not held; in process context, or
  *    in softirq: route expiry from the IPv6 GC timer (fib6_run_gc()),
- *    routes from router advertisements (NET_RX).  A multipath add or
- *    delete (ip6_route_multipath_add(), ip6_route_del()) notifies its
- *    siblings holding no table lock, in process context.
+ *    routes from router advertisements (NET_RX).  A multipath add
+ *    (ip6_route_multipath_add()) notifies its siblings once it dropped the
+ *    table lock, in process context, RTNL not held.
  *  - rules (FIB_EVENT_RULE_*): process context, the family's rules lock
  *    (fib_rules_ops->lock) held; RTNL too only for the first custom IPv4
  *    rule (net/core/fib_rules.c).
