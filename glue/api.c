@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The exported C API (symbol namespace RUST_FIB_NOTIFIER_NS): thin wrappers
- * over c_api.rs, and the module notifier that catches a listener's module
- * going away with its listener registered.  While a C listener is
+ * The exported C API (include/rust_fib_notifier.h, the contract; symbol
+ * namespace RUST_FIB_NOTIFIER_NS, API version RUST_FIB_NOTIFIER_API_VERSION
+ * checked at registration): thin wrappers over c_api.rs, and the module
+ * notifier that catches a listener's module going away with its listener
+ * registered.  While a C listener is
  * registered this module holds a reference on itself, so it cannot be
  * unloaded under the listener (the listener's module also depends on ours
  * through these symbols).
@@ -14,8 +16,19 @@
 
 #include "glue.h"
 
+/* The ABI listeners are built against: fields are only ever added. */
 static_assert(sizeof(struct rust_fib_notifier_info) == 24);
+static_assert(sizeof(struct rust_fib_notifier_ops) == 48);
 static_assert(sizeof(struct rfn_c_ops) == 40);
+
+/* Every flag a listener may set, the API version bits included. */
+#define RFN_KNOWN_FLAGS	(RUST_FIB_NOTIFIER_F_NEXTHOPS | \
+			 RUST_FIB_NOTIFIER_F_RECONCILE | \
+			 RUST_FIB_NOTIFIER_F_FAMILIES | \
+			 (0xffU << RUST_FIB_NOTIFIER_F_VERSION_SHIFT))
+
+/* modinfo rust_fib_notifier shows the API version it provides. */
+MODULE_INFO(api_version, __stringify(RUST_FIB_NOTIFIER_API_VERSION));
 
 #ifdef CONFIG_PROVE_LOCKING
 /*
@@ -153,9 +166,23 @@ int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 				   const struct rust_fib_notifier_ops *ops,
 				   struct netlink_ext_ack *extack)
 {
-	if (ops && (ops->flags & ~(RUST_FIB_NOTIFIER_F_NEXTHOPS |
-				   RUST_FIB_NOTIFIER_F_RECONCILE |
-				   RUST_FIB_NOTIFIER_F_FAMILIES)))
+	unsigned int version;
+
+	if (!ops)
+		return rfn_register(net, nb, ops, extack);
+	/*
+	 * A listener built against a newer header may set fields or flags
+	 * this module does not know: refuse it, loudly.  Version 0: built
+	 * before the version was passed; its flags say which fields it set.
+	 */
+	version = ops->flags >> RUST_FIB_NOTIFIER_F_VERSION_SHIFT;
+	if (version > RUST_FIB_NOTIFIER_API_VERSION) {
+		pr_err("rust_fib_notifier: %ps was built against API version %u; this module provides version %d\n",
+		       nb ? nb->notifier_call : NULL, version,
+		       RUST_FIB_NOTIFIER_API_VERSION);
+		return -EOPNOTSUPP;
+	}
+	if (ops->flags & ~RFN_KNOWN_FLAGS)
 		return -EINVAL;
 	return rfn_register(net, nb, ops, extack);
 }

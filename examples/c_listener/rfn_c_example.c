@@ -1,24 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rfn_c_example: a C listener of rust_fib_notifier, small enough to copy
- * into a switchdev driver.
+ * rfn_c_example: a C listener of rust_fib_notifier, written as the FIB
+ * offload part of a switchdev driver, to copy.  It does with the events
+ * what netdevsim (drivers/net/netdevsim/fib.c) and mlxsw do; its
+ * "hardware" is a hash table.  Documentation/c-api.md walks through it;
+ * include/rust_fib_notifier.h is the contract.
  *
  * Atomic side (the notifier call, under RCU): copy the event into a work
  * item allocated with GFP_ATOMIC, take references on what it points at
- * (fib_info_hold(), fib6_info_hold(), fib_rule_get()), and queue it on an
- * ordered workqueue of our own, so events are applied in the order they
- * came.  An add we have no memory for is refused (NOTIFY_BAD, as netdevsim
- * does); any other event we cannot queue asks for a resync of its
- * namespace (rust_fib_notifier_resync(), from our ordered queue): we never keep
- * what the kernel no longer has.
+ * (fib_info_hold(), fib6_info_hold() on the route and on each IPv6 sibling
+ * the event names, fib_rule_get()), and queue it on an ordered workqueue
+ * of our own, so events are applied in the order they came.  An add we
+ * have no memory for is refused (NOTIFY_BAD, as netdevsim does); any other
+ * event we cannot queue asks for a resync of its namespace
+ * (rust_fib_notifier_resync(), from our ordered queue): we never keep what
+ * the kernel no longer has.
  *
- * Process side (the work): apply it to the "hardware" table under a mutex,
- * set the route's offload flag (cleared again when we forget the route, or
- * it is replaced, while its namespace lives), then drop the event's
- * references.  A held route object is released on its own delete or
- * replace, which the kernel sends before it unregisters the route's device,
- * even when the namespace is dismantled: holding it until the namespace's
- * exit event, or an IPv6 path past its delete, would pin the device forever.
+ * Process side (the work): apply it to the hardware table (a hash table
+ * keyed by namespace, table and prefix) under a mutex, and set the route's
+ * flags, as the kernel shows them (`ip route`: rt_offload, rt_trap,
+ * rt_offload_failed):
+ *  - rt_offload: the hardware forwards the route (unicast; blackhole: it
+ *    drops in hardware);
+ *  - rt_trap: the hardware gives the route's packets to the CPU (local,
+ *    broadcast, anycast, multicast, unreachable, prohibit, throw), as
+ *    mlxsw does (netdevsim, which forwards nothing, traps every route);
+ *  - rt_offload_failed: the hardware refused it (a full table, a firmware
+ *    error: the debugfs file fail_route_offload, as netdevsim's).  The
+ *    route stays in the table, marked failed, and is written again when
+ *    its namespace is replayed (a resync).
+ * The flags are cleared when we forget the route, or it is replaced, while
+ * its namespace lives.  They reach user space (ip monitor, FRR, SONiC)
+ * only with the sysctls net.ipv4.fib_notify_on_flag_change and
+ * net.ipv6.fib_notify_on_flag_change set (1: every change; 2: changes of
+ * rt_offload_failed only); at 0, the default, `ip route` shows them but
+ * nothing is notified.
+ *
+ * A held route object is released on its own delete or replace, which the
+ * kernel sends before it unregisters the route's device, even when the
+ * namespace is dismantled: holding it until the namespace's exit event, or
+ * an IPv6 path past its delete, would pin the device forever.
  *
  * Registered with rust_fib_notifier_register_ops(): a retry or a resync
  * replays only the namespaces that changed.  With RUST_FIB_NOTIFIER_F_RECONCILE
@@ -34,10 +55,13 @@
  * cookie (net->net_cookie), never by a pointer kept past the event.
  *
  * debugfs rfn_c_example/: routes and rules (the probe's format), nexthops
- * (`<inum> id <id> single|group|resilient size <n>`), stats, and resync
- * (write a namespace's inode number: resync it, from the ordered queue).
+ * (`<inum> id <id> single|group|resilient size <n>`), stats, resync (write
+ * a namespace's inode number: resync it, from the ordered queue) and
+ * fail_route_offload (1: the hardware refuses every route written).
  */
 #include <linux/debugfs.h>
+#include <linux/hashtable.h>
+#include <linux/jhash.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -53,40 +77,54 @@
 
 #include <rust_fib_notifier.h>
 
+#if RUST_FIB_NOTIFIER_API_VERSION < 4
+#error "rfn_c_example needs rust_fib_notifier.h API version 4 or later"
+#endif
+
 /* One path of an IPv6 route: its fib6_info, held. */
 struct ex_rt6 {
 	struct list_head list;
 	struct fib6_info *rt;
 };
 
-struct ex_route {
-	struct list_head list;
-	u64 cookie;
-	unsigned int inum;
-	u8 family;
-	u8 dst_len;
-	u8 dscp;	/* IPv4: with fi, dst and type, the key of fi's alias */
-	u8 type;
+/*
+ * What identifies a route in the hardware table: a prefix in a table of a
+ * namespace.  Zeroed before it is filled (hashed and compared whole).
+ */
+struct ex_route_key {
+	u64 cookie;		/* net->net_cookie */
 	u32 table;
+	u8 family;		/* 4 or 6 */
+	u8 dst_len;
 	u8 dst[16];
+};
+
+struct ex_route {
+	struct hlist_node node;	/* in ex_routes, or ex_removed */
+	struct ex_route_key key;
+	unsigned int inum;
+	u8 dscp;	/* IPv4: with fi, dst and type, the key of fi's alias */
+	u8 type;	/* RTN_*: what the hardware does with it (ex_traps()) */
 	/*
-	 * The route objects that carry our offload flag, each held (it holds
-	 * its nexthops' devices).  IPv4: the fib_info.  IPv6: one fib6_info
-	 * per path (sibling), as netdevsim's nsim_fib6_rt_nh_add(): the kernel
+	 * The route objects that carry our flags, each held (it holds its
+	 * nexthops' devices).  IPv4: the fib_info.  IPv6: one fib6_info per
+	 * path (sibling), as netdevsim's nsim_fib6_rt_nh_add(): the kernel
 	 * adds and deletes a multipath route's siblings a few at a time
-	 * (ENTRY_APPEND, the ENTRY_DEL of one path) and shows each one's flag,
-	 * so each is flagged, and released on its own delete.  The route lives
-	 * until its last sibling goes.
+	 * (ENTRY_APPEND, the ENTRY_DEL of one path) and shows each one's
+	 * flags, so each is flagged, and released on its own delete.  The
+	 * route lives until its last sibling goes.
 	 */
 	struct fib_info *fi;
 	struct list_head rt6s;
 	unsigned int nhs;	/* IPv4: fi's paths; IPv6: entries of rt6s */
 	/* Marked by ex_mark_stale(), fresh again by an add or replace. */
 	bool stale;
+	/* The hardware refused it (rt_offload_failed). */
+	bool failed;
 };
 
 struct ex_rule {
-	struct list_head list;
+	struct hlist_node node;
 	u64 cookie;
 	unsigned int inum;
 	u8 family;
@@ -98,7 +136,7 @@ struct ex_rule {
 
 /* A nexthop object (ip nexthop): what a driver would program. */
 struct ex_nexthop {
-	struct list_head list;
+	struct hlist_node node;
 	u64 cookie;
 	unsigned int inum;
 	u32 id;
@@ -137,81 +175,95 @@ struct ex_event {
 #define EX_OP_MARK	(~0UL)		/* ex_mark_stale() */
 #define EX_OP_SWEEP	(~0UL - 1)	/* ex_sweep_stale() */
 
+#define EX_ROUTE_BITS	10
 static struct workqueue_struct *ex_wq;
 static void ex_lost_resync(u64 cookie);
 static DEFINE_MUTEX(ex_lock);		/* the tables below */
-static LIST_HEAD(ex_routes);
-static LIST_HEAD(ex_rules);
-static LIST_HEAD(ex_nexthops);
+static DEFINE_HASHTABLE(ex_routes, EX_ROUTE_BITS);
+static unsigned long ex_nroutes;	/* entries of ex_routes */
+static DEFINE_HASHTABLE(ex_rules, 6);
+static DEFINE_HASHTABLE(ex_nexthops, 6);
 /*
  * The routes the last repair of their namespace removed from the hardware
  * (a flush_net: all of them; a sweep: the stale ones), keys only (no
  * object held), to count in `absent` those a replay installs again: they
  * were absent from the hardware while the kernel had them.  A live event
- * of the prefix takes it off the list (the kernel changed it meanwhile).
+ * of the prefix takes it off the table (the kernel changed it meanwhile).
  */
-static LIST_HEAD(ex_removed);
+static DEFINE_HASHTABLE(ex_removed, EX_ROUTE_BITS);
 static atomic64_t ex_events, ex_replayed, ex_lost, ex_flushes, ex_skipped;
 static atomic64_t ex_net_flushes, ex_vetoed, ex_resyncs;
 /*
- * flag_writes: offload flag writes to the kernel (one per route object; not
- * ex_reassert_flag4(), which writes nothing when the flag is set already);
- * marked, swept: entries marked stale, and removed by a sweep still stale;
- * marks, sweeps: the operations; absent: see ex_removed.
+ * flag_writes: flag writes to the kernel (one per route object; not
+ * ex_reassert_flag4(), which writes nothing when the flags are set
+ * already); marked, swept: entries marked stale, and removed by a sweep
+ * still stale; marks, sweeps: the operations; absent: see ex_removed.
  */
 static atomic64_t ex_flag_writes, ex_marked, ex_swept, ex_marks, ex_sweeps;
 static atomic64_t ex_absent;
+static bool ex_fail_route_offload;	/* debugfs: the hardware refuses */
 static struct dentry *ex_dir;
+
+static u32 ex_route_hash(const struct ex_route_key *key)
+{
+	return jhash(key, sizeof(*key), 0);
+}
+
+static struct hlist_head *ex_route_bucket(struct hlist_head *table,
+					  const struct ex_route_key *key)
+{
+	return &table[hash_32(ex_route_hash(key), EX_ROUTE_BITS)];
+}
 
 static void ex_route_key(const struct ex_event *ev, struct ex_route *key)
 {
 	memset(key, 0, sizeof(*key));
-	key->cookie = ev->cookie;
+	key->key.cookie = ev->cookie;
 	key->inum = ev->inum;
-	key->family = ev->family == AF_INET ? 4 : 6;
+	key->key.family = ev->family == AF_INET ? 4 : 6;
 	if (ev->family == AF_INET) {
 		__be32 dst = htonl(ev->fen.dst);
 
-		memcpy(key->dst, &dst, sizeof(dst));
-		key->dst_len = ev->fen.dst_len;
+		memcpy(key->key.dst, &dst, sizeof(dst));
+		key->key.dst_len = ev->fen.dst_len;
+		key->key.table = ev->fen.tb_id;
 		key->dscp = inet_dscp_to_dsfield(ev->fen.dscp);
 		key->type = ev->fen.type;
-		key->table = ev->fen.tb_id;
 	} else {
 		const struct fib6_info *rt = ev->fen6.rt;
 
-		memcpy(key->dst, &rt->fib6_dst.addr, sizeof(key->dst));
-		key->dst_len = rt->fib6_dst.plen;
-		key->table = rt->fib6_table->tb6_id;
+		memcpy(key->key.dst, &rt->fib6_dst.addr, sizeof(key->key.dst));
+		key->key.dst_len = rt->fib6_dst.plen;
+		key->key.table = rt->fib6_table->tb6_id;
+		key->type = rt->fib6_type;
 	}
 }
 
-static struct ex_route *ex_route_find_in(struct list_head *list,
-					 const struct ex_route *key)
+/* The entry of @key in @table (ex_routes or ex_removed). ex_lock held. */
+static struct ex_route *ex_route_find_in(struct hlist_head *table,
+					 const struct ex_route_key *key)
 {
 	struct ex_route *r;
 
-	list_for_each_entry(r, list, list)
-		if (r->cookie == key->cookie && r->family == key->family &&
-		    r->table == key->table && r->dst_len == key->dst_len &&
-		    !memcmp(r->dst, key->dst, sizeof(r->dst)))
+	hlist_for_each_entry(r, ex_route_bucket(table, key), node)
+		if (!memcmp(&r->key, key, sizeof(*key)))
 			return r;
 	return NULL;
 }
 
-static struct ex_route *ex_route_find(const struct ex_route *key)
+static void ex_route_insert(struct hlist_head *table, struct ex_route *r)
 {
-	return ex_route_find_in(&ex_routes, key);
+	hlist_add_head(&r->node, ex_route_bucket(table, &r->key));
 }
 
 /* Takes @key off ex_removed; returns whether it was there. ex_lock held. */
-static bool ex_removed_take(const struct ex_route *key)
+static bool ex_removed_take(const struct ex_route_key *key)
 {
-	struct ex_route *r = ex_route_find_in(&ex_removed, key);
+	struct ex_route *r = ex_route_find_in(ex_removed, key);
 
 	if (!r)
 		return false;
-	list_del(&r->list);
+	hlist_del(&r->node);
 	kfree(r);
 	return true;
 }
@@ -219,80 +271,126 @@ static bool ex_removed_take(const struct ex_route *key)
 /* Empties ex_removed of one namespace (@all: of every one). ex_lock held. */
 static void ex_removed_drop(u64 cookie, bool all)
 {
-	struct ex_route *r, *n;
+	struct hlist_node *tmp;
+	struct ex_route *r;
+	int bkt;
 
-	list_for_each_entry_safe(r, n, &ex_removed, list)
-		if (all || r->cookie == cookie) {
-			list_del(&r->list);
+	hash_for_each_safe(ex_removed, bkt, tmp, r, node)
+		if (all || r->key.cookie == cookie) {
+			hlist_del(&r->node);
 			kfree(r);
 		}
 }
 
 /*
- * The kernel's flag of @r's IPv4 route, set again, uncounted: the kernel
- * changes nothing (no notification) when the alias carries it already.  A
- * route replaced by an identical one (the same fib_info) has a new alias
- * without the flag, and a replay says only "the same": this sets it then.
+ * What the hardware does with a route of type @type: true, give its
+ * packets to the CPU (rt_trap); false, forward (or drop) them itself
+ * (rt_offload).
+ */
+static bool ex_traps(u8 type)
+{
+	return type != RTN_UNICAST && type != RTN_BLACKHOLE;
+}
+
+/*
+ * The hardware: writes @r into the switch's tables.  It fails while
+ * fail_route_offload is set, as a full table or a firmware error would.
+ */
+static int ex_hw_write(const struct ex_route *r)
+{
+	return READ_ONCE(ex_fail_route_offload) ? -ENOSPC : 0;
+}
+
+/* The kernel's flags for @r: as the hardware has it (@on), or none. */
+static void ex_flags(const struct ex_route *r, bool on, bool *offload,
+		     bool *trap, bool *failed)
+{
+	*failed = on && r->failed;
+	*trap = on && !r->failed && ex_traps(r->type);
+	*offload = on && !r->failed && !ex_traps(r->type);
+}
+
+/* Writes the flags of @r's IPv4 alias (@on: as the hardware has it). */
+static void ex_set_flag4(struct net *net, const struct ex_route *r, bool on)
+{
+	struct fib_rt_info fri = {
+		.fi = r->fi,
+		.tb_id = r->key.table,
+		.dst_len = r->key.dst_len,
+		.dscp = inet_dsfield_to_dscp(r->dscp),
+		.type = r->type,
+	};
+	bool offload, trap, failed;
+
+	ex_flags(r, on, &offload, &trap, &failed);
+	fri.offload = offload;
+	fri.trap = trap;
+	fri.offload_failed = failed;
+	memcpy(&fri.dst, r->key.dst, sizeof(fri.dst));
+	fib_alias_hw_flags_set(net, &fri);
+}
+
+/*
+ * The kernel's flags of @r's IPv4 route, set again, uncounted: the kernel
+ * changes nothing (no notification) when the alias carries them already.
+ * A route replaced by an identical one (the same fib_info) has a new alias
+ * without them, and a replay says only "the same": this sets them then.
  */
 static void ex_reassert_flag4(const struct ex_route *r)
 {
-	struct net *net = rust_fib_notifier_get_net(r->cookie);
-	struct fib_rt_info fri = {
-		.fi = r->fi,
-		.tb_id = r->table,
-		.dst_len = r->dst_len,
-		.dscp = inet_dsfield_to_dscp(r->dscp),
-		.type = r->type,
-		.offload = true,
-	};
+	struct net *net = rust_fib_notifier_get_net(r->key.cookie);
 
 	if (!net)
 		return;
-	memcpy(&fri.dst, r->dst, sizeof(fri.dst));
-	fib_alias_hw_flags_set(net, &fri);
+	ex_set_flag4(net, r, true);
 	put_net(net);
 }
 
-/* Sets or clears our flag on the objects of @r, if its namespace lives. */
-static void ex_set_flag(const struct ex_route *r, bool offload)
+/*
+ * Writes the flags of one IPv6 path of @r, as the hardware has it (@on),
+ * or none.  Process context: the kernel allocates its notification with
+ * GFP_KERNEL.
+ */
+static void ex_set_flag6(struct net *net, const struct ex_route *r,
+			 struct fib6_info *rt, bool on)
 {
-	struct net *net = rust_fib_notifier_get_net(r->cookie);
+	bool offload, trap, failed;
+
+	ex_flags(r, on, &offload, &trap, &failed);
+	fib6_info_hw_flags_set(net, rt, offload, trap, failed);
+	atomic64_inc(&ex_flag_writes);
+}
+
+/*
+ * Sets (@on) or clears the flags on the objects of @r (@only: on that IPv6
+ * path alone), if its namespace lives.
+ */
+static void ex_set_flag(const struct ex_route *r, struct fib6_info *only,
+			bool on)
+{
+	struct net *net = rust_fib_notifier_get_net(r->key.cookie);
 	struct ex_rt6 *p;
 
 	if (!net)
 		return;
-	if (r->fi) {
-		struct fib_rt_info fri = {
-			.fi = r->fi,
-			.tb_id = r->table,
-			.dst_len = r->dst_len,
-			.dscp = inet_dsfield_to_dscp(r->dscp),
-			.type = r->type,
-			.offload = offload,
-		};
-
-		memcpy(&fri.dst, r->dst, sizeof(fri.dst));
-		fib_alias_hw_flags_set(net, &fri);
-		atomic64_inc(&ex_flag_writes);
-	}
-	list_for_each_entry(p, &r->rt6s, list) {
-		fib6_info_hw_flags_set(net, p->rt, offload, false, false);
-		atomic64_inc(&ex_flag_writes);
+	if (only) {
+		ex_set_flag6(net, r, only, on);
+	} else {
+		if (r->fi) {
+			ex_set_flag4(net, r, on);
+			atomic64_inc(&ex_flag_writes);
+		}
+		list_for_each_entry(p, &r->rt6s, list)
+			ex_set_flag6(net, r, p->rt, on);
 	}
 	put_net(net);
 }
 
-/* Sets or clears our flag on one IPv6 path of @r, if its namespace lives. */
-static void ex_set_flag6(const struct ex_route *r, struct fib6_info *rt,
-			 bool offload)
+/* Writes @r into the hardware, and its flags as the write went. */
+static void ex_program(struct ex_route *r)
 {
-	struct net *net = rust_fib_notifier_get_net(r->cookie);
-
-	if (!net)
-		return;
-	fib6_info_hw_flags_set(net, rt, offload, false, false);
-	atomic64_inc(&ex_flag_writes);
-	put_net(net);
+	r->failed = ex_hw_write(r) != 0;
+	ex_set_flag(r, NULL, true);
 }
 
 static struct ex_rt6 *ex_rt6_find(const struct ex_route *r,
@@ -306,6 +404,30 @@ static struct ex_rt6 *ex_rt6_find(const struct ex_route *r,
 	return NULL;
 }
 
+/*
+ * Holds the path @rt in @r.  Returns it, or NULL when @r holds it already
+ * (a registration's replay notified the whole multipath route, and the
+ * APPEND of its last sibling comes live after it) or there is no memory
+ * (the namespace is resynced).
+ */
+static struct ex_rt6 *ex_rt6_add(struct ex_route *r, struct fib6_info *rt)
+{
+	struct ex_rt6 *p;
+
+	if (ex_rt6_find(r, rt))
+		return NULL;
+	p = kzalloc_obj(*p, GFP_KERNEL);
+	if (!p) {
+		ex_lost_resync(r->key.cookie);
+		return NULL;
+	}
+	fib6_info_hold(rt);
+	p->rt = rt;
+	list_add_tail(&p->list, &r->rt6s);
+	r->nhs++;
+	return p;
+}
+
 static void ex_rt6_del(struct ex_route *r, struct ex_rt6 *p)
 {
 	list_del(&p->list);
@@ -317,7 +439,6 @@ static void ex_rt6_del(struct ex_route *r, struct ex_rt6 *p)
 /* Holds the event's route objects in @r, each once. */
 static void ex_hold_objs(struct ex_route *r, const struct ex_event *ev)
 {
-	struct ex_rt6 *p;
 	unsigned int i;
 
 	if (ev->family == AF_INET) {
@@ -326,33 +447,17 @@ static void ex_hold_objs(struct ex_route *r, const struct ex_event *ev)
 		r->nhs = ev->nhs;
 		return;
 	}
-	for (i = 0; i < ev->nrt6; i++) {
-		/*
-		 * Held already: a registration's replay notified the whole
-		 * multipath route, and the APPEND of its last sibling comes
-		 * live after it.
-		 */
-		if (ex_rt6_find(r, ev->rt6[i]))
-			continue;
-		p = kzalloc_obj(*p, GFP_KERNEL);
-		if (!p) {
-			ex_lost_resync(r->cookie);
-			continue;
-		}
-		fib6_info_hold(ev->rt6[i]);
-		p->rt = ev->rt6[i];
-		list_add_tail(&p->list, &r->rt6s);
-		r->nhs++;
-	}
+	for (i = 0; i < ev->nrt6; i++)
+		ex_rt6_add(r, ev->rt6[i]);
 }
 
-/* Drops the objects of @r; @clear: clear our flag on them first. */
+/* Drops the objects of @r; @clear: clear our flags on them first. */
 static void ex_put_objs(struct ex_route *r, bool clear)
 {
 	struct ex_rt6 *p, *n;
 
 	if (clear)
-		ex_set_flag(r, false);
+		ex_set_flag(r, NULL, false);
 	if (r->fi)
 		fib_info_put(r->fi);
 	r->fi = NULL;
@@ -364,18 +469,21 @@ static void ex_put_objs(struct ex_route *r, bool clear)
 static void ex_route_free(struct ex_route *r, bool clear)
 {
 	ex_put_objs(r, clear);
-	list_del(&r->list);
+	hlist_del(&r->node);
+	ex_nroutes--;
 	kfree(r);
 }
 
 /*
- * A repair takes @r out of the hardware (flag cleared, objects released):
+ * A repair takes @r out of the hardware (flags cleared, objects released):
  * its key goes on ex_removed.  ex_lock held.
  */
 static void ex_route_remove(struct ex_route *r)
 {
 	ex_put_objs(r, true);
-	list_move_tail(&r->list, &ex_removed);
+	hlist_del(&r->node);
+	ex_nroutes--;
+	ex_route_insert(ex_removed, r);
 }
 
 /* Whether @ev names exactly the objects @r holds, with the same key. */
@@ -398,35 +506,33 @@ static bool ex_route_same(const struct ex_route *r, const struct ex_event *ev,
 /*
  * A replayed IPv6 route that changed while @r was stale: only the paths
  * that changed are written, released (gone) or held and flagged (new).
+ * When the hardware refuses the changed route, or took it only now, every
+ * path left is written (rt_offload_failed, or no longer).
  */
 static void ex_rt6_update(struct ex_route *r, const struct ex_event *ev)
 {
+	bool was_failed = r->failed, all;
 	struct ex_rt6 *p, *n;
 	unsigned int i;
 
+	r->failed = ex_hw_write(r) != 0;
+	all = r->failed || was_failed;
 	list_for_each_entry_safe(p, n, &r->rt6s, list) {
 		for (i = 0; i < ev->nrt6; i++)
 			if (ev->rt6[i] == p->rt)
 				break;
 		if (i < ev->nrt6)
 			continue;
-		ex_set_flag6(r, p->rt, false);
+		ex_set_flag(r, p->rt, false);
 		ex_rt6_del(r, p);
 	}
 	for (i = 0; i < ev->nrt6; i++) {
-		if (ex_rt6_find(r, ev->rt6[i]))
-			continue;
-		p = kzalloc_obj(*p, GFP_KERNEL);
-		if (!p) {
-			ex_lost_resync(r->cookie);
-			continue;
-		}
-		fib6_info_hold(ev->rt6[i]);
-		p->rt = ev->rt6[i];
-		list_add_tail(&p->list, &r->rt6s);
-		r->nhs++;
-		ex_set_flag6(r, p->rt, true);
+		p = ex_rt6_add(r, ev->rt6[i]);
+		if (p && !all)
+			ex_set_flag(r, p->rt, true);
 	}
+	if (all)
+		ex_set_flag(r, NULL, true);
 }
 
 static void ex_apply_route(const struct ex_event *ev)
@@ -436,10 +542,10 @@ static void ex_apply_route(const struct ex_event *ev)
 	unsigned int i;
 
 	ex_route_key(ev, &key);
-	r = ex_route_find(&key);
+	r = ex_route_find_in(ex_routes, &key.key);
 	/* A live change of the prefix: a later replay of it is no repair's. */
 	if (!ev->replay)
-		ex_removed_take(&key);
+		ex_removed_take(&key.key);
 	if (ev->type == FIB_EVENT_ENTRY_DEL) {
 		if (!r)
 			return;
@@ -456,13 +562,16 @@ static void ex_apply_route(const struct ex_event *ev)
 	if (r && r->stale && ev->type != FIB_EVENT_ENTRY_APPEND) {
 		/*
 		 * Held since before the repair: fresh again.  The same objects
-		 * with the same key are what the hardware has, flag included:
-		 * nothing to write.  Changed: updated in place, the entry
-		 * never leaves the hardware.
+		 * with the same key are what the hardware has, flags included:
+		 * nothing to write (but a write the hardware refused, tried
+		 * again).  Changed: updated in place, the entry never leaves
+		 * the hardware.
 		 */
 		r->stale = false;
 		if (ex_route_same(r, ev, &key)) {
-			if (r->fi)
+			if (r->failed)
+				ex_program(r);
+			else if (r->fi)
 				ex_reassert_flag4(r);
 			return;
 		}
@@ -480,21 +589,22 @@ static void ex_apply_route(const struct ex_event *ev)
 			return;
 		}
 		INIT_LIST_HEAD(&r->rt6s);
-		list_add_tail(&r->list, &ex_routes);
-		if (ev->replay && ex_removed_take(&key))
+		ex_route_insert(ex_routes, r);
+		ex_nroutes++;
+		if (ev->replay && ex_removed_take(&key.key))
 			atomic64_inc(&ex_absent);
 	} else if (ev->family == AF_INET || ev->type != FIB_EVENT_ENTRY_APPEND) {
 		/*
 		 * Replaced (an IPv6 APPEND only adds paths).  The kernel keeps
 		 * a route pushed out of first place by a better one (a lower
-		 * metric, a higher TOS): clear the flag of the old objects, or
+		 * metric, a higher TOS): clear the flags of the old objects, or
 		 * `ip route` shows two routes of one prefix offloaded, as
 		 * netdevsim (nsim_fib4_rt_replace(), nsim_fib6_rt_replace())
 		 * and mlxsw (mlxsw_sp_router_fib4_replace() and _fib6_, with
 		 * mlxsw_sp_fib_entry_hw_flags_clear()) do.  With the old key
 		 * (IPv4: the old alias's dscp and type), and before the new
 		 * objects are flagged: they may be the same ones (a route
-		 * notified again), and the flag must end up set.
+		 * notified again), and the flags must end up set.
 		 */
 		ex_put_objs(r, true);
 	}
@@ -506,22 +616,29 @@ static void ex_apply_route(const struct ex_event *ev)
 		ex_route_free(r, false);	/* no memory for any path */
 		return;
 	}
-	ex_set_flag(r, true);
+	/* An APPEND changes the route: the hardware writes all its paths. */
+	ex_program(r);
+}
+
+static u32 ex_rule_hash(u64 cookie, u32 pref)
+{
+	return jhash_2words((u32)cookie ^ (u32)(cookie >> 32), pref, 0);
 }
 
 static void ex_apply_rule(const struct ex_event *ev)
 {
 	const struct fib_rule *rule = ev->frn.rule;
 	u8 family = ev->family == AF_INET ? 4 : 6;
+	u32 hash = ex_rule_hash(ev->cookie, rule->pref);
 	struct ex_rule *r;
 
-	list_for_each_entry(r, &ex_rules, list) {
+	hash_for_each_possible(ex_rules, r, node, hash) {
 		if (r->cookie == ev->cookie && r->family == family &&
 		    r->pref == rule->pref && r->table == rule->table &&
 		    r->action == rule->action) {
 			r->stale = false;
 			if (ev->type == FIB_EVENT_RULE_DEL) {
-				list_del(&r->list);
+				hash_del(&r->node);
 				kfree(r);
 			}
 			return;
@@ -540,7 +657,12 @@ static void ex_apply_rule(const struct ex_event *ev)
 	r->pref = rule->pref;
 	r->table = rule->table;
 	r->action = rule->action;
-	list_add_tail(&r->list, &ex_rules);
+	hash_add(ex_rules, &r->node, hash);
+}
+
+static u32 ex_nexthop_hash(u64 cookie, u32 id)
+{
+	return jhash_2words((u32)cookie ^ (u32)(cookie >> 32), id, 0);
 }
 
 /*
@@ -549,16 +671,18 @@ static void ex_apply_rule(const struct ex_event *ev)
  */
 static void ex_apply_nexthop(const struct ex_event *ev)
 {
-	struct ex_nexthop *nh;
+	u32 hash = ex_nexthop_hash(ev->cookie, ev->nh.id);
+	struct ex_nexthop *nh, *found = NULL;
 
-	list_for_each_entry(nh, &ex_nexthops, list)
-		if (nh->cookie == ev->cookie && nh->id == ev->nh.id)
+	hash_for_each_possible(ex_nexthops, nh, node, hash)
+		if (nh->cookie == ev->cookie && nh->id == ev->nh.id) {
+			found = nh;
 			break;
-	if (list_entry_is_head(nh, &ex_nexthops, list))
-		nh = NULL;
+		}
+	nh = found;
 	if (ev->type == RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_DEL)) {
 		if (nh) {
-			list_del(&nh->list);
+			hash_del(&nh->node);
 			kfree(nh);
 		}
 		return;
@@ -569,7 +693,7 @@ static void ex_apply_nexthop(const struct ex_event *ev)
 			ex_lost_resync(ev->cookie);
 			return;
 		}
-		list_add_tail(&nh->list, &ex_nexthops);
+		hash_add(ex_nexthops, &nh->node, hash);
 	}
 	nh->stale = false;
 	nh->cookie = ev->cookie;
@@ -583,28 +707,29 @@ static void ex_apply_nexthop(const struct ex_event *ev)
  * Forgets one namespace (@all: every one), stale or not; @clear: clear our
  * flags (the namespace may live on: a flush, an unload).  @stale: only
  * what is stale, each counted in `swept`.  @removed: the routes go on
- * ex_removed (a repair), the list's old entries of the namespace gone
+ * ex_removed (a repair), the table's old entries of the namespace gone
  * first.  ex_lock held.
  */
 static void ex_forget_what(u64 cookie, bool all, bool clear, bool stale,
 			   bool removed)
 {
-	struct ex_route *r, *rn;
-	struct ex_rule *u, *un;
-	struct ex_nexthop *nh, *nhn;
+	struct hlist_node *tmp;
+	struct ex_nexthop *nh;
+	struct ex_route *r;
+	struct ex_rule *u;
+	int bkt;
 
 	if (removed || all)
 		ex_removed_drop(cookie, all);
-	list_for_each_entry_safe(nh, nhn, &ex_nexthops, list)
+	hash_for_each_safe(ex_nexthops, bkt, tmp, nh, node)
 		if ((all || nh->cookie == cookie) && (!stale || nh->stale)) {
 			if (stale)
 				atomic64_inc(&ex_swept);
-			list_del(&nh->list);
+			hash_del(&nh->node);
 			kfree(nh);
 		}
-
-	list_for_each_entry_safe(r, rn, &ex_routes, list)
-		if ((all || r->cookie == cookie) && (!stale || r->stale)) {
+	hash_for_each_safe(ex_routes, bkt, tmp, r, node)
+		if ((all || r->key.cookie == cookie) && (!stale || r->stale)) {
 			if (stale)
 				atomic64_inc(&ex_swept);
 			if (removed)
@@ -612,11 +737,11 @@ static void ex_forget_what(u64 cookie, bool all, bool clear, bool stale,
 			else
 				ex_route_free(r, clear);
 		}
-	list_for_each_entry_safe(u, un, &ex_rules, list)
+	hash_for_each_safe(ex_rules, bkt, tmp, u, node)
 		if ((all || u->cookie == cookie) && (!stale || u->stale)) {
 			if (stale)
 				atomic64_inc(&ex_swept);
-			list_del(&u->list);
+			hash_del(&u->node);
 			kfree(u);
 		}
 	if (removed && !all) {
@@ -644,22 +769,23 @@ static void ex_forget(u64 cookie, bool all, bool clear)
  */
 static void ex_mark(u64 cookie)
 {
+	struct ex_nexthop *nh;
 	struct ex_route *r;
 	struct ex_rule *u;
-	struct ex_nexthop *nh;
+	int bkt;
 
 	atomic64_inc(&ex_marks);
-	list_for_each_entry(r, &ex_routes, list)
-		if (r->cookie == cookie) {
+	hash_for_each(ex_routes, bkt, r, node)
+		if (r->key.cookie == cookie) {
 			r->stale = true;
 			atomic64_inc(&ex_marked);
 		}
-	list_for_each_entry(u, &ex_rules, list)
+	hash_for_each(ex_rules, bkt, u, node)
 		if (u->cookie == cookie) {
 			u->stale = true;
 			atomic64_inc(&ex_marked);
 		}
-	list_for_each_entry(nh, &ex_nexthops, list)
+	hash_for_each(ex_nexthops, bkt, nh, node)
 		if (nh->cookie == cookie) {
 			nh->stale = true;
 			atomic64_inc(&ex_marked);
@@ -828,7 +954,7 @@ static void ex_resync_work_fn(struct work_struct *work)
 {
 	u64 nets[EX_RESYNC_SLOTS], *all = NULL;
 	struct ex_route *r;
-	int i, n = 0;
+	int i, n = 0, bkt;
 	bool every;
 
 	spin_lock_bh(&ex_resync_lock);
@@ -839,15 +965,16 @@ static void ex_resync_work_fn(struct work_struct *work)
 	spin_unlock_bh(&ex_resync_lock);
 
 	if (every) {
-		/* Every namespace we hold a route of (one resync each). */
+		/* Every namespace we hold a route of, once each. */
 		mutex_lock(&ex_lock);
-		list_for_each_entry(r, &ex_routes, list)
-			n++;
-		all = kmalloc_array(n ?: 1, sizeof(*all), GFP_KERNEL);
-		n = 0;
+		all = kmalloc_array(ex_nroutes ?: 1, sizeof(*all), GFP_KERNEL);
 		if (all)
-			list_for_each_entry(r, &ex_routes, list)
-				all[n++] = r->cookie;
+			hash_for_each(ex_routes, bkt, r, node) {
+				for (i = 0; i < n && all[i] != r->key.cookie; i++)
+					;
+				if (i == n)
+					all[n++] = r->key.cookie;
+			}
 		mutex_unlock(&ex_lock);
 		if (!all) {
 			/* No memory to list them: ask again later. */
@@ -860,8 +987,7 @@ static void ex_resync_work_fn(struct work_struct *work)
 	for (i = 0; i < EX_RESYNC_SLOTS && nets[i]; i++)
 		ex_resync(nets[i]);
 	for (i = 0; all && i < n; i++)
-		if (i == 0 || all[i] != all[i - 1])
-			ex_resync(all[i]);
+		ex_resync(all[i]);
 	kfree(all);
 }
 
@@ -937,8 +1063,19 @@ static int ex_event(struct notifier_block *nb, unsigned long type, void *ptr)
 		case FIB_EVENT_ENTRY_ADD:
 		case FIB_EVENT_RULE_ADD:
 		case RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_REPLACE):
-			/* No room to remember it: refuse it, as netdevsim. */
+			/*
+			 * No room to remember it: refuse it, as netdevsim
+			 * does, saying why (the user's `ip` prints it; a
+			 * replay has no extack: NULL, which NL_SET_ERR_MSG_MOD
+			 * ignores).  Every listener then resyncs the namespace.
+			 */
 			atomic64_inc(&ex_vetoed);
+			if (rust_fib_notifier_event_is_nexthop(type))
+				NL_SET_ERR_MSG_MOD(ri->nh_info->extack,
+						   "no memory for the nexthop object");
+			else
+				NL_SET_ERR_MSG_MOD(ri->info->extack,
+						   "no memory for the entry");
 			return notifier_from_errno(-ENOMEM);
 		}
 		/* A delete or an exit we cannot queue: resync instead. */
@@ -1066,7 +1203,7 @@ static struct rust_fib_notifier_ops ex_ops = {
 	.flush_net = ex_flush_net,
 	.mark_stale = ex_mark_stale,
 	.sweep_stale = ex_sweep_stale,
-	.flags = RUST_FIB_NOTIFIER_F_NEXTHOPS,
+	.flags = RUST_FIB_NOTIFIER_F_VERSION | RUST_FIB_NOTIFIER_F_NEXTHOPS,
 };
 
 static struct notifier_block ex_nb = {
@@ -1076,16 +1213,18 @@ static struct notifier_block ex_nb = {
 static int ex_routes_show(struct seq_file *m, void *v)
 {
 	struct ex_route *r;
+	int bkt;
 
 	flush_workqueue(ex_wq);		/* show what the hardware has now */
 	mutex_lock(&ex_lock);
-	list_for_each_entry(r, &ex_routes, list) {
-		seq_printf(m, "%u %u %u ", r->inum, r->family, r->table);
-		if (r->family == 4)
-			seq_printf(m, "%pI4", r->dst);
+	hash_for_each(ex_routes, bkt, r, node) {
+		seq_printf(m, "%u %u %u ", r->inum, r->key.family,
+			   r->key.table);
+		if (r->key.family == 4)
+			seq_printf(m, "%pI4", r->key.dst);
 		else
-			seq_printf(m, "%pI6c", r->dst);
-		seq_printf(m, "/%u nhs %u\n", r->dst_len, r->nhs);
+			seq_printf(m, "%pI6c", r->key.dst);
+		seq_printf(m, "/%u nhs %u\n", r->key.dst_len, r->nhs);
 	}
 	mutex_unlock(&ex_lock);
 	return 0;
@@ -1095,10 +1234,11 @@ DEFINE_SHOW_ATTRIBUTE(ex_routes);
 static int ex_rules_show(struct seq_file *m, void *v)
 {
 	struct ex_rule *r;
+	int bkt;
 
 	flush_workqueue(ex_wq);
 	mutex_lock(&ex_lock);
-	list_for_each_entry(r, &ex_rules, list)
+	hash_for_each(ex_rules, bkt, r, node)
 		seq_printf(m, "%u %u pref %u table %u action %u\n", r->inum,
 			   r->family, r->pref, r->table, r->action);
 	mutex_unlock(&ex_lock);
@@ -1114,10 +1254,11 @@ static int ex_nexthops_show(struct seq_file *m, void *v)
 		[NH_NOTIFIER_INFO_TYPE_RES_TABLE] = "resilient",
 	};
 	struct ex_nexthop *nh;
+	int bkt;
 
 	flush_workqueue(ex_wq);
 	mutex_lock(&ex_lock);
-	list_for_each_entry(nh, &ex_nexthops, list)
+	hash_for_each(ex_nexthops, bkt, nh, node)
 		seq_printf(m, "%u id %u %s size %u\n", nh->inum, nh->id,
 			   nh->type < ARRAY_SIZE(kind) && kind[nh->type] ?
 			   kind[nh->type] : "other", nh->size);
@@ -1128,13 +1269,15 @@ DEFINE_SHOW_ATTRIBUTE(ex_nexthops);
 
 static int ex_stats_show(struct seq_file *m, void *v)
 {
+	unsigned long n, failed = 0;
 	struct ex_route *r;
-	unsigned long n = 0;
+	int bkt;
 
 	flush_workqueue(ex_wq);
 	mutex_lock(&ex_lock);
-	list_for_each_entry(r, &ex_routes, list)
-		n++;
+	n = ex_nroutes;
+	hash_for_each(ex_routes, bkt, r, node)
+		failed += r->failed;
 	mutex_unlock(&ex_lock);
 	seq_printf(m, "events %lld\nreplayed %lld\nlost %lld\nflushes %lld\nnet_flushes %lld\n",
 		   atomic64_read(&ex_events), atomic64_read(&ex_replayed),
@@ -1149,6 +1292,7 @@ static int ex_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "marks %lld\nsweeps %lld\nreconcile %d\n",
 		   atomic64_read(&ex_marks), atomic64_read(&ex_sweeps),
 		   reconcile);
+	seq_printf(m, "offload_failed %lu\n", failed);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ex_stats);
@@ -1164,19 +1308,19 @@ static ssize_t ex_resync_write(struct file *file, const char __user *buf,
 	struct ex_rule *u;
 	unsigned int inum;
 	u64 cookie = 0;
-	int err;
+	int err, bkt;
 
 	err = kstrtouint_from_user(buf, len, 10, &inum);
 	if (err)
 		return err;
 	mutex_lock(&ex_lock);
-	list_for_each_entry(r, &ex_routes, list)
+	hash_for_each(ex_routes, bkt, r, node)
 		if (r->inum == inum) {
-			cookie = r->cookie;
+			cookie = r->key.cookie;
 			break;
 		}
 	if (!cookie)
-		list_for_each_entry(u, &ex_rules, list)
+		hash_for_each(ex_rules, bkt, u, node)
 			if (u->inum == inum) {
 				cookie = u->cookie;
 				break;
@@ -1242,18 +1386,26 @@ static int __init ex_init(void)
 	debugfs_create_file("nexthops", 0400, ex_dir, NULL, &ex_nexthops_fops);
 	debugfs_create_file("stats", 0400, ex_dir, NULL, &ex_stats_fops);
 	debugfs_create_file("resync", 0600, ex_dir, NULL, &ex_resync_fops);
+	debugfs_create_bool("fail_route_offload", 0600, ex_dir,
+			    &ex_fail_route_offload);
 	pr_info("rfn_c_example: registered, %lld events replayed\n",
 		atomic64_read(&ex_replayed));
 	return 0;
 }
 
+/*
+ * The exit recipe (include/rust_fib_notifier.h, DOC: Module exit), in
+ * this order: nothing may queue work after the queue is gone, and the
+ * route objects are released before the module is.
+ */
 static void __exit ex_exit(void)
 {
-	debugfs_remove(ex_dir);
+	debugfs_remove(ex_dir);			/* no resync asked by hand */
 	rust_fib_notifier_unregister(&ex_nb);	/* no callback after this */
+	drain_workqueue(ex_wq);			/* the events queued before */
 	cancel_delayed_work_sync(&ex_resync_work);	/* its resyncs: -ENOENT */
-	destroy_workqueue(ex_wq);		/* drains the queue first */
-	ex_forget(0, true, true);		/* clears our flags */
+	destroy_workqueue(ex_wq);
+	ex_forget(0, true, true);		/* flags cleared, objects put */
 }
 
 module_init(ex_init);

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # The exported C API: an example C listener module loaded after the routes
 # gets their replay and the live changes; it pins rust_fib_notifier while
-# registered, and loads and unloads again.
-ALL_TESTS="capi_replay capi_live capi_module_refs"
+# registered, and loads and unloads again.  A listener built against a
+# newer API version (tests/kmod/rfn_future.ko) is refused, with both
+# versions in the kernel log; the module says its own in modinfo.
+ALL_TESTS="capi_replay capi_live capi_module_refs capi_version"
 ex_ko=examples/c_listener/rfn_c_example.ko
 
 setup() {
@@ -54,4 +56,19 @@ capi_module_refs() {
 	check "c api: no C listener left" test "$n" -eq 0
 	check "c api: the example reloads (registers again)" insmod "$ex_ko"
 	check "c api: and unloads again" rmmod rfn_c_example
+}
+
+_t60_said() { dmesg | grep -q 'rust_fib_notifier: future_event.* was built against API version [0-9]*; this module provides version [0-9]*$'; }
+
+capi_version() {
+	plan 4
+	local v n0 n1
+	v=$(modinfo -F api_version "$KO")
+	check "c api: modinfo says the API version the module provides ($v)" test -n "$v"
+	get n0 c_listeners "$RFN/stats"
+	check "c api: a listener built against API version $((v + 1)) is refused" \
+		eval '! insmod tests/kmod/rfn_future.ko 2>/dev/null'
+	get n1 c_listeners "$RFN/stats"
+	check "c api: and not registered ($n0 -> $n1 C listeners)" test "$n1" -eq "$n0"
+	check "c api: the kernel log names both versions" _t60_said
 }

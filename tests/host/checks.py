@@ -20,7 +20,7 @@ rfn_c_example.
 """
 import inspect
 
-from snapshot import HW_FLAGS, Snap, Verdict, cmp, eq  # noqa: F401
+from snapshot import HW_FLAGS, Snap, Verdict, cmp, eq, prefix  # noqa: F401
 
 CHECKS = {}
 NOTES = {}
@@ -762,12 +762,42 @@ def compare_families(s, directory: str, families: int, *ns: str):
     return all_of(*verdicts)
 
 
-# --- the example C listener: mark and sweep (t67) ----------------------------
+# --- the example C listener ---------------------------------------------------
+def _c_example_flag(key):
+    """The flag the example C listener gives the route of KEY when the
+    hardware takes it (ex_traps()): rt_offload for unicast and blackhole
+    routes (forwarded or dropped in hardware), rt_trap for every other
+    type (local, broadcast, anycast, multicast, unreachable, prohibit,
+    throw: packets to the CPU)."""
+    w = key.split()
+    return "offload" if w[w.index("type") + 1] in ("unicast", "blackhole") else "trap"
+
+
+def _c_example_flags(s, failed, ns):
+    held = {k for k in s.listener("rfn_c_example", *ns) if k.startswith("route")}
+    want = {"offload": set(), "trap": set(), "offload_failed": set()}
+    for k in s.best_of(held, *ns):
+        w = k.split()
+        want["offload_failed" if w[4] in failed else _c_example_flag(k)].add(k)
+    return all_of(*(eq(s.flagged(f, *ns), keys) for f, keys in want.items()), s.hw_unique(*ns))
+
+
+@check
+def c_example_flags(s, failed: str, *ns: str):
+    """Exactly the routes the example C listener holds (the first of each
+    prefix) carry a hardware flag in NS, each the one its type gets
+    (rt_offload: unicast, blackhole; rt_trap: every other type), but the
+    routes to FAILED (comma-separated prefixes, `-` for none), which the
+    hardware refused: rt_offload_failed alone; no (prefix, table, TOS) has
+    two flagged routes."""
+    bad = set() if failed == "-" else {prefix(p, 6 if ":" in p else 4) for p in failed.split(",")}
+    return _c_example_flags(s, bad, ns)
+
+
 @check
 def c_example_reconciled(s, *ns: str):
     """The example C listener (rfn_c_example) equals the kernel (compare),
     with each route's nexthop count (no IPv6 sibling lost or doubled), and
-    exactly the routes it holds, the first of each prefix, carry
-    rt_offload (flags_on_held)."""
+    carries the flags c_example_flags says (none refused)."""
     d = "rfn_c_example"
-    return all_of(s.compare(d, *ns), s.nexthop_counts(d, *ns), _flags_on_held(s, d, "offload", ns))
+    return all_of(s.compare(d, *ns), s.nexthop_counts(d, *ns), _c_example_flags(s, set(), ns))

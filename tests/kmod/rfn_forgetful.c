@@ -33,6 +33,7 @@ static struct notifier_block forgetful_nb = {
 
 static const struct rust_fib_notifier_ops forgetful_ops = {
 	.flush_net = forgetful_flush_net,
+	.flags = RUST_FIB_NOTIFIER_F_VERSION,
 };
 
 static int __init forgetful_init(void)
