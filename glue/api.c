@@ -64,6 +64,8 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 		c_ops.flush_net = ops->flush_net;
 		if (ops->flags & RUST_FIB_NOTIFIER_F_NEXTHOPS)
 			c_ops.families |= RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS;
+		if (ops->flags & RUST_FIB_NOTIFIER_F_MULTICAST)
+			c_ops.families |= RUST_FIB_NOTIFIER_FAMILY_MULTICAST;
 		/* Listeners built before the fields existed never set the flag. */
 		if (ops->flags & RUST_FIB_NOTIFIER_F_FAMILIES) {
 			if (!ops->families ||
@@ -155,6 +157,7 @@ int rust_fib_notifier_register_ops(struct net *net, struct notifier_block *nb,
 {
 	if (ops && (ops->flags & ~(RUST_FIB_NOTIFIER_F_NEXTHOPS |
 				   RUST_FIB_NOTIFIER_F_RECONCILE |
+				   RUST_FIB_NOTIFIER_F_MULTICAST |
 				   RUST_FIB_NOTIFIER_F_FAMILIES)))
 		return -EINVAL;
 	return rfn_register(net, nb, ops, extack);

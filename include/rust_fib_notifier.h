@@ -31,6 +31,9 @@
  *    advertisements (NET_RX).
  *  - rules (FIB_EVENT_RULE_*): process context, the family's rules lock
  *    held (RTNL too only for the first custom IPv4 rule).
+ *  - multicast routing (@family RUST_FIB_NOTIFIER_FAMILY_IPMR or _IP6MR):
+ *    process context, RTNL held; FIB_EVENT_VIF_DEL also under the
+ *    family's mrt_lock (a spinlock); rules as below.
  *  - nexthop objects (RUST_FIB_EVENT_NEXTHOP()): process context, RTNL held;
  *    NEXTHOP_EVENT_BUCKET_REPLACE from a resilient group's upkeep work
  *    holds no lock.
@@ -56,7 +59,9 @@ struct net;
 struct netlink_ext_ack;
 
 /*
- * The API's version, for listeners built against several: 3 added mark
+ * The API's version, for listeners built against several: 4 added
+ * multicast routing (RUST_FIB_NOTIFIER_F_MULTICAST,
+ * RUST_FIB_NOTIFIER_FAMILY_IPMR and _IP6MR); 3 added mark
  * and sweep (RUST_FIB_NOTIFIER_F_RECONCILE), registrations per family
  * (RUST_FIB_NOTIFIER_F_FAMILIES) and struct rust_fib_notifier_info's
  * @family; 2 added
@@ -64,7 +69,7 @@ struct netlink_ext_ack;
  * (rust_fib_notifier_resync() no longer waits), the refusal of a block
  * with a priority and the symbol namespace; 1 was the first release.
  */
-#define RUST_FIB_NOTIFIER_API_VERSION	3
+#define RUST_FIB_NOTIFIER_API_VERSION	4
 
 /*
  * The API's symbols are in this symbol namespace: a listener's module
@@ -123,6 +128,30 @@ static inline bool rust_fib_notifier_event_is_nexthop(unsigned long event)
 	       event < RUST_FIB_EVENT_NEXTHOP_BASE + 0x100;
 }
 
+/*
+ * Multicast routing, for listeners registered with
+ * RUST_FIB_NOTIFIER_F_MULTICAST (or the RUST_FIB_NOTIFIER_FAMILY_IPMR,
+ * _IP6MR bits): the events of the kernel's RTNL_FAMILY_IPMR and
+ * RTNL_FAMILY_IP6MR notifier ops, with @info their own notifier info, read
+ * as mlxsw's spectrum_router.c reads it: FIB_EVENT_VIF_ADD and
+ * FIB_EVENT_VIF_DEL with struct vif_entry_notifier_info (the VIF's device
+ * and index, its table); FIB_EVENT_ENTRY_ADD, FIB_EVENT_ENTRY_REPLACE
+ * (the entry's parent or output VIFs changed, in place) and
+ * FIB_EVENT_ENTRY_DEL with struct mfc_entry_notifier_info (container_of()
+ * @mfc into struct mfc_cache or mfc6_cache for the source and group); and
+ * FIB_EVENT_RULE_ADD/DEL of the multicast routing rules.  A replay sends
+ * each table's VIFs before its entries, after the family's rules, per
+ * namespace after its unicast routes.  An entry is refcounted: a listener
+ * that keeps it past the callback takes mr_cache_hold() there and drops
+ * it (mr_cache_put()) on the entry's DEL, a flush, or the namespace's exit
+ * at the latest.  A listener that offloads an entry sets MFC_OFFLOAD in its
+ * mfc_flags (and clears it when it stops), which `ip mroute` shows as
+ * "offload".  An entry added while a replay walks its table may come twice
+ * (replayed, then as its live ADD): apply ADD of an entry held as a
+ * replace.  Multicast events cannot be vetoed (the kernel ignores the
+ * return value).
+ */
+
 /**
  * struct rust_fib_notifier_info - what a listener's notifier_call receives
  * @net: the namespace the event belongs to
@@ -149,7 +178,11 @@ static inline bool rust_fib_notifier_event_is_nexthop(unsigned long event)
 #define RUST_FIB_NOTIFIER_FAMILY_IPV6	BIT(1)	/* IPv6 routes */
 #define RUST_FIB_NOTIFIER_FAMILY_RULES	BIT(2)	/* IPv4 and IPv6 rules */
 #define RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS BIT(3) /* nexthop objects */
-#define RUST_FIB_NOTIFIER_FAMILY_ALL	GENMASK(3, 0)
+#define RUST_FIB_NOTIFIER_FAMILY_IPMR	BIT(4)	/* IPv4 multicast routing */
+#define RUST_FIB_NOTIFIER_FAMILY_IP6MR	BIT(5)	/* IPv6 multicast routing */
+#define RUST_FIB_NOTIFIER_FAMILY_MULTICAST \
+	(RUST_FIB_NOTIFIER_FAMILY_IPMR | RUST_FIB_NOTIFIER_FAMILY_IP6MR)
+#define RUST_FIB_NOTIFIER_FAMILY_ALL	GENMASK(5, 0)
 
 struct rust_fib_notifier_info {
 	struct net *net;
@@ -211,6 +244,7 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
 #define RUST_FIB_NOTIFIER_F_NEXTHOPS	BIT(0)	/* nexthop object events too */
 #define RUST_FIB_NOTIFIER_F_RECONCILE	BIT(1)	/* @mark_stale, @sweep_stale */
 #define RUST_FIB_NOTIFIER_F_FAMILIES	BIT(2)	/* @families */
+#define RUST_FIB_NOTIFIER_F_MULTICAST	BIT(3)	/* multicast routing too */
 
 /**
  * struct rust_fib_notifier_ops - a listener's flush callbacks and options
@@ -230,6 +264,8 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  *	routes with `nhid` needs.  Listeners registered without it (and
  *	through the older functions) get FIB events only.  (A field added
  *	after the first release: rebuild listeners against this header.)
+ *	RUST_FIB_NOTIFIER_F_MULTICAST: also receive multicast routing
+ *	events (see RUST_FIB_NOTIFIER_FAMILY_IPMR).
  *	RUST_FIB_NOTIFIER_F_RECONCILE: the fields below are set; the listener
  *	repairs a namespace by mark and sweep instead of @flush_net.
  * @mark_stale: (RUST_FIB_NOTIFIER_F_RECONCILE) instead of @flush_net,
@@ -251,7 +287,8 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  *	bits the listener wants, at least one: replayed and sent only those,
  *	retried only for their changes (RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS
  *	here is RUST_FIB_NOTIFIER_F_NEXTHOPS).  Without the flag: IPv4, IPv6
- *	and rules, and nexthop objects with RUST_FIB_NOTIFIER_F_NEXTHOPS.
+ *	and rules, nexthop objects with RUST_FIB_NOTIFIER_F_NEXTHOPS, and
+ *	multicast routing with RUST_FIB_NOTIFIER_F_MULTICAST.
  */
 struct rust_fib_notifier_ops {
 	void (*flush)(struct notifier_block *nb);
