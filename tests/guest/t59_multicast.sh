@@ -51,7 +51,7 @@ late_probe_equals_kernel() {
 	judge mc-late "multicast: a late probe holds the kernel's VIFs, (S,G) entries and multicast rules" \
 		compare_mcast probe mc1 mc2
 	judge mc-late "multicast: it holds entries of three tables, both families" \
-		mcast_tables probe "4:253 4:100 6:253 6:100" mc1
+		mcast_tables probe "4:253 4:100 6:254 6:100" mc1
 }
 
 live_changes_followed() {

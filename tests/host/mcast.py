@@ -13,8 +13,10 @@ import json
 
 from snapshot import TABLES, Verdict, eq, table_id
 
-# The multicast routing tables' default (RT_TABLE_DEFAULT, both families).
-MR_DEFAULT = 253
+# The multicast routing tables' defaults: RT_TABLE_DEFAULT for IPv4,
+# RT6_TABLE_DFLT (main) for IPv6; `ip mroute` names a table unless it is
+# main.
+MR_DEFAULT = {4: 253, 6: 254}
 
 
 def _json(snap, ns, kind):
@@ -34,10 +36,10 @@ def kernel_mroutes(snap, ns):
     out = {}
     for fam in (4, 6):
         for r in _json(snap, ns, f"mroute{fam}"):
-            tb = table_id(r.get("table", MR_DEFAULT))
+            tb = table_id(r.get("table", "main"))
             oifs = tuple(sorted(m["oif"] if isinstance(m, dict) else m
                                 for m in r.get("multipath", [])))
-            key = (fam, tb, r["src"], r["group"])
+            key = (fam, tb, _addr(r["src"], fam), _addr(r["dst"], fam))
             out[key] = (r.get("iif"), oifs, "offload" in r)
     return out
 
@@ -122,7 +124,7 @@ def compare(snap, directory, ns, state=False):
     verdicts = [_diff(want, have, f"{ns} entries")]
     kv = kernel_default_vifs(snap, ns)
     lv = {(f, i): d for (f, tb, i), d in listener_vifs(snap, directory, ns).items()
-          if tb == MR_DEFAULT}
+          if tb == MR_DEFAULT[f]}
     verdicts.append(_diff(kv, lv, f"{ns} default table VIFs"))
     ok = all(verdicts)
     return Verdict(ok, [l for v in verdicts for l in v.lines])

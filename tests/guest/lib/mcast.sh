@@ -32,9 +32,9 @@ mc_ns() {
 		echo "addr add 10.$i.1.1/24 dev a0"
 		echo "addr add 10.$i.2.1/24 dev b0"
 		echo "addr add 10.$i.3.1/24 dev c0"
-		echo "-6 addr add 2001:db8:$i:1::1/64 dev a0 nodad"
-		echo "-6 addr add 2001:db8:$i:2::1/64 dev b0 nodad"
-		echo "-6 addr add 2001:db8:$i:3::1/64 dev c0 nodad"
+		echo "addr add 2001:db8:$i:1::1/64 dev a0 nodad"
+		echo "addr add 2001:db8:$i:2::1/64 dev b0 nodad"
+		echo "addr add 2001:db8:$i:3::1/64 dev c0 nodad"
 	} | ipb "$ns"
 }
 
