@@ -492,7 +492,7 @@ pub(crate) struct ReplayBlock<'a, T: Target> {
     node: &'a Node<T>,
     /// The namespace being replayed.
     net: *mut ffi::Net,
-    /// The family of the dump's entries (its rules are
+    /// The family of the dump's entries (a unicast family's rules are
     /// [`Families::RULES`]).
     family: Families,
     /// A resync's replay (read once: the node's `sync` lock, held by the
@@ -534,9 +534,14 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         // its own `nb` (type invariant), and the caller guarantees `nb` is
         // that block's.
         let block = unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, nb) };
-        // A family dump replays its rules first.
+        // A unicast family's dump replays its rules first (a multicast
+        // family's rules are its own).
         let family = match event {
-            ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL => Families::RULES,
+            ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL
+                if !block.family.intersects(Families::MULTICAST) =>
+            {
+                Families::RULES
+            }
             _ => block.family,
         };
         if !block.node.families.intersects(family) {

@@ -79,12 +79,18 @@ impl Source for KernelFib {
             })?;
         }
         let _guard = rcu::read_lock();
-        for (af, family) in [
-            (ffi::AF_INET, Families::IPV4),
-            (ffi::AF_INET6, Families::IPV6),
+        // In the order the kernel's own replay walks a namespace's
+        // families (`register_fib_notifier()`: the order they registered).
+        for (af, family, rules) in [
+            (ffi::AF_INET, Families::IPV4, Families::RULES),
+            (ffi::RTNL_FAMILY_IPMR, Families::IPMR, Families::IPMR),
+            (ffi::AF_INET6, Families::IPV6, Families::RULES),
+            (ffi::RTNL_FAMILY_IP6MR, Families::IP6MR, Families::IP6MR),
         ] {
-            // The family dump replays rules, then every table entry.
-            if !families.intersects(family | Families::RULES) {
+            // A unicast family's dump replays its rules, then every table
+            // entry; a multicast family's its rules, then each table's VIFs
+            // and entries (`mr_dump()`).
+            if !families.intersects(family | rules) {
                 continue;
             }
             let block = ReplayBlock::new(&node, net.as_ptr(), family);

@@ -36,8 +36,14 @@ impl Families {
     pub(crate) const RULES: Self = Self(1 << 2);
     /// Nexthop objects.
     pub(crate) const NEXTHOPS: Self = Self(1 << 3);
+    /// IPv4 multicast routing: VIFs, MFC entries and its own rules.
+    pub(crate) const IPMR: Self = Self(1 << 4);
+    /// IPv6 multicast routing.
+    pub(crate) const IP6MR: Self = Self(1 << 5);
+    /// Both multicast routing families.
+    pub(crate) const MULTICAST: Self = Self(Self::IPMR.0 | Self::IP6MR.0);
     /// Every family (a namespace's exit is every family's event).
-    pub(crate) const ALL: Self = Self(0xf);
+    pub(crate) const ALL: Self = Self(0x3f);
 
     /// The families of `bits`, if they are some and all known.
     pub(crate) fn from_bits(bits: u64) -> Option<Self> {
@@ -110,6 +116,20 @@ pub(crate) enum NexthopEvent {
     Other(c_ulong),
 }
 
+/// What happened to a multicast routing entry (an MFC entry), by
+/// `enum fib_event_type` in a multicast family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MfcEvent {
+    /// Added; replays send this. May name an entry the listener holds
+    /// already (added while a replay walked its table): apply it as a
+    /// replace.
+    Add,
+    /// Its parent or output VIFs changed (the same entry, in place).
+    Replace,
+    /// Removed.
+    Del,
+}
+
 /// What happened (`enum fib_event_type`, plus the end of a namespace, plus
 /// nexthop objects).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,11 +147,35 @@ pub(crate) enum EventKind {
     NetnsExit,
     /// A nexthop object (`ip nexthop`): see [`Event::nexthop_object`].
     Nexthop(NexthopEvent),
+    /// A multicast routing VIF added: see [`Event::vif`].
+    VifAdd,
+    /// A multicast routing VIF removed.
+    VifDel,
+    /// A multicast routing entry: see [`Event::mfc`].
+    Mfc(MfcEvent),
     /// Anything else (never sent by the bridge; used by tests).
     Other(c_ulong),
 }
 
 impl EventKind {
+    /// Event `event` of `family`: multicast routing's entry events are
+    /// MFC entries', its VIF events VIFs' (and its rule events rules').
+    pub(crate) fn of(event: c_ulong, family: Families) -> Self {
+        if !family.intersects(Families::MULTICAST) {
+            return Self::from_raw(event);
+        }
+        match event {
+            ffi::FIB_EVENT_ENTRY_ADD => Self::Mfc(MfcEvent::Add),
+            ffi::FIB_EVENT_ENTRY_REPLACE => Self::Mfc(MfcEvent::Replace),
+            ffi::FIB_EVENT_ENTRY_DEL => Self::Mfc(MfcEvent::Del),
+            ffi::FIB_EVENT_VIF_ADD => Self::VifAdd,
+            ffi::FIB_EVENT_VIF_DEL => Self::VifDel,
+            ffi::FIB_EVENT_RULE_ADD => Self::RuleAdd,
+            ffi::FIB_EVENT_RULE_DEL => Self::RuleDel,
+            other => Self::Other(other),
+        }
+    }
+
     pub(crate) fn from_raw(event: c_ulong) -> Self {
         match event {
             ffi::FIB_EVENT_ENTRY_REPLACE => Self::EntryReplace,
@@ -376,13 +420,130 @@ impl Drop for RouteRef {
     }
 }
 
+/// A multicast routing VIF as the event describes it (a copy).
+#[derive(Clone, Copy)]
+pub(crate) struct Vif(ffi::RfnVif);
+
+impl Vif {
+    /// IPv4 (`ip mroute`) or IPv6 (`ip -6 mroute`) multicast routing.
+    pub(crate) fn family(&self) -> Option<Family> {
+        Family::from_raw(self.0.family.into())
+    }
+    pub(crate) fn table(&self) -> u32 {
+        self.0.tb_id
+    }
+    /// The VIF's index in its table (what MFC entries name).
+    pub(crate) fn index(&self) -> u16 {
+        self.0.vif_index
+    }
+    /// Its device's ifindex (0: none).
+    pub(crate) fn ifindex(&self) -> u32 {
+        self.0.ifindex
+    }
+    /// `VIFF_*` (tunnel, register, ...).
+    pub(crate) fn flags(&self) -> u16 {
+        self.0.vif_flags
+    }
+}
+
+/// A multicast routing (MFC) entry as the event describes it (a copy).
+#[derive(Clone, Copy)]
+pub(crate) struct Mfc(ffi::RfnMfc);
+
+impl Mfc {
+    pub(crate) fn family(&self) -> Option<Family> {
+        Family::from_raw(self.0.family.into())
+    }
+    pub(crate) fn table(&self) -> u32 {
+        self.0.tb_id
+    }
+    /// The source: 4 bytes (IPv4) or 16 (IPv6), network order (all zero:
+    /// any source, a (*,G) entry).
+    pub(crate) fn origin(&self) -> &[u8] {
+        self.addr(&self.0.origin)
+    }
+    /// The group, as [`Mfc::origin`].
+    pub(crate) fn group(&self) -> &[u8] {
+        self.addr(&self.0.group)
+    }
+    fn addr<'b>(&self, a: &'b [u8; 16]) -> &'b [u8] {
+        match self.family() {
+            Some(Family::Ipv4) => &a[..4],
+            _ => &a[..],
+        }
+    }
+    /// The input VIF (`Iif:`).
+    pub(crate) fn parent(&self) -> u16 {
+        self.0.parent
+    }
+    /// The output VIFs with their TTL thresholds, in VIF order.
+    pub(crate) fn outputs(&self) -> impl Iterator<Item = (u16, u8)> + '_ {
+        (0u16..)
+            .zip(self.0.ttls.iter().copied())
+            .filter(|&(_, ttl)| ttl != 255)
+    }
+    /// Each VIF's TTL threshold (255: not an output), by VIF index.
+    pub(crate) fn ttls(&self) -> &[u8; ffi::MAXVIFS] {
+        &self.0.ttls
+    }
+}
+
+/// An owned reference to an event's MFC entry (`mr_cache_hold()`), for
+/// listeners that defer work past the callback. Released on drop
+/// (`mr_cache_put()`), from any context.
+///
+/// # Invariants
+///
+/// `ptr` is a `struct mr_mfc` on which this value holds one reference.
+pub(crate) struct MfcRef {
+    ptr: NonNull<c_void>,
+}
+
+// SAFETY: MFC entries are refcounted, and the last put frees them through
+// RCU, from any context.
+unsafe impl Send for MfcRef {}
+// SAFETY: `&MfcRef` only sets the entry's offload bit, which only drivers
+// write after the entry's creation.
+unsafe impl Sync for MfcRef {}
+
+impl MfcRef {
+    /// The entry object's address: its identity while it is held.
+    pub(crate) fn addr(&self) -> usize {
+        self.ptr.as_ptr() as usize
+    }
+
+    /// Sets or clears `MFC_OFFLOAD` (`ip mroute` shows `offload`). Any
+    /// context.
+    pub(crate) fn set_offload(&self, offload: bool) {
+        // SAFETY: `ptr` is a live entry (we hold it).
+        unsafe { ffi::rfn_mfc_set_offload(self.ptr.as_ptr(), offload) }
+    }
+}
+
+impl Drop for MfcRef {
+    fn drop(&mut self) {
+        // SAFETY: we hold one reference (type invariant).
+        unsafe { ffi::rfn_mfc_put(self.ptr.as_ptr()) }
+    }
+}
+
 /// A policy routing rule as the event describes it (a copy).
 #[derive(Clone, Copy)]
 pub(crate) struct Rule(RfnRule);
 
 impl Rule {
+    /// A unicast rule's family (`ip rule`, `ip -6 rule`); `None` for a
+    /// multicast routing rule.
     pub(crate) fn family(&self) -> Option<Family> {
         Family::from_raw(self.0.family.into())
+    }
+    /// A multicast routing rule's family (`ip mrule`, `ip -6 mrule`).
+    pub(crate) fn multicast(&self) -> Option<Family> {
+        match c_int::from(self.0.family) {
+            ffi::RTNL_FAMILY_IPMR => Some(Family::Ipv4),
+            ffi::RTNL_FAMILY_IP6MR => Some(Family::Ipv6),
+            _ => None,
+        }
     }
     pub(crate) fn pref(&self) -> u32 {
         self.0.pref
@@ -415,7 +576,7 @@ impl<'a> Event<'a> {
     /// passes it; `node` takes the listener's resync requests.
     pub(crate) fn new(event: c_ulong, raw: &'a RfnInfo, node: &'a dyn ResyncLater) -> Self {
         Self {
-            kind: EventKind::from_raw(event),
+            kind: EventKind::of(event, Families::from_raw(raw.family)),
             raw,
             node,
         }
@@ -424,6 +585,11 @@ impl<'a> Event<'a> {
     /// What happened.
     pub(crate) fn kind(&self) -> EventKind {
         self.kind
+    }
+
+    /// The event's family ([`Families::ALL`] for a namespace's exit).
+    pub(crate) fn family(&self) -> Families {
+        Families::from_raw(self.raw.family)
     }
 
     /// Whether this event replays existing state to a new registration.
@@ -608,6 +774,46 @@ impl<'a> Event<'a> {
         if let Some(net) = self.netns_id() {
             self.node.request_resync(net);
         }
+    }
+
+    /// The VIF of a multicast routing VIF event.
+    pub(crate) fn vif(&self) -> Option<Vif> {
+        if !matches!(self.kind, EventKind::VifAdd | EventKind::VifDel) {
+            return None;
+        }
+        let info = self.info()?;
+        let mut vif = ffi::RfnVif::default();
+        // SAFETY: a VIF event's info is embedded in a
+        // `vif_entry_notifier_info` (the glue checks the family).
+        (unsafe { ffi::rfn_info_vif(info, &mut vif) } == 0).then_some(Vif(vif))
+    }
+
+    /// The entry of a multicast routing entry event.
+    pub(crate) fn mfc(&self) -> Option<Mfc> {
+        if !matches!(self.kind, EventKind::Mfc(_)) {
+            return None;
+        }
+        let info = self.info()?;
+        let mut mfc = ffi::RfnMfc::default();
+        // SAFETY: an MFC event's info is embedded in a
+        // `mfc_entry_notifier_info` (the glue checks the family); the
+        // entry is alive for the callback (RCU, or the kernel's reference).
+        (unsafe { ffi::rfn_info_mfc(info, &mut mfc) } == 0).then_some(Mfc(mfc))
+    }
+
+    /// An owned reference to the MFC entry of an entry event; `None` when
+    /// it is not one, or a replayed entry is being freed (its delete moved
+    /// the counter: the replay is retried).
+    pub(crate) fn hold_mfc(&self) -> Option<MfcRef> {
+        if !matches!(self.kind, EventKind::Mfc(_)) {
+            return None;
+        }
+        let info = self.info()?;
+        // SAFETY: an MFC event's info (the glue checks the family), for
+        // the callback.
+        let ptr = NonNull::new(unsafe { ffi::rfn_info_mfc_hold(info) })?;
+        // INVARIANT: `rfn_info_mfc_hold` took one reference on `ptr`.
+        Some(MfcRef { ptr })
     }
 
     /// The rule of a rule event.

@@ -26,6 +26,8 @@ pub(crate) const FIB_EVENT_RULE_ADD: c_ulong = 4;
 pub(crate) const FIB_EVENT_RULE_DEL: c_ulong = 5;
 pub(crate) const FIB_EVENT_NH_ADD: c_ulong = 6;
 pub(crate) const FIB_EVENT_NH_DEL: c_ulong = 7;
+pub(crate) const FIB_EVENT_VIF_ADD: c_ulong = 8;
+pub(crate) const FIB_EVENT_VIF_DEL: c_ulong = 9;
 /// `RUST_FIB_EVENT_NETNS_EXIT` (`include/rust_fib_notifier.h`).
 pub(crate) const RUST_FIB_EVENT_NETNS_EXIT: c_ulong = 0x100;
 /// `RUST_FIB_EVENT_NEXTHOP(e)` is this plus `enum nexthop_event_type`; the
@@ -51,6 +53,9 @@ pub(crate) const RFN_NH_F_FDB: u8 = 1 << 1;
 
 pub(crate) const AF_INET: c_int = 2;
 pub(crate) const AF_INET6: c_int = 10;
+/// `RTNL_FAMILY_IPMR`, `RTNL_FAMILY_IP6MR`: multicast routing's families.
+pub(crate) const RTNL_FAMILY_IPMR: c_int = 128;
+pub(crate) const RTNL_FAMILY_IP6MR: c_int = 129;
 
 /// `struct fib_notifier_info`: opaque here, decoded by the C glue.
 #[repr(C)]
@@ -149,6 +154,54 @@ pub(crate) struct RfnNh {
 }
 const _: () = assert!(core::mem::size_of::<RfnNh>() == 24);
 
+/// `struct rfn_vif`.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub(crate) struct RfnVif {
+    pub(crate) tb_id: u32,
+    pub(crate) ifindex: u32,
+    pub(crate) vif_index: u16,
+    pub(crate) vif_flags: u16,
+    pub(crate) family: u8,
+    pub(crate) pad: [u8; 3],
+}
+const _: () = assert!(core::mem::size_of::<RfnVif>() == 16);
+
+/// `RFN_MAXVIFS`: the kernel's `MAXVIFS`.
+pub(crate) const MAXVIFS: usize = 32;
+
+/// `struct rfn_mfc`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct RfnMfc {
+    pub(crate) origin: [u8; 16],
+    pub(crate) group: [u8; 16],
+    pub(crate) tb_id: u32,
+    pub(crate) parent: u16,
+    pub(crate) family: u8,
+    pub(crate) pad: u8,
+    pub(crate) mfc_flags: u32,
+    pub(crate) ttls: [u8; MAXVIFS],
+    pub(crate) pad2: [u8; 4],
+}
+const _: () = assert!(core::mem::size_of::<RfnMfc>() == 80);
+
+impl Default for RfnMfc {
+    fn default() -> Self {
+        Self {
+            origin: [0; 16],
+            group: [0; 16],
+            tb_id: 0,
+            parent: 0,
+            family: 0,
+            pad: 0,
+            mfc_flags: 0,
+            ttls: [255; MAXVIFS],
+            pad2: [0; 4],
+        }
+    }
+}
+
 /// `struct rfn_rule`.
 #[repr(C)]
 #[derive(Clone, Copy, Default)]
@@ -213,6 +266,11 @@ extern "C" {
     ) -> c_int;
     pub(crate) fn rfn_info_route_hold(info: *const FibNotifierInfo, i: c_uint) -> *mut c_void;
     pub(crate) fn rfn_route_put(family: c_int, route: *mut c_void);
+    pub(crate) fn rfn_info_vif(info: *const FibNotifierInfo, out: *mut RfnVif) -> c_int;
+    pub(crate) fn rfn_info_mfc(info: *const FibNotifierInfo, out: *mut RfnMfc) -> c_int;
+    pub(crate) fn rfn_info_mfc_hold(info: *const FibNotifierInfo) -> *mut c_void;
+    pub(crate) fn rfn_mfc_put(mfc: *mut c_void);
+    pub(crate) fn rfn_mfc_set_offload(mfc: *mut c_void, offload: bool);
     pub(crate) fn rfn_route_set_hw_flags(
         net: *mut Net,
         key: *const RfnRoute,

@@ -54,9 +54,17 @@
 //!     under RTNL, sees none of it or all of it);
 //!   - a resilient group's buckets also change from its upkeep work, which
 //!     takes no lock at all: it notifies `BUCKET_REPLACE`, then moves the
-//!     bucket.
+//!     bucket;
+//!   - multicast routing (`ipmr.c`, `ip6mr.c`) changes under RTNL: a VIF
+//!     is linked (under `mrt_lock`) then notified, and notified *before*
+//!     it is unlinked (`vif_delete()` notifies `VIF_DEL` under `mrt_lock`,
+//!     then clears the VIF's device); an MFC entry is linked then
+//!     notified, unlinked then notified, and replaced in place (its
+//!     parent and TTLs, under `mrt_lock`) then notified; the multicast
+//!     rules change as the unicast ones, under their own rules lock.
 //!
-//!   So after `s1`, the replay takes RTNL and each family's rules lock once
+//!   So after `s1`, the replay takes RTNL and each family's rules lock
+//!   (unicast and multicast routing's) once
 //!   (`rfn_net_wait_writers()`): a writer whose bump `s1` saw held one of
 //!   them when it bumped, so taking it waits until the writer linked or
 //!   unlinked. Under RTNL it also waits for every resilient group's upkeep
@@ -76,7 +84,16 @@
 //!   then `APPEND` gives them again. No lock closes this; the listener
 //!   applies an IPv6 `APPEND` as a set union of nexthops, which is exact
 //!   because the kernel never lets one route hold two equal nexthops
-//!   (`rt6_duplicate_nexthop()`). The header says so to C listeners. The nexthop objects are replayed under RTNL
+//!   (`rt6_duplicate_nexthop()`). The header says so to C listeners.
+//!   Multicast routing's VIFs and MFC entries are linked then notified,
+//!   under RTNL, and the replay walks them under RCU alone: one added in
+//!   between comes twice, replayed and then as its live `VIF_ADD` or
+//!   `ENTRY_ADD`, which a listener applies as a replace (the header says
+//!   so). An entry replaced in place while the replay reads it may be
+//!   read half old, half new: its `REPLACE` was counted after `s1`, so
+//!   the check retries the namespace. A replayed entry whose delete has
+//!   dropped its last reference is not taken (`rfn_info_mfc_hold()`):
+//!   that delete was counted after `s1` too. The nexthop objects are replayed under RTNL
 //!   (`register_nexthop_notifier()`'s own walk), before rules and routes:
 //!   a listener learns an object before the routes that use it, unless the
 //!   object was added after its replay, which moves the counter.
@@ -93,7 +110,8 @@
 //!   init ran, after our bridge may already have forwarded its default
 //!   rules.
 //! - **Per family.** A namespace has one counter per family (IPv4 routes,
-//!   IPv6 routes, rules, nexthop objects: `events::Families`); the bridge
+//!   IPv6 routes, rules, nexthop objects, IPv4 and IPv6 multicast routing
+//!   with their own rules: `events::Families`); the bridge
 //!   counts an event in its family's counter, the namespace's exit in all
 //!   of them. A registration reads the sum of its families' counters, and
 //!   its node gets only their events. Each argument above holds counter by

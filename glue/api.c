@@ -25,6 +25,7 @@ static_assert(sizeof(struct rfn_c_ops) == 40);
 #define RFN_KNOWN_FLAGS	(RUST_FIB_NOTIFIER_F_NEXTHOPS | \
 			 RUST_FIB_NOTIFIER_F_RECONCILE | \
 			 RUST_FIB_NOTIFIER_F_FAMILIES | \
+			 RUST_FIB_NOTIFIER_F_MULTICAST | \
 			 (0xffU << RUST_FIB_NOTIFIER_F_VERSION_SHIFT))
 
 /* modinfo rust_fib_notifier shows the API version it provides. */
@@ -77,6 +78,8 @@ static int rfn_register(struct net *net, struct notifier_block *nb,
 		c_ops.flush_net = ops->flush_net;
 		if (ops->flags & RUST_FIB_NOTIFIER_F_NEXTHOPS)
 			c_ops.families |= RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS;
+		if (ops->flags & RUST_FIB_NOTIFIER_F_MULTICAST)
+			c_ops.families |= RUST_FIB_NOTIFIER_FAMILY_MULTICAST;
 		/* Listeners built before the fields existed never set the flag. */
 		if (ops->flags & RUST_FIB_NOTIFIER_F_FAMILIES) {
 			if (!ops->families ||

@@ -148,13 +148,20 @@ static int rfn_bridge_call(struct notifier_block *nb, unsigned long event,
 	struct rfn_net *rn = container_of(nb, struct rfn_net, nb);
 	struct fib_notifier_info *info = ptr;
 
-	/* Unicast routes and rules only: ipmr/ip6mr events are out of scope. */
 	u8 family;
 	int ret;
 
-	if (info->family != AF_INET && info->family != AF_INET6)
+	/*
+	 * Multicast routing's events (VIFs, MFC entries, and its own rules)
+	 * are all its family's; unicast rules are one family for both.
+	 */
+	if (info->family == RTNL_FAMILY_IPMR)
+		family = RUST_FIB_NOTIFIER_FAMILY_IPMR;
+	else if (info->family == RTNL_FAMILY_IP6MR)
+		family = RUST_FIB_NOTIFIER_FAMILY_IP6MR;
+	else if (info->family != AF_INET && info->family != AF_INET6)
 		return NOTIFY_DONE;
-	if (event == FIB_EVENT_RULE_ADD || event == FIB_EVENT_RULE_DEL)
+	else if (event == FIB_EVENT_RULE_ADD || event == FIB_EVENT_RULE_DEL)
 		family = RUST_FIB_NOTIFIER_FAMILY_RULES;
 	else if (info->family == AF_INET)
 		family = RUST_FIB_NOTIFIER_FAMILY_IPV4;

@@ -18,7 +18,7 @@ struct net;
 struct task_struct;
 
 /* The families counted apart (RUST_FIB_NOTIFIER_FAMILY_ALL's bits). */
-#define RFN_FAMILIES	4
+#define RFN_FAMILIES	6
 static_assert(RUST_FIB_NOTIFIER_FAMILY_ALL == (1 << RFN_FAMILIES) - 1);
 
 /*

@@ -83,6 +83,31 @@ struct rfn_rule {
 	u8 pad[2];
 };
 
+/* A multicast routing VIF (struct vif_entry_notifier_info). */
+struct rfn_vif {
+	u32 tb_id;
+	u32 ifindex;		/* 0: none */
+	u16 vif_index;
+	u16 vif_flags;		/* VIFF_* */
+	u8 family;		/* AF_INET (IPMR) or AF_INET6 (IP6MR) */
+	u8 pad[3];
+};
+
+#define RFN_MAXVIFS	32
+
+/* A multicast routing (MFC) entry (struct mfc_entry_notifier_info). */
+struct rfn_mfc {
+	u8 origin[16];		/* IPv4 in the first 4 bytes, network order */
+	u8 group[16];
+	u32 tb_id;
+	u16 parent;		/* the input VIF */
+	u8 family;		/* AF_INET (IPMR) or AF_INET6 (IP6MR) */
+	u8 pad;
+	u32 mfc_flags;		/* MFC_STATIC, MFC_OFFLOAD */
+	u8 ttls[RFN_MAXVIFS];	/* per VIF: 255 = not an output VIF */
+	u8 pad2[4];
+};
+
 /* C glue, called from Rust. */
 struct atomic_notifier_head *rfn_chain(void);
 struct atomic_notifier_head *rfn_resync_chain(void);
@@ -106,6 +131,11 @@ int rfn_info_route_nh(const struct fib_notifier_info *info, unsigned int i,
 		      struct rfn_nh *out);
 void *rfn_info_route_hold(const struct fib_notifier_info *info, unsigned int i);
 void rfn_route_put(int family, void *route);
+int rfn_info_vif(const struct fib_notifier_info *info, struct rfn_vif *out);
+int rfn_info_mfc(const struct fib_notifier_info *info, struct rfn_mfc *out);
+void *rfn_info_mfc_hold(const struct fib_notifier_info *info);
+void rfn_mfc_put(void *mfc);
+void rfn_mfc_set_offload(void *mfc, bool offload);
 void rfn_route_set_hw_flags(struct net *net, const struct rfn_route *key,
 			    void *route, bool offload, bool trap, bool failed);
 u64 rfn_net_cookie(const struct net *net);

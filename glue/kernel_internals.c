@@ -106,19 +106,18 @@ void rfn_net_put(struct net *net)
 
 /*
  * Waits for every writer whose change the counter may already show (see
- * seq_counter.rs): rules are notified before they are linked, under the
- * family's rules lock and without RTNL; IPv4 routes are notified before
- * they are unlinked, and nexthop objects before they are unlinked, under
- * RTNL; resilient groups' buckets before they change, from a work item.
- * Taking each lock once (and waiting for those work items), after the
- * counter was read, waits for such a writer to finish.  IPv6 routes need
- * nothing:
- * the dump takes each table's tb6_lock itself.  @net is alive (the caller
- * holds a reference).
+ * seq_counter.rs): rules (unicast and multicast routing's) are notified
+ * before they are linked, under the family's rules lock and without RTNL;
+ * IPv4 routes, nexthop objects and multicast VIFs are notified before they
+ * are unlinked, under RTNL; resilient groups' buckets before they change,
+ * from a work item.  Taking each lock once (and waiting for those work
+ * items), after the counter was read, waits for such a writer to finish.
+ * IPv6 routes need nothing: the dump takes each table's tb6_lock itself.
+ * @net is alive (the caller holds a reference).
  */
 void rfn_net_wait_writers(struct net *net)
 {
-	struct fib_rules_ops *ops[2] = {};
+	struct fib_rules_ops *ops[4] = {};
 	struct rb_node *node;
 	int i;
 
@@ -150,6 +149,12 @@ void rfn_net_wait_writers(struct net *net)
 #if IS_ENABLED(CONFIG_IPV6) && defined(CONFIG_IPV6_MULTIPLE_TABLES)
 	ops[1] = net->ipv6.fib6_rules_ops;
 #endif
+#ifdef CONFIG_IP_MROUTE_MULTIPLE_TABLES
+	ops[2] = net->ipv4.mr_rules_ops;
+#endif
+#ifdef CONFIG_IPV6_MROUTE_MULTIPLE_TABLES
+	ops[3] = net->ipv6.mr6_rules_ops;
+#endif
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		if (!ops[i])
 			continue;
@@ -170,6 +175,14 @@ int rfn_fib_dump(struct net *net, int family, struct notifier_block *nb,
 #if IS_ENABLED(CONFIG_IPV6)
 	else if (family == AF_INET6)
 		ops = net->ipv6.notifier_ops;
+#endif
+#ifdef CONFIG_IP_MROUTE
+	else if (family == RTNL_FAMILY_IPMR)
+		ops = net->ipv4.ipmr_notifier_ops;
+#endif
+#ifdef CONFIG_IPV6_MROUTE
+	else if (family == RTNL_FAMILY_IP6MR)
+		ops = net->ipv6.ip6mr_notifier_ops;
 #endif
 	/* Valid while the namespace is bridged: the family exits after us. */
 	if (!ops || !try_module_get(ops->owner))

@@ -45,6 +45,9 @@ struct netlink_ext_ack;
  *    or IPv6), @info inside struct fib_rule_notifier_info.
  *  - RUST_FIB_EVENT_NEXTHOP() events, for listeners that asked for them
  *    (RUST_FIB_NOTIFIER_F_NEXTHOPS): nexthop objects (ip nexthop).
+ *  - multicast routing, for listeners that asked for it
+ *    (RUST_FIB_NOTIFIER_F_MULTICAST; @family RUST_FIB_NOTIFIER_FAMILY_IPMR
+ *    or _IP6MR): see DOC: Multicast routing.
  *  - RUST_FIB_EVENT_NETNS_EXIT: forget a namespace.
  *
  * A listener gets a namespace's live events after the namespace's replay
@@ -85,6 +88,10 @@ struct netlink_ext_ack;
  *  - nexthop objects (RUST_FIB_EVENT_NEXTHOP()): process context, RTNL held
  *    (net/ipv4/nexthop.c); NEXTHOP_EVENT_BUCKET_REPLACE from a resilient
  *    group's upkeep work holds no lock.
+ *  - multicast routing (@family RUST_FIB_NOTIFIER_FAMILY_IPMR, _IP6MR):
+ *    process context, RTNL held (net/ipv4/ipmr.c, net/ipv6/ip6mr.c);
+ *    FIB_EVENT_VIF_DEL also under the family's mrt_lock (a spinlock);
+ *    its rules as the unicast ones.
  *  - RUST_FIB_EVENT_NETNS_EXIT: process context (the namespace's pernet
  *    exit, or its bridge's attachment), RTNL not held.
  *  - replayed events (@replay set): the registering task, or the module's
@@ -246,12 +253,42 @@ struct netlink_ext_ack;
  */
 
 /**
+ * DOC: Multicast routing
+ *
+ * For listeners registered with RUST_FIB_NOTIFIER_F_MULTICAST (or the
+ * RUST_FIB_NOTIFIER_FAMILY_IPMR, _IP6MR bits in @families): the events of
+ * the kernel's RTNL_FAMILY_IPMR and RTNL_FAMILY_IP6MR notifier ops, with
+ * @info their own notifier info, read as mlxsw's spectrum_router.c reads
+ * it: FIB_EVENT_VIF_ADD and FIB_EVENT_VIF_DEL with struct
+ * vif_entry_notifier_info (the VIF's device and index, its table);
+ * FIB_EVENT_ENTRY_ADD, FIB_EVENT_ENTRY_REPLACE (the entry's parent or
+ * output VIFs changed, in place) and FIB_EVENT_ENTRY_DEL with struct
+ * mfc_entry_notifier_info (container_of() @mfc into struct mfc_cache or
+ * mfc6_cache for the source and group); and FIB_EVENT_RULE_ADD/DEL of the
+ * multicast routing rules.  A replay sends each table's VIFs before its
+ * entries, after the family's rules; a namespace's IPv4 multicast routing
+ * after its IPv4 routes, its IPv6 multicast routing after its IPv6 routes,
+ * as the kernel's own replay.
+ *
+ * An entry is refcounted: a listener that keeps it past the callback takes
+ * mr_cache_hold() there and drops it (mr_cache_put()) on the entry's DEL,
+ * a flush, or the namespace's exit at the latest.  A listener that
+ * offloads an entry sets MFC_OFFLOAD in its mfc_flags (and clears it when
+ * it stops), which `ip mroute` shows as "offload".  An entry or a VIF
+ * added while a replay walks its table may come twice (replayed, then as
+ * its live ADD): apply an ADD of what is held as a replace.  Multicast
+ * events cannot be vetoed (the kernel ignores the return value).
+ */
+
+/**
  * RUST_FIB_NOTIFIER_API_VERSION - the API version this header describes
  *
  * A listener compiles against it (``#if RUST_FIB_NOTIFIER_API_VERSION >=
  * 4``) and registers with it (RUST_FIB_NOTIFIER_F_VERSION): a module
  * older than the header refuses the registration instead of misreading
- * struct rust_fib_notifier_ops.  4 added RUST_FIB_NOTIFIER_F_VERSION;
+ * struct rust_fib_notifier_ops.  4 added RUST_FIB_NOTIFIER_F_VERSION and
+ * multicast routing (RUST_FIB_NOTIFIER_F_MULTICAST,
+ * RUST_FIB_NOTIFIER_FAMILY_IPMR and _IP6MR);
  * 3 added mark and sweep (RUST_FIB_NOTIFIER_F_RECONCILE), registrations
  * per family (RUST_FIB_NOTIFIER_F_FAMILIES) and struct
  * rust_fib_notifier_info's @family; 2 added @net_lives, queued resyncs
@@ -366,9 +403,23 @@ static inline bool rust_fib_notifier_event_is_nexthop(unsigned long event)
  */
 #define RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS BIT(3)
 /**
+ * RUST_FIB_NOTIFIER_FAMILY_IPMR - IPv4 multicast routing: VIFs, MFC
+ * entries and its rules
+ */
+#define RUST_FIB_NOTIFIER_FAMILY_IPMR	BIT(4)
+/**
+ * RUST_FIB_NOTIFIER_FAMILY_IP6MR - IPv6 multicast routing
+ */
+#define RUST_FIB_NOTIFIER_FAMILY_IP6MR	BIT(5)
+/**
+ * RUST_FIB_NOTIFIER_FAMILY_MULTICAST - both multicast routing families
+ */
+#define RUST_FIB_NOTIFIER_FAMILY_MULTICAST \
+	(RUST_FIB_NOTIFIER_FAMILY_IPMR | RUST_FIB_NOTIFIER_FAMILY_IP6MR)
+/**
  * RUST_FIB_NOTIFIER_FAMILY_ALL - every family above
  */
-#define RUST_FIB_NOTIFIER_FAMILY_ALL	GENMASK(3, 0)
+#define RUST_FIB_NOTIFIER_FAMILY_ALL	GENMASK(5, 0)
 
 /**
  * struct rust_fib_notifier_info - what a listener's notifier_call receives
@@ -470,7 +521,14 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  * families in @families.
  */
 #define RUST_FIB_NOTIFIER_F_FAMILIES	BIT(2)
-/* BIT(3) to BIT(23): later flags.  Unknown flags are refused (-EINVAL). */
+/**
+ * RUST_FIB_NOTIFIER_F_MULTICAST - also multicast routing events
+ *
+ * For struct rust_fib_notifier_ops' @flags: the listener also gets the
+ * IPv4 and IPv6 multicast routing events (see DOC: Multicast routing).
+ */
+#define RUST_FIB_NOTIFIER_F_MULTICAST	BIT(3)
+/* BIT(4) to BIT(23): later flags.  Unknown flags are refused (-EINVAL). */
 
 /**
  * RUST_FIB_NOTIFIER_F_VERSION_SHIFT - where @flags carries the API version
@@ -511,7 +569,7 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  *	events only), RUST_FIB_NOTIFIER_F_RECONCILE (@mark_stale and
  *	@sweep_stale are set: the listener repairs a namespace by mark and
  *	sweep instead of @flush_net), RUST_FIB_NOTIFIER_F_FAMILIES (@families
- *	is set).  The fields after @flags are read only when their flag says
+ *	is set), RUST_FIB_NOTIFIER_F_MULTICAST (multicast routing too).  The fields after @flags are read only when their flag says
  *	so (listeners built before them never set it).
  * @mark_stale: (RUST_FIB_NOTIFIER_F_RECONCILE) instead of @flush_net,
  *	before the namespace is replayed again (a retry, a resync, a veto's
@@ -533,7 +591,8 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  *	bits the listener wants, at least one: replayed and sent only those,
  *	retried only for their changes (RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS
  *	here is RUST_FIB_NOTIFIER_F_NEXTHOPS).  Without the flag: IPv4, IPv6
- *	and rules, and nexthop objects with RUST_FIB_NOTIFIER_F_NEXTHOPS.
+ *	and rules, nexthop objects with RUST_FIB_NOTIFIER_F_NEXTHOPS, and
+ *	multicast routing with RUST_FIB_NOTIFIER_F_MULTICAST.
  *
  * Each callback gets the registered @nb.  None may unregister or register
  * (see DOC: Calls from callbacks).  The layout only grows at its end.

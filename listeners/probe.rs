@@ -20,10 +20,17 @@
 //! - `stats`: `key value` lines: events, replayed, live, flushes,
 //!   net_flushes, netns_exits (of them netns_lives: a namespace whose
 //!   bridge failed to attach, alive), alloc_failed, skipped, nexthop_events,
-//!   routes, rules, nexthops, buckets.
+//!   routes, rules, nexthops, buckets, mcast_events, vifs, mroutes, mrules.
+//! - `vifs`: multicast routing VIFs, one per line, sorted:
+//!   `<netns inum> <4|6> table <t> vif <index> dev <ifindex> flags <VIFF_*>`
+//! - `mroutes`: multicast routing (MFC) entries, one per line, sorted:
+//!   `<netns inum> <4|6> table <t> (<source>,<group>) iif <vif> oifs
+//!   <vif>:<ttl>...` (`oifs -` for none)
+//! - `mrules`: multicast routing rules, as `rules`.
 //! - `families`: the families the next `attach` registers for, as
 //!   `RUST_FIB_NOTIFIER_FAMILY_*` bits (1 IPv4, 2 IPv6, 4 rules, 8 nexthop
-//!   objects; 1..15, default 15).
+//!   objects, 16 IPv4 multicast routing, 32 IPv6 multicast routing; 1..63,
+//!   default 63).
 //!
 //! Routes are keyed like hardware keys them and like the kernel notifies
 //! them: one entry per (namespace, family, table, prefix, length).
@@ -41,12 +48,15 @@ use kernel::{
 };
 
 use crate::{
-    events::{Event, EventKind, Families, Family, Listener, NexthopEvent, NexthopObject, Route},
+    events::{
+        Event, EventKind, Families, Family, Listener, MfcEvent, NexthopEvent, NexthopObject, Route,
+    },
+    ffi::MAXVIFS,
     kernel_gaps::{new_spinlock_bh, SpinLockBh},
     knob::{self, Knob},
     listeners::{
         attach::{Attach, Attachment, Files},
-        table::{self, NetnsKey, NhKey, RouteKey},
+        table::{self, MfcKey, NetnsKey, NhKey, RouteKey, VifKey},
     },
     nets::NetId,
 };
@@ -129,10 +139,26 @@ impl NetnsKey for RuleKey {
     }
 }
 
+/// A multicast routing VIF: its device and `VIFF_*` flags.
+struct VifVal {
+    ifindex: u32,
+    flags: u16,
+}
+
+/// A multicast routing entry: its input VIF and each VIF's TTL threshold
+/// (255: not an output).
+struct MfcVal {
+    parent: u16,
+    ttls: [u8; MAXVIFS],
+}
+
 struct Tables {
     routes: RBTree<RouteKey, RouteVal>,
     rules: RBTree<RuleKey, ()>,
     nexthops: RBTree<NhKey, NhObj>,
+    vifs: RBTree<VifKey, VifVal>,
+    mroutes: RBTree<MfcKey, MfcVal>,
+    mrules: RBTree<RuleKey, ()>,
 }
 
 impl Tables {
@@ -141,6 +167,9 @@ impl Tables {
             routes: RBTree::new(),
             rules: RBTree::new(),
             nexthops: RBTree::new(),
+            vifs: RBTree::new(),
+            mroutes: RBTree::new(),
+            mrules: RBTree::new(),
         }
     }
 
@@ -148,6 +177,9 @@ impl Tables {
         table::remove_netns(&mut self.routes, inum, drop);
         table::remove_netns(&mut self.rules, inum, drop);
         table::remove_netns(&mut self.nexthops, inum, drop);
+        table::remove_netns(&mut self.vifs, inum, drop);
+        table::remove_netns(&mut self.mroutes, inum, drop);
+        table::remove_netns(&mut self.mrules, inum, drop);
     }
 }
 
@@ -165,6 +197,8 @@ struct ProbeStats {
     /// IPv6 source-specific routes, not held (see `apply`).
     skipped: Atomic<u64>,
     nexthop_events: Atomic<u64>,
+    /// Multicast routing events (VIFs, entries, rules).
+    mcast_events: Atomic<u64>,
     /// Bucket events whose old nexthop is not the one the probe holds
     /// for that bucket (never, if nothing was missed).
     bucket_mismatch: Atomic<u64>,
@@ -185,6 +219,7 @@ impl ProbeStats {
             alloc_failed: Atomic::new(0),
             skipped: Atomic::new(0),
             nexthop_events: Atomic::new(0),
+            mcast_events: Atomic::new(0),
             bucket_mismatch: Atomic::new(0),
             bucket_idle_timer_ms: Atomic::new(0),
         }
@@ -305,6 +340,58 @@ impl Probe {
         Ok(())
     }
 
+    /// A multicast routing event: a VIF, an entry or a rule.
+    fn apply_mcast(&self, event: &Event<'_>) -> Result {
+        knob::count(&self.stats.mcast_events);
+        let inum = event.netns_inum();
+        if let Some(vif) = event.vif() {
+            let key = VifKey::of(inum, &vif);
+            if event.kind() == EventKind::VifAdd {
+                let val = VifVal {
+                    ifindex: vif.ifindex(),
+                    flags: vif.flags(),
+                };
+                let node = RBTreeNode::new(key, val, GFP_ATOMIC)?;
+                drop(self.tables.lock().vifs.insert(node));
+            } else {
+                drop(self.tables.lock().vifs.remove_node(&key));
+            }
+        } else if let Some(mfc) = event.mfc() {
+            let key = MfcKey::of(inum, &mfc, 0);
+            if event.kind() == EventKind::Mfc(MfcEvent::Del) {
+                drop(self.tables.lock().mroutes.remove_node(&key));
+            } else {
+                let mut ttls = [255u8; MAXVIFS];
+                for (vif, ttl) in mfc.outputs() {
+                    if let Some(t) = ttls.get_mut(usize::from(vif)) {
+                        *t = ttl;
+                    }
+                }
+                let val = MfcVal {
+                    parent: mfc.parent(),
+                    ttls,
+                };
+                let node = RBTreeNode::new(key, val, GFP_ATOMIC)?;
+                drop(self.tables.lock().mroutes.insert(node));
+            }
+        } else if let Some(rule) = event.rule() {
+            let key = RuleKey {
+                inum,
+                family: rule.multicast().map_or(0, |f| f.version()),
+                pref: rule.pref(),
+                table: rule.table(),
+                action: rule.action(),
+            };
+            if event.kind() == EventKind::RuleAdd {
+                let node = RBTreeNode::new(key, (), GFP_ATOMIC)?;
+                drop(self.tables.lock().mrules.insert(node));
+            } else {
+                drop(self.tables.lock().mrules.remove_node(&key));
+            }
+        }
+        Ok(())
+    }
+
     /// The nexthops of an entry event (`GFP_ATOMIC`).
     fn nexthops(event: &Event<'_>, route: &Route) -> Result<KVec<NhVal>> {
         let mut nhs = KVec::with_capacity(route.nexthops() as usize, GFP_ATOMIC)?;
@@ -319,6 +406,9 @@ impl Probe {
     }
 
     fn apply(&self, event: &Event<'_>) -> Result {
+        if event.family().intersects(Families::MULTICAST) && event.kind() != EventKind::NetnsExit {
+            return self.apply_mcast(event);
+        }
         let inum = event.netns_inum();
         // A source-specific IPv6 route shares its (table, prefix) key with
         // the plain route to the same prefix: skipped and counted, as
@@ -551,10 +641,60 @@ fn show_rules(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Re
     Ok(())
 }
 
+fn show_vifs(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let probe = a.listener();
+    let tables = probe.tables.lock();
+    for (k, v) in tables.vifs.iter() {
+        writeln!(
+            f,
+            "{} {} table {} vif {} dev {} flags {}",
+            k.inum, k.family, k.table, k.index, v.ifindex, v.flags
+        )?;
+    }
+    Ok(())
+}
+
+fn show_mroutes(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let probe = a.listener();
+    let tables = probe.tables.lock();
+    for (k, v) in tables.mroutes.iter() {
+        write!(f, "{} {} table {} (", k.inum, k.family, k.table)?;
+        knob::write_addr(f, k.family, &k.origin)?;
+        f.write_str(",")?;
+        knob::write_addr(f, k.family, &k.group)?;
+        write!(f, ") iif {} oifs", v.parent)?;
+        let mut any = false;
+        for (vif, ttl) in v.ttls.iter().enumerate().filter(|(_, t)| **t != 255) {
+            write!(f, " {vif}:{ttl}")?;
+            any = true;
+        }
+        if !any {
+            f.write_str(" -")?;
+        }
+        writeln!(f)?;
+    }
+    Ok(())
+}
+
+fn show_mrules(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let probe = a.listener();
+    let tables = probe.tables.lock();
+    for (k, ()) in tables.mrules.iter() {
+        write!(
+            f,
+            "{} {} pref {} table {} action ",
+            k.inum, k.family, k.pref, k.table
+        )?;
+        knob::write_rule_action(f, k.action)?;
+        writeln!(f)?;
+    }
+    Ok(())
+}
+
 fn show_stats(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let probe = a.listener();
     let c = &probe.stats;
-    let (routes, rules, nexthops, buckets) = {
+    let (routes, rules, nexthops, buckets, vifs, mroutes, mrules) = {
         let t = probe.tables.lock();
         let buckets: usize = t
             .nexthops
@@ -569,6 +709,9 @@ fn show_stats(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Re
             t.rules.iter().count(),
             t.nexthops.iter().count(),
             buckets,
+            t.vifs.iter().count(),
+            t.mroutes.iter().count(),
+            t.mrules.iter().count(),
         )
     };
     knob::write_stats(
@@ -590,6 +733,10 @@ fn show_stats(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Re
             ("rules", rules as u64),
             ("nexthops", nexthops as u64),
             ("buckets", buckets as u64),
+            ("mcast_events", c.mcast_events.load(Relaxed)),
+            ("vifs", vifs as u64),
+            ("mroutes", mroutes as u64),
+            ("mrules", mrules as u64),
         ],
     )
 }
@@ -601,6 +748,9 @@ pub(crate) fn debugfs<'a>(dir: &ScopedDir<'a, '_>, probe: &'a Attachment<Arc<Pro
     dir.read_callback_file(c"rules", probe, &show_rules);
     dir.read_callback_file(c"nexthops", probe, &show_nexthops);
     dir.read_callback_file(c"buckets", probe, &show_buckets);
+    dir.read_callback_file(c"vifs", probe, &show_vifs);
+    dir.read_callback_file(c"mroutes", probe, &show_mroutes);
+    dir.read_callback_file(c"mrules", probe, &show_mrules);
     dir.read_callback_file(c"stats", probe, &show_stats);
     dir.read_write_file(c"families", &probe.listener().families);
 }

@@ -5,7 +5,7 @@
 
 use kernel::rbtree::RBTree;
 
-use crate::events::{Family, Route};
+use crate::events::{Family, Mfc, Route, Vif};
 
 /// The key the kernel notifies routes by, and hardware keys them by (as
 /// netdevsim does): one entry per namespace, family, table, prefix and
@@ -48,6 +48,92 @@ impl NetnsKey for NhKey {
 
     fn first_of(inum: u32) -> Self {
         Self { inum, id: 0 }
+    }
+}
+
+/// A multicast routing VIF's key: namespace, family, table, VIF index.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct VifKey {
+    pub(crate) inum: u32,
+    pub(crate) family: u8,
+    pub(crate) table: u32,
+    pub(crate) index: u16,
+}
+
+impl VifKey {
+    /// The key of `vif` in the namespace `inum`.
+    pub(crate) fn of(inum: u32, vif: &Vif) -> Self {
+        Self {
+            inum,
+            family: vif.family().map_or(0, Family::version),
+            table: vif.table(),
+            index: vif.index(),
+        }
+    }
+}
+
+impl NetnsKey for VifKey {
+    fn inum(&self) -> u32 {
+        self.inum
+    }
+
+    fn first_of(inum: u32) -> Self {
+        Self {
+            inum,
+            family: 0,
+            table: 0,
+            index: 0,
+        }
+    }
+}
+
+/// A multicast routing entry's key: namespace, family, table, source,
+/// group, as `ip mroute` lists them. `obj` tells apart entries the kernel
+/// holds twice under one (source, group) (proxy entries, with different
+/// input VIFs): the entry object's address, which a listener that holds
+/// the object keeps (0 for one that does not).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct MfcKey {
+    pub(crate) inum: u32,
+    pub(crate) family: u8,
+    pub(crate) table: u32,
+    pub(crate) origin: [u8; 16],
+    pub(crate) group: [u8; 16],
+    pub(crate) obj: usize,
+}
+
+impl MfcKey {
+    /// The key of `mfc` in the namespace `inum`, with its object's
+    /// address `obj` (or 0).
+    pub(crate) fn of(inum: u32, mfc: &Mfc, obj: usize) -> Self {
+        let mut key = Self {
+            inum,
+            family: mfc.family().map_or(0, Family::version),
+            table: mfc.table(),
+            origin: [0; 16],
+            group: [0; 16],
+            obj,
+        };
+        key.origin[..mfc.origin().len()].copy_from_slice(mfc.origin());
+        key.group[..mfc.group().len()].copy_from_slice(mfc.group());
+        key
+    }
+}
+
+impl NetnsKey for MfcKey {
+    fn inum(&self) -> u32 {
+        self.inum
+    }
+
+    fn first_of(inum: u32) -> Self {
+        Self {
+            inum,
+            family: 0,
+            table: 0,
+            origin: [0; 16],
+            group: [0; 16],
+            obj: 0,
+        }
     }
 }
 

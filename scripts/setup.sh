@@ -86,12 +86,13 @@ if [ ! -f "$RFN_CACHE/apt-updated" ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+# smcroute: the multicast routing daemon the guest tests run (t59).
 # Not udev: virtme-ng's guest init runs udev coldplug when it finds udevd,
 # which costs ~30 s of every TCG boot and gives the tests nothing.
 pkgs=(clang-19 lld-19 llvm-19 libclang-19-dev bc bison flex libelf-dev
       libssl-dev cpio kmod iproute2 jq python3 xz-utils make
       gcc rsync pahole dwarves busybox-static procps file perl dkms
-      python3-matplotlib)
+      python3-matplotlib smcroute)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

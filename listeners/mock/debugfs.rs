@@ -8,12 +8,20 @@
 //!   `nexthop_capacity` (1..=1000000), `fail_route_offload` and `veto`
 //!   (0 or 1), `event_delay_us` (0..=5000, `EINVAL` outside), `spares`
 //!   (0..=256), `reconcile` (0 or 1; 1, the default: a retry or a resync
-//!   marks and sweeps the namespace instead of flushing it).
+//!   marks and sweeps the namespace instead of flushing it),
+//!   `mfc_capacity` (multicast routing entries in the hardware,
+//!   1..=1000000, default 1024).
 //! - `routes`: the route table once the queue is idle, one route per line:
 //!   `<netns inum> <4|6> <table> <dst>/<len> tos <tos> <state> nhs <n>
 //!   [nhid <id>]`.
 //! - `nexthops`: the nexthop table, one object per line: `<netns inum> id
 //!   <id> <single|group|resilient> occupancy <n> routes <n>`.
+//! - `mroutes`: the multicast routing table once the queue is idle, one
+//!   entry per line: `<netns inum> <4|6> table <t> (<source>,<group>) iif
+//!   <vif> oifs <vif>... <offload|trap>` (`trap`: not in the hardware,
+//!   its input VIF unknown or no room).
+//! - `vifs`: the VIFs the hardware holds: `<netns inum> <4|6> table <t> vif
+//!   <index> dev <ifindex>`.
 //! - `stats`: `key value` lines.
 //! - `resync`: see `attach.rs`.
 
@@ -58,6 +66,8 @@ pub(super) struct MockKnobs {
     pub(super) spares: Knob,
     /// Repairs a namespace by mark and sweep, not by flushing it.
     pub(super) reconcile: Flag,
+    /// Multicast routing entries the hardware holds at most.
+    pub(super) mfc_capacity: Knob,
 }
 
 impl MockKnobs {
@@ -70,6 +80,7 @@ impl MockKnobs {
             event_delay_us: Knob::new(0, 0, MAX_EVENT_DELAY_US).refusing(EINVAL),
             spares: Knob::new(SPARE_ENTRIES as u64, 0, SPARE_ENTRIES as u64),
             reconcile: Flag::new(true),
+            mfc_capacity: Knob::new(1024, 1, 1_000_000),
         }
     }
 }
@@ -99,6 +110,8 @@ pub(super) struct MockStats {
     pub(super) nexthop_events: Atomic<u64>,
     pub(super) bucket_events: Atomic<u64>,
     pub(super) nexthops_vetoed: Atomic<u64>,
+    /// Multicast routing events: VIFs and entries.
+    pub(super) mcast_events: Atomic<u64>,
 }
 
 impl MockStats {
@@ -122,6 +135,7 @@ impl MockStats {
             nexthop_events: Atomic::new(0),
             bucket_events: Atomic::new(0),
             nexthops_vetoed: Atomic::new(0),
+            mcast_events: Atomic::new(0),
         }
     }
 }
@@ -177,6 +191,38 @@ fn show_nexthops(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>)
     Ok(())
 }
 
+fn show_mroutes(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let m = m.listener();
+    m.wait_idle();
+    let mc = m.mc.lock();
+    for (k, e) in mc.entries.iter() {
+        write!(f, "{} {} table {} (", k.inum, k.family, k.table)?;
+        knob::write_addr(f, k.family, &k.origin)?;
+        f.write_str(",")?;
+        knob::write_addr(f, k.family, &k.group)?;
+        write!(f, ") iif {} oifs", e.parent)?;
+        for (vif, _) in e.ttls.iter().enumerate().filter(|(_, t)| **t != 255) {
+            write!(f, " {vif}")?;
+        }
+        writeln!(f, " {}", if e.in_hw { "offload" } else { "trap" })?;
+    }
+    Ok(())
+}
+
+fn show_vifs(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let m = m.listener();
+    m.wait_idle();
+    let mc = m.mc.lock();
+    for (k, v) in mc.vifs.iter() {
+        writeln!(
+            f,
+            "{} {} table {} vif {} dev {}",
+            k.inum, k.family, k.table, k.index, v.ifindex
+        )?;
+    }
+    Ok(())
+}
+
 fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let m = m.listener();
     let c = &m.stats;
@@ -191,6 +237,17 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
             table_bytes += entry.slab_bytes();
         }
         (hw.offloaded, hw.writes, hw.marked, hw.swept, hw.absent)
+    };
+    let (mroutes, mroutes_offloaded, vifs) = {
+        let mc = m.mc.lock();
+        writes += mc.writes;
+        marked += mc.marked;
+        swept += mc.swept;
+        (
+            mc.entries.iter().count() as u64,
+            mc.in_hw,
+            mc.vifs.iter().count() as u64,
+        )
     };
     let (nexthops, nexthop_occupancy) = {
         let t = m.nexthops.lock();
@@ -234,6 +291,10 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
             ("marked", marked),
             ("swept", swept),
             ("absent", absent),
+            ("mcast_events", c.mcast_events.load(Relaxed)),
+            ("mroutes", mroutes),
+            ("mroutes_offloaded", mroutes_offloaded),
+            ("vifs", vifs),
         ],
     )
 }
@@ -249,7 +310,10 @@ pub(crate) fn debugfs<'a>(dir: &ScopedDir<'a, '_>, mock: &'a Attachment<Arc<Mock
     dir.read_write_file(c"spares", &k.spares);
     dir.read_write_file(c"nexthop_capacity", &k.nexthop_capacity);
     dir.read_write_file(c"reconcile", &k.reconcile);
+    dir.read_write_file(c"mfc_capacity", &k.mfc_capacity);
     dir.read_callback_file(c"routes", mock, &show_routes);
     dir.read_callback_file(c"nexthops", mock, &show_nexthops);
+    dir.read_callback_file(c"mroutes", mock, &show_mroutes);
+    dir.read_callback_file(c"vifs", mock, &show_vifs);
     dir.read_callback_file(c"stats", mock, &show_stats);
 }

@@ -20,6 +20,8 @@
 //!   `offload_failed`), and which driver each rule follows.
 //! - `nexthop.rs`, the hardware nexthop table: nexthop objects, their room
 //!   (`nexthop_capacity`) and their flags.
+//! - `mcast.rs`, the hardware multicast routing table: VIFs and MFC
+//!   entries (held), their room (`mfc_capacity`) and `MFC_OFFLOAD`.
 //! - `debugfs.rs`: the knobs, the tables' views and the counters
 //!   (`mock_switchdev/`).
 //!
@@ -47,6 +49,7 @@ use crate::{
 
 mod debugfs;
 mod fib;
+mod mcast;
 mod nexthop;
 mod notifier;
 mod queue;
@@ -55,6 +58,7 @@ pub(crate) use debugfs::debugfs;
 
 use debugfs::{MockKnobs, MockStats};
 use fib::HwTable;
+use mcast::McastTable;
 use nexthop::NhTable;
 use queue::Backlog;
 
@@ -75,6 +79,9 @@ pub(crate) struct MockSwitchdev {
     /// Routes the table holds (stale ones aside: [`HwTable::claims`]) plus
     /// the adds queued for it (see [`MockSwitchdev::claim`]).
     claimed: Atomic<i64>,
+    /// The multicast routing table, changed by the work only.
+    #[pin]
+    mc: Mutex<McastTable>,
     /// The nexthop table, changed in the event callback: a BH lock.
     #[pin]
     nexthops: SpinLockBh<NhTable>,
@@ -96,6 +103,7 @@ impl MockSwitchdev {
                 backlog <- new_spinlock_bh!(Backlog::new()?, "MockSwitchdev::backlog"),
                 work <- new_delayed_work!("MockSwitchdev::work"),
                 hw <- kernel::new_mutex!(HwTable::new()),
+                mc <- kernel::new_mutex!(McastTable::new()),
                 claimed: Atomic::new(0),
                 nexthops <- new_spinlock_bh!(NhTable::new(), "MockSwitchdev::nexthops"),
                 epoch: Instant::now(),
@@ -110,11 +118,12 @@ impl MockSwitchdev {
 
     /// Forgets one namespace, for a retry or a resync: waits for the queue
     /// (none of the namespace's events is queued after that: it is muted),
-    /// then empties its part of both tables, clearing their flags.
+    /// then empties its part of the tables, clearing their flags.
     fn forget_net(&self, net: NetId) {
         self.wait_idle();
         let nexthops = self.nexthops.lock().remove_netns(net.inum());
         nexthop::unflag(net, nexthops.values());
+        self.mc.lock().remove_netns(net.inum());
         let mut hw = self.hw.lock();
         let before = hw.claims();
         hw.remove_netns(net.inum(), true);
@@ -130,6 +139,7 @@ impl MockSwitchdev {
     fn mark_net(&self, net: NetId) {
         self.wait_idle();
         self.nexthops.lock().mark_netns(net.inum());
+        self.mc.lock().mark_netns(net.inum());
         let mut hw = self.hw.lock();
         let before = hw.claims();
         hw.mark_netns(net.inum());
@@ -169,6 +179,7 @@ impl MockSwitchdev {
         for (_, entry) in routes.iter() {
             entry.unreport();
         }
+        self.mc.lock().clear();
         let nexthops = self.nexthops.lock().take_all();
         for nh in nexthops.values() {
             nexthop::unflag(nh.netns, core::iter::once(nh));

@@ -22,11 +22,12 @@ use kernel::{
 
 use super::{fib::is_ignored, queue::Op, MockSwitchdev};
 use crate::{
-    events::{Event, EventKind, Family, Listener},
+    events::{Event, EventKind, Family, Listener, MfcEvent},
     knob::count,
-    listeners::table::RouteKey,
+    listeners::table::{MfcKey, RouteKey, VifKey},
     nets::NetId,
 };
+use kernel::rbtree::RBTreeNodeReservation;
 
 /// The longest busy-wait `event_delay_us` takes (microseconds): within
 /// `udelay()`'s `MAX_UDELAY_MS`. The callback runs in atomic context (see
@@ -69,6 +70,8 @@ impl Listener for Arc<MockSwitchdev> {
                 Op::NetnsExit { netns, nexthops }
             }),
             EventKind::Nexthop(what) => self.nexthop_event(event, what)?,
+            EventKind::Mfc(what) => self.mfc_op(event, what, &mut resync),
+            EventKind::VifAdd | EventKind::VifDel => self.vif_op(event, &mut resync),
             _ => None,
         };
         let Some(op) = op else {
@@ -192,6 +195,56 @@ impl MockSwitchdev {
             key: RouteKey::of(event.netns_inum(), &route),
             routes,
         })
+    }
+
+    /// A multicast routing entry added, replaced or removed: held (the
+    /// key names its object), with room for it in the table. Not knowing
+    /// it (no memory, or a replayed entry being freed) the namespace is
+    /// replayed (`resync`).
+    fn mfc_op(&self, event: &Event<'_>, what: MfcEvent, resync: &mut bool) -> Option<Op> {
+        count(&self.stats.mcast_events);
+        // `None` for a replayed entry being freed: its delete retries the
+        // replay.
+        let (desc, mfc) = (event.mfc()?, event.hold_mfc()?);
+        let key = MfcKey::of(event.netns_inum(), &desc, mfc.addr());
+        if what == MfcEvent::Del {
+            return Some(Op::MfcDel { key });
+        }
+        match RBTreeNodeReservation::new(GFP_ATOMIC) {
+            Ok(room) => Some(Op::MfcSet {
+                key,
+                mfc,
+                vifs: (desc.parent(), *desc.ttls()),
+                room,
+            }),
+            Err(_) => {
+                count(&self.stats.alloc_failed);
+                *resync = true;
+                None
+            }
+        }
+    }
+
+    /// A multicast routing VIF added or removed.
+    fn vif_op(&self, event: &Event<'_>, resync: &mut bool) -> Option<Op> {
+        count(&self.stats.mcast_events);
+        let vif = event.vif()?;
+        let key = VifKey::of(event.netns_inum(), &vif);
+        if event.kind() == EventKind::VifDel {
+            return Some(Op::VifDel { key });
+        }
+        match RBTreeNodeReservation::new(GFP_ATOMIC) {
+            Ok(room) => Some(Op::VifAdd {
+                key,
+                ifindex: vif.ifindex(),
+                room,
+            }),
+            Err(_) => {
+                count(&self.stats.alloc_failed);
+                *resync = true;
+                None
+            }
+        }
     }
 
     /// Busy-waits `us` microseconds (atomic context), unless the busy-waits

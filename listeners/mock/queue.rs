@@ -15,14 +15,21 @@ use kernel::{
     workqueue::{impl_has_delayed_work, WorkItem},
 };
 
-use super::{nexthop, nexthop::HwNexthop, MockSwitchdev};
+use super::{
+    mcast::{HwMfc, HwVif},
+    nexthop,
+    nexthop::HwNexthop,
+    MockSwitchdev,
+};
 use crate::{
-    events::RouteRef,
+    events::{MfcRef, RouteRef},
+    ffi::MAXVIFS,
     kernel_gaps::FlushDelayedWork,
     knob::count,
-    listeners::table::{NhKey, RouteKey},
+    listeners::table::{MfcKey, NhKey, RouteKey, VifKey},
     nets::NetId,
 };
+use kernel::rbtree::RBTreeNodeReservation;
 
 /// How long the work waits for more events before it applies them
 /// (jiffies): a burst of route changes is one wake-up of the worker, not
@@ -73,6 +80,25 @@ pub(super) enum Op {
     NexthopDel { netns: NetId, id: u32 },
     /// A resilient group's bucket reprogrammed.
     Bucket { netns: NetId, id: u32, index: u16 },
+    /// A multicast routing entry added or replaced (`key` names `mfc`'s
+    /// object), with the room to hold it.
+    MfcSet {
+        key: MfcKey,
+        mfc: MfcRef,
+        /// Its input VIF and each VIF's TTL threshold.
+        vifs: (u16, [u8; MAXVIFS]),
+        room: RBTreeNodeReservation<MfcKey, HwMfc>,
+    },
+    /// A multicast routing entry removed.
+    MfcDel { key: MfcKey },
+    /// A multicast routing VIF added, with the room to hold it.
+    VifAdd {
+        key: VifKey,
+        ifindex: u32,
+        room: RBTreeNodeReservation<VifKey, HwVif>,
+    },
+    /// A multicast routing VIF removed.
+    VifDel { key: VifKey },
 }
 
 impl Op {
@@ -186,6 +212,7 @@ impl MockSwitchdev {
     /// Applies one operation to the table (process context, in queue
     /// order).
     pub(super) fn apply(&self, op: Op) {
+        let mfc_capacity = self.knobs.mfc_capacity.get();
         let mut hw = self.hw.lock();
         let (before, claim) = (hw.claims(), op.claims());
         match op {
@@ -202,6 +229,7 @@ impl MockSwitchdev {
             Op::NetnsExit { netns, nexthops } => {
                 hw.remove_netns(netns.inum(), false);
                 nexthop::unflag(netns, nexthops.values());
+                self.mc.lock().remove_netns(netns.inum());
             }
             Op::Sweep {
                 netns,
@@ -212,7 +240,9 @@ impl MockSwitchdev {
                 for nh in nexthops.values() {
                     self.nexthop_routes(&mut hw, netns.inum(), nh.id, false);
                 }
-                hw.sweep_netns(netns.inum(), all || netns.get().is_none());
+                let all = all || netns.get().is_none();
+                hw.sweep_netns(netns.inum(), all);
+                self.mc.lock().sweep_netns(netns.inum(), all, mfc_capacity);
             }
             Op::Nexthop { netns, id, buckets } => {
                 nexthop::flag(netns, id, buckets);
@@ -220,6 +250,17 @@ impl MockSwitchdev {
             }
             Op::NexthopDel { netns, id } => self.nexthop_routes(&mut hw, netns.inum(), id, false),
             Op::Bucket { netns, id, index } => nexthop::flag_bucket(netns, id, index),
+            Op::MfcSet {
+                key,
+                mfc,
+                vifs,
+                room,
+            } => self.mc.lock().mfc_set(key, mfc, vifs, room, mfc_capacity),
+            Op::MfcDel { key } => self.mc.lock().mfc_del(&key),
+            Op::VifAdd { key, ifindex, room } => {
+                self.mc.lock().vif_add(key, ifindex, room, mfc_capacity);
+            }
+            Op::VifDel { key } => self.mc.lock().vif_del(&key, mfc_capacity),
         }
         // No arm above returns early: every change is counted here.
         self.account(before, hw.claims(), claim);

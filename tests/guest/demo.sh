@@ -82,9 +82,26 @@ run sh -c "echo 1 > $RFN/mock_switchdev/veto"
 run ip -n ns2 route add 203.0.113.0/24 via 10.2.0.2
 run sh -c "echo 0 > $RFN/mock_switchdev/veto"
 
+say "Multicast routing: a daemon's (S,G) routes are offloaded too"
+ip -n ns1 link add m0 type veth peer name m1
+ip -n ns1 link add m2 type veth peer name m3
+for l in m0 m1 m2 m3; do ip -n ns1 link set "$l" up; done
+ip -n ns1 addr add 10.1.10.1/24 dev m0
+ip -n ns1 addr add 10.1.12.1/24 dev m2
+ip netns exec ns1 smcrouted -n -l err -i rfn-demo -u /tmp/rfn-demo.sock \
+	-P /tmp/rfn-demo.pid </dev/null >/dev/null 2>&1 &
+mc_up() { smcroutectl -u /tmp/rfn-demo.sock show interfaces >/dev/null 2>&1; }
+wait_for 30 mc_up
+run smcroutectl -u /tmp/rfn-demo.sock add m0 10.1.10.2 239.1.2.3 m2
+run ip -n ns1 mroute show
+run cat $RFN/mock_switchdev/mroutes
+run cat $RFN/probe/mroutes
+
 say "Detach: the flags it set are cleared"
 run sh -c "echo 0 > $RFN/mock_switchdev/attach"
 run ip -n ns1 route show table 100
+run ip -n ns1 mroute show
+kill "$(cat /tmp/rfn-demo.pid)"
 
 say "Unload"
 run sh -c "echo 0 > $RFN/probe/attach"

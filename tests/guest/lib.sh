@@ -12,6 +12,8 @@
 #                 paths, attach, detach, mock_full, resyncs_done
 #   fault.sh      failslab for one task (failslab_on, failslab_ip)
 #   churn.sh      churn generators (churn_start, nh_churn_start, churn_stop)
+#   mcast.sh      multicast routing by smcrouted (mc_ns, mc_daemon, mc_ctl,
+#                 mc_stop, msnap)
 #
 # The guest acts and collects; the host judges (tests/judge.py).  Every
 # process started in the guest costs 0.1-0.4 s under TCG with KASAN and
@@ -27,7 +29,7 @@
 GUEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$GUEST_DIR/builtins.sh"
 : "${RESULTS:?}" "${SNAPS:?}"
-for _lib in results netns snap listeners fault churn; do
+for _lib in results netns snap listeners fault churn mcast; do
 	. "$GUEST_DIR/lib/$_lib.sh"
 done
 unset _lib

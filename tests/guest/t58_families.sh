@@ -53,7 +53,7 @@ setup() {
 cleanup() {
 	detach
 	echo 0 >"$PROBE/netns"
-	echo 15 >"$PROBE/families"
+	echo 63 >"$PROBE/families"
 	ip netns del fam9
 }
 

@@ -21,6 +21,7 @@ rfn_c_example.
 import inspect
 
 from snapshot import HW_FLAGS, Snap, Verdict, cmp, eq, prefix  # noqa: F401
+import mcast
 
 CHECKS = {}
 NOTES = {}
@@ -801,3 +802,62 @@ def c_example_reconciled(s, *ns: str):
     carries the flags c_example_flags says (none refused)."""
     d = "rfn_c_example"
     return all_of(s.compare(d, *ns), s.nexthop_counts(d, *ns), _c_example_flags(s, set(), ns))
+
+
+# --- multicast routing (t59) ---------------------------------------------------
+@check
+def compare_mcast(s, directory: str, *ns: str):
+    """In each NS the listener holds exactly the kernel's multicast routing
+    entries (`ip mroute show table all`, both families: source, group,
+    input and output devices through the listener's own VIFs), the
+    default table's VIFs (/proc/net/ip_mr_vif, ip6_mr_vif) and the
+    multicast rules (`ip mrule`)."""
+    return all_of(*[mcast.compare(s, directory, n) for n in s.names(ns)],
+                  *[mcast.compare_rules(s, directory, n) for n in s.names(ns)])
+
+
+@check
+def compare_mcast_mock(s, directory: str, *ns: str):
+    """As compare_mcast, without rules (the mock holds none)."""
+    return all_of(*[mcast.compare(s, directory, n) for n in s.names(ns)])
+
+
+@check
+def mcast_offload_flags(s, directory: str, *ns: str):
+    """`ip mroute` shows `offload` on exactly the entries the mock has in
+    its hardware (its `mroutes` says `offload`), and the mock holds every
+    kernel entry."""
+    return all_of(*[mcast.compare(s, directory, n, state=True) for n in s.names(ns)])
+
+
+@check
+def mcast_tables(s, directory: str, tables: Names, *ns: str):
+    """The listener holds entries in each TABLES `FAMILY:TABLE`."""
+    have = {(f, t) for n in s.names(ns)
+            for (f, t, _, _) in mcast.listener_mroutes(s, directory, n)}
+    want = {tuple(int(x) for x in t.split(":")) for t in tables}
+    return Verdict(want <= have, [f"no entry in {sorted(want - have)}; has {sorted(have)}"])
+
+
+@check
+def all_of_mcast(s, directories: Names, *ns: str):
+    """compare_mcast for the probe, compare_mcast_mock with flags
+    (mcast_offload_flags) for the mock, in DIRECTORIES."""
+    out = []
+    for d in directories:
+        for n in s.names(ns):
+            out.append(mcast.compare(s, d, n, state=(d == "mock_switchdev")))
+            if d == "probe":
+                out.append(mcast.compare_rules(s, d, n))
+    return all_of(*out)
+
+
+@check
+def no_mcast_of(s, directories: Names, *ns: str):
+    """None of DIRECTORIES holds a VIF or an entry of NS, and the kernel
+    has none either."""
+    inos = {str(s.ino(n)) for n in s.names(ns)}
+    held = [f"{d}/{f}: {l}" for d in directories for f in ("vifs", "mroutes")
+            for l in s.lines(d, f) if l.split()[0] in inos]
+    kern = [f"kernel: {k}" for n in s.names(ns) for k in mcast.kernel_mroutes(s, n)]
+    return Verdict(not held and not kern, held + kern)

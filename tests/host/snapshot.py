@@ -67,6 +67,7 @@ class Snap:
         self.debugfs = {}      # "probe/routes" -> [lines]
         self.inodes = {}       # "ns1" / "init" -> inode
         self.ip = {}           # (ns, family) -> [json arrays]
+        self.mr = {}           # (ns, "mroute4"...) -> [lines] (msnap)
         self.errors = []
         section, cur, base = None, None, None
         with open(path) as f:
@@ -81,6 +82,8 @@ class Snap:
                     section = line[3:].split()
                     if section[0] == "ip":
                         cur = self.ip.setdefault((section[1], int(section[2])), [])
+                    elif section[0] == "mr":
+                        cur = self.mr.setdefault((section[1], section[2]), [])
                     continue
                 if not section:
                     continue
@@ -98,6 +101,8 @@ class Snap:
                     name, ino = line.rsplit(" ", 1)
                     name = "init" if name == "/proc/1/ns/net" else name.rsplit("/", 1)[-1]
                     self.inodes[name] = int(ino)
+                elif section[0] == "mr":
+                    cur.append(line)
                 elif section[0] == "ip":
                     if line.startswith("["):
                         cur.append(json.loads(line))

@@ -101,6 +101,30 @@ unsafe extern "C" fn count_nexthop_events(
 /// `RUST_FIB_EVENT_NEXTHOP(NEXTHOP_EVENT_REPLACE)`.
 const NH_TEST_EVENT: c_ulong = crate::ffi::RUST_FIB_EVENT_NEXTHOP_BASE + 1;
 
+/// `RUST_FIB_NOTIFIER_F_MULTICAST`.
+const F_MULTICAST: core::ffi::c_uint = 8;
+
+/// VIF events that reached a C listener (with no namespace: the tests').
+static MC_EVENTS: kernel::sync::atomic::Atomic<u32> = kernel::sync::atomic::Atomic::new(0);
+
+/// Counts `FIB_EVENT_VIF_ADD` events sent with no namespace.
+///
+/// # Safety
+///
+/// Only the chain calls it, with a valid `RfnInfo`.
+unsafe extern "C" fn count_vif_events(
+    _: *mut bindings::notifier_block,
+    event: c_ulong,
+    data: *mut c_void,
+) -> c_int {
+    // SAFETY: the chain passes a valid info for the call.
+    let info = unsafe { &*data.cast::<crate::ffi::RfnInfo>() };
+    if event == crate::ffi::FIB_EVENT_VIF_ADD && info.net.is_null() {
+        MC_EVENTS.fetch_add(1, kernel::sync::atomic::Relaxed);
+    }
+    0
+}
+
 fn block() -> Result<KBox<bindings::notifier_block>> {
     block_calling(ignore)
 }
@@ -285,6 +309,59 @@ mod tests {
             assert_eq!(NH_EVENTS.load(kernel::sync::atomic::Relaxed), 1);
             assert_eq!(rust_fib_notifier_unregister(plain), 0);
             assert_eq!(rust_fib_notifier_unregister(nexthops), 0);
+        }
+        Ok(())
+    }
+
+    /// Multicast routing events reach only the C listeners that asked for
+    /// them (`RUST_FIB_NOTIFIER_F_MULTICAST`): listeners built before they
+    /// were bridged never see an info they do not know.
+    #[test]
+    fn multicast_events_only_with_the_flag() -> Result {
+        let mut plain = block_calling(count_vif_events)?;
+        let mut multicast = block_calling(count_vif_events)?;
+        let plain: *mut bindings::notifier_block = &mut *plain;
+        let multicast: *mut bindings::notifier_block = &mut *multicast;
+        let ops = |flags| Ops {
+            flush: None,
+            flush_net: None,
+            flags,
+        };
+        let vif_add = || {
+            for family in [
+                crate::events::Families::IPMR,
+                crate::events::Families::IP6MR,
+            ] {
+                crate::chain::call(
+                    ptr::null_mut(),
+                    crate::ffi::FIB_EVENT_VIF_ADD,
+                    ptr::null_mut(),
+                    family,
+                );
+            }
+        };
+        MC_EVENTS.store(0, kernel::sync::atomic::Relaxed);
+        // SAFETY: both blocks stay valid until unregistered below.
+        unsafe {
+            assert_eq!(
+                rust_fib_notifier_register_ops(ptr::null_mut(), plain, &ops(0), ptr::null_mut()),
+                0
+            );
+            vif_add();
+            assert_eq!(MC_EVENTS.load(kernel::sync::atomic::Relaxed), 0);
+            assert_eq!(
+                rust_fib_notifier_register_ops(
+                    ptr::null_mut(),
+                    multicast,
+                    &ops(F_MULTICAST),
+                    ptr::null_mut()
+                ),
+                0
+            );
+            vif_add();
+            assert_eq!(MC_EVENTS.load(kernel::sync::atomic::Relaxed), 2);
+            assert_eq!(rust_fib_notifier_unregister(plain), 0);
+            assert_eq!(rust_fib_notifier_unregister(multicast), 0);
         }
         Ok(())
     }
