@@ -123,9 +123,21 @@ int rfn_info_route_nh(const struct fib_notifier_info *info, unsigned int i,
 		const struct fib_entry_notifier_info *fen =
 			container_of_const(info, struct fib_entry_notifier_info, info);
 
+		const struct fib_nh_common *nhc;
+
 		if (i >= fib_info_num_path(fen->fi))
 			return -ENOENT;
-		rfn_nhc_fill(fib_info_nhc(fen->fi, i), out);
+		/*
+		 * A route with a nexthop group: under RCU alone (a replay) the
+		 * group may be replaced between the two reads, the new one
+		 * with fewer paths (nexthop_mpath_select() gives NULL).  That
+		 * replace moved the namespace's counter: the replay is tried
+		 * again.
+		 */
+		nhc = fib_info_nhc(fen->fi, i);
+		if (!nhc)
+			return -ENOENT;
+		rfn_nhc_fill(nhc, out);
 		return 0;
 	}
 #if IS_ENABLED(CONFIG_IPV6)
