@@ -626,10 +626,9 @@ fn show_buckets(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::
     Ok(())
 }
 
-fn show_rules(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let probe = a.listener();
-    let tables = probe.tables.lock();
-    for (k, ()) in tables.rules.iter() {
+/// One rule a line: `<netns inum> <4|6> pref <p> table <t> action <a>`.
+fn write_rules(rules: &RBTree<RuleKey, ()>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    for (k, ()) in rules.iter() {
         write!(
             f,
             "{} {} pref {} table {} action ",
@@ -639,6 +638,10 @@ fn show_rules(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Re
         writeln!(f)?;
     }
     Ok(())
+}
+
+fn show_rules(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write_rules(&a.listener().tables.lock().rules, f)
 }
 
 fn show_vifs(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -658,11 +661,7 @@ fn show_mroutes(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::
     let probe = a.listener();
     let tables = probe.tables.lock();
     for (k, v) in tables.mroutes.iter() {
-        write!(f, "{} {} table {} (", k.inum, k.family, k.table)?;
-        knob::write_addr(f, k.family, &k.origin)?;
-        f.write_str(",")?;
-        knob::write_addr(f, k.family, &k.group)?;
-        write!(f, ") iif {} oifs", v.parent)?;
+        k.write_head(f, v.parent)?;
         let mut any = false;
         for (vif, ttl) in v.ttls.iter().enumerate().filter(|(_, t)| **t != 255) {
             write!(f, " {vif}:{ttl}")?;
@@ -677,18 +676,7 @@ fn show_mroutes(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::
 }
 
 fn show_mrules(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let probe = a.listener();
-    let tables = probe.tables.lock();
-    for (k, ()) in tables.mrules.iter() {
-        write!(
-            f,
-            "{} {} pref {} table {} action ",
-            k.inum, k.family, k.pref, k.table
-        )?;
-        knob::write_rule_action(f, k.action)?;
-        writeln!(f)?;
-    }
-    Ok(())
+    write_rules(&a.listener().tables.lock().mrules, f)
 }
 
 fn show_stats(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {

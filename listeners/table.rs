@@ -3,9 +3,14 @@
 //! What in-crate listeners share: the key routes are held by, and the
 //! removal of a namespace's entries.
 
+use core::fmt;
+
 use kernel::rbtree::RBTree;
 
-use crate::events::{Family, Mfc, Route, Vif};
+use crate::{
+    events::{Family, Mfc, Route, Vif},
+    knob,
+};
 
 /// The key the kernel notifies routes by, and hardware keys them by (as
 /// netdevsim does): one entry per namespace, family, table, prefix and
@@ -120,6 +125,18 @@ impl MfcKey {
     }
 }
 
+impl MfcKey {
+    /// Writes `<netns inum> <4|6> table <t> (<source>,<group>) iif <vif>
+    /// oifs`: how listeners' `mroutes` files start an entry's line.
+    pub(crate) fn write_head(&self, f: &mut fmt::Formatter<'_>, parent: u16) -> fmt::Result {
+        write!(f, "{} {} table {} (", self.inum, self.family, self.table)?;
+        knob::write_addr(f, self.family, &self.origin)?;
+        f.write_str(",")?;
+        knob::write_addr(f, self.family, &self.group)?;
+        write!(f, ") iif {parent} oifs")
+    }
+}
+
 impl NetnsKey for MfcKey {
     fn inum(&self) -> u32 {
         self.inum
@@ -157,6 +174,49 @@ impl NetnsKey for RouteKey {
             dst: [0; 16],
             dst_len: 0,
         }
+    }
+}
+
+/// Calls `f` with every entry of the namespace `inum`, in key order.
+pub(crate) fn each_of_netns<K: NetnsKey, V>(
+    tree: &mut RBTree<K, V>,
+    inum: u32,
+    mut f: impl FnMut(&K, &mut V),
+) {
+    let mut cursor = tree.cursor_lower_bound_mut(&K::first_of(inum));
+    while let Some(mut c) = cursor {
+        let (k, v) = c.current_mut();
+        if k.inum() != inum {
+            break;
+        }
+        f(k, v);
+        cursor = c.move_next();
+    }
+}
+
+/// Removes the entries of the namespace `inum` that `gone` picks, handing
+/// each value to `removed` (allocates nothing; any context).
+pub(crate) fn remove_netns_if<K: NetnsKey, V>(
+    tree: &mut RBTree<K, V>,
+    inum: u32,
+    gone: impl Fn(&V) -> bool,
+    mut removed: impl FnMut(V),
+) {
+    let mut cursor = tree.cursor_lower_bound_mut(&K::first_of(inum));
+    while let Some(c) = cursor {
+        let (k, v) = c.current();
+        if k.inum() != inum {
+            break;
+        }
+        if !gone(v) {
+            cursor = c.move_next();
+            continue;
+        }
+        // The next entry, else the previous one (kept, or of another
+        // namespace): the walk goes on from there.
+        let (next, node) = c.remove_current();
+        removed(node.to_key_value().1);
+        cursor = next;
     }
 }
 

@@ -196,11 +196,7 @@ fn show_mroutes(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) 
     m.wait_idle();
     let mc = m.mc.lock();
     for (k, e) in mc.entries.iter() {
-        write!(f, "{} {} table {} (", k.inum, k.family, k.table)?;
-        knob::write_addr(f, k.family, &k.origin)?;
-        f.write_str(",")?;
-        knob::write_addr(f, k.family, &k.group)?;
-        write!(f, ") iif {} oifs", e.parent)?;
+        k.write_head(f, e.parent)?;
         for (vif, _) in e.ttls.iter().enumerate().filter(|(_, t)| **t != 255) {
             write!(f, " {vif}")?;
         }

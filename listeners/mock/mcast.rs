@@ -24,7 +24,7 @@ use kernel::rbtree::{RBTree, RBTreeNodeReservation};
 use crate::{
     events::MfcRef,
     ffi::MAXVIFS,
-    listeners::table::{self, MfcKey, NetnsKey, VifKey},
+    listeners::table::{self, MfcKey, VifKey},
 };
 
 /// A VIF in the hardware.
@@ -42,15 +42,6 @@ pub(super) struct HwMfc {
     /// In the hardware, flagged `offload`.
     pub(super) in_hw: bool,
     stale: bool,
-}
-
-impl HwMfc {
-    /// Drops the entry off the hardware: its flag goes.
-    fn unreport(&self) {
-        if self.in_hw {
-            self.mfc.set_offload(false);
-        }
-    }
 }
 
 /// The device's multicast table.
@@ -144,6 +135,14 @@ impl McastTable {
 
     /// Places again every entry whose input VIF is `vif`.
     fn replace_inputs(&mut self, vif: &VifKey, capacity: u64) {
+        self.place_netns(vif.inum, capacity, |k, e| {
+            k.family == vif.family && k.table == vif.table && e.parent == vif.index
+        });
+    }
+
+    /// Places again the entries of the namespace `inum` that `which`
+    /// picks.
+    fn place_netns(&mut self, inum: u32, capacity: u64, which: impl Fn(&MfcKey, &HwMfc) -> bool) {
         let Self {
             vifs,
             entries,
@@ -151,18 +150,11 @@ impl McastTable {
             writes,
             ..
         } = self;
-        let mut cursor = entries.cursor_lower_bound_mut(&MfcKey::first_of(vif.inum));
-        while let Some(mut c) = cursor {
-            let (k, e) = c.current_mut();
-            if k.inum != vif.inum {
-                break;
+        table::each_of_netns(entries, inum, |k, e| {
+            if which(k, e) {
+                Self::place(vifs, in_hw, writes, k, e, capacity);
             }
-            if k.family == vif.family && k.table == vif.table && e.parent == vif.index {
-                let k = *k;
-                Self::place(vifs, in_hw, writes, &k, e, capacity);
-            }
-            cursor = c.move_next();
-        }
+        });
     }
 
     /// An entry added or replaced (or replayed): held as the event says,
@@ -210,35 +202,21 @@ impl McastTable {
     /// An entry removed: out of the hardware, unflagged, released.
     pub(super) fn mfc_del(&mut self, key: &MfcKey) {
         if let Some(e) = self.entries.remove(key) {
-            self.removed(&e);
+            removed(&mut self.in_hw, &mut self.writes, &e);
         }
-    }
-
-    fn removed(&mut self, e: &HwMfc) {
-        if e.in_hw {
-            self.in_hw -= 1;
-            self.writes += 1;
-        }
-        e.unreport();
     }
 
     /// Everything of the namespace `inum` goes (unflagged, released): it
     /// is gone, or forgotten.
     pub(super) fn remove_netns(&mut self, inum: u32) {
-        let entries = table::take_netns(&mut self.entries, inum);
-        for e in entries.values() {
-            self.removed(e);
-        }
-        let mut vifs = 0;
-        table::remove_netns(&mut self.vifs, inum, |_| vifs += 1);
-        self.writes += vifs;
+        self.sweep_netns(inum, true, 0);
     }
 
     /// Everything goes (unflagged, released).
     pub(super) fn clear(&mut self) {
         let entries = core::mem::replace(&mut self.entries, RBTree::new());
         for e in entries.values() {
-            self.removed(e);
+            removed(&mut self.in_hw, &mut self.writes, e);
         }
         self.writes += self.vifs.iter().count() as u64;
         self.vifs = RBTree::new();
@@ -247,73 +225,47 @@ impl McastTable {
     /// Marks everything of `inum` stale (it stays in the hardware, with
     /// its flags).
     pub(super) fn mark_netns(&mut self, inum: u32) {
-        let mut cursor = self.vifs.cursor_lower_bound_mut(&VifKey::first_of(inum));
-        while let Some(mut c) = cursor {
-            if c.current().0.inum != inum {
-                break;
-            }
-            c.current_mut().1.stale = true;
-            self.marked += 1;
-            cursor = c.move_next();
-        }
-        let mut cursor = self.entries.cursor_lower_bound_mut(&MfcKey::first_of(inum));
-        while let Some(mut c) = cursor {
-            if c.current().0.inum != inum {
-                break;
-            }
-            c.current_mut().1.stale = true;
-            self.marked += 1;
-            cursor = c.move_next();
-        }
+        let marked = &mut self.marked;
+        table::each_of_netns(&mut self.vifs, inum, |_, v| {
+            v.stale = true;
+            *marked += 1;
+        });
+        table::each_of_netns(&mut self.entries, inum, |_, e| {
+            e.stale = true;
+            *marked += 1;
+        });
     }
 
     /// Removes what is still stale of `inum` (`all`: everything, the
-    /// namespace is gone): entries, then VIFs, then places again the
-    /// entries left. Allocates nothing: the nodes move.
+    /// namespace is gone, counted as swept only if marked): entries, then
+    /// VIFs, then places again the entries left. Allocates nothing.
     pub(super) fn sweep_netns(&mut self, inum: u32, all: bool, capacity: u64) {
-        let mut taken = table::take_netns(&mut self.entries, inum);
-        let mut cursor = taken.cursor_front_mut();
-        while let Some(c) = cursor {
-            let gone = all || c.current().1.stale;
-            let (next, node) = c.remove_current();
-            if gone {
-                let (_, e) = node.to_key_value();
-                self.swept += 1;
-                self.removed(&e);
-            } else {
-                drop(self.entries.insert(node));
-            }
-            cursor = next;
-        }
-        let mut taken = table::take_netns(&mut self.vifs, inum);
-        let mut cursor = taken.cursor_front_mut();
-        while let Some(c) = cursor {
-            let gone = all || c.current().1.stale;
-            let (next, node) = c.remove_current();
-            if gone {
-                self.swept += 1;
-                self.writes += 1;
-            } else {
-                drop(self.vifs.insert(node));
-            }
-            cursor = next;
-        }
         let Self {
             vifs,
             entries,
             in_hw,
             writes,
+            swept,
             ..
         } = self;
-        let mut cursor = entries.cursor_lower_bound_mut(&MfcKey::first_of(inum));
-        while let Some(mut c) = cursor {
-            let (k, e) = c.current_mut();
-            if k.inum != inum {
-                break;
-            }
-            let k = *k;
-            Self::place(vifs, in_hw, writes, &k, e, capacity);
-            cursor = c.move_next();
-        }
+        table::remove_netns_if(entries, inum, |e| all || e.stale, |e| {
+            *swept += u64::from(e.stale);
+            removed(in_hw, writes, &e);
+        });
+        table::remove_netns_if(vifs, inum, |v| all || v.stale, |v| {
+            *swept += u64::from(v.stale);
+            *writes += 1;
+        });
+        self.place_netns(inum, capacity, |_, _| true);
+    }
+}
+
+/// `e` leaves the table: out of the hardware (counted in `in_hw` and
+/// `writes`), unflagged.
+fn removed(in_hw: &mut u64, writes: &mut u64, e: &HwMfc) {
+    if e.in_hw {
+        *in_hw -= 1;
+        *writes += 1;
+        e.mfc.set_offload(false);
     }
 }

@@ -59,7 +59,8 @@ run_file() {
 		done
 		for c in $ALL_TESTS; do [ -n "${want[$c]:-}" ] && cases+=("$c"); done
 	else
-		read -ra cases <<<"$ALL_TESTS"
+		# Every word, over as many lines as the file wrote them on.
+		for c in $ALL_TESTS; do cases+=("$c"); done
 	fi
 	emit "cases ${cases[*]}"
 	for c in "${cases[@]}"; do

@@ -8,8 +8,7 @@
 # daemon stopped and the namespace's exit are followed and leave nothing
 # behind; registrations that replay while multicast routes churn equal the
 # kernel each time.
-ALL_TESTS="late_probe_equals_kernel live_changes_followed mock_flags_held
-	late_registrations_under_churn vif_gone_daemon_stopped netns_exit_leaves_nothing"
+ALL_TESTS="late_probe_equals_kernel live_changes_followed mock_flags_held late_registrations_under_churn vif_gone_daemon_stopped netns_exit_leaves_nothing"
 
 setup() {
 	check "multicast: namespaces mc1, mc2 with three veth pairs each" \
