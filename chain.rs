@@ -16,7 +16,7 @@
 //! runs for it, and a block on the resync chain, which carries requests to
 //! resync a namespace (after a veto), never FIB events.
 
-use core::{pin::Pin, ptr};
+use core::{cell::Cell, pin::Pin, ptr};
 
 use kernel::{
     bindings,
@@ -37,6 +37,7 @@ use crate::{
         self, new_cancellable_delayed_work, new_spinlock_bh, CancellableDelayedWork, SpinLockBh,
     },
     nets::NetId,
+    trace,
 };
 
 /// The receiving end of a registration: a Rust listener or a C block.
@@ -161,6 +162,8 @@ pub(crate) struct Node<T: Target> {
     /// The replay is a resync's: a veto cannot abort it (see
     /// [`ReplayBlock::call`]).
     resyncing: Atomic<bool>,
+    /// Events replayed to the target so far (tracepoints).
+    replayed: Atomic<u64>,
     on_chain: Atomic<bool>,
     /// Deliver only this namespace's events (`None`: every namespace). An
     /// identity, not a pointer: once the namespace is gone nothing matches,
@@ -214,6 +217,7 @@ impl<T: Target> Node<T> {
             chain_nb: Opaque::new(notifier_block(Some(Self::chain_call))),
             resync_nb: Opaque::new(notifier_block(Some(Self::resync_call))),
             resyncing: Atomic::new(false),
+            replayed: Atomic::new(0),
             on_chain: Atomic::new(false),
             filter,
             families: target.families(),
@@ -291,6 +295,21 @@ impl<T: Target> Node<T> {
             None => muted.clear(),
         }
         self.muting.store(muted.len(), Relaxed);
+    }
+
+    /// The namespace the registration is restricted to, if any.
+    pub(crate) fn filter(&self) -> Option<NetId> {
+        self.filter
+    }
+
+    /// Whether the replays are a resync's.
+    pub(crate) fn is_resyncing(&self) -> bool {
+        self.resyncing.load(Relaxed)
+    }
+
+    /// Events replayed to the target so far.
+    pub(crate) fn replayed_events(&self) -> u64 {
+        self.replayed.load(Relaxed)
     }
 
     /// Marks the replays that follow as a resync's (or not).
@@ -395,6 +414,7 @@ impl<T: Target> Node<T> {
             for &net in nets {
                 pending.add(net);
             }
+            trace::resync_queued(self, nets.first().copied(), delay_ms);
             // A resync of every namespace found none (`counters()`):
             // every namespace again, never an empty request.
             pending.all |= nets.is_empty();
@@ -412,6 +432,7 @@ impl<T: Target> Node<T> {
                 RESYNC_QUEUED.fetch_sub(1, Relaxed);
             }
             again.all |= failed.all;
+            trace::resync_queued(self, failed.nets().next(), delay_ms);
             for net in failed.nets() {
                 again.add(net);
             }
@@ -498,6 +519,8 @@ pub(crate) struct ReplayBlock<'a, T: Target> {
     /// A resync's replay (read once: the node's `sync` lock, held by the
     /// replaying thread, keeps it from changing).
     resyncing: bool,
+    /// Events passed to the target, added to the node's count at drop.
+    delivered: Cell<u64>,
 }
 
 impl<'a, T: Target> ReplayBlock<'a, T> {
@@ -511,6 +534,7 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
             net,
             family,
             resyncing: node.resyncing.load(Relaxed),
+            delivered: Cell::new(0),
         }
     }
 
@@ -550,6 +574,7 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
             family: family.bits(),
         };
         let ret = block.node.target.call(event, &info, block.node);
+        block.delivered.set(block.delivered.get() + 1);
         // A registration's replay stops at a veto (the listener refuses
         // to start). A resync's cannot: the state exists, and the listener
         // already lives with what it refused; it simply does not hold it.
@@ -557,6 +582,12 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
             return 0;
         }
         ret
+    }
+}
+
+impl<T: Target> Drop for ReplayBlock<'_, T> {
+    fn drop(&mut self) {
+        self.node.replayed.fetch_add(self.delivered.get(), Relaxed);
     }
 }
 

@@ -21,7 +21,7 @@ use crate::{
     events::{Families, Listener},
     ffi, kernel_gaps,
     nets::{self, NetId},
-    seq_counter,
+    seq_counter, trace,
 };
 
 /// Fixed, as in 4.11: "Lets see if it's really a problem before adding
@@ -203,11 +203,25 @@ struct Todo {
     marked: bool,
 }
 
+/// [`settle_tries`], traced.
+fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, todo: Todo) -> Result {
+    let tr = trace::Settle::start(&node, todo.nets.len());
+    let res = settle_tries(source, node, todo, &tr);
+    tr.end(&res);
+    res
+}
+
 /// The loop: replay `todo`, publish, check, sweep what was consistent (a
 /// listener that reconciles), forget what changed.
-fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: Todo) -> Result {
+fn settle_tries<S: Source, T: Target>(
+    source: &S,
+    node: Pin<&Node<T>>,
+    mut todo: Todo,
+    tr: &trace::Settle<'_, T>,
+) -> Result {
     for _ in 0..FIB_DUMP_MAX_RETRIES {
         count(&STATS.tries);
+        tr.try_();
         let mut replayed = NetSeqs::with_capacity(todo.nets.len(), GFP_KERNEL)?;
         for &net in todo.nets.iter() {
             let seq = source
@@ -218,6 +232,7 @@ fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: Todo)
                 .push_within_capacity((net, seq.unwrap_or(GONE)))
                 .map_err(|_| ENOMEM)?;
             count(&STATS.nets_replayed);
+            tr.net();
             // One namespace per RCU read section; let others run between.
             kernel_gaps::cond_resched();
         }
@@ -245,6 +260,7 @@ fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: Todo)
         todo = forget(source, node, &stale)?;
     }
     count(&STATS.ebusy);
+    tr.ebusy(todo.nets.len());
     Err(EBUSY)
 }
 
@@ -270,12 +286,14 @@ fn changed(mut now: NetSeqs, mut replayed: NetSeqs, was_off_chain: bool) -> Resu
             Some(current) => current == seq,
         };
         if !consistent {
+            trace::retry(net, (seq != GONE).then_some(seq), find(&now, net));
             stale.push(net, GFP_KERNEL)?;
         }
     }
     if was_off_chain {
         for &(net, seq) in now.iter() {
             if seq != 0 && find(&replayed, net).is_none() {
+                trace::retry(net, None, Some(seq));
                 stale.push(net, GFP_KERNEL)?;
             }
         }

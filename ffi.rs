@@ -176,9 +176,11 @@ pub(crate) struct RfnCOps {
 }
 const _: () = assert!(core::mem::size_of::<RfnCOps>() == 40);
 
-// The test builds' fault injection (`RFN_KUNIT` in the glue).
-#[cfg(rfn_kunit)]
+// The test builds' fault injection (`RFN_TEST_LISTENERS` in the glue).
+#[cfg(rfn_test_listeners)]
 extern "C" {
+    pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
+    pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
     pub(crate) fn rfn_set_fault_net_setup(n: c_uint);
     pub(crate) fn rfn_get_fault_net_setup(pinned: bool) -> c_uint;
     pub(crate) fn rfn_set_hold(rule: bool, inum: u64) -> c_int;
@@ -235,8 +237,6 @@ extern "C" {
     pub(crate) fn rfn_alloc_ordered_wq(name: *const c_char) -> *mut bindings::workqueue_struct;
     pub(crate) fn rfn_cond_resched();
     pub(crate) fn rfn_bridge_stat(late: bool) -> u64;
-    pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
-    pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net, families: u32) -> u64;
     pub(crate) fn rfn_rtnl_lock();

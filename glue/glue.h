@@ -119,10 +119,12 @@ struct workqueue_struct;
 struct workqueue_struct *rfn_alloc_ordered_wq(const char *name);
 void rfn_cond_resched(void);
 u64 rfn_bridge_stat(bool late);
-void rfn_set_fault_bridge_busy(unsigned int n);
-unsigned int rfn_get_fault_bridge_busy(void);
 #ifdef RFN_KUNIT
 bool rfn_kunit_lockdep_on(void);
+#endif
+#ifdef RFN_TEST_LISTENERS
+void rfn_set_fault_bridge_busy(unsigned int n);
+unsigned int rfn_get_fault_bridge_busy(void);
 void rfn_set_fault_net_setup(unsigned int n);
 unsigned int rfn_get_fault_net_setup(bool pinned);
 int rfn_set_hold(bool rule, u64 inum);
@@ -130,6 +132,13 @@ unsigned int rfn_get_hold(bool rule, bool holding);
 unsigned int rfn_get_hold_append(bool holding);
 #endif
 void rfn_net_wait_writers(struct net *net);
+void rfn_trace_register_start(const void *node, bool resync, u32 nets,
+			      u32 families, u32 filter);
+void rfn_trace_register_end(const void *node, bool resync, int ret,
+			    u32 tries, u32 nets_replayed, u64 events);
+void rfn_trace_ebusy(const void *node, bool resync, u32 tries, u32 stale);
+void rfn_trace_resync_queued(const void *node, u32 inum, u32 delay_ms);
+void rfn_trace_retry(u32 inum, u64 cookie, u64 replayed, u64 now);
 u64 rfn_net_seq_of(struct net *net, u32 families);
 int rfn_nh_dump(struct net *net, struct notifier_block *nb,
 		struct netlink_ext_ack *extack);
