@@ -10,7 +10,8 @@
 #                        netdevsim (BENCH=replay,insert... BENCH_SCALE=small)
 #   make check           rustfmt, clippy, checkpatch
 #   make module          just build rust_fib_notifier.ko (against KDIR), the
-#                        product build (RFN_KUNIT=1: with the KUnit suites)
+#                        product build (RFN_KUNIT=1: with the KUnit suites;
+#                        RFN_TEST_LISTENERS=1: with the test listeners)
 #   make install         install it for KDIR's kernel (modules_install)
 #   make dkms-install    sources to /usr/src, DKMS builds it for every kernel
 #   make dkms-uninstall  the reverse
