@@ -106,7 +106,11 @@ pub(crate) struct RfnRoute {
     pub(crate) rtn_type: u8,
     pub(crate) nhs: u32,
     pub(crate) src_len: u8,
-    pub(crate) pad: [u8; 3],
+    /// `RTPROT_*`.
+    pub(crate) protocol: u8,
+    /// `RT_SCOPE_*`.
+    pub(crate) scope: u8,
+    pub(crate) pad: u8,
     pub(crate) nh_id: u32,
 }
 const _: () = assert!(core::mem::size_of::<RfnRoute>() == 40);

@@ -34,7 +34,9 @@ struct rfn_route {
 	u8 type;		/* RTN_* */
 	u32 nhs;		/* number of nexthops */
 	u8 src_len;		/* IPv6 source prefix length (0: none) */
-	u8 pad[3];
+	u8 protocol;		/* RTPROT_* */
+	u8 scope;		/* RT_SCOPE_* (IPv6: universe, as rtnetlink says) */
+	u8 pad;
 	u32 nh_id;		/* the nexthop object it uses (0: none) */
 };
 
