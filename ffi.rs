@@ -271,6 +271,7 @@ extern "C" {
 #[cfg(rfn_kunit)]
 extern "C" {
     pub(crate) fn rfn_kunit_lockdep_on() -> bool;
+    pub(crate) fn rfn_chain_init(head: *mut bindings::atomic_notifier_head);
 }
 
 /// `notifier_from_errno()`: encode an errno as a notifier return value.

@@ -24,11 +24,7 @@
 
 use core::fmt;
 
-use kernel::{
-    debugfs::Scope,
-    prelude::*,
-    sync::atomic::Relaxed,
-};
+use kernel::{debugfs::Scope, prelude::*, sync::atomic::Relaxed};
 
 #[cfg(rfn_test_listeners)]
 use kernel::sync::Arc;
@@ -130,7 +126,7 @@ struct Knobs {
 }
 
 fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let s = &dump::STATS;
+    let s = &chain::GLOBAL.stats;
     knob::write_stats(
         f,
         &[
@@ -144,7 +140,7 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
             ("resyncs", s.resyncs.load(Relaxed)),
             ("resynced", s.resynced.load(Relaxed)),
             ("sweeps", s.sweeps.load(Relaxed)),
-            ("resync_queued", chain::RESYNC_QUEUED.load(Relaxed)),
+            ("resync_queued", chain::GLOBAL.resync_queued.load(Relaxed)),
             (
                 "nets",
                 seq_counter::counters(|_| true, events::Families::ALL)
@@ -224,11 +220,11 @@ fn write_hold<const RULE: bool>(_: &(), r: &mut kernel::uaccess::UserSliceReader
 }
 
 fn show_retry_all(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    writeln!(f, "{}", u8::from(dump::RETRY_ALL.load(Relaxed)))
+    writeln!(f, "{}", u8::from(chain::GLOBAL.retry_all.load(Relaxed)))
 }
 
 fn write_retry_all(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
-    dump::RETRY_ALL.store(knob::parse_bool(r)?, Relaxed);
+    chain::GLOBAL.retry_all.store(knob::parse_bool(r)?, Relaxed);
     Ok(())
 }
 

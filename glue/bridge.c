@@ -248,9 +248,9 @@ static int rfn_net_bridge(struct rfn_net *rn)
 	err = register_fib_notifier(rn->net, &rn->nb, rfn_bridge_forget, NULL);
 	if (!err && rfn_fault_bridge_busy()) {
 		/*
-		 * Test builds, debugfs fault_bridge_busy: as if the last check had been inconsistent,
-		 * after a slow replay (listeners apply what was forwarded
-		 * meanwhile, the namespace still listed).
+		 * Test builds, debugfs fault_bridge_busy: as if the last check
+		 * had been inconsistent, after a slow replay (listeners apply
+		 * what was forwarded meanwhile, the namespace still listed).
 		 */
 		msleep(200);
 		unregister_fib_notifier(rn->net, &rn->nb);

@@ -227,6 +227,12 @@ void rfn_faults_unregister(void)
 }
 
 #ifdef RFN_KUNIT
+/* KUnit (chain_tests.rs): a chain of a test's own (chain.rs Chain::isolated). */
+void rfn_chain_init(struct atomic_notifier_head *head)
+{
+	ATOMIC_INIT_NOTIFIER_HEAD(head);
+}
+
 /*
  * KUnit (c_api_tests.rs): whether lockdep can answer "does the caller hold
  * RTNL?"; if not, the current test is marked skipped, not passed.

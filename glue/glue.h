@@ -123,6 +123,7 @@ void rfn_cond_resched(void);
 u64 rfn_bridge_stat(bool late);
 #ifdef RFN_KUNIT
 bool rfn_kunit_lockdep_on(void);
+void rfn_chain_init(struct atomic_notifier_head *head);
 #endif
 #ifdef RFN_TEST_LISTENERS
 void rfn_set_fault_bridge_busy(unsigned int n);

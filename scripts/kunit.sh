@@ -91,7 +91,7 @@ read -ra extra <<<"${KUNIT_ARGS:-}"
 key=$( {
 	echo "$srcver"
 	cat "$top/tests/kunit/.kunitconfig"
-	printf '%s\n' "${extra[@]}"
+	[ "${#extra[@]}" = 0 ] || printf '%s\n' "${extra[@]}"
 	clang$LLVM --version 2>/dev/null | head -1
 	rustc --version
 } | sha256sum | cut -c1-16)
