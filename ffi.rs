@@ -268,9 +268,13 @@ extern "C" {
     pub(crate) fn rfn_nh_res_grp_all_busy(net: *mut Net, id: u32, buckets: u16);
 }
 
-#[cfg(rfn_kunit)]
+#[cfg(all(rfn_kunit, CONFIG_PROVE_LOCKING))]
 extern "C" {
     pub(crate) fn rfn_kunit_lockdep_on() -> bool;
+}
+
+#[cfg(rfn_kunit)]
+extern "C" {
     pub(crate) fn rfn_chain_init(head: *mut bindings::atomic_notifier_head);
 }
 
