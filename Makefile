@@ -6,6 +6,7 @@
 #   make demo            boot the test kernel, show replay and the listener
 #   make test            W=1 CLIPPY=1 build, KUnit + guest tests, clean log
 #   make kunit           the KUnit suites through tools/testing/kunit/kunit.py
+#                        (KDIR=your tree: no set-up; KUNIT_ARGS=kunit.py's)
 #   make bench           what the module costs, against the kernel and
 #                        netdevsim (BENCH=replay,insert... BENCH_SCALE=small)
 #   make check           rustfmt, clippy, checkpatch
