@@ -338,7 +338,16 @@ const RESYNC_RETRY_MS: u32 = 500;
 
 /// A node for `target`, with [`resync_work`] as its resync work.
 pub(crate) fn new_node<T: Target>(target: T, filter: Option<NetId>) -> impl PinInit<Node<T>> {
-    Node::new(target, filter, resync_work::<T>, ChainRef::Global)
+    new_node_on(ChainRef::Global, target, filter)
+}
+
+/// Like [`new_node`], on `chain`.
+pub(crate) fn new_node_on<T: Target>(
+    chain: ChainRef,
+    target: T,
+    filter: Option<NetId>,
+) -> impl PinInit<Node<T>> {
+    Node::new(target, filter, resync_work::<T>, chain)
 }
 
 /// A node's resync work: resyncs what its listener (or a veto, or a failed

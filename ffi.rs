@@ -276,6 +276,8 @@ extern "C" {
 #[cfg(rfn_kunit)]
 extern "C" {
     pub(crate) fn rfn_chain_init(head: *mut bindings::atomic_notifier_head);
+    pub(crate) fn rfn_kunit_priv() -> *mut c_void;
+    pub(crate) fn rfn_kunit_set_priv(private: *mut c_void) -> bool;
 }
 
 /// `notifier_from_errno()`: encode an errno as a notifier return value.

@@ -234,6 +234,28 @@ void rfn_chain_init(struct atomic_notifier_head *head)
 }
 
 /*
+ * KUnit (c_api_tests.rs): the running test's private pointer (its chain),
+ * NULL when the caller runs no KUnit test.
+ */
+void *rfn_kunit_priv(void)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	return test ? test->priv : NULL;
+}
+
+/* Sets the running test's private pointer; false if no test runs. */
+bool rfn_kunit_set_priv(void *priv)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	if (!test)
+		return false;
+	test->priv = priv;
+	return true;
+}
+
+/*
  * KUnit (c_api_tests.rs): whether lockdep can answer "does the caller hold
  * RTNL?"; if not, the current test is marked skipped, not passed.
  */

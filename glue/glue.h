@@ -124,6 +124,8 @@ u64 rfn_bridge_stat(bool late);
 #ifdef RFN_KUNIT
 bool rfn_kunit_lockdep_on(void);
 void rfn_chain_init(struct atomic_notifier_head *head);
+void *rfn_kunit_priv(void);
+bool rfn_kunit_set_priv(void *priv);
 #endif
 #ifdef RFN_TEST_LISTENERS
 void rfn_set_fault_bridge_busy(unsigned int n);
