@@ -13,9 +13,11 @@
 #   make kunit KDIR=~/src/linux      your own tree: no set-up, no root, no
 #                                    apt (a source tree, or a build tree
 #                                    whose `source` link names one)
-#   make kunit KUNIT_ARGS="--kconfig_add CONFIG_PROVE_LOCKING=y"
-#                                    more kunit.py run arguments (here: the
-#                                    case that needs lockdep runs)
+#   make kunit KUNIT_ARGS="--arch x86_64 --kconfig_add CONFIG_PROVE_LOCKING=y"
+#                                    more kunit.py run arguments (here:
+#                                    under QEMU with lockdep, so that the
+#                                    case that needs it runs; UML turns
+#                                    lock debugging off while it boots)
 #
 # The kernel tree is never changed: a hard-linked copy of it (files we
 # change are rewritten, never edited in place) is cached with its build
