@@ -92,7 +92,7 @@ read -ra extra <<<"${KUNIT_ARGS:-}"
 # change of any of them builds afresh, going back reuses the old build.
 key=$( {
 	echo "$srcver"
-	cat "$top/tests/kunit/.kunitconfig"
+	grep -v '^#' "$top/tests/kunit/.kunitconfig"
 	[ "${#extra[@]}" = 0 ] || printf '%s\n' "${extra[@]}"
 	clang$LLVM --version 2>/dev/null | head -1
 	rustc --version
