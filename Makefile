@@ -6,13 +6,11 @@
 #   make demo            boot the test kernel, show replay and the listener
 #   make test            W=1 CLIPPY=1 build, KUnit + guest tests, clean log
 #   make kunit           the KUnit suites through tools/testing/kunit/kunit.py
-#                        (KDIR=your tree: no set-up; KUNIT_ARGS=kunit.py's)
 #   make bench           what the module costs, against the kernel and
 #                        netdevsim (BENCH=replay,insert... BENCH_SCALE=small)
 #   make check           rustfmt, clippy, checkpatch
 #   make module          just build rust_fib_notifier.ko (against KDIR), the
-#                        product build (RFN_KUNIT=1: with the KUnit suites;
-#                        RFN_TEST_LISTENERS=1: with the test listeners)
+#                        product build (RFN_KUNIT=1: with the KUnit suites)
 #   make install         install it for KDIR's kernel (modules_install)
 #   make dkms-install    sources to /usr/src, DKMS builds it for every kernel
 #   make dkms-uninstall  the reverse

@@ -70,14 +70,14 @@ case ${1:-} in
 install) shift; install "$@" ;;
 remove) remove ;;
 test)
+	# With the test listeners: t99 attaches the probe to the reloaded module.
+	export RFN_TEST_LISTENERS=1
 	ksrc=$2
 	test_trees
 	kver=$(cat "$ksrc/include/config/kernel.release")
 	# The test kernel is not installed on the host: give DKMS (and the
 	# guest, which runs on the host's root) its modules directory.
 	mkdir -p "/lib/modules/$kver"
-	# With the test listeners: t99 attaches the probe to the reloaded module.
-	export RFN_TEST_LISTENERS=1
 	install "$kver" "$ksrc"
 	ko=$(ls /lib/modules/"$kver"/updates/dkms/rust_fib_notifier.ko* 2>/dev/null) ||
 		die "dkms installed no rust_fib_notifier.ko for $kver"
