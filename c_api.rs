@@ -19,7 +19,7 @@ use kernel::{
 };
 
 use crate::{
-    chain::{Node, Target},
+    chain::{ChainRef, Node, Target},
     dump,
     events::{Families, ResyncLater},
     ffi,
@@ -197,6 +197,16 @@ pub(crate) fn count() -> usize {
         .count()
 }
 
+/// The chain a C registration goes on: the module's, or, when the caller
+/// is a KUnit case of `c_api_tests.rs`, the case's own.
+fn caller_chain() -> ChainRef {
+    #[cfg(rfn_kunit)]
+    if let Some(chain) = crate::c_api_tests::current_chain() {
+        return ChainRef::Own(chain);
+    }
+    ChainRef::Global
+}
+
 fn register(
     net: *const ffi::Net,
     target: CTarget,
@@ -224,8 +234,11 @@ fn register(
     // SAFETY: a non-null `net` is alive: the caller holds a reference while
     // it registers (the API's documented rule).
     let filter = (!net.is_null()).then(|| unsafe { NetId::of(net) });
-    let registered = Arc::pin_init(dump::new_node(target, filter), GFP_KERNEL)
-        .and_then(|node| dump::register(&dump::KernelFib { extack }, pinned(&node)).map(|()| node));
+    let registered = Arc::pin_init(
+        dump::new_node_on(caller_chain(), target, filter),
+        GFP_KERNEL,
+    )
+    .and_then(|node| dump::register(&dump::KernelFib { extack }, pinned(&node)).map(|()| node));
     let mut listeners = C_LISTENERS.lock();
     let Some(pos) = listeners.iter().position(|e| e.nb == nb as usize) else {
         return Err(EINVAL);

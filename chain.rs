@@ -16,7 +16,7 @@
 //! runs for it, and a block on the resync chain, which carries requests to
 //! resync a namespace (after a veto), never FIB events.
 
-use core::{pin::Pin, ptr};
+use core::{cell::Cell, ops::Deref, pin::Pin, ptr};
 
 use kernel::{
     bindings,
@@ -30,13 +30,18 @@ use kernel::{
     types::Opaque,
 };
 
+#[cfg(rfn_kunit)]
+use kernel::sync::Arc;
+
 use crate::{
+    dump::Stats,
     events::{Event, Families, Listener, ResyncLater},
     ffi::{self, RfnInfo},
     kernel_gaps::{
         self, new_cancellable_delayed_work, new_spinlock_bh, CancellableDelayedWork, SpinLockBh,
     },
     nets::NetId,
+    trace,
 };
 
 /// The receiving end of a registration: a Rust listener or a C block.
@@ -103,9 +108,153 @@ impl<L: Listener> Target for RustTarget<L> {
     }
 }
 
-/// Nodes whose resync work has something left to do (debugfs
-/// `resync_queued`).
-pub(crate) static RESYNC_QUEUED: Atomic<u64> = Atomic::new(0);
+/// A chain, with the statistics and knobs of the registrations on it: the
+/// module's one, [`GLOBAL`], which the bridge calls; or, in the KUnit
+/// suites, a case's own ([`Chain::isolated`]), so that no case runs on the
+/// live chain or counts in the module's statistics.
+pub(crate) struct Chain {
+    heads: Heads,
+    /// Registration outcomes (debugfs `stats`).
+    pub(crate) stats: Stats,
+    /// debugfs `retry_all`: retry as the kernel does (flush the listener
+    /// and replay every namespace), to measure what per-namespace retry
+    /// saves.
+    pub(crate) retry_all: Atomic<bool>,
+    /// Nodes whose resync work has something left to do (debugfs
+    /// `resync_queued`).
+    pub(crate) resync_queued: Atomic<u64>,
+}
+
+/// Where a chain's notifier heads are.
+enum Heads {
+    /// The C glue's statics (`rfn_chain()`, `rfn_resync_chain()`).
+    Global,
+    /// Heads of the chain's own.
+    #[cfg(rfn_kunit)]
+    Own(Pin<KBox<OwnHeads>>),
+}
+
+#[cfg(rfn_kunit)]
+#[pin_data]
+struct OwnHeads {
+    #[pin]
+    fib: Opaque<bindings::atomic_notifier_head>,
+    #[pin]
+    resync: Opaque<bindings::atomic_notifier_head>,
+}
+
+// SAFETY: the heads are used only through the kernel's atomic notifier
+// functions, which take each head's own lock; the rest is atomics.
+unsafe impl Sync for Chain {}
+// SAFETY: as above; nothing in a chain is tied to a thread.
+unsafe impl Send for Chain {}
+
+/// The module's chain: every namespace's events, every registration.
+pub(crate) static GLOBAL: Chain = Chain {
+    heads: Heads::Global,
+    stats: Stats::new(),
+    retry_all: Atomic::new(false),
+    resync_queued: Atomic::new(0),
+};
+
+impl Chain {
+    /// A chain of its own, no namespace's events on it, with statistics
+    /// and knobs of its own.
+    #[cfg(rfn_kunit)]
+    pub(crate) fn isolated() -> Result<Arc<Self>> {
+        let heads = KBox::pin_init(
+            pin_init!(OwnHeads {
+                // SAFETY: initialises the head it is given.
+                fib <- Opaque::ffi_init(|head| unsafe { ffi::rfn_chain_init(head) }),
+                // SAFETY: as above.
+                resync <- Opaque::ffi_init(|head| unsafe { ffi::rfn_chain_init(head) }),
+            }),
+            GFP_KERNEL,
+        )?;
+        Ok(Arc::new(
+            Self {
+                heads: Heads::Own(heads),
+                stats: Stats::new(),
+                retry_all: Atomic::new(false),
+                resync_queued: Atomic::new(0),
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// The head of the FIB event chain; valid as long as `self`.
+    fn head(&self) -> *mut bindings::atomic_notifier_head {
+        match &self.heads {
+            // SAFETY: returns the address of a static of the glue.
+            Heads::Global => unsafe { ffi::rfn_chain() },
+            #[cfg(rfn_kunit)]
+            Heads::Own(h) => h.fib.get(),
+        }
+    }
+
+    /// The head of the resync request chain; valid as long as `self`.
+    fn resync_head(&self) -> *mut bindings::atomic_notifier_head {
+        match &self.heads {
+            // SAFETY: returns the address of a static of the glue.
+            Heads::Global => unsafe { ffi::rfn_resync_chain() },
+            #[cfg(rfn_kunit)]
+            Heads::Own(h) => h.resync.get(),
+        }
+    }
+
+    /// Calls every listener on this chain that gets `family` with one
+    /// event of `net` (see [`call`]).
+    pub(crate) fn call(
+        &self,
+        net: *mut ffi::Net,
+        event: c_ulong,
+        info: *mut c_void,
+        family: Families,
+    ) -> c_int {
+        self.call_info(
+            event,
+            RfnInfo {
+                net,
+                info,
+                replay: false,
+                net_lives: false,
+                family: family.bits(),
+            },
+        )
+    }
+
+    fn call_info(&self, event: c_ulong, mut raw: RfnInfo) -> c_int {
+        // SAFETY: the head is valid as long as `self`; `raw` outlives the
+        // call, which is all listeners may rely on.
+        unsafe {
+            bindings::atomic_notifier_call_chain(
+                self.head(),
+                event,
+                ptr::from_mut(&mut raw).cast::<c_void>(),
+            )
+        }
+    }
+}
+
+/// The chain a node is on: the module's, or a KUnit case's own.
+#[derive(Clone)]
+pub(crate) enum ChainRef {
+    Global,
+    #[cfg(rfn_kunit)]
+    Own(Arc<Chain>),
+}
+
+impl Deref for ChainRef {
+    type Target = Chain;
+
+    fn deref(&self) -> &Chain {
+        match self {
+            ChainRef::Global => &GLOBAL,
+            #[cfg(rfn_kunit)]
+            ChainRef::Own(chain) => chain,
+        }
+    }
+}
 
 /// How many namespaces a node remembers to resync before it resyncs all.
 const PENDING_NETS: usize = 8;
@@ -161,6 +310,8 @@ pub(crate) struct Node<T: Target> {
     /// The replay is a resync's: a veto cannot abort it (see
     /// [`ReplayBlock::call`]).
     resyncing: Atomic<bool>,
+    /// Events replayed to the target so far (tracepoints).
+    replayed: Atomic<u64>,
     on_chain: Atomic<bool>,
     /// Deliver only this namespace's events (`None`: every namespace). An
     /// identity, not a pointer: once the namespace is gone nothing matches,
@@ -175,6 +326,8 @@ pub(crate) struct Node<T: Target> {
     muted: SpinLockBh<KVec<u64>>,
     /// How many are muted: lets the callback skip the lock when none is.
     muting: Atomic<usize>,
+    /// The chain it goes on (it keeps an isolated one alive).
+    chain: ChainRef,
     /// Serialises the registration, resyncs and the end of the node; `true`
     /// once the node is being dropped (a resync must not put it back).
     #[pin]
@@ -209,16 +362,19 @@ impl<T: Target> Node<T> {
         target: T,
         filter: Option<NetId>,
         resync: unsafe extern "C" fn(*mut bindings::work_struct),
+        chain: ChainRef,
     ) -> impl PinInit<Self> {
         pin_init!(Self {
             chain_nb: Opaque::new(notifier_block(Some(Self::chain_call))),
             resync_nb: Opaque::new(notifier_block(Some(Self::resync_call))),
             resyncing: Atomic::new(false),
+            replayed: Atomic::new(0),
             on_chain: Atomic::new(false),
             filter,
             families: target.families(),
             muted <- new_spinlock_bh!(KVec::new(), "Node::muted"),
             muting: Atomic::new(0),
+            chain,
             sync <- kernel::new_mutex!(false, "Node::sync"),
             pending <- new_spinlock_bh!(Pending::default(), "Node::pending"),
             resync_work <- new_cancellable_delayed_work!(resync, "Node::resync_work"),
@@ -293,6 +449,26 @@ impl<T: Target> Node<T> {
         self.muting.store(muted.len(), Relaxed);
     }
 
+    /// The chain the node goes on.
+    pub(crate) fn chain_ref(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// The namespace the registration is restricted to, if any.
+    pub(crate) fn filter(&self) -> Option<NetId> {
+        self.filter
+    }
+
+    /// Whether the replays are a resync's.
+    pub(crate) fn is_resyncing(&self) -> bool {
+        self.resyncing.load(Relaxed)
+    }
+
+    /// Events replayed to the target so far.
+    pub(crate) fn replayed_events(&self) -> u64 {
+        self.replayed.load(Relaxed)
+    }
+
     /// Marks the replays that follow as a resync's (or not).
     pub(crate) fn set_resyncing(&self, resyncing: bool) {
         self.resyncing.store(resyncing, Relaxed);
@@ -318,12 +494,16 @@ impl<T: Target> Node<T> {
         if self.on_chain.xchg(true, Relaxed) {
             return;
         }
-        // SAFETY: the chain heads are statics of the C glue; the blocks are
-        // pinned and stay valid until `remove` takes them off (type
-        // invariant); registering an unregistered block cannot fail.
+        // SAFETY: the chain heads live as long as the chain, which the
+        // node keeps; the blocks are pinned and stay valid until `remove`
+        // takes them off (type invariant); registering an unregistered
+        // block cannot fail.
         unsafe {
-            bindings::atomic_notifier_chain_register(ffi::rfn_resync_chain(), self.resync_nb.get());
-            bindings::atomic_notifier_chain_register(ffi::rfn_chain(), self.chain_nb.get());
+            bindings::atomic_notifier_chain_register(
+                self.chain.resync_head(),
+                self.resync_nb.get(),
+            );
+            bindings::atomic_notifier_chain_register(self.chain.head(), self.chain_nb.get());
         }
     }
 
@@ -335,9 +515,9 @@ impl<T: Target> Node<T> {
         }
         // SAFETY: the blocks are on their chains (checked above).
         unsafe {
-            bindings::atomic_notifier_chain_unregister(ffi::rfn_chain(), self.chain_nb.get());
+            bindings::atomic_notifier_chain_unregister(self.chain.head(), self.chain_nb.get());
             bindings::atomic_notifier_chain_unregister(
-                ffi::rfn_resync_chain(),
+                self.chain.resync_head(),
                 self.resync_nb.get(),
             );
         }
@@ -361,7 +541,7 @@ impl<T: Target> Node<T> {
         // A running work finds the node ending and does nothing.
         self.resync_work.cancel_sync();
         if !core::mem::take(&mut *self.pending.lock()).is_empty() {
-            RESYNC_QUEUED.fetch_sub(1, Relaxed);
+            self.chain.resync_queued.fetch_sub(1, Relaxed);
         }
     }
 
@@ -390,11 +570,12 @@ impl<T: Target> Node<T> {
             let mut pending = self.pending.lock();
             if pending.is_empty() {
                 // Until the work has done it (debugfs `resync_queued`).
-                RESYNC_QUEUED.fetch_add(1, Relaxed);
+                self.chain.resync_queued.fetch_add(1, Relaxed);
             }
             for &net in nets {
                 pending.add(net);
             }
+            trace::resync_queued(self, nets.first().copied(), delay_ms);
             // A resync of every namespace found none (`counters()`):
             // every namespace again, never an empty request.
             pending.all |= nets.is_empty();
@@ -409,9 +590,10 @@ impl<T: Target> Node<T> {
             let mut again = self.pending.lock();
             if !again.is_empty() {
                 // Asked for again meanwhile: counted once already.
-                RESYNC_QUEUED.fetch_sub(1, Relaxed);
+                self.chain.resync_queued.fetch_sub(1, Relaxed);
             }
             again.all |= failed.all;
+            trace::resync_queued(self, failed.nets().next(), delay_ms);
             for net in failed.nets() {
                 again.add(net);
             }
@@ -498,6 +680,8 @@ pub(crate) struct ReplayBlock<'a, T: Target> {
     /// A resync's replay (read once: the node's `sync` lock, held by the
     /// replaying thread, keeps it from changing).
     resyncing: bool,
+    /// Events passed to the target, added to the node's count at drop.
+    delivered: Cell<u64>,
 }
 
 impl<'a, T: Target> ReplayBlock<'a, T> {
@@ -511,6 +695,7 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
             net,
             family,
             resyncing: node.resyncing.load(Relaxed),
+            delivered: Cell::new(0),
         }
     }
 
@@ -555,6 +740,7 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
             family: family.bits(),
         };
         let ret = block.node.target.call(event, &info, block.node);
+        block.delivered.set(block.delivered.get() + 1);
         // A registration's replay stops at a veto (the listener refuses
         // to start). A resync's cannot: the state exists, and the listener
         // already lives with what it refused; it simply does not hold it.
@@ -562,6 +748,12 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
             return 0;
         }
         ret
+    }
+}
+
+impl<T: Target> Drop for ReplayBlock<'_, T> {
+    fn drop(&mut self) {
+        self.node.replayed.fetch_add(self.delivered.get(), Relaxed);
     }
 }
 
@@ -590,22 +782,13 @@ pub(crate) fn call(
     info: *mut c_void,
     family: Families,
 ) -> c_int {
-    call_info(
-        event,
-        RfnInfo {
-            net,
-            info,
-            replay: false,
-            net_lives: false,
-            family: family.bits(),
-        },
-    )
+    GLOBAL.call(net, event, info, family)
 }
 
 /// Calls every listener with `net`'s `RUST_FIB_EVENT_NETNS_EXIT`; `lives`:
 /// the namespace lives on (its bridge failed to attach).
 pub(crate) fn call_netns_exit(net: *mut ffi::Net, lives: bool) {
-    call_info(
+    GLOBAL.call_info(
         ffi::RUST_FIB_EVENT_NETNS_EXIT,
         RfnInfo {
             net,
@@ -622,17 +805,5 @@ pub(crate) fn call_netns_exit(net: *mut ffi::Net, lives: bool) {
 pub(crate) fn request_resync(net: *mut ffi::Net) {
     // SAFETY: the chain head is valid for the module's lifetime; the
     // callbacks (`Node::resync_call`) read `net` during the call only.
-    unsafe { bindings::atomic_notifier_call_chain(ffi::rfn_resync_chain(), 0, net.cast()) };
-}
-
-fn call_info(event: c_ulong, mut raw: RfnInfo) -> c_int {
-    // SAFETY: the chain head is valid for the module's lifetime; `raw`
-    // outlives the call, which is all listeners may rely on.
-    unsafe {
-        bindings::atomic_notifier_call_chain(
-            ffi::rfn_chain(),
-            event,
-            ptr::from_mut(&mut raw).cast::<c_void>(),
-        )
-    }
+    unsafe { bindings::atomic_notifier_call_chain(GLOBAL.resync_head(), 0, net.cast()) };
 }

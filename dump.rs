@@ -17,11 +17,11 @@ use kernel::{
 };
 
 use crate::{
-    chain::{self, Node, ReplayBlock, RustTarget, Target},
+    chain::{ChainRef, Node, ReplayBlock, RustTarget, Target},
     events::{Families, Listener},
     ffi, kernel_gaps,
     nets::{self, NetId},
-    seq_counter,
+    seq_counter, trace,
 };
 
 /// Fixed, as in 4.11: "Lets see if it's really a problem before adding
@@ -120,21 +120,22 @@ pub(crate) struct Stats {
     pub(crate) sweeps: Atomic<u64>,
 }
 
-pub(crate) static STATS: Stats = Stats {
-    tries: Atomic::new(0),
-    flushes: Atomic::new(0),
-    ebusy: Atomic::new(0),
-    registered: Atomic::new(0),
-    aborted: Atomic::new(0),
-    nets_replayed: Atomic::new(0),
-    resyncs: Atomic::new(0),
-    resynced: Atomic::new(0),
-    sweeps: Atomic::new(0),
-};
-
-/// debugfs `retry_all`: retry as the kernel does (flush the listener and
-/// replay every namespace), to measure what per-namespace retry saves.
-pub(crate) static RETRY_ALL: Atomic<bool> = Atomic::new(false);
+impl Stats {
+    /// All zero.
+    pub(crate) const fn new() -> Self {
+        Self {
+            tries: Atomic::new(0),
+            flushes: Atomic::new(0),
+            ebusy: Atomic::new(0),
+            registered: Atomic::new(0),
+            aborted: Atomic::new(0),
+            nets_replayed: Atomic::new(0),
+            resyncs: Atomic::new(0),
+            resynced: Atomic::new(0),
+            sweeps: Atomic::new(0),
+        }
+    }
+}
 
 fn count(counter: &Atomic<u64>) {
     counter.fetch_add(1, Relaxed);
@@ -189,7 +190,7 @@ pub(crate) fn resync<S: Source, T: Target>(
         return Err(EINVAL);
     }
     let _sync = node.lock_sync().ok_or(ENOENT)?;
-    count(&STATS.resyncs);
+    count(&node.chain_ref().stats.resyncs);
     node.set_resyncing(true);
     let res = forget(source, node, nets).and_then(|todo| settle(source, node, todo));
     node.set_resyncing(false);
@@ -198,7 +199,7 @@ pub(crate) fn resync<S: Source, T: Target>(
         node.resync_in(nets, RESYNC_RETRY_MS);
     }
     res?;
-    count(&STATS.resynced);
+    count(&node.chain_ref().stats.resynced);
     Ok(())
 }
 
@@ -209,21 +210,36 @@ struct Todo {
     marked: bool,
 }
 
+/// [`settle_tries`], traced.
+fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, todo: Todo) -> Result {
+    let tr = trace::Settle::start(&node, todo.nets.len());
+    let res = settle_tries(source, node, todo, &tr);
+    tr.end(&res);
+    res
+}
+
 /// The loop: replay `todo`, publish, check, sweep what was consistent (a
 /// listener that reconciles), forget what changed.
-fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: Todo) -> Result {
+fn settle_tries<S: Source, T: Target>(
+    source: &S,
+    node: Pin<&Node<T>>,
+    mut todo: Todo,
+    tr: &trace::Settle<'_, T>,
+) -> Result {
     for _ in 0..FIB_DUMP_MAX_RETRIES {
-        count(&STATS.tries);
+        count(&node.chain_ref().stats.tries);
+        tr.try_();
         let mut replayed = NetSeqs::with_capacity(todo.nets.len(), GFP_KERNEL)?;
         for &net in todo.nets.iter() {
             let seq = source
                 .replay_net(node, net)
-                .inspect_err(|_| count(&STATS.aborted))?;
+                .inspect_err(|_| count(&node.chain_ref().stats.aborted))?;
             // Gone before its replay: it must stay gone.
             replayed
                 .push_within_capacity((net, seq.unwrap_or(GONE)))
                 .map_err(|_| ENOMEM)?;
-            count(&STATS.nets_replayed);
+            count(&node.chain_ref().stats.nets_replayed);
+            tr.net();
             // One namespace per RCU read section; let others run between.
             kernel_gaps::cond_resched();
         }
@@ -240,17 +256,18 @@ fn settle<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, mut todo: Todo)
             // theirs goes.
             for &net in todo.nets.iter().filter(|net| !stale.contains(net)) {
                 node.target.sweep_stale(net);
-                count(&STATS.sweeps);
+                count(&node.chain_ref().stats.sweeps);
             }
         }
         if stale.is_empty() {
-            count(&STATS.registered);
+            count(&node.chain_ref().stats.registered);
             return Ok(());
         }
-        count(&STATS.flushes);
+        count(&node.chain_ref().stats.flushes);
         todo = forget(source, node, &stale)?;
     }
-    count(&STATS.ebusy);
+    count(&node.chain_ref().stats.ebusy);
+    tr.ebusy(todo.nets.len());
     Err(EBUSY)
 }
 
@@ -276,12 +293,14 @@ fn changed(mut now: NetSeqs, mut replayed: NetSeqs, was_off_chain: bool) -> Resu
             Some(current) => current == seq,
         };
         if !consistent {
+            trace::retry(net, (seq != GONE).then_some(seq), find(&now, net));
             stale.push(net, GFP_KERNEL)?;
         }
     }
     if was_off_chain {
         for &(net, seq) in now.iter() {
             if seq != 0 && find(&replayed, net).is_none() {
+                trace::retry(net, None, Some(seq));
                 stale.push(net, GFP_KERNEL)?;
             }
         }
@@ -296,7 +315,7 @@ fn changed(mut now: NetSeqs, mut replayed: NetSeqs, was_off_chain: bool) -> Resu
 /// everything (or `retry_all`) is taken off the chain and flushed, and
 /// every namespace is replayed. Returns what to replay.
 fn forget<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>, nets: &[NetId]) -> Result<Todo> {
-    if !node.target.can_flush_net() || RETRY_ALL.load(Relaxed) {
+    if !node.target.can_flush_net() || node.chain_ref().retry_all.load(Relaxed) {
         node.remove();
         node.unmute(None);
         node.target.flush();
@@ -325,7 +344,16 @@ const RESYNC_RETRY_MS: u32 = 500;
 
 /// A node for `target`, with [`resync_work`] as its resync work.
 pub(crate) fn new_node<T: Target>(target: T, filter: Option<NetId>) -> impl PinInit<Node<T>> {
-    Node::new(target, filter, resync_work::<T>)
+    new_node_on(ChainRef::Global, target, filter)
+}
+
+/// Like [`new_node`], on `chain`.
+pub(crate) fn new_node_on<T: Target>(
+    chain: ChainRef,
+    target: T,
+    filter: Option<NetId>,
+) -> impl PinInit<Node<T>> {
+    Node::new(target, filter, resync_work::<T>, chain)
 }
 
 /// A node's resync work: resyncs what its listener (or a veto, or a failed
@@ -358,7 +386,7 @@ unsafe extern "C" fn resync_work<T: Target>(work: *mut bindings::work_struct) {
             // Done, or asked for again by the failed resync; a node that
             // is ending (ENOENT) has nothing left to do.
             let _ = resync(&KernelFib::new(), node, &nets);
-            chain::RESYNC_QUEUED.fetch_sub(1, Relaxed);
+            node.chain_ref().resync_queued.fetch_sub(1, Relaxed);
         }
         Err(_) => node.retry_pending(pending, RESYNC_RETRY_MS),
     }
@@ -386,10 +414,21 @@ impl<L: Listener> Registration<L> {
         resync(&KernelFib::new(), self.node.as_ref(), &[net])
     }
 
-    /// Like [`Registration::new`], with the replay taken from `source`.
+    /// Like [`Registration::new`], on `chain`, with the replay taken from
+    /// `source`.
     #[cfg(rfn_kunit)]
-    pub(crate) fn with_source<S: Source>(source: &S, listener: L) -> Result<Self> {
-        let node = KBox::pin_init(new_node(RustTarget(listener), None), GFP_KERNEL)?;
+    pub(crate) fn with_source<S: Source>(
+        chain: &kernel::sync::Arc<crate::chain::Chain>,
+        source: &S,
+        listener: L,
+    ) -> Result<Self> {
+        let node = Node::new(
+            RustTarget(listener),
+            None,
+            resync_work::<RustTarget<L>>,
+            ChainRef::Own(chain.clone()),
+        );
+        let node = KBox::pin_init(node, GFP_KERNEL)?;
         register(source, node.as_ref())?;
         Ok(Self { node })
     }

@@ -254,6 +254,16 @@ impl Route {
     pub(crate) fn rtn_type(&self) -> u8 {
         self.0.rtn_type
     }
+
+    /// Who installed the route (`RTPROT_*`: `ip route`'s `proto`).
+    pub(crate) fn protocol(&self) -> u8 {
+        self.0.protocol
+    }
+
+    /// The route's scope (`RT_SCOPE_*`; IPv6 routes: universe).
+    pub(crate) fn scope(&self) -> u8 {
+        self.0.scope
+    }
     /// The metric (`ip route ... metric N`).
     pub(crate) fn priority(&self) -> u32 {
         self.0.priority

@@ -111,7 +111,11 @@ pub(crate) struct RfnRoute {
     pub(crate) rtn_type: u8,
     pub(crate) nhs: u32,
     pub(crate) src_len: u8,
-    pub(crate) pad: [u8; 3],
+    /// `RTPROT_*`.
+    pub(crate) protocol: u8,
+    /// `RT_SCOPE_*`.
+    pub(crate) scope: u8,
+    pub(crate) pad: u8,
     pub(crate) nh_id: u32,
 }
 const _: () = assert!(core::mem::size_of::<RfnRoute>() == 40);
@@ -229,9 +233,11 @@ pub(crate) struct RfnCOps {
 }
 const _: () = assert!(core::mem::size_of::<RfnCOps>() == 40);
 
-// The test builds' fault injection (`RFN_KUNIT` in the glue).
-#[cfg(rfn_kunit)]
+// The test builds' fault injection (`RFN_TEST_LISTENERS` in the glue).
+#[cfg(rfn_test_listeners)]
 extern "C" {
+    pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
+    pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
     pub(crate) fn rfn_set_fault_net_setup(n: c_uint);
     pub(crate) fn rfn_get_fault_net_setup(pinned: bool) -> c_uint;
     pub(crate) fn rfn_set_hold(rule: bool, inum: u64) -> c_int;
@@ -293,8 +299,6 @@ extern "C" {
     pub(crate) fn rfn_alloc_ordered_wq(name: *const c_char) -> *mut bindings::workqueue_struct;
     pub(crate) fn rfn_cond_resched();
     pub(crate) fn rfn_bridge_stat(late: bool) -> u64;
-    pub(crate) fn rfn_set_fault_bridge_busy(n: c_uint);
-    pub(crate) fn rfn_get_fault_bridge_busy() -> c_uint;
     pub(crate) fn rfn_net_wait_writers(net: *mut Net);
     pub(crate) fn rfn_net_seq_of(net: *mut Net, families: u32) -> u64;
     pub(crate) fn rfn_rtnl_lock();
@@ -322,9 +326,16 @@ extern "C" {
     pub(crate) fn rfn_nh_res_grp_all_busy(net: *mut Net, id: u32, buckets: u16);
 }
 
-#[cfg(rfn_kunit)]
+#[cfg(all(rfn_kunit, CONFIG_PROVE_LOCKING))]
 extern "C" {
     pub(crate) fn rfn_kunit_lockdep_on() -> bool;
+}
+
+#[cfg(rfn_kunit)]
+extern "C" {
+    pub(crate) fn rfn_chain_init(head: *mut bindings::atomic_notifier_head);
+    pub(crate) fn rfn_kunit_priv() -> *mut c_void;
+    pub(crate) fn rfn_kunit_set_priv(private: *mut c_void) -> bool;
 }
 
 /// `notifier_from_errno()`: encode an errno as a notifier return value.

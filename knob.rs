@@ -198,3 +198,48 @@ pub(crate) fn write_rule_action(f: &mut fmt::Formatter<'_>, action: u8) -> fmt::
     ];
     write_name(f, &NAMES, action)
 }
+
+/// A route's protocol (`RTPROT_*`) as `ip route` prints it after `proto`:
+/// iproute2's names (`rt_protos`), else the number.
+pub(crate) fn write_rt_protocol(f: &mut fmt::Formatter<'_>, protocol: u8) -> fmt::Result {
+    let name = match protocol {
+        0 => "unspec",
+        1 => "redirect",
+        2 => "kernel",
+        3 => "boot",
+        4 => "static",
+        8 => "gated",
+        9 => "ra",
+        10 => "mrt",
+        11 => "zebra",
+        12 => "bird",
+        13 => "dnrouted",
+        14 => "xorp",
+        15 => "ntk",
+        16 => "dhcp",
+        18 => "keepalived",
+        42 => "babel",
+        99 => "openr",
+        186 => "bgp",
+        187 => "isis",
+        188 => "ospf",
+        189 => "rip",
+        192 => "eigrp",
+        n => return write!(f, "{n}"),
+    };
+    f.write_str(name)
+}
+
+/// A route's scope (`RT_SCOPE_*`) as `ip route` prints it after `scope`:
+/// iproute2's names (`rt_scopes`), else the number.
+pub(crate) fn write_rt_scope(f: &mut fmt::Formatter<'_>, scope: u8) -> fmt::Result {
+    let name = match scope {
+        0 => "global",
+        200 => "site",
+        253 => "link",
+        254 => "host",
+        255 => "nowhere",
+        n => return write!(f, "{n}"),
+    };
+    f.write_str(name)
+}

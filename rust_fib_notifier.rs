@@ -13,14 +13,21 @@
 //!   replayed, is put on the chain, and replays again the namespaces whose
 //!   counters say the replay may have missed something (5 tries, then
 //!   `EBUSY`); a listener can ask for one namespace to be resynced.
+//!
+//! The Rust listener API (`events.rs`, `dump::Registration`) serves the
+//! in-crate listeners, which only the test builds have
+//! (`RFN_TEST_LISTENERS=1`, `cfg(rfn_test_listeners)`): in the product
+//! build it has no user, and is not reported as dead code there (the test
+//! builds, W=1 and clippy, report what is dead in them).
+
+#![cfg_attr(not(rfn_test_listeners), allow(dead_code))]
 
 use core::fmt;
 
-use kernel::{
-    debugfs::Scope,
-    prelude::*,
-    sync::{atomic::Relaxed, Arc},
-};
+use kernel::{debugfs::Scope, prelude::*, sync::atomic::Relaxed};
+
+#[cfg(rfn_test_listeners)]
+use kernel::sync::Arc;
 
 mod bridge;
 mod c_api;
@@ -32,7 +39,11 @@ mod kernel_gaps;
 mod knob;
 mod nets;
 mod seq_counter;
+mod trace;
 
+/// The in-crate test listeners: built with `RFN_TEST_LISTENERS=1` (and with
+/// the KUnit suites), never in the product module.
+#[cfg(rfn_test_listeners)]
 mod listeners {
     pub(crate) mod attach;
     pub(crate) mod counter;
@@ -49,6 +60,7 @@ mod chain_tests;
 #[path = "tests/kunit/c_api_tests.rs"]
 mod c_api_tests;
 
+#[cfg(rfn_test_listeners)]
 use listeners::{
     attach::Attachment,
     counter::{self, Counter},
@@ -65,6 +77,7 @@ module! {
 }
 
 /// The in-crate listeners, each in its attachment (`listeners/attach.rs`).
+#[cfg(rfn_test_listeners)]
 #[derive(Clone)]
 struct Listeners {
     probe: Arc<Attachment<Arc<Probe>>>,
@@ -72,6 +85,7 @@ struct Listeners {
     counter: Arc<Attachment<Arc<Counter>>>,
 }
 
+#[cfg(rfn_test_listeners)]
 impl Listeners {
     fn new() -> Result<Self> {
         Ok(Self {
@@ -89,6 +103,20 @@ impl Listeners {
     }
 }
 
+/// The product module has no listener of its own.
+#[cfg(not(rfn_test_listeners))]
+#[derive(Clone)]
+struct Listeners;
+
+#[cfg(not(rfn_test_listeners))]
+impl Listeners {
+    fn new() -> Result<Self> {
+        Ok(Self)
+    }
+
+    fn detach(&self) {}
+}
+
 /// What the debugfs files read and write. Its [`Scope`] is dropped first at
 /// unload (the files go before the data), so no write races teardown.
 struct Knobs {
@@ -98,7 +126,7 @@ struct Knobs {
 }
 
 fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let s = &dump::STATS;
+    let s = &chain::GLOBAL.stats;
     knob::write_stats(
         f,
         &[
@@ -112,7 +140,7 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
             ("resyncs", s.resyncs.load(Relaxed)),
             ("resynced", s.resynced.load(Relaxed)),
             ("sweeps", s.sweeps.load(Relaxed)),
-            ("resync_queued", chain::RESYNC_QUEUED.load(Relaxed)),
+            ("resync_queued", chain::GLOBAL.resync_queued.load(Relaxed)),
             (
                 "nets",
                 seq_counter::counters(|_| true, events::Families::ALL)
@@ -127,6 +155,7 @@ fn show_dump_stats(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
 }
 
 /// A fault knob's count of what is to fail next: 0..1000.
+#[cfg(rfn_test_listeners)]
 fn parse_fault_count(r: &mut kernel::uaccess::UserSliceReader) -> Result<u32> {
     match knob::parse_u64(r)? {
         n @ 0..=1000 => Ok(n as u32),
@@ -134,11 +163,13 @@ fn parse_fault_count(r: &mut kernel::uaccess::UserSliceReader) -> Result<u32> {
     }
 }
 
+#[cfg(rfn_test_listeners)]
 fn show_fault_bridge_busy(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // SAFETY: reads an atomic of the glue.
     writeln!(f, "{}", unsafe { ffi::rfn_get_fault_bridge_busy() })
 }
 
+#[cfg(rfn_test_listeners)]
 fn write_fault_bridge_busy(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
     let n = parse_fault_count(r)?;
     // SAFETY: sets an atomic of the glue.
@@ -146,7 +177,7 @@ fn write_fault_bridge_busy(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> 
     Ok(())
 }
 
-#[cfg(rfn_kunit)]
+#[cfg(rfn_test_listeners)]
 fn show_fault_net_setup(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // SAFETY: reads atomics of the glue.
     let (left, pinned) = unsafe {
@@ -158,7 +189,7 @@ fn show_fault_net_setup(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(f, "{left} pinned {pinned}")
 }
 
-#[cfg(rfn_kunit)]
+#[cfg(rfn_test_listeners)]
 fn write_fault_net_setup(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
     let n = parse_fault_count(r)?;
     // SAFETY: sets an atomic of the glue.
@@ -168,7 +199,7 @@ fn write_fault_net_setup(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Re
 
 /// `fault_hold_append` (`RULE` false) and `fault_hold_rule`: `<armed>
 /// holding <N>`.
-#[cfg(rfn_kunit)]
+#[cfg(rfn_test_listeners)]
 fn show_hold<const RULE: bool>(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // SAFETY: reads atomics of the glue.
     let (armed, holding) = unsafe {
@@ -181,7 +212,7 @@ fn show_hold<const RULE: bool>(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Resul
 }
 
 /// Arms the hold for the namespace with this inode number, `0` releases it.
-#[cfg(rfn_kunit)]
+#[cfg(rfn_test_listeners)]
 fn write_hold<const RULE: bool>(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
     let inum = knob::parse_u64(r)?;
     // SAFETY: process context; the glue serialises the knob.
@@ -189,11 +220,11 @@ fn write_hold<const RULE: bool>(_: &(), r: &mut kernel::uaccess::UserSliceReader
 }
 
 fn show_retry_all(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    writeln!(f, "{}", u8::from(dump::RETRY_ALL.load(Relaxed)))
+    writeln!(f, "{}", u8::from(chain::GLOBAL.retry_all.load(Relaxed)))
 }
 
 fn write_retry_all(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
-    dump::RETRY_ALL.store(knob::parse_bool(r)?, Relaxed);
+    chain::GLOBAL.retry_all.store(knob::parse_bool(r)?, Relaxed);
     Ok(())
 }
 
@@ -207,37 +238,41 @@ fn debugfs(listeners: &Listeners) -> impl PinInit<Scope<Knobs>, Error> {
     Scope::dir(knobs, c"rust_fib_notifier", |k: &Knobs, root| {
         root.read_callback_file(c"stats", &k.module, &show_dump_stats);
         root.read_write_callback_file(c"retry_all", &k.module, &show_retry_all, &write_retry_all);
+        #[cfg(rfn_test_listeners)]
         root.read_write_callback_file(
             c"fault_bridge_busy",
             &k.module,
             &show_fault_bridge_busy,
             &write_fault_bridge_busy,
         );
-        #[cfg(rfn_kunit)]
+        #[cfg(rfn_test_listeners)]
         root.read_write_callback_file(
             c"fault_net_setup",
             &k.module,
             &show_fault_net_setup,
             &write_fault_net_setup,
         );
-        #[cfg(rfn_kunit)]
+        #[cfg(rfn_test_listeners)]
         root.read_write_callback_file(
             c"fault_hold_append",
             &k.module,
             &show_hold::<false>,
             &write_hold::<false>,
         );
-        #[cfg(rfn_kunit)]
+        #[cfg(rfn_test_listeners)]
         root.read_write_callback_file(
             c"fault_hold_rule",
             &k.module,
             &show_hold::<true>,
             &write_hold::<true>,
         );
-        let l = &k.listeners;
-        probe::debugfs(&root.dir(c"probe"), &l.probe);
-        mock::debugfs(&root.dir(c"mock_switchdev"), &l.mock);
-        counter::debugfs(&root.dir(c"counter"), &l.counter);
+        #[cfg(rfn_test_listeners)]
+        {
+            let l = &k.listeners;
+            probe::debugfs(&root.dir(c"probe"), &l.probe);
+            mock::debugfs(&root.dir(c"mock_switchdev"), &l.mock);
+            counter::debugfs(&root.dir(c"counter"), &l.counter);
+        }
     })
 }
 

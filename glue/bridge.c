@@ -24,6 +24,7 @@
 #include "glue.h"
 #include "bridge.h"
 #include "faults.h"
+#include "rfn_trace.h"
 
 /* The one global chain every listener hangs off (4.11's fib_chain). */
 static ATOMIC_NOTIFIER_HEAD(rfn_fib_chain);
@@ -89,10 +90,23 @@ u64 rfn_net_seq_read(const struct rfn_net *rn, u32 families)
 	return sum;
 }
 
-/* As rfn_net_seq_read() (the caller holds a reference on @net). */
+/*
+ * As rfn_net_seq_read() (the caller holds a reference on @net), for a
+ * replay: traced with each family's counter that makes up the sum.
+ */
 u64 rfn_net_seq_of(struct net *net, u32 families)
 {
-	return rfn_net_seq_read(net_generic(net, rfn_net_id), families);
+	struct rfn_net *rn = net_generic(net, rfn_net_id);
+	u64 counters[RFN_FAMILIES] = {};
+	unsigned int i;
+	u64 sum = 0;
+
+	for (i = 0; i < RFN_FAMILIES; i++)
+		if (families & BIT(i))
+			sum += counters[i] = atomic64_read(&rn->seq[i]);
+	trace_rfn_replay_net(net->ns.inum, net->net_cookie, families, sum,
+			     counters);
+	return sum;
 }
 
 /*
@@ -171,6 +185,8 @@ static int rfn_bridge_call(struct notifier_block *nb, unsigned long event,
 	rfn_hold_rule(rn, event);
 	if (!(ret & NOTIFY_STOP_MASK))
 		return ret;
+	trace_rfn_veto(rn->net->ns.inum, event, family, notifier_to_errno(ret),
+		       READ_ONCE(rn->replaying) == current);
 	/*
 	 * A listener stopped the chain: the kernel rolls a refused change
 	 * back without telling anyone, and the listeners after it never got
@@ -200,6 +216,9 @@ static int rfn_bridge_nh_call(struct notifier_block *nb, unsigned long event,
 	if (!(ret & NOTIFY_STOP_MASK) ||
 	    event == NEXTHOP_EVENT_HW_STATS_REPORT_DELTA)
 		return ret;
+	trace_rfn_veto(rn->net->ns.inum, RUST_FIB_EVENT_NEXTHOP(event),
+		       RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS, notifier_to_errno(ret),
+		       READ_ONCE(rn->replaying) == current);
 	rfn_rs_bridge_stopped(rn);
 	return READ_ONCE(rn->replaying) == current ? NOTIFY_DONE : ret;
 }
@@ -213,19 +232,6 @@ static int rfn_bridge_nh_call(struct notifier_block *nb, unsigned long event,
 static void rfn_bridge_forget(struct notifier_block *nb)
 {
 	rfn_rs_bridge_exit(container_of(nb, struct rfn_net, nb), true);
-}
-
-/* debugfs fault_bridge_busy: the next N attachments fail with -EBUSY. */
-static atomic_t rfn_fault_bridge_busy = ATOMIC_INIT(0);
-
-void rfn_set_fault_bridge_busy(unsigned int n)
-{
-	atomic_set(&rfn_fault_bridge_busy, n);
-}
-
-unsigned int rfn_get_fault_bridge_busy(void)
-{
-	return atomic_read(&rfn_fault_bridge_busy);
 }
 
 /*
@@ -247,11 +253,11 @@ static int rfn_net_bridge(struct rfn_net *rn)
 
 	WRITE_ONCE(rn->replaying, current);
 	err = register_fib_notifier(rn->net, &rn->nb, rfn_bridge_forget, NULL);
-	if (!err && atomic_dec_if_positive(&rfn_fault_bridge_busy) >= 0) {
+	if (!err && rfn_fault_bridge_busy()) {
 		/*
-		 * Fault injection: as if the last check had been inconsistent,
-		 * after a slow replay (listeners apply what was forwarded
-		 * meanwhile, the namespace still listed).
+		 * Test builds, debugfs fault_bridge_busy: as if the last check
+		 * had been inconsistent, after a slow replay (listeners apply
+		 * what was forwarded meanwhile, the namespace still listed).
 		 */
 		msleep(200);
 		unregister_fib_notifier(rn->net, &rn->nb);
@@ -309,6 +315,7 @@ static void rfn_net_retry(struct work_struct *work)
 	err = rfn_net_bridge(rn);
 	if (!err) {
 		atomic64_inc(&rfn_bridge_late);
+		trace_rfn_bridge_attached(rn->net->ns.inum, rn->retries + 1);
 		pr_info("rust_fib_notifier: namespace %u bridged after %u retries\n",
 			rn->net->ns.inum, rn->retries);
 		return;
@@ -318,6 +325,8 @@ static void rfn_net_retry(struct work_struct *work)
 		      RFN_RETRY_MAX_DELAY);
 	pr_warn_ratelimited("rust_fib_notifier: namespace %u not bridged yet (%d), retry %u\n",
 			    rn->net->ns.inum, err, rn->retries);
+	trace_rfn_bridge_deferred(rn->net->ns.inum, err, rn->retries + 1,
+				  jiffies_to_msecs(delay));
 	queue_delayed_work(system_dfl_wq, &rn->retry, delay);
 }
 
@@ -331,6 +340,7 @@ static int __net_init rfn_net_init(struct net *net)
 {
 	struct rfn_net *rn = net_generic(net, rfn_net_id);
 	unsigned int i;
+	int err;
 
 	rn->net = net;
 	for (i = 0; i < RFN_FAMILIES; i++)
@@ -350,9 +360,14 @@ static int __net_init rfn_net_init(struct net *net)
 	atomic_set(&rn->pins, 1);
 	INIT_DELAYED_WORK(&rn->retry, rfn_net_retry);
 
-	if (rfn_net_bridge(rn)) {
+	err = rfn_net_bridge(rn);
+	if (err) {
 		atomic64_inc(&rfn_bridge_deferred);
+		trace_rfn_bridge_deferred(net->ns.inum, err, 1,
+					  jiffies_to_msecs(HZ / 10));
 		queue_delayed_work(system_dfl_wq, &rn->retry, HZ / 10);
+	} else {
+		trace_rfn_bridge_attached(net->ns.inum, 0);
 	}
 	return 0;
 }

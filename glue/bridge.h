@@ -57,7 +57,7 @@ struct rfn_net {
 	bool bridged;
 	struct task_struct *replaying;
 	atomic_t pins;
-#ifdef RFN_KUNIT
+#ifdef RFN_TEST_LISTENERS
 	bool fault_failing;
 #endif
 };

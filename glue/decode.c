@@ -56,6 +56,8 @@ int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out)
 		out->priority = fen->fi->fib_priority;
 		out->nhs = fib_info_num_path(fen->fi);
 		out->nh_id = fen->fi->nh ? fen->fi->nh->id : 0;
+		out->protocol = fen->fi->fib_protocol;
+		out->scope = fen->fi->fib_scope;
 		return 0;
 	}
 #if IS_ENABLED(CONFIG_IPV6)
@@ -71,6 +73,8 @@ int rfn_info_route(const struct fib_notifier_info *info, struct rfn_route *out)
 		out->priority = rt->fib6_metric;
 		out->nhs = fen6->nsiblings + 1;
 		out->nh_id = rt->nh ? rt->nh->id : 0;
+		out->protocol = rt->fib6_protocol;
+		out->scope = RT_SCOPE_UNIVERSE;
 #ifdef CONFIG_IPV6_SUBTREES
 		out->src_len = rt->fib6_src.plen;
 #endif

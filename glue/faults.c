@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test builds only (RFN_KUNIT; Kbuild leaves this file out of the product
- * module): the fault injection knobs behind debugfs (namespace set-ups that
- * fail, changes held in the kernel's notifier calls) and the KUnit hooks.
+ * Test builds only (RFN_TEST_LISTENERS; Kbuild leaves this file out of the
+ * product module): the fault injection knobs behind debugfs (bridges that
+ * fail to attach, namespace set-ups that fail, changes held in the kernel's
+ * notifier calls) and the KUnit hooks (RFN_KUNIT).
  * The bridge calls in through faults.h, whose stubs are empty in the
  * product build.
  */
@@ -15,12 +16,32 @@
 #include <net/fib_notifier.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#ifdef RFN_KUNIT
 #include <kunit/test.h>
 #include <kunit/test-bug.h>
+#endif
 
 #include "glue.h"
 #include "bridge.h"
 #include "faults.h"
+
+/* Test builds, debugfs fault_bridge_busy: the next N attachments fail. */
+static atomic_t rfn_fault_bridge_busy_left = ATOMIC_INIT(0);
+
+void rfn_set_fault_bridge_busy(unsigned int n)
+{
+	atomic_set(&rfn_fault_bridge_busy_left, n);
+}
+
+unsigned int rfn_get_fault_bridge_busy(void)
+{
+	return atomic_read(&rfn_fault_bridge_busy_left);
+}
+
+bool rfn_fault_bridge_busy(void)
+{
+	return atomic_dec_if_positive(&rfn_fault_bridge_busy_left) >= 0;
+}
 
 /*
  * Test builds, debugfs fault_hold_rule: write a namespace's inode number
@@ -205,6 +226,35 @@ void rfn_faults_unregister(void)
 	unregister_pernet_device(&rfn_fault_net_ops);
 }
 
+#ifdef RFN_KUNIT
+/* KUnit (chain_tests.rs): a chain of a test's own (chain.rs Chain::isolated). */
+void rfn_chain_init(struct atomic_notifier_head *head)
+{
+	ATOMIC_INIT_NOTIFIER_HEAD(head);
+}
+
+/*
+ * KUnit (c_api_tests.rs): the running test's private pointer (its chain),
+ * NULL when the caller runs no KUnit test.
+ */
+void *rfn_kunit_priv(void)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	return test ? test->priv : NULL;
+}
+
+/* Sets the running test's private pointer; false if no test runs. */
+bool rfn_kunit_set_priv(void *priv)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	if (!test)
+		return false;
+	test->priv = priv;
+	return true;
+}
+
 /*
  * KUnit (c_api_tests.rs): whether lockdep can answer "does the caller hold
  * RTNL?"; if not, the current test is marked skipped, not passed.
@@ -219,3 +269,4 @@ bool rfn_kunit_lockdep_on(void)
 		kunit_mark_skipped(test, "lock debugging is off (a splat or a taint before)");
 	return false;
 }
+#endif

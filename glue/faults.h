@@ -8,12 +8,18 @@
 
 struct rfn_net;
 
-#ifdef RFN_KUNIT
+#ifdef RFN_TEST_LISTENERS
+bool rfn_fault_bridge_busy(void);
 void rfn_hold_rule(const struct rfn_net *rn, unsigned long event);
 void rfn_fault_pinned(const struct rfn_net *rn);
 int rfn_faults_register(void);
 void rfn_faults_unregister(void);
 #else
+static inline bool rfn_fault_bridge_busy(void)
+{
+	return false;
+}
+
 static inline void rfn_hold_rule(const struct rfn_net *rn, unsigned long event)
 {
 }

@@ -34,7 +34,9 @@ struct rfn_route {
 	u8 type;		/* RTN_* */
 	u32 nhs;		/* number of nexthops */
 	u8 src_len;		/* IPv6 source prefix length (0: none) */
-	u8 pad[3];
+	u8 protocol;		/* RTPROT_* */
+	u8 scope;		/* RT_SCOPE_* (IPv6: universe, as rtnetlink says) */
+	u8 pad;
 	u32 nh_id;		/* the nexthop object it uses (0: none) */
 };
 
@@ -149,10 +151,15 @@ struct workqueue_struct;
 struct workqueue_struct *rfn_alloc_ordered_wq(const char *name);
 void rfn_cond_resched(void);
 u64 rfn_bridge_stat(bool late);
-void rfn_set_fault_bridge_busy(unsigned int n);
-unsigned int rfn_get_fault_bridge_busy(void);
 #ifdef RFN_KUNIT
 bool rfn_kunit_lockdep_on(void);
+void rfn_chain_init(struct atomic_notifier_head *head);
+void *rfn_kunit_priv(void);
+bool rfn_kunit_set_priv(void *priv);
+#endif
+#ifdef RFN_TEST_LISTENERS
+void rfn_set_fault_bridge_busy(unsigned int n);
+unsigned int rfn_get_fault_bridge_busy(void);
 void rfn_set_fault_net_setup(unsigned int n);
 unsigned int rfn_get_fault_net_setup(bool pinned);
 int rfn_set_hold(bool rule, u64 inum);
@@ -160,6 +167,13 @@ unsigned int rfn_get_hold(bool rule, bool holding);
 unsigned int rfn_get_hold_append(bool holding);
 #endif
 void rfn_net_wait_writers(struct net *net);
+void rfn_trace_register_start(const void *node, bool resync, u32 nets,
+			      u32 families, u32 filter);
+void rfn_trace_register_end(const void *node, bool resync, int ret,
+			    u32 tries, u32 nets_replayed, u64 events);
+void rfn_trace_ebusy(const void *node, bool resync, u32 tries, u32 stale);
+void rfn_trace_resync_queued(const void *node, u32 inum, u32 delay_ms);
+void rfn_trace_retry(u32 inum, u64 cookie, u64 replayed, u64 now);
 u64 rfn_net_seq_of(struct net *net, u32 families);
 int rfn_nh_dump(struct net *net, struct notifier_block *nb,
 		struct netlink_ext_ack *extack);

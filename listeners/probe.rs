@@ -6,11 +6,14 @@
 //!
 //! - `attach`, `netns`, `resync`: see `attach.rs`.
 //! - `routes`: one route per line, sorted:
-//!   `<netns inum> <4|6> <table> <dst>/<len> tos <tos> type <rtn> metric <m>
-//!   nhs <n> dev <ifindex> [via <gateway>] [nhid <id>]` (the first nexthop's
-//!   device and gateway; `nhid`: the nexthop object the route uses)
+//!   `<netns inum> <4|6> <table> <dst>/<len> tos <tos> type <rtn> proto
+//!   <protocol> scope <scope> metric <m> nhs <n> dev <ifindex> [via
+//!   <gateway>] [nhid <id>]` (the first nexthop's device and gateway;
+//!   `nhid`: the nexthop object the route uses)
 //! - `rules`: one rule per line: `<netns inum> <4|6> pref <p> table <t> action <a>`
-//!   (`a` and a route's `type` named as `ip` names them: `lookup`, `local`)
+//!   (`a`, and a route's `type`, `proto` and `scope`, named as `ip` names
+//!   them: `lookup`, `local`, `kernel`, `host`; a number `ip` has no name
+//!   for stays a number)
 //! - `nexthops`: one nexthop object per line, sorted by namespace and id:
 //!   `<netns inum> id <id> single dev <ifindex> [via <gw>] [blackhole] [fdb]`,
 //!   `<netns inum> id <id> group <id>/<weight>... [fdb]` or
@@ -72,6 +75,10 @@ struct NhVal {
 struct RouteVal {
     tos: u8,
     rtn_type: u8,
+    /// `RTPROT_*`.
+    protocol: u8,
+    /// `RT_SCOPE_*`.
+    scope: u8,
     priority: u32,
     /// Every nexthop, in the kernel's order. IPv6 adds (`ENTRY_APPEND`)
     /// and removes (`ENTRY_DEL` of one sibling) nexthops one by one, so a
@@ -449,6 +456,8 @@ impl Probe {
                 let val = RouteVal {
                     tos: route.tos(),
                     rtn_type: route.rtn_type(),
+                    protocol: route.protocol(),
+                    scope: route.scope(),
                     priority: route.priority(),
                     nhs,
                     nh_id: route.nexthop_id().unwrap_or(0),
@@ -559,6 +568,10 @@ fn show_routes(a: &Attachment<Arc<Probe>>, f: &mut fmt::Formatter<'_>) -> fmt::R
         let first = v.nhs.first();
         write!(f, "/{} tos {} type ", k.dst_len, v.tos)?;
         knob::write_rtn_type(f, v.rtn_type)?;
+        f.write_str(" proto ")?;
+        knob::write_rt_protocol(f, v.protocol)?;
+        f.write_str(" scope ")?;
+        knob::write_rt_scope(f, v.scope)?;
         write!(
             f,
             " metric {} nhs {} dev {}",

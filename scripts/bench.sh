@@ -38,7 +38,7 @@ src=$out/src
 mkdir -p "$src"
 git ls-files -z | rsync -a --from0 --files-from=- ./ "$src/"
 mk() { make -C "$kdir" LLVM="$LLVM" -j"$(nproc)" "$@" >>"$out/build.log" 2>&1; }
-mk M="$src" RFN_KUNIT=0 || { tail -30 "$out/build.log"; echo "bench: the module did not build" >&2; exit 1; }
+mk M="$src" RFN_KUNIT=0 RFN_TEST_LISTENERS=1 || { tail -30 "$out/build.log"; echo "bench: the module did not build" >&2; exit 1; }
 mk M="$src/bench" KBUILD_EXTRA_SYMBOLS="$src/Module.symvers" RFN_INCLUDE="$src/include" ||
 	{ tail -30 "$out/build.log"; echo "bench: bench/rfn_bench.c did not build" >&2; exit 1; }
 cp "$kdir/drivers/net/netdevsim/netdevsim.ko" "$out/" || exit 1

@@ -9,8 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
 top=$(cd "$here/.." && pwd)
 kdir=$1 log=${2:-/dev/null}
-# First the product module (RFN_KUNIT=0): no KUnit suite, no test-only
-# helper, no dependency on kunit.ko.
+# First the product module (RFN_KUNIT=0, no RFN_TEST_LISTENERS): no KUnit
+# suite, no test listener, no fault injection, no dependency on kunit.ko.
 make -C "$kdir" M="$top" LLVM="$LLVM" clean >/dev/null 2>&1 || true
 if ! make -C "$kdir" M="$top" LLVM="$LLVM" W=1 RFN_KUNIT=0 -j"$(nproc)" >"$log.tmp" 2>&1; then
 	cat "$log.tmp" >&2
@@ -22,11 +22,15 @@ if [[ ,$deps, == *,kunit,* ]] || nm "$top/rust_fib_notifier.ko" | grep -qiE 'kun
 	echo "build-module: the product build carries KUnit code (depends: $deps)" >&2
 	exit 1
 fi
+if nm "$top/rust_fib_notifier.ko" | grep -E '9listeners|rfn_.*fault|rfn_set_hold'; then
+	echo "build-module: the product build carries test listeners or fault injection" >&2
+	exit 1
+fi
 if grep -nE 'warning|error:' "$log.tmp" >&2; then
 	echo "build-module: warnings in the product build (RFN_KUNIT=0)" >&2
 	exit 1
 fi
-echo "build-module: product build (RFN_KUNIT=0): no KUnit code, depends: ${deps:-nothing}" >&2
+echo "build-module: product build (RFN_KUNIT=0): no KUnit code, no test listener, depends: ${deps:-nothing}" >&2
 # Then the test build, which the guest loads: the suites run at insmod.
 make -C "$kdir" M="$top" LLVM="$LLVM" clean >/dev/null 2>&1 || true
 if ! make -C "$kdir" M="$top" LLVM="$LLVM" W=1 CLIPPY=1 RFN_KUNIT=1 -j"$(nproc)" >"$log.tmp" 2>&1; then

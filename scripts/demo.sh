@@ -9,7 +9,7 @@ top=$(cd "$here/.." && pwd)
 cd "$top"
 "$here/setup.sh"
 kdir=$("$here/kdir.sh")
-make -s -C "$kdir" M="$top" LLVM="$LLVM" modules >/dev/null
+make -s -C "$kdir" M="$top" LLVM="$LLVM" RFN_TEST_LISTENERS=1 modules >/dev/null
 out=${RFN_OUT:-$top/out/demo}
 mkdir -p "$out"
 echo "demo: booting the test kernel (TCG: about a minute) ..."

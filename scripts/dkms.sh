@@ -82,6 +82,8 @@ case ${1:-} in
 install) shift; install "$@" ;;
 remove) remove ;;
 test)
+	# With the test listeners: t99 attaches the probe to the reloaded module.
+	export RFN_TEST_LISTENERS=1
 	ksrc=$2
 	test_trees
 	kver=$(cat "$ksrc/include/config/kernel.release")

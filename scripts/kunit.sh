@@ -6,24 +6,62 @@
 # net/rust_fib_notifier (CONFIG_RUST_FIB_NOTIFIER=y, built in) and
 # `tools/testing/kunit/kunit.py run` builds and boots a UML kernel from
 # tests/kunit/.kunitconfig.  UML needs no QEMU and no KVM, and it is
-# kunit.py's default: nothing to set up, and the fastest here.
+# kunit.py's default.  Documentation/kunit.md has the manual recipe.
 #
-# The tree is a hard-linked copy of the unpacked source (files we change are
-# rewritten, never edited in place), cached with its build output.
+#   make kunit                       the project's kernel source (set-up
+#                                    fetches it: root, apt)
+#   make kunit KDIR=~/src/linux      your own tree: no set-up, no root, no
+#                                    apt (a source tree, or a build tree
+#                                    whose `source` link names one)
+#   make kunit KUNIT_ARGS="--arch x86_64 --kconfig_add CONFIG_PROVE_LOCKING=y"
+#                                    more kunit.py run arguments (here:
+#                                    under QEMU with lockdep, so that the
+#                                    case that needs it runs; UML turns
+#                                    lock debugging off while it boots)
+#
+# The kernel tree is never changed: a hard-linked copy of it (files we
+# change are rewritten, never edited in place) is cached with its build
+# output, under $RFN_CACHE if it is writable, else ~/.cache.  The result is
+# read with kunit.py's own parser (`--json`), not from its summary line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
 top=$(cd "$here/.." && pwd)
 log() { printf 'kunit: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
 
-"$here/setup.sh"
-src=$("$here/build-kernel.sh" --src)
-srcver=$(basename "$(dirname "$src")")
-tree=$RFN_CACHE/kunit-tree/$srcver
+if [ -n "${KDIR:-}" ]; then
+	src=
+	for d in "$KDIR" "$KDIR/source"; do
+		[ -f "$d/tools/testing/kunit/kunit.py" ] && { src=$(cd "$d" && pwd -P); break; }
+	done
+	[ -n "$src" ] || die "KDIR=$KDIR has no tools/testing/kunit/kunit.py (a kernel source tree, or a build tree with a \`source\` link, is needed)"
+	# The tree's identity: where it is and, in git, what is checked out.
+	srcver=$(printf '%s\n%s\n' "$src" "$(git -C "$src" rev-parse HEAD 2>/dev/null || :)" |
+		sha256sum | cut -c1-16)
+else
+	"$here/setup.sh"
+	src=$("$here/build-kernel.sh" --src)
+	srcver=$(basename "$(dirname "$src")")
+fi
+cache=$RFN_CACHE
+if ! { mkdir -p "$cache" && [ -w "$cache" ]; } 2>/dev/null; then
+	cache=${XDG_CACHE_HOME:-$HOME/.cache}/rust-fib-notifier
+	mkdir -p "$cache"
+fi
+
+tree=$cache/kunit-tree/$srcver
 if [ ! -f "$tree/.rfn-tree" ]; then
-	log "linking a kernel tree for in-tree builds: $tree"
+	log "linking a kernel tree for in-tree builds: $tree (from $src)"
 	rm -rf "$tree"; mkdir -p "$(dirname "$tree")"
 	cp -al "$src" "$tree"
+	# An in-tree build left in the source (a .config): kunit.py builds
+	# in a directory of its own, which needs a clean source.  Removing
+	# the copy's links leaves the original tree as it is.
+	if [ -e "$tree/.config" ] || [ -d "$tree/include/config" ]; then
+		log "the tree has an in-tree build: cleaning the copy (make mrproper)"
+		make -s -C "$tree" ARCH=um mrproper
+	fi
 	# sed -i writes new files: the hard-linked source stays untouched.
 	sed -i '$a source "net/rust_fib_notifier/Kconfig"' "$tree/net/Kconfig"
 	sed -i '$a obj-$(CONFIG_RUST_FIB_NOTIFIER) += rust_fib_notifier/' "$tree/net/Makefile"
@@ -35,27 +73,73 @@ fi
 # written with the current time (rsync -c without -t), so that the build
 # never takes an object built from other sources for up to date.
 dst=$tree/net/rust_fib_notifier
-mapfile -t files < <(cd "$top" &&
-	git ls-files -co --exclude-standard -- '*.rs' '*.c' '*.h' Kbuild Kconfig)
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+	mapfile -t files < <(cd "$top" &&
+		git ls-files -co --exclude-standard -- '*.rs' '*.c' '*.h' Kbuild Kconfig)
+else
+	mapfile -t files < <(cd "$top" && find . -path ./out -prune -o -type f \
+		\( -name '*.rs' -o -name '*.c' -o -name '*.h' -o -name Kbuild -o -name Kconfig \) \
+		-printf '%P\n')
+fi
 mkdir -p "$dst"
 (cd "$dst" && find . -type f -printf '%P\n' |
 	{ grep -vxF -f <(printf '%s\n' "${files[@]}") || :; } |
 	xargs -r -d '\n' rm -f --)
 printf '%s\n' "${files[@]}" | rsync -rc --files-from=- "$top/" "$dst/"
 
+read -ra extra <<<"${KUNIT_ARGS:-}"
+# One build directory per kernel tree, configuration and toolchain: a
+# change of any of them builds afresh, going back reuses the old build.
 key=$( {
 	echo "$srcver"
-	cat "$top/tests/kunit/.kunitconfig"
-	clang$LLVM --version | head -1
+	grep -v '^#' "$top/tests/kunit/.kunitconfig"
+	[ "${#extra[@]}" = 0 ] || printf '%s\n' "${extra[@]}"
+	clang$LLVM --version 2>/dev/null | head -1
 	rustc --version
 } | sha256sum | cut -c1-16)
-build=$RFN_CACHE/kunit-build/$key
+build=$cache/kunit-build/$key
 mkdir -p "$build"
+json=$build/results.json
+rm -f "$json"
 cd "$tree"
-log "kunit.py run (UML, build dir $build)"
-exec python3 tools/testing/kunit/kunit.py run \
+log "kunit.py run (UML, build dir $build)${extra[*]:+ with ${extra[*]}}"
+status=0
+python3 tools/testing/kunit/kunit.py run \
 	--kunitconfig="$top/tests/kunit/.kunitconfig" \
 	--build_dir="$build" \
 	--make_options "LLVM=$LLVM" \
 	--jobs "$(nproc)" \
-	"rust_fib_notifier*"
+	--json="$json" \
+	"${extra[@]}" \
+	"rust_fib_notifier*" || status=$?
+[ -f "$json" ] || die "kunit.py wrote no results (status $status): the build or the boot failed"
+
+# The verdict, from kunit.py's parse (KernelCI JSON): every case of every
+# rust_fib_notifier suite, and the counts.
+python3 - "$json" <<'EOF' || exit 1
+import json, sys
+
+def cases(group, path=()):
+    for sub in group.get("sub_groups", []):
+        yield from cases(sub, path + (sub["name"],))
+    for case in group.get("test_cases", []):
+        yield path, case["name"], case["status"]
+
+root = json.load(open(sys.argv[1]))
+count = {}
+suites = set()
+for path, name, status in cases(root):
+    if not path or not path[0].startswith("rust_fib_notifier"):
+        continue
+    suites.add(path[0])
+    count[status] = count.get(status, 0) + 1
+    if status != "PASS":
+        print(f"kunit: {status}: {'.'.join(path)}.{name}")
+total = sum(count.values())
+summary = ", ".join(f"{n} {s.lower()}" for s, n in sorted(count.items()))
+print(f"kunit: {len(suites)} suites ({', '.join(sorted(suites))}), {total} cases: {summary}")
+bad = total == 0 or any(s not in ("PASS", "SKIP") for s in count)
+sys.exit(1 if bad else 0)
+EOF
+# A crash kunit.py parsed as far as it got is still a failure.
+[ "$status" = 0 ] || die "kunit.py run failed (status $status)"

@@ -252,7 +252,7 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
         swept += t.swept;
         (t.objects.iter().count() as u64, t.occupancy)
     };
-    let d = &crate::dump::STATS;
+    let d = &crate::chain::GLOBAL.stats;
     knob::write_stats(
         f,
         &[

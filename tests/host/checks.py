@@ -99,6 +99,14 @@ def compare(s, directory: str, *ns: str):
 
 
 @check
+def compare_decoded(s, directory: str, *ns: str):
+    """Each route's `type`, `proto` and `scope`, and each rule's `action`,
+    as the listener names them, are ip's names for the kernel's values in
+    NS (Snap.compare_decoded)."""
+    return s.compare_decoded(directory, *ns)
+
+
+@check
 def compare_nexthops(s, directory: str, *ns: str):
     """The listener holds exactly the kernel's nexthop objects, buckets (if
     it has the file) and routes with their `nhid` in NS (Snap.

@@ -556,6 +556,60 @@ class Snap:
         return Verdict(not missing and not extra, lines)
 
     @staticmethod
+    def _after(words, word, default=None):
+        """The word after WORD in WORDS (DEFAULT if none)."""
+        return words[words.index(word) + 1] if word in words[:-1] else default
+
+    @staticmethod
+    def rule_action(r):
+        """An `ip -j rule` entry's action as `ip rule` names it: `lookup`
+        (a table), `goto`, `nop`, or the `action` ip prints."""
+        if "action" in r:
+            return r["action"]
+        if "nop" in r:
+            return "nop"
+        if "goto" in r:
+            return "goto"
+        return "lookup" if "table" in r else "unspec"
+
+    def compare_decoded(self, directory, *ns):
+        """The names a listener prints for what the kernel numbers equal
+        ip's: each route's `type`, `proto` and `scope` those of the
+        kernel's first route of its prefix (best: the one notified; ip -j
+        leaves out unicast, boot and global), each rule's `action` ip's."""
+        inos = {self.ino(n) for n in self.names(ns)}
+        want, have = set(), set()
+        for n in self.names(ns):
+            seen = set()
+            for r in self.kroutes(n):
+                where = (r["family"], r["tb"], r["prefix"])
+                if where in seen or (directory.startswith("mock") and self.mock_ignores(r)):
+                    continue
+                seen.add(where)
+                want.add(f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']} "
+                         f"type {r.get('type', 'unicast')} proto {r.get('protocol', 'boot')} "
+                         f"scope {r.get('scope', 'global')}")
+            for fam in (4, 6):
+                for r in self._dump(n, fam, "rule"):
+                    want.add(f"rule {self.ino(n)} {fam} {r['priority']} "
+                             f"{table_id(r.get('table', 'unspec'))} action {self.rule_action(r)}")
+        for line in self.lines(directory, "routes"):
+            w = line.split()
+            if int(w[0]) in inos:
+                have.add(f"route {w[0]} {w[1]} {w[2]} {prefix(w[3], int(w[1]))} "
+                         f"type {self._after(w, 'type')} proto {self._after(w, 'proto')} "
+                         f"scope {self._after(w, 'scope')}")
+        if f"{directory}/rules" in self.debugfs:
+            for line in self.lines(directory, "rules"):
+                w = line.split()
+                if int(w[0]) in inos:
+                    have.add(f"rule {w[0]} {w[1]} {w[3]} {w[5]} action {self._after(w, 'action')}")
+        else:
+            want = {k for k in want if k.startswith("route ")}
+        ok, lines = self._diff("decoded", want, have, "kernel", directory)
+        return Verdict(ok, lines)
+
+    @staticmethod
     def _norm_words(line):
         """A debugfs line's words, gateways (after `via`) in ip's text."""
         w = line.split()

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! KUnit: misuse of the exported C API gets an errno, never a crash. Calls
-//! the exported symbols themselves, as a C driver would.
+//! the exported symbols themselves, as a C driver would. Each case's C
+//! registrations go on a chain of the case's own ([`CaseChain`]), replayed
+//! from the real namespaces: nothing of a case reaches the module's live
+//! chain or counts in its statistics.
 
 use core::ptr;
 
@@ -9,7 +12,69 @@ use kernel::{
     bindings,
     ffi::{c_int, c_ulong, c_void},
     prelude::*,
+    sync::{
+        atomic::{Atomic, Relaxed},
+        Arc, ArcBorrow,
+    },
 };
+
+use crate::chain::Chain;
+
+/// The chain of the case that runs (its address; 0: none), which the
+/// running test's private pointer must equal to be taken for one.
+static CASE_CHAIN: Atomic<usize> = Atomic::new(0);
+
+/// A chain of the running case's own, on which the C API puts the case's
+/// registrations (`c_api::caller_chain`), from its creation until it drops.
+///
+/// # Invariants
+///
+/// While it lives, the running test's private pointer and [`CASE_CHAIN`]
+/// hold the address of an `Arc::into_raw` reference on `self.0`.
+struct CaseChain(Arc<Chain>);
+
+impl CaseChain {
+    fn new() -> Result<Self> {
+        let chain = Chain::isolated()?;
+        let raw = Arc::into_raw(chain.clone());
+        CASE_CHAIN.store(raw as usize, Relaxed);
+        // SAFETY: sets the running test's private pointer, which nothing
+        // else of this crate uses.
+        if !unsafe { crate::ffi::rfn_kunit_set_priv(raw.cast_mut().cast()) } {
+            CASE_CHAIN.store(0, Relaxed);
+            // SAFETY: `raw` came from `into_raw` above and is stored nowhere.
+            drop(unsafe { Arc::from_raw(raw) });
+            return Err(EINVAL);
+        }
+        // INVARIANT: both hold `raw`.
+        Ok(Self(chain))
+    }
+}
+
+impl Drop for CaseChain {
+    fn drop(&mut self) {
+        let raw = CASE_CHAIN.xchg(0, Relaxed) as *const Chain;
+        // SAFETY: clears the running test's private pointer.
+        unsafe { crate::ffi::rfn_kunit_set_priv(ptr::null_mut()) };
+        // SAFETY: the reference `new` made with `into_raw` (type invariant),
+        // taken back once (CASE_CHAIN is 0 now).
+        drop(unsafe { Arc::from_raw(raw) });
+    }
+}
+
+/// The running case's chain (`None` outside a case that made one, and in
+/// any other task): a new reference.
+pub(crate) fn current_chain() -> Option<Arc<Chain>> {
+    // SAFETY: reads the running test's private pointer (NULL outside KUnit).
+    let raw = unsafe { crate::ffi::rfn_kunit_priv() }.cast::<Chain>();
+    if raw.is_null() || raw as usize != CASE_CHAIN.load(Relaxed) {
+        return None;
+    }
+    // SAFETY: it is the `CaseChain`'s `into_raw` reference (type invariant
+    // of `CaseChain`), alive until the case drops it, after the call that
+    // asks for it returned (the case calls the API synchronously).
+    Some(unsafe { ArcBorrow::from_raw(raw) }.into())
+}
 
 type FlushFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block)>;
 type FlushNetFn = Option<unsafe extern "C" fn(*mut bindings::notifier_block, u64)>;
@@ -77,7 +142,7 @@ unsafe extern "C" fn ignore(_: *mut bindings::notifier_block, _: c_ulong, _: *mu
 
 /// Nexthop events seen by [`count_nexthop_events`] (the tests run one at a
 /// time).
-static NH_EVENTS: kernel::sync::atomic::Atomic<u32> = kernel::sync::atomic::Atomic::new(0);
+static NH_EVENTS: Atomic<u32> = Atomic::new(0);
 
 /// A listener that counts the test's nexthop event (a null namespace:
 /// never one the kernel sends).
@@ -93,7 +158,7 @@ unsafe extern "C" fn count_nexthop_events(
     // SAFETY: the chain passes a valid info for the call.
     let info = unsafe { &*data.cast::<crate::ffi::RfnInfo>() };
     if event == NH_TEST_EVENT && info.net.is_null() {
-        NH_EVENTS.fetch_add(1, kernel::sync::atomic::Relaxed);
+        NH_EVENTS.fetch_add(1, Relaxed);
     }
     0
 }
@@ -147,7 +212,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn null_block_is_einval() {
+    fn null_block_is_einval() -> Result {
+        let _chain = CaseChain::new()?;
         // SAFETY: the API accepts NULL and must reject it.
         unsafe {
             assert_eq!(
@@ -159,10 +225,12 @@ mod tests {
                 EINVAL.to_errno()
             );
         }
+        Ok(())
     }
 
     #[test]
     fn null_net_is_einval() -> Result {
+        let _chain = CaseChain::new()?;
         let mut nb = block()?;
         // SAFETY: `nb` is a valid block that outlives the call.
         let ret = unsafe {
@@ -178,6 +246,7 @@ mod tests {
     #[cfg(CONFIG_PROVE_LOCKING)]
     #[test]
     fn rtnl_held_is_edeadlk() -> Result {
+        let _chain = CaseChain::new()?;
         // SAFETY: reads a flag; marks the test skipped when it is off.
         if !unsafe { crate::ffi::rfn_kunit_lockdep_on() } {
             return Ok(());
@@ -195,6 +264,7 @@ mod tests {
 
     #[test]
     fn resync_of_unknown_is_enoent() -> Result {
+        let _chain = CaseChain::new()?;
         let mut nb = block()?;
         // SAFETY: `nb` is a valid block; the initial namespace lives forever.
         unsafe {
@@ -212,6 +282,7 @@ mod tests {
     /// on the chain, in registration order): refused, not ignored.
     #[test]
     fn priority_is_einval() -> Result {
+        let _chain = CaseChain::new()?;
         let mut nb = block()?;
         nb.priority = 1;
         // SAFETY: `nb` is a valid block that outlives the call.
@@ -222,6 +293,7 @@ mod tests {
 
     #[test]
     fn unknown_flags_are_einval() -> Result {
+        let _chain = CaseChain::new()?;
         let mut nb = block()?;
         let ops = Ops {
             flush: None,
@@ -240,6 +312,7 @@ mod tests {
     /// stale entries forever, or sweep what was never marked.
     #[test]
     fn reconcile_needs_both_callbacks() -> Result {
+        let _chain = CaseChain::new()?;
         let mut nb = block()?;
         let ops = ReconcileOps {
             ops: Ops {
@@ -268,6 +341,7 @@ mod tests {
     /// listener written for FIB events would misread their info).
     #[test]
     fn nexthop_events_only_with_the_flag() -> Result {
+        let chain = CaseChain::new()?;
         let mut plain = block_calling(count_nexthop_events)?;
         let mut nexthops = block_calling(count_nexthop_events)?;
         let plain: *mut bindings::notifier_block = &mut *plain;
@@ -277,20 +351,20 @@ mod tests {
             flush_net: None,
             flags,
         };
-        NH_EVENTS.store(0, kernel::sync::atomic::Relaxed);
+        NH_EVENTS.store(0, Relaxed);
         // SAFETY: both blocks stay valid until unregistered below.
         unsafe {
             assert_eq!(
                 rust_fib_notifier_register_ops(ptr::null_mut(), plain, &ops(0), ptr::null_mut()),
                 0
             );
-            crate::chain::call(
+            chain.0.call(
                 ptr::null_mut(),
                 NH_TEST_EVENT,
                 ptr::null_mut(),
                 crate::events::Families::NEXTHOPS,
             );
-            assert_eq!(NH_EVENTS.load(kernel::sync::atomic::Relaxed), 0);
+            assert_eq!(NH_EVENTS.load(Relaxed), 0);
             assert_eq!(
                 rust_fib_notifier_register_ops(
                     ptr::null_mut(),
@@ -300,13 +374,13 @@ mod tests {
                 ),
                 0
             );
-            crate::chain::call(
+            chain.0.call(
                 ptr::null_mut(),
                 NH_TEST_EVENT,
                 ptr::null_mut(),
                 crate::events::Families::NEXTHOPS,
             );
-            assert_eq!(NH_EVENTS.load(kernel::sync::atomic::Relaxed), 1);
+            assert_eq!(NH_EVENTS.load(Relaxed), 1);
             assert_eq!(rust_fib_notifier_unregister(plain), 0);
             assert_eq!(rust_fib_notifier_unregister(nexthops), 0);
         }
@@ -368,6 +442,7 @@ mod tests {
 
     #[test]
     fn twice_is_eexist_and_unknown_is_enoent() -> Result {
+        let _chain = CaseChain::new()?;
         let mut nb = block()?;
         let nb: *mut bindings::notifier_block = &mut *nb;
         // SAFETY: `nb` stays valid until after it is unregistered below.

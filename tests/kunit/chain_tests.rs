@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit: the chain, the counter and the retry loop, against a fake source
-//! and the real chain. Runs at insmod (`kunit.enable=1`).
+//! KUnit: the chain, the counter and the retry loop, against a fake source.
+//! Each case runs on a chain of its own (`Chain::isolated`), with its own
+//! statistics and knobs: no case puts anything on the module's live chain
+//! or counts in its debugfs statistics. Runs at insmod (`kunit.enable=1`).
 
 use core::{pin::Pin, ptr};
 
@@ -15,7 +17,7 @@ use kernel::{
 };
 
 use crate::{
-    chain::{self, Node, Target},
+    chain::{Chain, Node, Target},
     dump::{self, Registration, Source},
     events::{Event, EventKind, Families, Listener},
     ffi, nets,
@@ -23,8 +25,8 @@ use crate::{
     seq_counter,
 };
 
-/// An event number the kernel never sends: tests see only their own events
-/// even while real FIB events flow through the chain.
+/// An event number the kernel never sends (the cases' chains carry no
+/// kernel event: this only makes sure).
 const TEST_EVENT: c_ulong = 0x7e57;
 
 /// A global clock to check delivery order across listeners.
@@ -273,12 +275,16 @@ impl Listener for Ipv4Only {
     }
 }
 
-fn fire() {
-    chain::call(ptr::null_mut(), TEST_EVENT, ptr::null_mut(), Families::ALL);
+fn fire(chain: &Chain) {
+    chain.call(ptr::null_mut(), TEST_EVENT, ptr::null_mut(), Families::ALL);
 }
 
-fn register(source: &FakeSource, rec: &Arc<Recorder>) -> Result<Registration<Rec>> {
-    Registration::with_source(source, Rec(rec.clone()))
+fn register(
+    chain: &Arc<Chain>,
+    source: &FakeSource,
+    rec: &Arc<Recorder>,
+) -> Result<Registration<Rec>> {
+    Registration::with_source(chain, source, Rec(rec.clone()))
 }
 
 #[kunit_tests(rust_fib_notifier_chain)]
@@ -301,10 +307,11 @@ mod tests {
 
     #[test]
     fn registered_listener_gets_chain_events() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
-        let reg = register(&FakeSource::new(&[], 0)?, &rec)?;
-        fire();
-        fire();
+        let reg = register(&chain, &FakeSource::new(&[], 0)?, &rec)?;
+        fire(&chain);
+        fire(&chain);
         assert_eq!(rec.events(), 2);
         drop(reg);
         Ok(())
@@ -312,31 +319,33 @@ mod tests {
 
     #[test]
     fn no_callback_after_registration_dropped() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
-        let reg = register(&FakeSource::new(&[], 0)?, &rec)?;
-        fire();
+        let reg = register(&chain, &FakeSource::new(&[], 0)?, &rec)?;
+        fire(&chain);
         drop(reg);
-        fire();
-        fire();
+        fire(&chain);
+        fire(&chain);
         assert_eq!(rec.events(), 1);
         Ok(())
     }
 
     #[test]
     fn listeners_called_in_registration_order() -> Result {
+        let chain = Chain::isolated()?;
         let first = Recorder::new(false)?;
         let second = Recorder::new(false)?;
         let source = FakeSource::new(&[], 0)?;
-        let reg1 = register(&source, &first)?;
-        let reg2 = register(&source, &second)?;
-        fire();
+        let reg1 = register(&chain, &source, &first)?;
+        let reg2 = register(&chain, &source, &second)?;
+        fire(&chain);
         let (a, b) = (
             first.last_seen.load(Relaxed),
             second.last_seen.load(Relaxed),
         );
         assert!(a != 0 && b != 0 && a < b);
         drop(reg1);
-        fire();
+        fire(&chain);
         assert_eq!(first.events(), 1);
         assert_eq!(second.events(), 2);
         drop(reg2);
@@ -345,9 +354,10 @@ mod tests {
 
     #[test]
     fn consistent_first_try() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
         let source = FakeSource::new(&[0, 0], 3)?;
-        let reg = register(&source, &rec)?;
+        let reg = register(&chain, &source, &rec)?;
         assert_eq!(source.total_replays(), 2);
         assert_eq!(rec.flushes() + rec.net_flushes(), 0);
         assert_eq!(rec.replayed.load(Relaxed), 6);
@@ -357,15 +367,16 @@ mod tests {
 
     #[test]
     fn inconsistent_k_times_then_registered() -> Result {
+        let chain = Chain::isolated()?;
         for k in 1..dump::FIB_DUMP_MAX_RETRIES {
             let rec = Recorder::new(false)?;
             let source = FakeSource::new(&[k], 2)?;
-            let reg = register(&source, &rec)?;
+            let reg = register(&chain, &source, &rec)?;
             assert_eq!(rec.net_flushes(), k);
             assert_eq!(rec.flushes(), 0);
             assert_eq!(source.replays(0), k + 1);
             assert_eq!(rec.replayed.load(Relaxed), 2 * (k + 1));
-            fire();
+            fire(&chain);
             assert_eq!(rec.events(), 2 * (k + 1) + 1);
             drop(reg);
         }
@@ -375,9 +386,10 @@ mod tests {
     /// A change in one namespace re-replays that one only.
     #[test]
     fn change_in_one_namespace_replays_only_it() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
         let source = FakeSource::new(&[0, 2, 0], 1)?;
-        let reg = register(&source, &rec)?;
+        let reg = register(&chain, &source, &rec)?;
         assert_eq!(
             (source.replays(0), source.replays(1), source.replays(2)),
             (1, 3, 1)
@@ -393,12 +405,11 @@ mod tests {
     /// flushed and replayed again.
     #[test]
     fn retry_all_replays_everything() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
         let source = FakeSource::new(&[0, 1, 0], 1)?;
-        dump::RETRY_ALL.store(true, Relaxed);
-        let reg = register(&source, &rec);
-        dump::RETRY_ALL.store(false, Relaxed);
-        let reg = reg?;
+        chain.retry_all.store(true, Relaxed);
+        let reg = register(&chain, &source, &rec)?;
         assert_eq!(source.total_replays(), 6);
         assert_eq!(rec.flushes(), 1);
         assert_eq!(rec.net_flushes(), 0);
@@ -408,12 +419,13 @@ mod tests {
 
     #[test]
     fn namespace_created_during_replay_is_replayed() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
         // Namespace 2 appears while namespace 1 is replayed.
         let source = FakeSource::new(&[0, 0], 1)?
             .absent(1)
             .with_action(0, Action::Create(1));
-        let reg = register(&source, &rec)?;
+        let reg = register(&chain, &source, &rec)?;
         assert_eq!((source.replays(0), source.replays(1)), (1, 1));
         assert_eq!(rec.net_flushes(), 1);
         assert_eq!(rec.last_net_flushed.load(Relaxed), 2);
@@ -423,10 +435,11 @@ mod tests {
 
     #[test]
     fn namespace_destroyed_during_replay_is_flushed() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
         // Namespace 1 goes away while namespace 2 is replayed.
         let source = FakeSource::new(&[0, 0], 1)?.with_action(1, Action::Destroy(0));
-        let reg = register(&source, &rec)?;
+        let reg = register(&chain, &source, &rec)?;
         assert_eq!((source.replays(0), source.replays(1)), (1, 1));
         assert_eq!(rec.net_flushes(), 1);
         assert_eq!(rec.last_net_flushed.load(Relaxed), 1);
@@ -436,19 +449,21 @@ mod tests {
 
     #[test]
     fn always_inconsistent_is_ebusy_after_five() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
         let source = FakeSource::new(&[0, u32::MAX], 1)?;
-        let ebusy0 = dump::STATS.ebusy.load(Relaxed);
-        let res = register(&source, &rec);
+        let res = register(&chain, &source, &rec);
         assert!(matches!(res, Err(e) if e == EBUSY));
         assert_eq!(source.replays(1), 5);
         assert_eq!(source.replays(0), 1);
         assert_eq!(rec.net_flushes(), 5);
         // Gave up: the listener forgets everything.
         assert_eq!(rec.flushes(), 1);
-        assert_eq!(dump::STATS.ebusy.load(Relaxed), ebusy0 + 1);
+        assert_eq!(chain.stats.ebusy.load(Relaxed), 1);
+        assert_eq!(chain.stats.tries.load(Relaxed), 5);
+        assert_eq!(chain.stats.registered.load(Relaxed), 0);
         let before = rec.events();
-        fire();
+        fire(&chain);
         // Not on the chain.
         assert_eq!(rec.events(), before);
         Ok(())
@@ -456,14 +471,15 @@ mod tests {
 
     #[test]
     fn veto_during_replay_aborts() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(true)?;
         let source = FakeSource::new(&[0], 3)?;
-        let res = register(&source, &rec);
+        let res = register(&chain, &source, &rec);
         assert!(matches!(res, Err(e) if e == EOPNOTSUPP));
         // The first event was vetoed: the replay stopped there.
         assert_eq!(rec.events(), 1);
         assert_eq!(rec.flushes(), 1);
-        fire();
+        fire(&chain);
         assert_eq!(rec.events(), 1);
         Ok(())
     }
@@ -472,16 +488,17 @@ mod tests {
     /// leaves the node off the chain.
     #[test]
     fn veto_mid_retry_aborts() -> Result {
+        let chain = Chain::isolated()?;
         // Accepts the first try's 2 events, vetoes in the retry.
         let rec = Recorder::vetoing_after(2)?;
         let source = FakeSource::new(&[0, 1], 1)?;
-        let res = register(&source, &rec);
+        let res = register(&chain, &source, &rec);
         assert!(matches!(res, Err(e) if e == EOPNOTSUPP));
         assert_eq!(source.replays(1), 2);
         assert_eq!(rec.net_flushes(), 1);
         assert_eq!(rec.flushes(), 1);
         let before = rec.events();
-        fire();
+        fire(&chain);
         assert_eq!(rec.events(), before);
         Ok(())
     }
@@ -489,9 +506,10 @@ mod tests {
     /// A resync replays the one namespace; the listener stays on the chain.
     #[test]
     fn resync_replays_one_namespace() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
         let source = FakeSource::new(&[0, 0, 0], 1)?;
-        let reg = register(&source, &rec)?;
+        let reg = register(&chain, &source, &rec)?;
         reg.resync_from(&source, NetId::fake(2))?;
         assert_eq!(
             (source.replays(0), source.replays(1), source.replays(2)),
@@ -500,7 +518,7 @@ mod tests {
         assert_eq!(rec.net_flushes(), 1);
         assert_eq!(rec.last_net_flushed.load(Relaxed), 2);
         let before = rec.events();
-        fire();
+        fire(&chain);
         assert_eq!(rec.events(), before + 1);
         drop(reg);
         Ok(())
@@ -511,9 +529,10 @@ mod tests {
     /// after its consistent replay; the others are neither.
     #[test]
     fn reconcile_marks_then_sweeps_only_the_changed_namespace() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::reconciling()?;
         let source = FakeSource::new(&[0, 2, 0], 1)?;
-        let reg = register(&source, &rec)?;
+        let reg = register(&chain, &source, &rec)?;
         assert_eq!(
             (source.replays(0), source.replays(1), source.replays(2)),
             (1, 3, 1)
@@ -531,11 +550,12 @@ mod tests {
     /// (everything of it goes), not left marked.
     #[test]
     fn reconcile_sweeps_a_namespace_gone_before_its_replay() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::reconciling()?;
         // Namespace 1 changes while it is replayed, then goes away while
         // namespace 2 is.
         let source = FakeSource::new(&[1, 0], 1)?.with_action(1, Action::Destroy(0));
-        let reg = register(&source, &rec)?;
+        let reg = register(&chain, &source, &rec)?;
         assert_eq!((rec.marks(), rec.sweeps()), (1, 1));
         assert_eq!(rec.last_swept.load(Relaxed), 1);
         assert_eq!(rec.net_flushes(), 0);
@@ -548,9 +568,10 @@ mod tests {
     /// swept, and flushes nothing.
     #[test]
     fn reconcile_resync_marks_sweeps_or_leaves_marked() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::reconciling()?;
         let source = FakeSource::new(&[0, 0], 1)?;
-        let reg = register(&source, &rec)?;
+        let reg = register(&chain, &source, &rec)?;
         reg.resync_from(&source, NetId::fake(2))?;
         assert_eq!((rec.marks(), rec.sweeps()), (1, 1));
         source.nets[1].unstable.store(u32::MAX, Relaxed);
@@ -571,14 +592,16 @@ mod tests {
     /// namespace's exit, every family's event).
     #[test]
     fn listener_gets_only_its_families() -> Result {
+        let chain = Chain::isolated()?;
         let rec = Recorder::new(false)?;
-        let reg = Registration::with_source(&FakeSource::new(&[], 0)?, Ipv4Only(rec.clone()))?;
+        let reg =
+            Registration::with_source(&chain, &FakeSource::new(&[], 0)?, Ipv4Only(rec.clone()))?;
         for family in [Families::IPV6, Families::RULES, Families::NEXTHOPS] {
-            chain::call(ptr::null_mut(), TEST_EVENT, ptr::null_mut(), family);
+            chain.call(ptr::null_mut(), TEST_EVENT, ptr::null_mut(), family);
         }
         assert_eq!(rec.events(), 0);
-        chain::call(ptr::null_mut(), TEST_EVENT, ptr::null_mut(), Families::IPV4);
-        fire();
+        chain.call(ptr::null_mut(), TEST_EVENT, ptr::null_mut(), Families::IPV4);
+        fire(&chain);
         assert_eq!(rec.events(), 2);
         drop(reg);
         Ok(())
