@@ -170,7 +170,7 @@ const NH_TEST_EVENT: c_ulong = crate::ffi::RUST_FIB_EVENT_NEXTHOP_BASE + 1;
 const F_MULTICAST: core::ffi::c_uint = 8;
 
 /// VIF events that reached a C listener (with no namespace: the tests').
-static MC_EVENTS: kernel::sync::atomic::Atomic<u32> = kernel::sync::atomic::Atomic::new(0);
+static MC_EVENTS: Atomic<u32> = Atomic::new(0);
 
 /// Counts `FIB_EVENT_VIF_ADD` events sent with no namespace.
 ///
@@ -185,7 +185,7 @@ unsafe extern "C" fn count_vif_events(
     // SAFETY: the chain passes a valid info for the call.
     let info = unsafe { &*data.cast::<crate::ffi::RfnInfo>() };
     if event == crate::ffi::FIB_EVENT_VIF_ADD && info.net.is_null() {
-        MC_EVENTS.fetch_add(1, kernel::sync::atomic::Relaxed);
+        MC_EVENTS.fetch_add(1, Relaxed);
     }
     0
 }
@@ -392,6 +392,7 @@ mod tests {
     /// were bridged never see an info they do not know.
     #[test]
     fn multicast_events_only_with_the_flag() -> Result {
+        let chain = CaseChain::new()?;
         let mut plain = block_calling(count_vif_events)?;
         let mut multicast = block_calling(count_vif_events)?;
         let plain: *mut bindings::notifier_block = &mut *plain;
@@ -406,7 +407,7 @@ mod tests {
                 crate::events::Families::IPMR,
                 crate::events::Families::IP6MR,
             ] {
-                crate::chain::call(
+                chain.0.call(
                     ptr::null_mut(),
                     crate::ffi::FIB_EVENT_VIF_ADD,
                     ptr::null_mut(),
@@ -414,7 +415,7 @@ mod tests {
                 );
             }
         };
-        MC_EVENTS.store(0, kernel::sync::atomic::Relaxed);
+        MC_EVENTS.store(0, Relaxed);
         // SAFETY: both blocks stay valid until unregistered below.
         unsafe {
             assert_eq!(
@@ -422,7 +423,7 @@ mod tests {
                 0
             );
             vif_add();
-            assert_eq!(MC_EVENTS.load(kernel::sync::atomic::Relaxed), 0);
+            assert_eq!(MC_EVENTS.load(Relaxed), 0);
             assert_eq!(
                 rust_fib_notifier_register_ops(
                     ptr::null_mut(),
@@ -433,7 +434,7 @@ mod tests {
                 0
             );
             vif_add();
-            assert_eq!(MC_EVENTS.load(kernel::sync::atomic::Relaxed), 2);
+            assert_eq!(MC_EVENTS.load(Relaxed), 2);
             assert_eq!(rust_fib_notifier_unregister(plain), 0);
             assert_eq!(rust_fib_notifier_unregister(multicast), 0);
         }
