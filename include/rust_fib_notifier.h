@@ -569,8 +569,9 @@ int rust_fib_notifier_register_net(struct net *net, struct notifier_block *nb,
  *	events only), RUST_FIB_NOTIFIER_F_RECONCILE (@mark_stale and
  *	@sweep_stale are set: the listener repairs a namespace by mark and
  *	sweep instead of @flush_net), RUST_FIB_NOTIFIER_F_FAMILIES (@families
- *	is set), RUST_FIB_NOTIFIER_F_MULTICAST (multicast routing too).  The fields after @flags are read only when their flag says
- *	so (listeners built before them never set it).
+ *	is set), RUST_FIB_NOTIFIER_F_MULTICAST (multicast routing too).
+ *	The fields after @flags are read only when their flag says so
+ *	(listeners built before them never set it).
  * @mark_stale: (RUST_FIB_NOTIFIER_F_RECONCILE) instead of @flush_net,
  *	before the namespace is replayed again (a retry, a resync, a veto's
  *	resync): everything held of it is stale until an event gives it again
