@@ -248,14 +248,24 @@ impl McastTable {
             swept,
             ..
         } = self;
-        table::remove_netns_if(entries, inum, |e| all || e.stale, |e| {
-            *swept += u64::from(e.stale);
-            removed(in_hw, writes, &e);
-        });
-        table::remove_netns_if(vifs, inum, |v| all || v.stale, |v| {
-            *swept += u64::from(v.stale);
-            *writes += 1;
-        });
+        table::remove_netns_if(
+            entries,
+            inum,
+            |e| all || e.stale,
+            |e| {
+                *swept += u64::from(e.stale);
+                removed(in_hw, writes, &e);
+            },
+        );
+        table::remove_netns_if(
+            vifs,
+            inum,
+            |v| all || v.stale,
+            |v| {
+                *swept += u64::from(v.stale);
+                *writes += 1;
+            },
+        );
         self.place_netns(inum, capacity, |_, _| true);
     }
 }
