@@ -40,7 +40,9 @@ def kernel_mroutes(snap, ns):
             oifs = tuple(sorted(m["oif"] if isinstance(m, dict) else m
                                 for m in r.get("multipath", [])))
             key = (fam, tb, _addr(r["src"], fam), _addr(r["dst"], fam))
-            out[key] = (r.get("iif"), oifs, "offload" in r)
+            # `unresolved`: the input VIF is gone (ip names no device).
+            iif = r.get("iif")
+            out[key] = (None if iif == "unresolved" else iif, oifs, "offload" in r)
     return out
 
 
