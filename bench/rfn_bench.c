@@ -28,6 +28,15 @@
  *   c_replay       write anything: run it through the module.  Read:
  *                  "events N", "ns N", "err N", one a line (err: what the
  *                  registration returned; -ENOENT: the module is not loaded)
+ *   sections       write anything: the kernel's replay, then the module's
+ *                  to a C listener, each with a listener that reads the
+ *                  clock at every event: untimed, for the longest run of
+ *                  one namespace's events.  Read: "kernel_net_ns N"
+ *                  (the longest registration of one namespace, the
+ *                  kernel's: its dump is one RCU read section),
+ *                  "kernel_events_ns N", "module_events_ns N" (the longest
+ *                  time from a namespace's first replayed event to its
+ *                  last, through the kernel and the module), "err N"
  *   nets           read: "nets N", the namespaces listed now; write
  *                  anything: wait until the namespace cleanup in progress
  *                  ran every pernet exit (net_ns_barrier())
@@ -72,7 +81,15 @@ struct bench_c_result {
 	int err;
 };
 
+struct bench_sections_result {
+	u64 kernel_net_ns;
+	u64 kernel_events_ns;
+	u64 module_events_ns;
+	int err;
+};
+
 static DEFINE_MUTEX(bench_lock);	/* one run at a time; the results */
+static struct bench_sections_result bench_sections;
 static struct bench_kernel_result bench_kernel;
 static struct bench_kernel_result bench_wrapped;
 static struct bench_c_result bench_c;
@@ -217,6 +234,142 @@ out:
 }
 
 /*
+ * The sections run: the namespace whose events come now, when its first
+ * and last came, and the longest first-to-last time so far.  Written by
+ * the replaying task alone (both replays call their listener
+ * synchronously, one namespace after the other; the FIB is idle during
+ * the benchmark), read after the registration returned.
+ */
+static struct {
+	const struct net *net;
+	u64 first;
+	u64 last;
+	u64 longest;
+} bench_section;
+
+static void bench_section_event(const struct net *net)
+{
+	u64 now = ktime_get_ns();
+
+	atomic64_inc(&bench_events);
+	if (net != bench_section.net) {
+		if (bench_section.net)
+			bench_section.longest = max(bench_section.longest,
+						    bench_section.last -
+						    bench_section.first);
+		bench_section.net = net;
+		bench_section.first = now;
+	}
+	bench_section.last = now;
+}
+
+static u64 bench_section_end(void)
+{
+	u64 longest = bench_section.longest;
+
+	if (bench_section.net)
+		longest = max(longest, bench_section.last - bench_section.first);
+	memset(&bench_section, 0, sizeof(bench_section));
+	return longest;
+}
+
+/* On a kernel chain: the block says which namespace. */
+static int bench_kernel_section_event(struct notifier_block *nb,
+				      unsigned long event, void *ptr)
+{
+	bench_section_event(container_of(nb, struct bench_net_block, nb)->net);
+	return NOTIFY_DONE;
+}
+
+/* On the module's chain: the event says. */
+static int bench_module_section_event(struct notifier_block *nb,
+				      unsigned long event, void *ptr)
+{
+	const struct rust_fib_notifier_info *info = ptr;
+
+	bench_section_event(info->net);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block bench_section_nb = {
+	.notifier_call = bench_module_section_event,
+};
+
+/* As bench_kernel_replay_with(), each namespace's registration timed. */
+static int bench_sections_kernel(void)
+{
+	struct bench_net_block *blocks;
+	unsigned int nets = 0, i;
+	struct net *net;
+	u64 start, ns;
+	int err = 0;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		nets++;
+	blocks = kzalloc_objs(*blocks, nets);
+	if (!blocks) {
+		up_read(&net_rwsem);
+		return -ENOMEM;
+	}
+	i = 0;
+	for_each_net(net) {
+		blocks[i].nb.notifier_call = bench_kernel_section_event;
+		blocks[i].net = net;
+		i++;
+	}
+	bench_sections.kernel_net_ns = 0;
+	for (i = 0; i < nets; i++) {
+		start = ktime_get_ns();
+		blocks[i].err = register_fib_notifier(blocks[i].net,
+						      &blocks[i].nb, NULL, NULL);
+		ns = ktime_get_ns() - start;
+		bench_sections.kernel_net_ns = max(bench_sections.kernel_net_ns,
+						   ns);
+	}
+	bench_sections.kernel_events_ns = bench_section_end();
+	for (i = 0; i < nets; i++) {
+		if (!blocks[i].err)
+			unregister_fib_notifier(blocks[i].net, &blocks[i].nb);
+		else
+			err = blocks[i].err;
+	}
+	up_read(&net_rwsem);
+	kfree(blocks);
+	return err;
+}
+
+static int bench_sections_run(void)
+{
+	int (*reg)(struct notifier_block *nb,
+		   void (*cb)(struct notifier_block *nb),
+		   struct netlink_ext_ack *extack);
+	int (*unreg)(struct notifier_block *nb);
+	int err;
+
+	err = bench_sections_kernel();
+	if (err)
+		goto out;
+	reg = symbol_get(rust_fib_notifier_register);
+	unreg = symbol_get(rust_fib_notifier_unregister);
+	if (!reg || !unreg) {
+		err = -ENOENT;
+	} else {
+		err = reg(&bench_section_nb, NULL, NULL);
+		bench_sections.module_events_ns = bench_section_end();
+		if (!err)
+			unreg(&bench_section_nb);
+	}
+	if (reg)
+		symbol_put(rust_fib_notifier_register);
+	if (unreg)
+		symbol_put(rust_fib_notifier_unregister);
+out:
+	bench_sections.err = err;
+	return err;
+}
+
+/*
  * The teardown measurement: how many namespaces are listed (cleanup_net()
  * unlists the dying ones first), and, once the deleted ones are unlisted, a
  * wait until their cleanup ran every pernet exit (net_ns_barrier(): the
@@ -291,6 +444,16 @@ static int bench_c_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static int bench_sections_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&bench_lock);
+	seq_printf(m, "kernel_net_ns %llu\nkernel_events_ns %llu\nmodule_events_ns %llu\nerr %d\n",
+		   bench_sections.kernel_net_ns, bench_sections.kernel_events_ns,
+		   bench_sections.module_events_ns, bench_sections.err);
+	mutex_unlock(&bench_lock);
+	return 0;
+}
+
 static int bench_open(struct inode *inode, struct file *file)
 {
 	const struct bench_file *bf = inode->i_private;
@@ -322,6 +485,11 @@ static const struct bench_file bench_c_file = {
 	.show = bench_c_show,
 };
 
+static const struct bench_file bench_sections_file = {
+	.run = bench_sections_run,
+	.show = bench_sections_show,
+};
+
 static const struct bench_file bench_nets_file = {
 	.run = bench_netns_barrier,
 	.show = bench_nets_show,
@@ -336,6 +504,8 @@ static int __init bench_init(void)
 			    (void *)&bench_wrapped_file, &bench_fops);
 	debugfs_create_file("c_replay", 0600, bench_dir, (void *)&bench_c_file,
 			    &bench_fops);
+	debugfs_create_file("sections", 0600, bench_dir,
+			    (void *)&bench_sections_file, &bench_fops);
 	debugfs_create_file("nets", 0600, bench_dir, (void *)&bench_nets_file,
 			    &bench_fops);
 	return 0;

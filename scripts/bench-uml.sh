@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The native benchmark: the same measurements as `make bench` (bench/guest.sh
+# and bench/rfn_bench.c, unchanged), in User-mode Linux, where kernel code
+# runs natively as a host process: no emulator between the module and the
+# CPU.  The module and rfn_bench are built into a UML kernel (a hard-linked
+# kernel tree with them as net/rust_fib_notifier and net/rfn_bench, as
+# `make kunit` does; tree and build cached under $RFN_CACHE, keyed by the
+# source, bench/uml/uml.config and the compilers).  It boots with the host's
+# root as a read-only hostfs root and bench/uml/init.sh as init, which runs
+# bench/guest.sh with the host's own ip and bash and writes OUT/bench.raw.
+#
+#   scripts/bench-uml.sh [--build-only]
+#   BENCH=replay,churn,resync  what to measure (default: those)
+#   BENCH_SCALE=full|small|smoke, BENCH_RUNS=N   as scripts/bench.sh
+#   RFN_UML_MEM=3G             the UML guest's memory
+#
+# Prints the build dir and the results' dir; writes OUT (default
+# out/bench-uml): bench.raw, console.log, results.json, results.md.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/env.sh"
+top=$(cd "$here/.." && pwd)
+log() { printf 'bench-uml: %s\n' "$*" >&2; }
+
+"$here/setup.sh" >&2
+src=$("$here/build-kernel.sh" --src)
+srcver=$(basename "$(dirname "$src")")
+tree=$RFN_CACHE/uml-bench-tree/$srcver
+if [ ! -f "$tree/.rfn-tree" ]; then
+	log "linking a kernel tree for the native benchmark: $tree"
+	rm -rf "$tree"; mkdir -p "$(dirname "$tree")"
+	cp -al "$src" "$tree"
+	# sed -i writes new files: the hard-linked source stays untouched.
+	sed -i '$a source "net/rust_fib_notifier/Kconfig"' "$tree/net/Kconfig"
+	sed -i '$a obj-$(CONFIG_RUST_FIB_NOTIFIER) += rust_fib_notifier/ rfn_bench/' "$tree/net/Makefile"
+	touch "$tree/.rfn-tree"
+fi
+# The module's files and rfn_bench, as they are in this checkout.  A file
+# another checkout left there is removed, and one whose content differs is
+# written with the current time (rsync -c without -t): the build never
+# takes an object built from other sources for up to date.
+dst=$tree/net/rust_fib_notifier
+mapfile -t files < <(cd "$top" &&
+	git ls-files -co --exclude-standard -- '*.rs' '*.c' '*.h' Kbuild Kconfig)
+mkdir -p "$dst" "$tree/net/rfn_bench"
+(cd "$dst" && find . -type f -printf '%P\n' |
+	{ grep -vxF -f <(printf '%s\n' "${files[@]}") || :; } |
+	xargs -r -d '\n' rm -f --)
+printf '%s\n' "${files[@]}" | rsync -rc --files-from=- "$top/" "$dst/"
+rsync -c "$top/bench/rfn_bench.c" "$tree/net/rfn_bench/"
+printf '%s\n' '# SPDX-License-Identifier: GPL-2.0' \
+	'obj-$(CONFIG_RUST_FIB_NOTIFIER) += rfn_bench.o' \
+	'ccflags-y := -I$(srctree)/net/rust_fib_notifier/include' >"$tree/net/rfn_bench/Makefile.new"
+cmp -s "$tree/net/rfn_bench/Makefile.new" "$tree/net/rfn_bench/Makefile" ||
+	mv "$tree/net/rfn_bench/Makefile.new" "$tree/net/rfn_bench/Makefile"
+rm -f "$tree/net/rfn_bench/Makefile.new"
+
+config=$top/bench/uml/uml.config
+key=$( {
+	echo "$srcver"
+	cat "$config"
+	clang$LLVM --version | head -1
+	rustc --version
+} | sha256sum | cut -c1-16)
+build=$RFN_CACHE/uml-bench-build/$key
+mkdir -p "$build"
+mk() { nice -n 10 make -C "$tree" O="$build" ARCH=um LLVM="$LLVM" "$@"; }
+if [ ! -f "$build/.rfn-config" ]; then
+	cp "$config" "$build/.config"
+	mk olddefconfig >"$build/config.log" 2>&1 || { cat "$build/config.log" >&2; exit 1; }
+	# Every line of the fragment held (a dependency missing drops one).
+	missing=0
+	while read -r line; do
+		case $line in
+		CONFIG_*=*) grep -qxF "$line" "$build/.config" || { log "not set: $line"; missing=1; } ;;
+		'# CONFIG_'*' is not set') grep -q "^${line:2:-11}=" "$build/.config" && { log "set: ${line:2:-11}"; missing=1; } ;;
+		esac
+	done <"$config"
+	[ "$missing" = 0 ] || exit 1
+	touch "$build/.rfn-config"
+fi
+log "building the UML kernel in $build (nice, -j$(nproc); minutes the first time)"
+mk -j"$(nproc)" >"$build/build.log" 2>&1 || { tail -40 "$build/build.log" >&2; exit 1; }
+log "built: $build/linux"
+[ "${1:-}" = --build-only ] && { echo "$build"; exit 0; }
+
+bench=${BENCH:-replay,churn,resync}
+scale=${BENCH_SCALE:-full}
+case $scale in full | small | smoke) ;; *) log "BENCH_SCALE=$scale: full, small or smoke"; exit 2 ;; esac
+runs=${BENCH_RUNS:-}
+out=${RFN_OUT:-$top/out/bench-uml}
+rm -rf "$out"; mkdir -p "$out"
+t0=$(date +%s)
+log "$bench at scale $scale, native (UML, $build/linux)"
+# The guest's init gets its arguments through the kernel command line
+# (rfn_* parameters land in init's environment).  The UML process maps
+# its memory from a file under TMPDIR: /dev/shm keeps it in RAM.
+set +e
+TMPDIR=/dev/shm "$build/linux" mem="${RFN_UML_MEM:-3G}" \
+	rootfstype=hostfs rootflags=/ ro init="$top/bench/uml/init.sh" \
+	con0=null,fd:2 con=null \
+	rfn_top="$top" rfn_out="$out" rfn_bench="$bench" rfn_scale="$scale" rfn_runs="$runs" \
+	</dev/null >"$out/console.log" 2>&1 &
+uml=$!
+# Progress: init.sh writes the guest's output into OUT.
+touch "$out/output.log"
+tail -n +1 -F --pid=$uml "$out/output.log" 2>/dev/null | grep --line-buffered '^bench:' >&2 &
+wait $uml
+rc=$?
+set -e
+sleep 1
+rc_guest=$(cat "$out/rc" 2>/dev/null || echo none)
+[ "$rc_guest" = 0 ] || { tail -30 "$out/console.log" >&2; log "the UML guest failed (init rc $rc_guest, UML rc $rc; $out/console.log)"; }
+
+/usr/bin/python3 "$top/bench/report.py" "$out/bench.raw" --out "$out" \
+	--meta "machine=$(nproc) CPUs, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)" \
+	--meta "kernel=$(make -s -C "$tree" O="$build" ARCH=um kernelversion 2>/dev/null) UML (bench/uml/uml.config)" \
+	--meta "accel=native" --meta "date=$(date -u +%Y-%m-%dT%H:%MZ)" --meta "cpus=1" \
+	--meta "scale=$scale" --meta "bench=$bench" >/dev/null
+log "$(( $(date +%s) - t0 )) s; results in $out (results.json, results.md)"
+[ "$rc_guest" = 0 ]
