@@ -118,6 +118,6 @@ rc_guest=$(cat "$out/rc" 2>/dev/null || echo none)
 	--meta "machine=$(nproc) CPUs, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)" \
 	--meta "kernel=$(make -s -C "$tree" O="$build" ARCH=um kernelversion 2>/dev/null) UML (bench/uml/uml.config)" \
 	--meta "accel=native" --meta "date=$(date -u +%Y-%m-%dT%H:%MZ)" --meta "cpus=1" \
-	--meta "scale=$scale" --meta "bench=$bench" >/dev/null
+	--meta "scale=$scale" --meta "bench=$bench" --meta "title=Native (User-mode Linux)" >/dev/null
 log "$(( $(date +%s) - t0 )) s; results in $out (results.json, results.md)"
 [ "$rc_guest" = 0 ]
