@@ -12,7 +12,9 @@
 # bench/guest.sh with the host's own ip and bash and writes OUT/bench.raw.
 #
 #   scripts/bench-uml.sh [--build-only]
-#   BENCH=replay,churn,resync  what to measure (default: those)
+#   BENCH=replay,churn,resync  what to measure (default: those; hot: the
+#                              replays in a row, profiled from the host
+#                              with perf: OUT/profile-*.txt)
 #   BENCH_SCALE=full|small|smoke, BENCH_RUNS=N   as scripts/bench.sh
 #   RFN_UML_MEM=3G             the UML guest's memory
 #
@@ -99,21 +101,37 @@ log "$bench at scale $scale, native (UML, $build/linux)"
 # its memory from a file under TMPDIR: /dev/shm keeps it in RAM.
 set +e
 TMPDIR=/dev/shm "$build/linux" mem="${RFN_UML_MEM:-3G}" \
-	rootfstype=hostfs rootflags=/ ro init="$top/bench/uml/init.sh" \
+	root=/dev/root rootfstype=hostfs rootflags=/ ro init="$top/bench/uml/init.sh" \
 	con0=null,fd:2 con=null \
 	rfn_top="$top" rfn_out="$out" rfn_bench="$bench" rfn_scale="$scale" rfn_runs="$runs" \
 	</dev/null >"$out/console.log" 2>&1 &
 uml=$!
+perf=
+if [[ ,$bench, == *,hot,* ]] && command -v perf >/dev/null; then
+	# cpu-clock (no PMU in these VMs), timestamps on the realtime clock
+	# that the guest's phases are written in.
+	perf record -q -k realtime -F 2000 -g -p $uml -o "$out/perf.data" >"$out/perf.log" 2>&1 &
+	perf=$!
+fi
 # Progress: init.sh writes the guest's output into OUT.
 touch "$out/output.log"
 tail -n +1 -F --pid=$uml "$out/output.log" 2>/dev/null | grep --line-buffered '^bench:' >&2 &
 wait $uml
 rc=$?
+# perf ends with the process it follows.
+[ -n "${perf:-}" ] && wait "$perf"
 set -e
 sleep 1
 rc_guest=$(cat "$out/rc" 2>/dev/null || echo none)
 [ "$rc_guest" = 0 ] || { tail -30 "$out/console.log" >&2; log "the UML guest failed (init rc $rc_guest, UML rc $rc; $out/console.log)"; }
 
+if [ -s "$out/phases" ] && [ -s "$out/perf.data" ]; then
+	while read -r who from to n; do
+		perf report -i "$out/perf.data" --time "$from,$to" --stdio --no-children \
+			--sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 >"$out/profile-$who.txt"
+		log "profile of $n replays by $who: $out/profile-$who.txt"
+	done <"$out/phases"
+fi
 /usr/bin/python3 "$top/bench/report.py" "$out/bench.raw" --out "$out" \
 	--meta "machine=$(nproc) CPUs, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)" \
 	--meta "kernel=$(make -s -C "$tree" O="$build" ARCH=um kernelversion 2>/dev/null) UML (bench/uml/uml.config)" \
