@@ -106,13 +106,22 @@ addr add 2001:db8:ffff::1/64 dev d0 nodad
 EOF
 }
 # fill NS FAMILY FROM TO: add those routes to NS; the time it took (us) in
-# fill_us.
+# fill_us.  Where rfn_bench is built in (natively) its `fill` adds them
+# in the kernel, the same routes through the same insertion functions
+# without a system call per route.
 fill() {
-	local t0 t1
-	routes_batch "$2" "$3" "$4"
-	usecs t0
-	batch "$1"
-	usecs t1
+	local t0 t1 ino
+	if [ -e "$RB/fill" ]; then
+		ino=$(stat -L -c %i "/run/netns/$1") || die "fill: no inode for $1"
+		usecs t0
+		echo "$ino $2 $3 $(($4 - $3))" >"$RB/fill" || die "fill: $1 IPv$2 $3..$4 failed"
+		usecs t1
+	else
+		routes_batch "$2" "$3" "$4"
+		usecs t0
+		batch "$1"
+		usecs t1
+	fi
 	fill_us=$((t1 - t0))
 	work_done=$((work_done + $4 - $3))
 }

@@ -102,7 +102,7 @@ log "$bench at scale $scale, native (UML, $build/linux)"
 set +e
 TMPDIR=/dev/shm "$build/linux" mem="${RFN_UML_MEM:-3G}" \
 	root=/dev/root rootfstype=hostfs rootflags=/ ro init="$top/bench/uml/init.sh" \
-	con0=null,fd:2 con=null \
+	con=null con0=fd:0,fd:1 \
 	rfn_top="$top" rfn_out="$out" rfn_bench="$bench" rfn_scale="$scale" rfn_runs="$runs" \
 	</dev/null >"$out/console.log" 2>&1 &
 uml=$!
@@ -128,7 +128,7 @@ rc_guest=$(cat "$out/rc" 2>/dev/null || echo none)
 if [ -s "$out/phases" ] && [ -s "$out/perf.data" ]; then
 	while read -r who from to n; do
 		perf report -i "$out/perf.data" --time "$from,$to" --stdio --no-children \
-			--sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 >"$out/profile-$who.txt"
+			--sort sym -g none </dev/null 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 >"$out/profile-$who.txt" || :
 		log "profile of $n replays by $who: $out/profile-$who.txt"
 	done <"$out/phases"
 fi

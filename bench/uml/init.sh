@@ -8,6 +8,9 @@
 # modules, writes its status into OUT/rc, powers off.
 # Arguments come from the kernel command line (rfn_* in the environment).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# Standard streams, whatever the console gave: a file opened later must
+# not become a process's stdin, stdout or stderr.
+exec </dev/null >>/dev/null 2>&1
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t debugfs debugfs /sys/kernel/debug
