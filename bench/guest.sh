@@ -150,10 +150,13 @@ replay_rust() {
 	get ns register_ns "$RFN/counter/stats"; get events events "$RFN/counter/stats"
 	knob "$RFN/counter/attach" 0
 }
+# Each run starts with the next of the four (kernel, control, C, Rust),
+# so that none always runs right after another one.
 measure_replay() { # FAMILY ROUTES NETS
-	local r who ns events
+	local r k who ns events ways=(kernel wrapped c rust)
 	for ((r = 0; r < many_runs; r++)); do
-		for who in kernel wrapped c rust; do
+		for ((k = 0; k < 4; k++)); do
+			who=${ways[(r + k) % 4]}
 			if "replay_$who"; then
 				record "kind=replay family=ipv$1 routes=$2 nets=$3 who=$who ns=$ns events=$events"
 			else
@@ -169,16 +172,18 @@ measure_replay() { # FAMILY ROUTES NETS
 # events, kernel and module (rfn_bench `sections`): the kernel dumps a
 # namespace under one RCU read section.
 measure_fib() { # FAMILY ROUTES NETS
-	local s kn ke me
+	local s kn ke me r
 	meminfo s SUnreclaim
 	record "kind=fill family=ipv$1 routes=$2 nets=$3 slab_bytes=$(((s - slab_base) * 1024))"
-	if echo 1 >"$RB/sections"; then
-		get kn kernel_net_ns "$RB/sections"; get ke kernel_events_ns "$RB/sections"
-		get me module_events_ns "$RB/sections"
-		record "kind=sections family=ipv$1 routes=$2 nets=$3 kernel_net_ns=$kn kernel_events_ns=$ke module_events_ns=$me"
-	else
-		record "# sections family=ipv$1 routes=$2 nets=$3 failed"
-	fi
+	for ((r = 0; r < runs; r++)); do
+		if echo 1 >"$RB/sections"; then
+			get kn kernel_net_ns "$RB/sections"; get ke kernel_events_ns "$RB/sections"
+			get me module_events_ns "$RB/sections"
+			record "kind=sections family=ipv$1 routes=$2 nets=$3 kernel_net_ns=$kn kernel_events_ns=$ke module_events_ns=$me"
+		else
+			record "# sections family=ipv$1 routes=$2 nets=$3 failed"
+		fi
+	done
 }
 
 bench_replay() {
