@@ -18,7 +18,8 @@
  *
  * debugfs rfn_bench/ (root only; runs and reads are serialized):
  *   kernel_replay  write anything: run the reference.  Read, the last run:
- *                  "nets N", "events N", "ns N", "failed N", one a line
+ *                  "nets N", "events N", "ns N", "cpu_ns N", "failed N",
+ *                  one a line
  *                  (failed: registrations refused, e.g. -EBUSY when a
  *                  namespace's FIB kept changing during 5 dumps)
  *   wrapped_replay the control: kernel_replay with the counting function
@@ -26,7 +27,8 @@
  *                  module's replay reaches a C listener.  Read: as
  *                  kernel_replay
  *   c_replay       write anything: run it through the module.  Read:
- *                  "events N", "ns N", "err N", one a line (err: what the
+ *                  "events N", "ns N", "cpu_ns N", "err N", one a line
+ *                  (err: what the
  *                  registration returned; -ENOENT: the module is not loaded)
  *   sections       write anything: the kernel's replay, then the module's
  *                  to a C listener, each with a listener that reads the
@@ -51,7 +53,9 @@
  *                  anything: wait until the namespace cleanup in progress
  *                  ran every pernet exit (net_ns_barrier())
  * events: every event received during the timed registrations; ns: the
- * registrations' time (ktime_get_ns()), 0 while nothing was measured.  A
+ * registrations' time (ktime_get_ns()), 0 while nothing was measured;
+ * cpu_ns: their CPU time, in User-mode Linux only (the host thread's, see
+ * uml/host_cputime.h), else 0.  A
  * write fails with the registration's error (kernel_replay: only when
  * every namespace's registration failed; its first error).
  */
@@ -74,6 +78,8 @@
 
 #include <rust_fib_notifier.h>
 
+#include "uml/host_cputime.h"
+
 /* One block per namespace: a notifier_block sits on one chain only. */
 struct bench_net_block {
 	struct notifier_block nb;
@@ -85,12 +91,14 @@ struct bench_kernel_result {
 	unsigned int nets;
 	u64 events;
 	u64 ns;
+	u64 cpu_ns;
 	unsigned int failed;
 };
 
 struct bench_c_result {
 	u64 events;
 	u64 ns;
+	u64 cpu_ns;
 	int err;
 };
 
@@ -153,7 +161,7 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	unsigned int nets = 0, failed = 0, i;
 	int first_err = 0;
 	struct net *net;
-	u64 start, ns, events;
+	u64 start, ns, cpu, events;
 
 	down_read(&net_rwsem);
 	for_each_net(net)
@@ -171,11 +179,13 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	}
 
 	atomic64_set(&bench_events, 0);
+	cpu = rfn_host_cpu_ns();
 	start = ktime_get_ns();
 	for (i = 0; i < nets; i++)
 		blocks[i].err = register_fib_notifier(blocks[i].net,
 						      &blocks[i].nb, NULL, NULL);
 	ns = ktime_get_ns() - start;
+	cpu = rfn_host_cpu_ns() - cpu;
 	events = atomic64_read(&bench_events);
 
 	for (i = 0; i < nets; i++) {
@@ -193,6 +203,7 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	res->nets = nets;
 	res->events = events;
 	res->ns = ns;
+	res->cpu_ns = cpu;
 	res->failed = failed;
 	return failed == nets ? first_err : 0;
 }
@@ -218,7 +229,7 @@ static int bench_c_replay(void)
 		   void (*cb)(struct notifier_block *nb),
 		   struct netlink_ext_ack *extack);
 	int (*unreg)(struct notifier_block *nb);
-	u64 start, ns, events;
+	u64 start, ns, cpu, events;
 	int err;
 
 	reg = symbol_get(rust_fib_notifier_register);
@@ -228,15 +239,18 @@ static int bench_c_replay(void)
 		goto out;
 	}
 	atomic64_set(&bench_events, 0);
+	cpu = rfn_host_cpu_ns();
 	start = ktime_get_ns();
 	err = reg(&bench_c_nb, NULL, NULL);
 	ns = ktime_get_ns() - start;
+	cpu = rfn_host_cpu_ns() - cpu;
 	events = atomic64_read(&bench_events);
 	if (!err)
 		unreg(&bench_c_nb);
 
 	bench_c.events = events;
 	bench_c.ns = ns;
+	bench_c.cpu_ns = cpu;
 out:
 	if (reg)
 		symbol_put(rust_fib_notifier_register);
@@ -432,8 +446,8 @@ static int bench_kernel_result_show(struct seq_file *m,
 				    const struct bench_kernel_result *res)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "nets %u\nevents %llu\nns %llu\nfailed %u\n",
-		   res->nets, res->events, res->ns, res->failed);
+	seq_printf(m, "nets %u\nevents %llu\nns %llu\ncpu_ns %llu\nfailed %u\n",
+		   res->nets, res->events, res->ns, res->cpu_ns, res->failed);
 	mutex_unlock(&bench_lock);
 	return 0;
 }
@@ -451,8 +465,8 @@ static int bench_wrapped_show(struct seq_file *m, void *v)
 static int bench_c_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "events %llu\nns %llu\nerr %d\n", bench_c.events,
-		   bench_c.ns, bench_c.err);
+	seq_printf(m, "events %llu\nns %llu\ncpu_ns %llu\nerr %d\n",
+		   bench_c.events, bench_c.ns, bench_c.cpu_ns, bench_c.err);
 	mutex_unlock(&bench_lock);
 	return 0;
 }

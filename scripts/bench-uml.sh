@@ -46,12 +46,13 @@ fi
 dst=$tree/net/rust_fib_notifier
 mapfile -t files < <(cd "$top" &&
 	git ls-files -co --exclude-standard -- '*.rs' '*.c' '*.h' Kbuild Kconfig)
-mkdir -p "$dst" "$tree/net/rfn_bench"
+mkdir -p "$dst" "$tree/net/rfn_bench/uml"
 (cd "$dst" && find . -type f -printf '%P\n' |
 	{ grep -vxF -f <(printf '%s\n' "${files[@]}") || :; } |
 	xargs -r -d '\n' rm -f --)
 printf '%s\n' "${files[@]}" | rsync -rc --files-from=- "$top/" "$dst/"
 rsync -c "$top/bench/rfn_bench.c" "$tree/net/rfn_bench/"
+rsync -c "$top/bench/uml/host_cputime.h" "$tree/net/rfn_bench/uml/"
 printf '%s\n' '# SPDX-License-Identifier: GPL-2.0' \
 	'obj-$(CONFIG_RUST_FIB_NOTIFIER) += rfn_bench.o' \
 	'ccflags-y := -I$(srctree)/net/rust_fib_notifier/include' >"$tree/net/rfn_bench/Makefile.new"
