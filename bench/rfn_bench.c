@@ -19,17 +19,16 @@
  * debugfs rfn_bench/ (root only; runs and reads are serialized):
  *   kernel_replay  write anything: run the reference.  Read, the last run:
  *                  "nets N", "events N", "ns N", "cpu_ns N", "failed N",
- *                  one a line
- *                  (failed: registrations refused, e.g. -EBUSY when a
- *                  namespace's FIB kept changing during 5 dumps)
+ *                  one a line (failed: registrations refused, e.g. -EBUSY
+ *                  when a namespace's FIB kept changing during 5 dumps)
  *   wrapped_replay the control: kernel_replay with the counting function
  *                  reached through one more call, by pointer, as the
  *                  module's replay reaches a C listener.  Read: as
  *                  kernel_replay
  *   c_replay       write anything: run it through the module.  Read:
  *                  "events N", "ns N", "cpu_ns N", "err N", one a line
- *                  (err: what the
- *                  registration returned; -ENOENT: the module is not loaded)
+ *                  (err: what the registration returned; -ENOENT: the
+ *                  module is not loaded)
  *   sections       write anything: the kernel's replay, then the module's
  *                  to a C listener, each with a listener that reads the
  *                  clock at every event: untimed, for the longest run of
