@@ -53,11 +53,11 @@ update_page() { # NAME FILE
 rc_native=0
 if [[ ,$accels, == *,native,* ]]; then
 	native=
-	for b in replay churn resync; do [[ ,$bench, == *,$b,* ]] && native+=${native:+,}$b; done
+	for b in replay churn resync hot; do [[ ,$bench, == *,$b,* ]] && native+=${native:+,}$b; done
 	if [ -n "$native" ]; then
 		BENCH=$native BENCH_SCALE=${BENCH_SCALE:-full} "$here/bench-uml.sh"
 		rc_native=$?
-		[ "$page" = 1 ] && update_page native "$top/out/bench-uml/results.md"
+		[ "$page" = 1 ] && update_page native "${RFN_UML_OUT:-$top/out/bench-uml}/results.md"
 	fi
 fi
 [[ ,$accels, == *,tcg,* ]] || exit "$rc_native"
@@ -78,7 +78,12 @@ mk M="$src/bench" KBUILD_EXTRA_SYMBOLS="$src/Module.symvers" RFN_INCLUDE="$src/i
 	{ tail -30 "$out/build.log"; echo "bench: bench/rfn_bench.c did not build" >&2; exit 1; }
 cp "$kdir/drivers/net/netdevsim/netdevsim.ko" "$out/" || exit 1
 
-echo "bench: $bench at scale $scale, on $kdir (no debug checkers)"
+case $scale in
+full) eta="hours (netdevsim's insertions of 100k routes take minutes each)" ;;
+small) eta="about 15-20 minutes" ;;
+smoke) eta="about 3 minutes" ;;
+esac
+echo "bench: $bench at scale $scale, on $kdir (no debug checkers), TCG: $eta"
 # Progress: the guest's output, as it comes (it writes into OUT).
 : >"$out/output.log"
 tail -n +1 -F --pid=$$ "$out/output.log" 2>/dev/null | grep --line-buffered '^bench:' &
