@@ -16,7 +16,11 @@ mount -t sysfs sysfs /sys
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
-mount -t hostfs -o "$rfn_out" hostfs "$rfn_out"
+# OUT is mounted on the guest's own /run/out: the host's path may lie
+# under /tmp, which the guest's tmpfs hides.
+mkdir /run/out
+mount -t hostfs -o "$rfn_out" hostfs /run/out
+rfn_out=/run/out
 {
 	echo "bench: native (UML): $(uname -r), $(nproc) CPU, $(awk '/MemTotal/ { print $2 }' /proc/meminfo) kB"
 	bash "$rfn_top/bench/guest.sh" "$rfn_out" - - - "$rfn_bench" "$rfn_scale" "$rfn_runs"
