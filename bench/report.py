@@ -789,7 +789,7 @@ def markdown(meta: dict[str, str], results: dict[str, Any],
                    else "for information"] for k in summary])
     for kind, rows in results.items():
         title, render = SECTIONS[kind]
-        out += ["", f"### {title} ({accel_name(meta)})", ""] + render(rows)
+        out += ["", f"### {title}: {accel_name(meta)}", ""] + render(rows)
         out += ["", f"Goal: {goal_text(summary[kind])}."]
     return "\n".join(out) + "\n"
 
