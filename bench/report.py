@@ -865,7 +865,7 @@ def plot_replay(plt: Any, rows: list[Row], family: str, path: Path,
                        f"{fmt_int(REPLAY_GOAL_POINT['routes'])} routes, "
                        f"{REPLAY_GOAL_POINT['nets']} netns")
         ratios.legend(fontsize="small")
-    ratios.set_xlabel("routes per namespace")
+    ratios.set_xlabel("routes, over all the namespaces")
     ratios.set_ylabel("module / kernel")
     ratios.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
