@@ -26,6 +26,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
 top=$(cd "$here/.." && pwd)
 log() { printf 'bench-uml: %s\n' "$*" >&2; }
+# The guest mounts its own tmpfs on /tmp and /run: a checkout there is
+# hidden from it.
+case $top/ in /tmp/* | /run/*) log "the checkout ($top) must not be under /tmp or /run"; exit 2 ;; esac
 
 "$here/setup.sh" >&2
 src=$("$here/build-kernel.sh" --src)
