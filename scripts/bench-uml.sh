@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The native benchmark: the same measurements as `make bench` (bench/guest.sh
-# and bench/rfn_bench.c, unchanged), in User-mode Linux, where kernel code
-# runs natively as a host process: no emulator between the module and the
-# CPU.  The module and rfn_bench are built into a UML kernel (a hard-linked
+# The native benchmark: the same measuring code as `make bench`'s TCG guest
+# (bench/guest.sh, bench/rfn_bench.c), in User-mode Linux, where kernel
+# code runs natively as a host process: no emulator between the module and
+# the CPU.  Built in, rfn_bench also adds the routes in the kernel (its
+# `fill`: fib_table_insert(), ip6_route_add()), as a system call per route
+# costs tens of microseconds in UML, and reads the host thread's CPU time
+# beside ktime (bench/uml/host_cputime.h).  The module and rfn_bench are built into a UML kernel (a hard-linked
 # kernel tree with them as net/rust_fib_notifier and net/rfn_bench, as
 # `make kunit` does; tree and build cached under $RFN_CACHE, keyed by the
 # source, bench/uml/uml.config and the compilers).  It boots with the host's
@@ -15,12 +18,15 @@
 #   BENCH=replay,churn,resync  what to measure (default: those; hot: the
 #                              replays in a row, profiled from the host
 #                              with perf: OUT/profile-*.txt)
-#   BENCH_SCALE=full|small|smoke, BENCH_RUNS=N   as scripts/bench.sh
+#   BENCH_SCALE=full|small|smoke   as scripts/bench.sh (default full)
+#   BENCH_RUNS=N               as scripts/bench.sh (default 20: 100 runs
+#                              of each replay, cheap natively)
 #   RFN_UML_MEM=3G             the UML guest's memory
 #   RFN_UML_OUT=DIR            where the results go
 #
-# Prints the build dir and the results' dir; writes OUT (default
-# out/bench-uml): bench.raw, console.log, results.json, results.md.
+# --build-only prints the build dir.  A run writes OUT (default
+# out/bench-uml): bench.raw, output.log, console.log, dmesg.log,
+# results.json, results.md, plots; with hot, perf.data and profiles.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
