@@ -18,7 +18,7 @@
 #   BENCH_ACCEL=native,tcg   which ways (default both)
 #   BENCH_SCALE=full|small|smoke   sizes (default: full natively, up to 1M
 #                        routes over 64 namespaces, minutes; small under
-#                        TCG, up to 100k routes, about 20 minutes)
+#                        TCG, up to 100k routes, about 10-20 minutes)
 #   BENCH_RUNS=N         runs of each figure (default 3, smoke 1); the
 #                        median is kept
 #   BENCH_PAGE=1         also put both results.md into
@@ -80,7 +80,7 @@ cp "$kdir/drivers/net/netdevsim/netdevsim.ko" "$out/" || exit 1
 
 case $scale in
 full) eta="hours (netdevsim's insertions of 100k routes take minutes each)" ;;
-small) eta="about 15-20 minutes" ;;
+small) eta="about 10-20 minutes" ;;
 smoke) eta="about 3 minutes" ;;
 esac
 echo "bench: $bench at scale $scale, on $kdir (no debug checkers), TCG: $eta"
