@@ -7,7 +7,9 @@
 #   make test            W=1 CLIPPY=1 build, KUnit + guest tests, clean log
 #   make kunit           the KUnit suites through tools/testing/kunit/kunit.py
 #   make bench           what the module costs, against the kernel and
-#                        netdevsim (BENCH=replay,insert... BENCH_SCALE=small)
+#                        netdevsim, natively (UML) and under TCG
+#                        (BENCH=replay,insert... BENCH_ACCEL=native,tcg
+#                        BENCH_SCALE=small; Documentation/performance.md)
 #   make check           rustfmt, clippy, checkpatch
 #   make module          just build rust_fib_notifier.ko (against KDIR), the
 #                        product build (RFN_KUNIT=1: with the KUnit suites)

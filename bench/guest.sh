@@ -9,9 +9,11 @@
 #   bench/guest.sh OUT RFN_KO BENCH_KO NSIM_KO BENCH SCALE [RUNS]
 #
 # BENCH: a comma-separated subset of replay,insert,flag,churn,teardown,
-# profile (memory is measured with insert and flag; profile is not in the
-# default set).  SCALE: full, small or smoke.  RUNS: runs of each figure
-# (default: the scale's).
+# resync, profile (memory is measured with insert and flag; profile is not
+# in the default set).  SCALE: full, small or smoke.  RUNS: runs of each
+# figure (default: the scale's).  A module given as `-` is built into the
+# kernel (the native benchmark, scripts/bench-uml.sh): not loaded, and
+# what needs netdevsim (insert, flag, teardown) cannot be measured.
 # Records go to OUT/bench.raw (`kind=... key=value ...`, see
 # bench/report.py); progress, with an estimate of the time left, to stdout.
 set -u
@@ -24,13 +26,16 @@ RB=/sys/kernel/debug/rfn_bench
 case $scale in
 full)
 	replay_routes=(10000 100000 1000000) replay_nets=(1 8 64) replay6_routes=100000
-	runs=3 n_insert=100000 churn_nets=16 churn_regs=5 teardown_nets=64 ;;
+	runs=3 n_insert=100000 churn_nets=16 churn_regs=5 teardown_nets=64
+	resync_routes=100000 ;;
 small)
 	replay_routes=(1000 10000 100000) replay_nets=(1 8) replay6_routes=10000
-	runs=3 n_insert=10000 churn_nets=16 churn_regs=5 teardown_nets=64 ;;
+	runs=3 n_insert=10000 churn_nets=16 churn_regs=5 teardown_nets=64
+	resync_routes=100000 ;;
 smoke)
 	replay_routes=(1000) replay_nets=(1 2) replay6_routes=1000
-	runs=1 n_insert=1000 churn_nets=4 churn_regs=2 teardown_nets=4 ;;
+	runs=1 n_insert=1000 churn_nets=4 churn_regs=2 teardown_nets=4
+	resync_routes=1000 ;;
 *) echo "bench: unknown scale $scale" >&2; exit 2 ;;
 esac
 [ -n "${7:-}" ] && runs=$7
@@ -39,6 +44,7 @@ esac
 # in, an insertion without netdevsim a few seconds (netdevsim's takes
 # minutes: it drains its flagging before its device goes).
 many_runs=$((runs * 5))
+churn_regs=$((churn_regs * runs / 3 + 1))
 wants() { [[ ,$bench, == *,$1,* ]]; }
 
 . "$(dirname "$0")/../tests/guest/builtins.sh"
@@ -100,13 +106,22 @@ addr add 2001:db8:ffff::1/64 dev d0 nodad
 EOF
 }
 # fill NS FAMILY FROM TO: add those routes to NS; the time it took (us) in
-# fill_us.
+# fill_us.  Where rfn_bench is built in (natively) its `fill` adds them
+# in the kernel, the same routes through the same insertion functions
+# without a system call per route.
 fill() {
-	local t0 t1
-	routes_batch "$2" "$3" "$4"
-	usecs t0
-	batch "$1"
-	usecs t1
+	local t0 t1 ino
+	if [ -e "$RB/fill" ]; then
+		ino=$(stat -L -c %i "/run/netns/$1") || die "fill: no inode for $1"
+		usecs t0
+		echo "$ino $2 $3 $(($4 - $3))" >"$RB/fill" || die "fill: $1 IPv$2 $3..$4 failed"
+		usecs t1
+	else
+		routes_batch "$2" "$3" "$4"
+		usecs t0
+		batch "$1"
+		usecs t1
+	fi
 	fill_us=$((t1 - t0))
 	work_done=$((work_done + $4 - $3))
 }
@@ -116,10 +131,11 @@ del_nets() { ip -all netns delete 2>/dev/null; }
 # kernel's, its control (one more call per event, by pointer: what the
 # module's replay adds before a C listener), the module's to a C and to a
 # Rust listener.
+# ns: wall-clock time; cpu: CPU time (natively only, else 0 or empty).
 replay_kernel_file() { # FILE
 	local failed
 	echo 1 >"$1" || return 1
-	get ns ns "$1"; get events events "$1"
+	get ns ns "$1"; get events events "$1"; get cpu cpu_ns "$1"
 	# A namespace whose own dump said EBUSY: not a complete replay.
 	get failed failed "$1"
 	[ "$failed" = 0 ]
@@ -128,19 +144,25 @@ replay_kernel() { replay_kernel_file "$RB/kernel_replay"; }
 replay_wrapped() { replay_kernel_file "$RB/wrapped_replay"; }
 replay_c() {
 	echo 1 >"$RB/c_replay" || return 1
-	get ns ns "$RB/c_replay"; get events events "$RB/c_replay"
+	get ns ns "$RB/c_replay"; get events events "$RB/c_replay"; get cpu cpu_ns "$RB/c_replay"
 }
 replay_rust() {
 	echo 1 >"$RFN/counter/attach" || return 1
 	get ns register_ns "$RFN/counter/stats"; get events events "$RFN/counter/stats"
+	cpu=0
 	knob "$RFN/counter/attach" 0
 }
+# Each run starts with the next of the four (kernel, control, C, Rust),
+# so that none always runs right after another one.
 measure_replay() { # FAMILY ROUTES NETS
-	local r who ns events
+	local r k who ns cpu events ways=(kernel wrapped c rust) cpu_field
 	for ((r = 0; r < many_runs; r++)); do
-		for who in kernel wrapped c rust; do
+		for ((k = 0; k < 4; k++)); do
+			who=${ways[(r + k) % 4]}
 			if "replay_$who"; then
-				record "kind=replay family=ipv$1 routes=$2 nets=$3 who=$who ns=$ns events=$events"
+				cpu_field=
+				[[ $cpu =~ ^[1-9][0-9]*$ ]] && cpu_field=" cpu_ns=$cpu"
+				record "kind=replay family=ipv$1 routes=$2 nets=$3 who=$who ns=$ns events=$events$cpu_field"
 			else
 				record "# replay family=ipv$1 routes=$2 nets=$3 who=$who failed"
 			fi
@@ -149,23 +171,48 @@ measure_replay() { # FAMILY ROUTES NETS
 	progress "replay: $2 IPv$1 routes over $3 namespaces measured"
 }
 
+# The namespaces' slab growth since they were made (the FIB's memory per
+# route), and, untimed, the longest run of one namespace's replayed
+# events, kernel and module (rfn_bench `sections`): the kernel dumps a
+# namespace under one RCU read section.
+measure_fib() { # FAMILY ROUTES NETS
+	local s kn ke me r
+	meminfo s SUnreclaim
+	record "kind=fill family=ipv$1 routes=$2 nets=$3 slab_bytes=$(((s - slab_base) * 1024))"
+	for ((r = 0; r < runs; r++)); do
+		if echo 1 >"$RB/sections"; then
+			get kn kernel_net_ns "$RB/sections"; get ke kernel_events_ns "$RB/sections"
+			get me module_events_ns "$RB/sections"
+			record "kind=sections family=ipv$1 routes=$2 nets=$3 kernel_net_ns=$kn kernel_events_ns=$ke module_events_ns=$me"
+		else
+			record "# sections family=ipv$1 routes=$2 nets=$3 failed"
+		fi
+	done
+}
+
 bench_replay() {
-	local nets routes prev i per
+	local nets routes prev i per slab_base
 	for nets in "${replay_nets[@]}"; do
 		del_nets
 		for ((i = 0; i < nets; i++)); do make_net "r$i"; done
+		meminfo slab_base SUnreclaim
 		prev=0
 		for routes in "${replay_routes[@]}"; do
 			per=$((routes / nets))
+			progress "replay: filling $nets namespaces to $routes IPv4 routes"
 			for ((i = 0; i < nets; i++)); do fill "r$i" 4 "$prev" "$per"; done
 			prev=$per
 			measure_replay 4 "$routes" "$nets"
+			measure_fib 4 "$routes" "$nets"
 		done
 	done
 	del_nets
 	nets=8 per=$((replay6_routes / 8))
-	for ((i = 0; i < nets; i++)); do make_net "r$i"; fill "r$i" 6 0 "$per"; done
+	for ((i = 0; i < nets; i++)); do make_net "r$i"; done
+	meminfo slab_base SUnreclaim
+	for ((i = 0; i < nets; i++)); do fill "r$i" 6 0 "$per"; done
 	measure_replay 6 "$replay6_routes" "$nets"
+	measure_fib 6 "$replay6_routes" "$nets"
 	del_nets
 }
 
@@ -269,9 +316,11 @@ bench_flag() {
 }
 
 # Late registrations of the counter while one namespace of churn_nets
-# churns (adds and deletes in a loop).
+# churns (adds and deletes in a loop), alternately with the module's
+# per-namespace retry and with the kernel's (retry_all: flush the
+# listener, replay every namespace again).
 bench_churn() {
-	local i r t0 e0 tries ebusy events pid
+	local i r t0 e0 tries ebusy events pid mode ns
 	del_nets
 	for ((i = 0; i < churn_nets; i++)); do make_net "c$i"; fill "c$i" 4 0 1000; done
 	# One churn batch adds 100 routes and deletes them again.
@@ -282,22 +331,84 @@ bench_churn() {
 	(while ip -n c0 -batch "$BATCH" >/dev/null; do :; done) &
 	pid=$!
 	nap 1
-	for ((r = 0; r < churn_regs; r++)); do
+	for ((r = 0; r < 2 * churn_regs; r++)); do
+		mode=net
+		((r % 2)) && mode=all
+		knob "$RFN/retry_all" $((r % 2))
 		get t0 tries "$RFN/stats"; get e0 ebusy "$RFN/stats"
 		if echo 1 >"$RFN/counter/attach"; then
 			get events replayed "$RFN/counter/stats"
+			get ns register_ns "$RFN/counter/stats"
 			knob "$RFN/counter/attach" 0
 		else
-			events=0
+			events=0 ns=0
 		fi
 		get tries tries "$RFN/stats"; get ebusy ebusy "$RFN/stats"
-		record "kind=churn nets=$churn_nets registrations=1 tries=$((tries - t0)) ebusy=$((ebusy - e0)) events=$events"
+		record "kind=churn nets=$churn_nets mode=$mode registrations=1 tries=$((tries - t0)) ebusy=$((ebusy - e0)) events=$events register_ns=$ns"
 	done
+	knob "$RFN/retry_all" 0
 	kill $pid
 	wait $pid 2>/dev/null
 	# 143: killed here (SIGTERM); anything else: a batch failed meanwhile.
 	[ $? = 143 ] || die "churn: a batch in c0 failed during the registrations"
 	progress "churn: $churn_regs late registrations while c0 churns"
+	del_nets
+}
+
+# A resync of resync_routes IPv4 routes in one namespace, the mock
+# switchdev attached, in flush mode (`reconcile` 0: the namespace is
+# removed from its hardware table, then replayed into it) and in
+# reconcile mode (1: marked stale, replayed, kept where unchanged, swept),
+# alternately.  The mock counts its hardware writes and the routes that
+# were absent from its table while the kernel had them, and how long
+# (`absent_ns`, summed over the routes; `absent_ns_max`, the longest, over
+# every resync so far).  ns: from the write to `resync` until the mock's
+# queue is drained.
+mock_drained() { # queue depth 0, polled without a pause for a while
+	local k q
+	for ((k = 0; k < 2000; k++)); do
+		get q queue_depth "$RFN/mock_switchdev/stats" && [ "$q" = 0 ] && return 0
+	done
+	drain_mock
+}
+resync_stats() { # PREFIX
+	local k
+	for k in hw_writes absent absent_ns absent_ns_max marked swept; do
+		get "${1}_$k" $k "$RFN/mock_switchdev/stats"
+	done
+}
+bench_resync() {
+	local ino r mode t0 t1 t2 n
+	local b_hw_writes b_absent b_absent_ns b_absent_ns_max b_marked b_swept
+	local a_hw_writes a_absent a_absent_ns a_absent_ns_max a_marked a_swept
+	del_nets
+	make_net rsy
+	progress "resync: filling rsy with $resync_routes routes, the mock attached"
+	knob "$RFN/mock_switchdev/attach" 1
+	fill rsy 4 0 "$resync_routes"
+	drain_mock
+	get n routes "$RFN/mock_switchdev/stats"
+	[ "$n" -ge "$resync_routes" ] || die "resync: the mock holds $n routes, not $resync_routes"
+	ino=$(stat -L -c %i /run/netns/rsy) || die "resync: no inode for rsy"
+	for ((r = 0; r < 2 * runs; r++)); do
+		mode=$((r % 2))
+		knob "$RFN/mock_switchdev/reconcile" $mode
+		resync_stats b
+		usecs t0
+		echo "$ino" >"$RFN/mock_switchdev/resync" || die "resync: the write failed"
+		usecs t1
+		mock_drained
+		usecs t2
+		resync_stats a
+		record "kind=resync routes=$n mode=$([ $mode = 1 ] && echo reconcile || echo flush)" \
+			"ns=$(((t2 - t0) * 1000)) replay_ns=$(((t1 - t0) * 1000))" \
+			"hw_writes=$((a_hw_writes - b_hw_writes)) absent=$((a_absent - b_absent))" \
+			"absent_ns=$((a_absent_ns - b_absent_ns)) absent_ns_max=$a_absent_ns_max" \
+			"marked=$((a_marked - b_marked)) swept=$((a_swept - b_swept))"
+		progress "resync: $n routes, $([ $mode = 1 ] && echo reconcile || echo flush) mode"
+	done
+	knob "$RFN/mock_switchdev/reconcile" 1
+	knob "$RFN/mock_switchdev/attach" 0
 	del_nets
 }
 
@@ -357,31 +468,62 @@ bench_profile() {
 	del_nets
 }
 
+# Where the time goes natively (BENCH=hot, scripts/bench-uml.sh, not in
+# the default set): 100k IPv4 routes over 8 namespaces, each way to replay
+# run hot_runs times in a row, its start and end (the guest's realtime
+# clock, which UML takes from the host's) in OUT/phases, for the host's
+# perf to cut its profile of the UML process by.
+bench_hot() {
+	local i who r t0 t1 per=$((100000 / 8)) hot_runs=${RFN_HOT_RUNS:-300}
+	del_nets
+	for ((i = 0; i < 8; i++)); do make_net "r$i"; fill "r$i" 4 0 "$per"; done
+	: >"$out/phases"
+	for who in kernel wrapped c rust; do
+		usecs t0
+		for ((r = 0; r < hot_runs; r++)); do "replay_$who" || die "hot: replay_$who failed"; done
+		usecs t1
+		echo "$who ${t0:0:-6}.${t0: -6} ${t1:0:-6}.${t1: -6} $hot_runs" >>"$out/phases"
+		progress "hot: $hot_runs replays by $who"
+	done
+	del_nets
+}
+
 # --- the run -------------------------------------------------------------
 del_nets
+# Modules given as `-` are built in.
+builtin=0
+[ "$rfn_ko" = - ] && builtin=1
+if [ $builtin = 1 ]; then
+	for b in insert flag teardown profile; do
+		wants $b && record "# $b: not measured (built-in modules, no netdevsim)"
+	done
+	bench=${bench//insert/} bench=${bench//flag/} bench=${bench//teardown/} bench=${bench//profile/}
+fi
 wants replay && work_total=$((work_total + ${#replay_nets[@]} * ${replay_routes[-1]} + replay6_routes))
 wants insert && work_total=$((work_total + (many_runs * 3 + runs) * n_insert))
 wants flag && work_total=$((work_total + runs * 2 * n_insert))
 wants churn && work_total=$((work_total + churn_nets * 1000))
+wants resync && work_total=$((work_total + resync_routes))
+wants hot && work_total=$((work_total + 100000))
 wants profile && work_total=$((work_total + 2 * n_insert + ${replay_routes[-1]}))
 
 # rfn_bench looks the module's API up when it runs: it loads first.
-insmod "$nsim_ko" && insmod "$bench_ko" || die "insmod netdevsim, rfn_bench failed"
+[ $builtin = 1 ] || { insmod "$nsim_ko" && insmod "$bench_ko"; } || die "insmod netdevsim, rfn_bench failed"
 if wants teardown; then
 	for ((r = 0; r < runs; r++)); do teardown_once without; done
 	progress "teardown: $teardown_nets namespaces without the module"
 fi
-insmod "$rfn_ko" || die "insmod rust_fib_notifier failed"
+[ $builtin = 1 ] || insmod "$rfn_ko" || die "insmod rust_fib_notifier failed"
 # Room for every route the benchmark offloads (the default is 4096).
 knob "$RFN/mock_switchdev/capacity" 1000000
 if wants teardown; then
 	for ((r = 0; r < runs; r++)); do teardown_once with; done
 	progress "teardown: $teardown_nets namespaces with the module"
 fi
-for b in replay insert flag churn profile; do
+for b in replay insert flag churn resync hot profile; do
 	wants $b || continue
 	progress "$b: starting"
 	"bench_$b"
 done
-rmmod rfn_bench rust_fib_notifier netdevsim
+[ $builtin = 1 ] || rmmod rfn_bench rust_fib_notifier netdevsim
 progress "done"

@@ -41,9 +41,18 @@ KINDS: dict[str, tuple[str, ...]] = {
     "memory": ("routes", "who", "slab_bytes"),
     "churn": ("nets", "registrations", "tries", "ebusy", "events"),
     "teardown": ("nets", "who", "ns"),
+    "fill": ("family", "routes", "nets", "slab_bytes"),
+    "sections": ("family", "routes", "nets", "kernel_net_ns",
+                 "kernel_events_ns", "module_events_ns"),
+    "resync": ("routes", "mode", "ns", "hw_writes", "absent", "absent_ns",
+               "absent_ns_max"),
 }
 INT_FIELDS = frozenset({"routes", "nets", "ns", "events", "slab_bytes",
-                        "own_bytes", "registrations", "tries", "ebusy"})
+                        "own_bytes", "registrations", "tries", "ebusy",
+                        "register_ns", "kernel_net_ns", "kernel_events_ns",
+                        "module_events_ns", "replay_ns", "hw_writes",
+                        "absent", "absent_ns", "absent_ns_max", "marked",
+                        "swept", "cpu_ns"})
 # Divided by: a zero is a broken measurement.
 POSITIVE_FIELDS = frozenset({"routes", "nets", "ns"})
 
@@ -198,7 +207,10 @@ def replay_rows(records: list[Record]) -> list[Row]:
     for (family, routes, nets, who), runs in groups.items():
         ns = spread([r["ns"] for r in runs])
         events = statistics.median(r["events"] for r in runs)
+        cpu = [r["cpu_ns"] for r in runs if r.get("cpu_ns")]
         rows.append({"family": family, "routes": routes, "nets": nets,
+                     "cpu_ns_median": statistics.median(cpu) if cpu
+                     else None,
                      "who": who, "runs": ns["runs"], "ns_median": ns["median"],
                      "ns_min": ns["min"], "ns_max": ns["max"],
                      "events": events,
@@ -208,6 +220,19 @@ def replay_rows(records: list[Record]) -> list[Row]:
     compare(rows, ("family", "routes", "nets"), "kernel",
             ("who", "runs", "ns_median", "ns_min", "ns_max", "events"),
             "ns_median", replay_goal)
+    # Beside it, the ratio of the fastest runs: what load on the machine
+    # adds to a run only makes it slower.
+    for row in rows:
+        ref = row["reference"]
+        row["ratio_min"] = ratio(row["ns_min"], ref["ns_min"]) if ref \
+            else None
+    # CPU time (natively: the host thread's), where both have it.
+    cpu_refs = {(r["family"], r["routes"], r["nets"]): r["cpu_ns_median"]
+                for r in rows if r["who"] == "kernel"}
+    for row in rows:
+        ref_cpu = cpu_refs.get((row["family"], row["routes"], row["nets"]))
+        row["ratio_cpu"] = None if row["who"] == "kernel" else \
+            ratio(row["cpu_ns_median"], ref_cpu)
     return rows
 
 
@@ -284,12 +309,23 @@ def memory_rows(records: list[Record]) -> list[Row]:
 
 
 def churn_rows(records: list[Record]) -> list[Row]:
+    """Per namespace count and retry mode (`net`: the module's
+    per-namespace retry; `all`: the kernel's, every namespace again)."""
     rows = []
-    for (nets,), runs in sorted(group(records, ("nets",)).items()):
+    for record in records:
+        record.setdefault("mode", "net")
+    for (nets, mode), runs in sorted(
+            group(records, ("nets", "mode")).items(),
+            key=lambda item: (item[0][0], item[0][1] != "net", item[0][1])):
         total = {k: sum(r[k] for r in runs)
                  for k in ("registrations", "tries", "ebusy", "events")}
         per = total["registrations"]
-        rows.append({"nets": nets, "runs": len(runs), **total,
+        times = [r["register_ns"] for r in runs if r.get("register_ns")]
+        rows.append({"nets": nets, "mode": mode, "runs": len(runs), **total,
+                     "register_ns_median":
+                     statistics.median(times) if times else None,
+                     "register_ns_min": min(times) if times else None,
+                     "register_ns_max": max(times) if times else None,
                      "tries_per_registration":
                      round(total["tries"] / per, 3) if per else None,
                      "events_per_registration":
@@ -308,9 +344,83 @@ def teardown_rows(records: list[Record]) -> list[Row]:
     return rows
 
 
+def fill_rows(records: list[Record]) -> list[Row]:
+    """The FIB's own slab growth per route, as the replay's namespaces
+    were filled (no listener holds anything)."""
+    rows = []
+    for (family, routes, nets), runs in group(
+            records, ("family", "routes", "nets")).items():
+        slab = statistics.median(r["slab_bytes"] for r in runs)
+        rows.append({"family": family, "routes": routes, "nets": nets,
+                     "runs": len(runs), "slab_bytes": slab,
+                     "bytes_per_route": round(slab / routes, 1)})
+    rows.sort(key=lambda r: (r["family"], r["nets"], r["routes"]))
+    return rows
+
+
+def sections_rows(records: list[Record]) -> list[Row]:
+    """The longest run of one namespace's replayed events, kernel and
+    module, and the kernel's longest registration of one namespace."""
+    rows = []
+    keys = ("kernel_net_ns", "kernel_events_ns", "module_events_ns")
+    for (family, routes, nets), runs in group(
+            records, ("family", "routes", "nets")).items():
+        row: Row = {"family": family, "routes": routes, "nets": nets,
+                    "runs": len(runs)}
+        # Each run's longest; the median over the runs (a run's longest
+        # is also the one a preemption of the whole machine lands in),
+        # and the longest of all.
+        for k in keys:
+            row[k] = statistics.median(r[k] for r in runs)
+            row[k + "_max"] = max(r[k] for r in runs)
+        row["ratio"] = ratio(row["module_events_ns"],
+                             row["kernel_events_ns"])
+        rows.append(row)
+    rows.sort(key=lambda r: (r["family"], r["nets"], r["routes"]))
+    return rows
+
+
+RESYNC_MODES = ("flush", "reconcile")
+
+
+def resync_rows(records: list[Record]) -> list[Row]:
+    """Per mode: the resync's time, the mock's hardware writes, the routes
+    absent from its table while the kernel had them and for how long."""
+    rows = []
+    for (routes, mode), runs in group(records, ("routes", "mode")).items():
+        ns = spread([r["ns"] for r in runs])
+        absent = sum(r["absent"] for r in runs)
+        absent_ns = sum(r["absent_ns"] for r in runs)
+        rows.append({
+            "routes": routes, "mode": mode, "runs": ns["runs"],
+            "ns_median": ns["median"], "ns_min": ns["min"],
+            "ns_max": ns["max"],
+            "hw_writes_median": statistics.median(r["hw_writes"]
+                                                  for r in runs),
+            "hw_writes_max": max(r["hw_writes"] for r in runs),
+            "absent_median": statistics.median(r["absent"] for r in runs),
+            "absent_max": max(r["absent"] for r in runs),
+            "absent_ns_per_route": round(absent_ns / absent)
+            if absent else 0,
+            # The mock's longest absence so far, read after each resync:
+            # a resync that made no route absent added none.
+            "absent_ns_max": max(r["absent_ns_max"] if r["absent"] else 0
+                                 for r in runs),
+            "who": mode, "goal": None, "met": None})
+    rows.sort(key=lambda r: (r["routes"], RESYNC_MODES.index(r["mode"])
+                             if r["mode"] in RESYNC_MODES else 9, r["mode"]))
+    for row in rows:
+        if row["mode"] == "reconcile":
+            row["goal"] = "0 routes absent, 0 hardware writes (no route " \
+                          "changed)"
+            row["met"] = row["absent_max"] == 0 and row["hw_writes_max"] == 0
+    return rows
+
+
 ROWS: dict[str, Callable[[list[Record]], list[Row]]] = {
     "replay": replay_rows, "insert": insert_rows, "flag": flag_rows,
     "memory": memory_rows, "churn": churn_rows, "teardown": teardown_rows,
+    "fill": fill_rows, "sections": sections_rows, "resync": resync_rows,
 }
 
 
@@ -329,7 +439,9 @@ def goals(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             f"{fmt_int(point['routes'])} {FAMILY[point['family']]} routes in "
             f"{point['nets']} namespaces, C and Rust listeners",
             results.get("replay", []), ("c", "rust"),
-            lambda r: f"{label(r['who'])} {r['ratio']:.3f}"),
+            lambda r: f"{label(r['who'])} {r['ratio']:.3f}" + (
+                f" (CPU time {r['ratio_cpu']:.3f})"
+                if r.get("ratio_cpu") is not None else "")),
         "insert": summarize_goal(
             f"insertion rate with the mock switchdev >= {INSERT_GOAL_MIN} x "
             "the rate without a listener, at every route count",
@@ -346,6 +458,15 @@ def goals(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
                       f"{fmt_num(r['reference']['bytes_per_route'])} bytes"),
         "churn": {"goal": None, "status": None, "measured": []},
         "teardown": {"goal": None, "status": None, "measured": []},
+        "fill": {"goal": None, "status": None, "measured": []},
+        "sections": {"goal": None, "status": None, "measured": []},
+        "resync": summarize_goal(
+            "a resync in reconcile mode takes no route out of the hardware "
+            "(0 absent) and writes only changed routes (none changed: 0 "
+            "writes)", results.get("resync", []), ("reconcile",),
+            lambda r: f"{fmt_int(r['routes'])} routes: "
+                      f"{fmt_int(r['absent_max'])} absent, "
+                      f"{fmt_int(r['hw_writes_max'])} writes at most"),
     }
     return {kind: summary[kind] for kind in KINDS if kind in results}
 
@@ -414,18 +535,37 @@ def md_replay(rows: list[Row]) -> list[str]:
              "routes replayed.  Reference: the kernel's own chains, one "
              "`register_fib_notifier()` per namespace (rfn_bench "
              "`kernel_replay`); the module: one registration for every "
-             "namespace.  Only the registration is timed.  Ratio: "
-             "module/kernel median time (lower is better).")
+             "namespace.  Only the registration is timed, the four "
+             "interleaved, each run starting with the next of them.  "
+             "Ratio: module/kernel median time (lower is better); the "
+             "goal is checked on it.")
     lines = [[FAMILY.get(r["family"], r["family"]), fmt_int(r["routes"]),
               str(r["nets"]), label(r["who"]), str(r["runs"]),
               fmt_int(r["events"]),
               fmt_ms(r["ns_median"]), fmt_range_ms(r),
               fmt_rate(r["events_per_s"]),
               fmt_ratio(r, "reference" if r["who"] == "kernel"
-                        else "no reference")] for r in rows]
-    return [intro, ""] + table(
-        ["family", "routes", "netns", "listener", "runs", "events",
-         "median ms", "min-max ms", "events/s", "ratio to kernel"], lines)
+                        else "no reference"),
+              "-" if r.get("ratio_min") is None
+              else f"{r['ratio_min']:.3f}"] for r in rows]
+    header = ["family", "routes", "netns", "listener", "runs", "events",
+              "median ms", "min-max ms", "events/s", "ratio to kernel",
+              "ratio of fastest runs"]
+    if any(r.get("cpu_ns_median") for r in rows):
+        intro += ("  CPU: the median CPU time of the registrations (the "
+                  "host thread's, natively: what the host gave other "
+                  "processes meanwhile left out; the Rust listener's "
+                  "registration is timed inside the module, wall-clock "
+                  "only), and its ratio to the kernel's.")
+        header += ["CPU median ms", "CPU ratio"]
+        for r, line in zip(rows, lines):
+            line += ["-" if not r.get("cpu_ns_median")
+                     else fmt_ms(r["cpu_ns_median"]),
+                     "reference" if r["who"] == "kernel" and
+                     r.get("cpu_ns_median") else
+                     "-" if r.get("ratio_cpu") is None
+                     else f"{r['ratio_cpu']:.3f}"]
+    return [intro, ""] + table(header, lines)
 
 
 def md_insert(rows: list[Row]) -> list[str]:
@@ -487,14 +627,88 @@ def md_memory(rows: list[Row]) -> list[str]:
 def md_churn(rows: list[Row]) -> list[str]:
     intro = ("Late registrations of a listener on every namespace while one "
              "of them keeps changing: a try whose replay saw a change is "
-             "retried (5 tries, then `EBUSY`).  Reference: one try per "
-             "registration.")
-    lines = [[str(r["nets"]), str(r["runs"]), fmt_int(r["registrations"]),
+             "retried (5 tries, then `EBUSY`).  Retry per namespace: the "
+             "module's (only what changed is replayed again); every "
+             "namespace: the kernel's way (`retry_all`: the listener is "
+             "flushed, everything replayed again).  Reference: one try per "
+             "registration.  Time: the registration's, `EBUSY` included.")
+    mode = {"net": "per namespace", "all": "every namespace (kernel's)"}
+    lines = [[str(r["nets"]), mode.get(r["mode"], r["mode"]), str(r["runs"]),
+              fmt_int(r["registrations"]),
               fmt_num(r["tries_per_registration"]), fmt_int(r["ebusy"]),
-              fmt_int(r["events_per_registration"])] for r in rows]
+              fmt_int(r["events_per_registration"]),
+              "n/a" if r["register_ns_median"] is None else
+              f"{fmt_ms(r['register_ns_median'])} "
+              f"({fmt_ms(r['register_ns_min'])}-"
+              f"{fmt_ms(r['register_ns_max'])})"] for r in rows]
     return [intro, ""] + table(
-        ["netns", "runs", "registrations", "tries/registration (ideal 1)",
-         "EBUSY", "events/registration"], lines)
+        ["netns", "retry", "runs", "registrations",
+         "tries/registration (ideal 1)", "EBUSY", "events/registration",
+         "ms per registration (min-max)"], lines)
+
+
+def md_fill(rows: list[Row]) -> list[str]:
+    intro = ("The FIB's own memory: slab growth (`SUnreclaim`) from the "
+             "empty namespaces to the routes the replay was measured on, "
+             "per route.")
+    lines = [[FAMILY.get(r["family"], r["family"]), fmt_int(r["routes"]),
+              str(r["nets"]), fmt_bytes(r["slab_bytes"]),
+              fmt_num(r["bytes_per_route"])] for r in rows]
+    return [intro, ""] + table(
+        ["family", "routes", "netns", "slab growth", "bytes/route"], lines)
+
+
+def md_sections(rows: list[Row]) -> list[str]:
+    intro = ("How long one namespace's replay holds the CPU: the kernel "
+             "dumps a namespace under one RCU read section (its whole "
+             "`register_fib_notifier()`, first column, bounds it), the "
+             "module likewise, one namespace per section with a "
+             "`cond_resched()` between namespaces.  Measured untimed, with "
+             "a listener that reads the clock at every event: the longest "
+             "time from a namespace's first replayed event to its last, "
+             "the median of the runs' (the longest run's beside it).  "
+             "RTNL: the module takes it once per namespace as a barrier "
+             "(`rfn_net_wait_writers()`: lock, unlock), and around the "
+             "nexthop objects' replay for listeners that want them (none "
+             "here); the kernel's registration takes none.")
+    def cell(r: Row, k: str) -> str:
+        return f"{fmt_ms(r[k])} ({fmt_ms(r[k + '_max'])})"
+
+    lines = [[FAMILY.get(r["family"], r["family"]), fmt_int(r["routes"]),
+              str(r["nets"]), str(r["runs"]), cell(r, "kernel_net_ns"),
+              cell(r, "kernel_events_ns"), cell(r, "module_events_ns"),
+              "n/a" if r["ratio"] is None else f"{r['ratio']:.3f}"]
+             for r in rows]
+    return [intro, ""] + table(
+        ["family", "routes", "netns", "runs",
+         "kernel: longest registration of one netns, ms (longest run)",
+         "kernel: longest netns events, ms (longest run)",
+         "module: longest netns events, ms (longest run)",
+         "ratio (medians)"], lines)
+
+
+def md_resync(rows: list[Row]) -> list[str]:
+    intro = ("A resync of one namespace with the mock switchdev attached "
+             "(its debugfs `resync`), no route changed: in flush mode "
+             "(`reconcile` 0) the mock removes the namespace from its "
+             "hardware table and the replay writes it again; in reconcile "
+             "mode (1) it marks the routes stale, keeps each route the "
+             "replay gives unchanged and sweeps what stayed stale.  "
+             "Hardware writes and routes absent from the hardware while "
+             "the kernel had them: the mock's `stats` (`hw_writes`, "
+             "`absent`); time absent: from a route's removal to its "
+             "re-insertion (`absent_ns`, mean per absent route, and the "
+             "longest, `absent_ns_max`).  Time: from the write to `resync` "
+             "until the mock's queue is drained.")
+    lines = [[fmt_int(r["routes"]), r["mode"], str(r["runs"]),
+              fmt_ms(r["ns_median"]), fmt_range_ms(r),
+              fmt_int(r["hw_writes_median"]), fmt_int(r["absent_median"]),
+              fmt_ms(r["absent_ns_per_route"]),
+              fmt_ms(r["absent_ns_max"])] for r in rows]
+    return [intro, ""] + table(
+        ["routes", "mode", "runs", "median ms", "min-max ms",
+         "hw writes", "routes absent", "mean ms absent",
+         "longest ms absent"], lines)
 
 
 def md_teardown(rows: list[Row]) -> list[str]:
@@ -516,11 +730,21 @@ SECTIONS: dict[str, tuple[str, Callable[[list[Row]], list[str]]]] = {
     "memory": ("Memory", md_memory),
     "churn": ("Registration under churn", md_churn),
     "teardown": ("Namespace teardown", md_teardown),
+    "fill": ("Memory of the FIB", md_fill),
+    "sections": ("Longest replay section of one namespace", md_sections),
+    "resync": ("Resync: flush against reconcile", md_resync),
 }
 
 
+def accel_name(meta: dict[str, str]) -> str:
+    """The accelerator every figure of this run used."""
+    accel = meta.get("accel", "tcg")
+    return {"tcg": "TCG", "native": "native (UML)",
+            "kvm": "KVM"}.get(accel, accel)
+
+
 def meta_line(meta: dict[str, str]) -> str:
-    known = ("machine", "kernel", "cpus", "accel", "date")
+    known = ("machine", "kernel", "cpus", "accel", "date", "title")
     parts = []
     if "machine" in meta:
         parts.append(f"machine `{meta['machine']}`")
@@ -531,7 +755,10 @@ def meta_line(meta: dict[str, str]) -> str:
     if "accel" in meta:
         accel = meta["accel"]
         parts.append("TCG (emulated CPU: slow absolute times, compare the "
-                     "ratios)" if accel == "tcg" else accel.upper())
+                     "ratios)" if accel == "tcg" else
+                     "native (User-mode Linux: the kernel's code runs "
+                     "natively as a host process, one CPU)"
+                     if accel == "native" else accel.upper())
     if "date" in meta:
         parts.append(f"measured {meta['date']}")
     parts += [f"{k} `{v}`" for k, v in sorted(meta.items()) if k not in known]
@@ -547,7 +774,7 @@ def goal_text(summary: dict[str, Any]) -> str:
 
 def markdown(meta: dict[str, str], results: dict[str, Any],
              summary: dict[str, dict[str, Any]]) -> str:
-    out = ["## Performance", "",
+    out = [f"## {meta.get('title', 'Performance')}", "",
            "All figures are ratios to a reference measured in the same boot "
            "(same kernel, machine and load), so they carry over to other "
            "machines where absolute times do not.  Times are medians of the "
@@ -555,20 +782,21 @@ def markdown(meta: dict[str, str], results: dict[str, Any],
            meta_line(meta), ""]
     if not results:
         return "\n".join(out + ["Nothing was measured.", ""])
-    out += table(["measurement", "goal", "result"],
-                 [[SECTIONS[k][0], summary[k]["goal"] or "none set",
+    out += table(["measurement", "accelerator", "goal", "result"],
+                 [[SECTIONS[k][0], accel_name(meta),
+                   summary[k]["goal"] or "none set",
                    f"**{summary[k]['status']}**" if summary[k]["status"]
                    else "for information"] for k in summary])
     for kind, rows in results.items():
         title, render = SECTIONS[kind]
-        out += ["", f"### {title}", ""] + render(rows)
+        out += ["", f"### {title}: {accel_name(meta)}", ""] + render(rows)
         out += ["", f"Goal: {goal_text(summary[kind])}."]
     return "\n".join(out) + "\n"
 
 
 # Plots
 
-def plot(results: dict[str, Any], out: Path) -> list[Path]:
+def plot(results: dict[str, Any], out: Path, accel: str) -> list[Path]:
     """Writes the plots of what was measured; returns their paths."""
     try:
         import matplotlib
@@ -585,13 +813,16 @@ def plot(results: dict[str, Any], out: Path) -> list[Path]:
     for family, name in (("ipv4", "replay.png"), ("ipv6", "replay-ipv6.png")):
         rows = [r for r in replay if r["family"] == family]
         if rows:
-            written.append(plot_replay(plt, rows, family, out / name))
+            written.append(plot_replay(plt, rows, family, out / name,
+                                       accel))
     if results.get("insert"):
-        written.append(plot_insert(plt, results["insert"], out / "insert.png"))
+        written.append(plot_insert(plt, results["insert"], out / "insert.png",
+                                   accel))
     return written
 
 
-def plot_replay(plt: Any, rows: list[Row], family: str, path: Path) -> Path:
+def plot_replay(plt: Any, rows: list[Row], family: str, path: Path,
+                accel: str) -> Path:
     """Time vs routes, log-log: a colour per namespace count, the kernel
     dashed, its control dotted, the module's listeners solid (a marker
     each); below, the ratio to the kernel, which the log scale hides."""
@@ -623,8 +854,8 @@ def plot_replay(plt: Any, rows: list[Row], family: str, path: Path) -> Path:
     times.set_xscale("log")
     times.set_yscale("log")
     times.set_ylabel("registration (replay) time, ms")
-    times.set_title(f"Registration replay, {FAMILY.get(family, family)}: "
-                    "median, bars min-max")
+    times.set_title(f"Registration replay, {FAMILY.get(family, family)}, "
+                    f"{accel}: median, bars min-max")
     times.grid(True, which="both", alpha=0.3)
     times.legend(fontsize="small")
     ratios.axhline(1.0, color="grey", linewidth=1)
@@ -634,7 +865,7 @@ def plot_replay(plt: Any, rows: list[Row], family: str, path: Path) -> Path:
                        f"{fmt_int(REPLAY_GOAL_POINT['routes'])} routes, "
                        f"{REPLAY_GOAL_POINT['nets']} netns")
         ratios.legend(fontsize="small")
-    ratios.set_xlabel("routes per namespace")
+    ratios.set_xlabel("routes, over all the namespaces")
     ratios.set_ylabel("module / kernel")
     ratios.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
@@ -643,7 +874,7 @@ def plot_replay(plt: Any, rows: list[Row], family: str, path: Path) -> Path:
     return path
 
 
-def plot_insert(plt: Any, rows: list[Row], path: Path) -> Path:
+def plot_insert(plt: Any, rows: list[Row], path: Path, accel: str) -> Path:
     """Grouped bars, one group per route count, the ratio to none on each."""
     counts = sorted({r["routes"] for r in rows})
     whos = sorted({r["who"] for r in rows}, key=who_order)
@@ -663,8 +894,8 @@ def plot_insert(plt: Any, rows: list[Row], path: Path) -> Path:
                              f"\u00d7{r['ratio']:.2f}" for r in found])
     ax.set_xticks(range(len(counts)), [f"{n:,} routes" for n in counts])
     ax.set_ylabel("insertion rate, thousand routes/s")
-    ax.set_title("ip -batch route insertion: median rate, \u00d7 the rate "
-                 "without a listener")
+    ax.set_title(f"ip -batch route insertion, {accel}: median rate, "
+                 "\u00d7 the rate without a listener")
     ax.margins(y=0.1)
     ax.legend(fontsize="small", loc="upper center", ncol=len(whos),
               bbox_to_anchor=(0.5, -0.08))
@@ -710,7 +941,7 @@ def main() -> int:
     (out / "results.json").write_text(json.dumps(document, indent=2) + "\n")
     text = markdown(meta, results, summary)
     (out / "results.md").write_text(text)
-    for path in plot(results, out):
+    for path in plot(results, out, accel_name(meta)):
         print(f"report.py: wrote {path}", file=sys.stderr)
     print(text, end="")
     return 0

@@ -18,21 +18,43 @@
  *
  * debugfs rfn_bench/ (root only; runs and reads are serialized):
  *   kernel_replay  write anything: run the reference.  Read, the last run:
- *                  "nets N", "events N", "ns N", "failed N", one a line
- *                  (failed: registrations refused, e.g. -EBUSY when a
- *                  namespace's FIB kept changing during 5 dumps)
+ *                  "nets N", "events N", "ns N", "cpu_ns N", "failed N",
+ *                  one a line (failed: registrations refused, e.g. -EBUSY
+ *                  when a namespace's FIB kept changing during 5 dumps)
  *   wrapped_replay the control: kernel_replay with the counting function
  *                  reached through one more call, by pointer, as the
  *                  module's replay reaches a C listener.  Read: as
  *                  kernel_replay
  *   c_replay       write anything: run it through the module.  Read:
- *                  "events N", "ns N", "err N", one a line (err: what the
- *                  registration returned; -ENOENT: the module is not loaded)
+ *                  "events N", "ns N", "cpu_ns N", "err N", one a line
+ *                  (err: what the registration returned; -ENOENT: the
+ *                  module is not loaded)
+ *   sections       write anything: the kernel's replay, then the module's
+ *                  to a C listener, each with a listener that reads the
+ *                  clock at every event: untimed, for the longest run of
+ *                  one namespace's events.  Read: "kernel_net_ns N"
+ *                  (the longest registration of one namespace, the
+ *                  kernel's: its dump is one RCU read section),
+ *                  "kernel_events_ns N", "module_events_ns N" (the longest
+ *                  time from a namespace's first replayed event to its
+ *                  last, through the kernel and the module), "err N"
+ *   fill           built into the kernel only (the native benchmark):
+ *                  write "INUM FAMILY FROM COUNT": add routes FROM to
+ *                  FROM+COUNT-1 to the main table of the namespace with
+ *                  inode number INUM, as `ip route add` of bench/guest.sh
+ *                  adds them (IPv4 100.x.y.z/32 via 10.0.0.2, IPv6
+ *                  2001:db8:X:Y::/64 via 2001:db8:ffff::2), through the
+ *                  kernel's own fib_table_insert() and ip6_route_add()
+ *                  without the netlink round trip per route (a system
+ *                  call costs tens of microseconds in User-mode Linux).
+ *                  Fails with the first route's error
  *   nets           read: "nets N", the namespaces listed now; write
  *                  anything: wait until the namespace cleanup in progress
  *                  ran every pernet exit (net_ns_barrier())
  * events: every event received during the timed registrations; ns: the
- * registrations' time (ktime_get_ns()), 0 while nothing was measured.  A
+ * registrations' time (ktime_get_ns()), 0 while nothing was measured;
+ * cpu_ns: their CPU time, in User-mode Linux only (the host thread's, see
+ * uml/host_cputime.h), else 0.  A
  * write fails with the registration's error (kernel_replay: only when
  * every namespace's registration failed; its first error).
  */
@@ -47,10 +69,15 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 #include <net/fib_notifier.h>
+#include <net/ip6_route.h>
+#include <net/ip_fib.h>
 #include <net/net_namespace.h>
 
 #include <rust_fib_notifier.h>
+
+#include "uml/host_cputime.h"
 
 /* One block per namespace: a notifier_block sits on one chain only. */
 struct bench_net_block {
@@ -63,16 +90,26 @@ struct bench_kernel_result {
 	unsigned int nets;
 	u64 events;
 	u64 ns;
+	u64 cpu_ns;
 	unsigned int failed;
 };
 
 struct bench_c_result {
 	u64 events;
 	u64 ns;
+	u64 cpu_ns;
+	int err;
+};
+
+struct bench_sections_result {
+	u64 kernel_net_ns;
+	u64 kernel_events_ns;
+	u64 module_events_ns;
 	int err;
 };
 
 static DEFINE_MUTEX(bench_lock);	/* one run at a time; the results */
+static struct bench_sections_result bench_sections;
 static struct bench_kernel_result bench_kernel;
 static struct bench_kernel_result bench_wrapped;
 static struct bench_c_result bench_c;
@@ -123,7 +160,7 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	unsigned int nets = 0, failed = 0, i;
 	int first_err = 0;
 	struct net *net;
-	u64 start, ns, events;
+	u64 start, ns, cpu, events;
 
 	down_read(&net_rwsem);
 	for_each_net(net)
@@ -141,11 +178,13 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	}
 
 	atomic64_set(&bench_events, 0);
+	cpu = rfn_host_cpu_ns();
 	start = ktime_get_ns();
 	for (i = 0; i < nets; i++)
 		blocks[i].err = register_fib_notifier(blocks[i].net,
 						      &blocks[i].nb, NULL, NULL);
 	ns = ktime_get_ns() - start;
+	cpu = rfn_host_cpu_ns() - cpu;
 	events = atomic64_read(&bench_events);
 
 	for (i = 0; i < nets; i++) {
@@ -163,6 +202,7 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	res->nets = nets;
 	res->events = events;
 	res->ns = ns;
+	res->cpu_ns = cpu;
 	res->failed = failed;
 	return failed == nets ? first_err : 0;
 }
@@ -188,7 +228,7 @@ static int bench_c_replay(void)
 		   void (*cb)(struct notifier_block *nb),
 		   struct netlink_ext_ack *extack);
 	int (*unreg)(struct notifier_block *nb);
-	u64 start, ns, events;
+	u64 start, ns, cpu, events;
 	int err;
 
 	reg = symbol_get(rust_fib_notifier_register);
@@ -198,21 +238,160 @@ static int bench_c_replay(void)
 		goto out;
 	}
 	atomic64_set(&bench_events, 0);
+	cpu = rfn_host_cpu_ns();
 	start = ktime_get_ns();
 	err = reg(&bench_c_nb, NULL, NULL);
 	ns = ktime_get_ns() - start;
+	cpu = rfn_host_cpu_ns() - cpu;
 	events = atomic64_read(&bench_events);
 	if (!err)
 		unreg(&bench_c_nb);
 
 	bench_c.events = events;
 	bench_c.ns = ns;
+	bench_c.cpu_ns = cpu;
 out:
 	if (reg)
 		symbol_put(rust_fib_notifier_register);
 	if (unreg)
 		symbol_put(rust_fib_notifier_unregister);
 	bench_c.err = err;
+	return err;
+}
+
+/*
+ * The sections run: the namespace whose events come now, when its first
+ * and last came, and the longest first-to-last time so far.  Written by
+ * the replaying task alone (both replays call their listener
+ * synchronously, one namespace after the other; the FIB is idle during
+ * the benchmark), read after the registration returned.
+ */
+static struct {
+	const struct net *net;
+	u64 first;
+	u64 last;
+	u64 longest;
+} bench_section;
+
+static void bench_section_event(const struct net *net)
+{
+	u64 now = ktime_get_ns();
+
+	atomic64_inc(&bench_events);
+	if (net != bench_section.net) {
+		if (bench_section.net)
+			bench_section.longest = max(bench_section.longest,
+						    bench_section.last -
+						    bench_section.first);
+		bench_section.net = net;
+		bench_section.first = now;
+	}
+	bench_section.last = now;
+}
+
+static u64 bench_section_end(void)
+{
+	u64 longest = bench_section.longest;
+
+	if (bench_section.net)
+		longest = max(longest, bench_section.last - bench_section.first);
+	memset(&bench_section, 0, sizeof(bench_section));
+	return longest;
+}
+
+/* On a kernel chain: the block says which namespace. */
+static int bench_kernel_section_event(struct notifier_block *nb,
+				      unsigned long event, void *ptr)
+{
+	bench_section_event(container_of(nb, struct bench_net_block, nb)->net);
+	return NOTIFY_DONE;
+}
+
+/* On the module's chain: the event says. */
+static int bench_module_section_event(struct notifier_block *nb,
+				      unsigned long event, void *ptr)
+{
+	const struct rust_fib_notifier_info *info = ptr;
+
+	bench_section_event(info->net);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block bench_section_nb = {
+	.notifier_call = bench_module_section_event,
+};
+
+/* As bench_kernel_replay_with(), each namespace's registration timed. */
+static int bench_sections_kernel(void)
+{
+	struct bench_net_block *blocks;
+	unsigned int nets = 0, i;
+	struct net *net;
+	u64 start, ns;
+	int err = 0;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		nets++;
+	blocks = kzalloc_objs(*blocks, nets);
+	if (!blocks) {
+		up_read(&net_rwsem);
+		return -ENOMEM;
+	}
+	i = 0;
+	for_each_net(net) {
+		blocks[i].nb.notifier_call = bench_kernel_section_event;
+		blocks[i].net = net;
+		i++;
+	}
+	bench_sections.kernel_net_ns = 0;
+	for (i = 0; i < nets; i++) {
+		start = ktime_get_ns();
+		blocks[i].err = register_fib_notifier(blocks[i].net,
+						      &blocks[i].nb, NULL, NULL);
+		ns = ktime_get_ns() - start;
+		bench_sections.kernel_net_ns = max(bench_sections.kernel_net_ns,
+						   ns);
+	}
+	bench_sections.kernel_events_ns = bench_section_end();
+	for (i = 0; i < nets; i++) {
+		if (!blocks[i].err)
+			unregister_fib_notifier(blocks[i].net, &blocks[i].nb);
+		else
+			err = blocks[i].err;
+	}
+	up_read(&net_rwsem);
+	kfree(blocks);
+	return err;
+}
+
+static int bench_sections_run(void)
+{
+	int (*reg)(struct notifier_block *nb,
+		   void (*cb)(struct notifier_block *nb),
+		   struct netlink_ext_ack *extack);
+	int (*unreg)(struct notifier_block *nb);
+	int err;
+
+	err = bench_sections_kernel();
+	if (err)
+		goto out;
+	reg = symbol_get(rust_fib_notifier_register);
+	unreg = symbol_get(rust_fib_notifier_unregister);
+	if (!reg || !unreg) {
+		err = -ENOENT;
+	} else {
+		err = reg(&bench_section_nb, NULL, NULL);
+		bench_sections.module_events_ns = bench_section_end();
+		if (!err)
+			unreg(&bench_section_nb);
+	}
+	if (reg)
+		symbol_put(rust_fib_notifier_register);
+	if (unreg)
+		symbol_put(rust_fib_notifier_unregister);
+out:
+	bench_sections.err = err;
 	return err;
 }
 
@@ -266,8 +445,8 @@ static int bench_kernel_result_show(struct seq_file *m,
 				    const struct bench_kernel_result *res)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "nets %u\nevents %llu\nns %llu\nfailed %u\n",
-		   res->nets, res->events, res->ns, res->failed);
+	seq_printf(m, "nets %u\nevents %llu\nns %llu\ncpu_ns %llu\nfailed %u\n",
+		   res->nets, res->events, res->ns, res->cpu_ns, res->failed);
 	mutex_unlock(&bench_lock);
 	return 0;
 }
@@ -285,8 +464,18 @@ static int bench_wrapped_show(struct seq_file *m, void *v)
 static int bench_c_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "events %llu\nns %llu\nerr %d\n", bench_c.events,
-		   bench_c.ns, bench_c.err);
+	seq_printf(m, "events %llu\nns %llu\ncpu_ns %llu\nerr %d\n",
+		   bench_c.events, bench_c.ns, bench_c.cpu_ns, bench_c.err);
+	mutex_unlock(&bench_lock);
+	return 0;
+}
+
+static int bench_sections_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&bench_lock);
+	seq_printf(m, "kernel_net_ns %llu\nkernel_events_ns %llu\nmodule_events_ns %llu\nerr %d\n",
+		   bench_sections.kernel_net_ns, bench_sections.kernel_events_ns,
+		   bench_sections.module_events_ns, bench_sections.err);
 	mutex_unlock(&bench_lock);
 	return 0;
 }
@@ -322,10 +511,120 @@ static const struct bench_file bench_c_file = {
 	.show = bench_c_show,
 };
 
+static const struct bench_file bench_sections_file = {
+	.run = bench_sections_run,
+	.show = bench_sections_show,
+};
+
 static const struct bench_file bench_nets_file = {
 	.run = bench_netns_barrier,
 	.show = bench_nets_show,
 };
+
+#ifndef MODULE
+/* The namespace with inode number @inum, referenced, or NULL. */
+static struct net *bench_net_get(unsigned int inum)
+{
+	struct net *net, *found = NULL;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		if (net->ns.inum == inum) {
+			found = maybe_get_net(net);
+			break;
+		}
+	}
+	up_read(&net_rwsem);
+	return found;
+}
+
+/* As inet_rtm_newroute() for `ip route add 100.x.y.z/32 via 10.0.0.2`. */
+static int bench_fill4(struct net *net, u32 from, u32 count)
+{
+	struct fib_config cfg = {
+		.fc_dst_len = 32,
+		.fc_protocol = RTPROT_BOOT,
+		.fc_scope = RT_SCOPE_UNIVERSE,
+		.fc_type = RTN_UNICAST,
+		.fc_gw_family = AF_INET,
+		.fc_table = RT_TABLE_MAIN,
+		.fc_gw4 = htonl(0x0a000002),
+		.fc_nlflags = NLM_F_CREATE | NLM_F_EXCL,
+		.fc_nlinfo.nl_net = net,
+	};
+	struct fib_table *tb;
+	int err = 0;
+	u32 k;
+
+	for (k = from; k < from + count && !err; k++) {
+		cfg.fc_dst = htonl(0x64000000 | k);
+		rtnl_net_lock(net);
+		tb = fib_new_table(net, cfg.fc_table);
+		err = tb ? fib_table_insert(net, tb, &cfg, NULL) : -ENOBUFS;
+		rtnl_net_unlock(net);
+		cond_resched();
+	}
+	return err;
+}
+
+/* As inet6_rtm_newroute() for `ip route add 2001:db8:X:Y::/64 via ...`. */
+static int bench_fill6(struct net *net, u32 from, u32 count)
+{
+	struct fib6_config cfg = {
+		.fc_table = RT6_TABLE_MAIN,
+		.fc_metric = IP6_RT_PRIO_USER,
+		.fc_dst_len = 64,
+		.fc_flags = RTF_UP | RTF_GATEWAY,
+		.fc_protocol = RTPROT_BOOT,
+		.fc_type = RTN_UNICAST,
+		.fc_nlinfo.nl_net = net,
+	};
+	int err = 0;
+	u32 k;
+
+	cfg.fc_gateway.s6_addr32[0] = htonl(0x20010db8);
+	cfg.fc_gateway.s6_addr32[1] = htonl(0xffff0000);
+	cfg.fc_gateway.s6_addr32[3] = htonl(2);
+	cfg.fc_dst.s6_addr32[0] = htonl(0x20010db8);
+	for (k = from; k < from + count && !err; k++) {
+		cfg.fc_dst.s6_addr32[1] = htonl(k);
+		err = ip6_route_add(&cfg, GFP_KERNEL, NULL);
+		cond_resched();
+	}
+	return err;
+}
+
+static ssize_t bench_fill_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	unsigned int inum, family;
+	u32 from, n;
+	struct net *net;
+	char buf[64];
+	int err;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (sscanf(buf, "%u %u %u %u", &inum, &family, &from, &n) != 4 ||
+	    (family != 4 && family != 6) || n > (1U << 24) ||
+	    from > (1U << 24) - n)
+		return -EINVAL;
+	net = bench_net_get(inum);
+	if (!net)
+		return -ENOENT;
+	err = family == 4 ? bench_fill4(net, from, n) : bench_fill6(net, from, n);
+	put_net(net);
+	return err ?: count;
+}
+
+static const struct file_operations bench_fill_fops = {
+	.owner = THIS_MODULE,
+	.write = bench_fill_write,
+};
+#endif
 
 static int __init bench_init(void)
 {
@@ -336,8 +635,13 @@ static int __init bench_init(void)
 			    (void *)&bench_wrapped_file, &bench_fops);
 	debugfs_create_file("c_replay", 0600, bench_dir, (void *)&bench_c_file,
 			    &bench_fops);
+	debugfs_create_file("sections", 0600, bench_dir,
+			    (void *)&bench_sections_file, &bench_fops);
 	debugfs_create_file("nets", 0600, bench_dir, (void *)&bench_nets_file,
 			    &bench_fops);
+#ifndef MODULE
+	debugfs_create_file("fill", 0200, bench_dir, NULL, &bench_fill_fops);
+#endif
 	return 0;
 }
 

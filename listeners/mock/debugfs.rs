@@ -223,7 +223,7 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
     let m = m.listener();
     let c = &m.stats;
     let (mut routes, mut trapped, mut nh_waiting, mut table_bytes) = (0u64, 0u64, 0u64, 0u64);
-    let (offloaded, mut writes, mut marked, mut swept, absent) = {
+    let (offloaded, mut writes, mut marked, mut swept, absent, absent_ns, absent_ns_max) = {
         let hw = m.hw.lock();
         // One pass over the table.
         for entry in hw.routes.values() {
@@ -232,7 +232,15 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
             nh_waiting += u64::from(entry.state == RouteState::NexthopMissing);
             table_bytes += entry.slab_bytes();
         }
-        (hw.offloaded, hw.writes, hw.marked, hw.swept, hw.absent)
+        (
+            hw.offloaded,
+            hw.writes,
+            hw.marked,
+            hw.swept,
+            hw.absent,
+            hw.absent_ns,
+            hw.absent_ns_max,
+        )
     };
     let (mroutes, mroutes_offloaded, vifs) = {
         let mc = m.mc.lock();
@@ -287,6 +295,8 @@ fn show_stats(m: &Attachment<Arc<MockSwitchdev>>, f: &mut fmt::Formatter<'_>) ->
             ("marked", marked),
             ("swept", swept),
             ("absent", absent),
+            ("absent_ns", absent_ns),
+            ("absent_ns_max", absent_ns_max),
             ("mcast_events", c.mcast_events.load(Relaxed)),
             ("mroutes", mroutes),
             ("mroutes_offloaded", mroutes_offloaded),

@@ -38,6 +38,7 @@ use kernel::{
     prelude::*,
     rbtree::{RBTree, RBTreeNodeReservation},
     sync::atomic::Relaxed,
+    time::{Instant, Monotonic},
 };
 
 use super::MockSwitchdev;
@@ -372,8 +373,8 @@ pub(super) struct HwTable {
     /// Of those, the stale ones.
     stale_in_hw: u64,
     /// Routes a repair removed that the kernel may still have (see
-    /// [`GoneKey`]).
-    gone: RBTree<GoneKey, ()>,
+    /// [`GoneKey`]), and when it removed them.
+    gone: RBTree<GoneKey, Instant<Monotonic>>,
     /// Hardware entry writes: inserts, in-place updates, removals.
     pub(super) writes: u64,
     /// Entries marked stale, and stale entries swept.
@@ -382,6 +383,9 @@ pub(super) struct HwTable {
     /// Routes a repair removed that its replay installed again: absent
     /// from the hardware while the kernel had them.
     pub(super) absent: u64,
+    /// How long those were absent (nanoseconds): in all, and the longest.
+    pub(super) absent_ns: u64,
+    pub(super) absent_ns_max: u64,
 }
 
 impl HwTable {
@@ -395,6 +399,8 @@ impl HwTable {
             marked: 0,
             swept: 0,
             absent: 0,
+            absent_ns: 0,
+            absent_ns_max: 0,
         }
     }
 
@@ -443,6 +449,7 @@ impl HwTable {
     pub(super) fn remove_netns(&mut self, inum: u32, repair: bool) {
         table::remove_netns(&mut self.gone, inum, drop);
         let gone = &mut self.gone;
+        let removed = Instant::<Monotonic>::now();
         let (offloaded, stale_in_hw, writes) =
             (&mut self.offloaded, &mut self.stale_in_hw, &mut self.writes);
         table::remove_netns(&mut self.routes, inum, |e: HwEntry| {
@@ -453,7 +460,7 @@ impl HwTable {
                     tos: e.first.route().tos(),
                 };
                 // No memory: the route is not counted `absent`.
-                drop(gone.try_create_and_insert(key, (), GFP_KERNEL));
+                drop(gone.try_create_and_insert(key, removed, GFP_KERNEL));
             }
             removed_entry(offloaded, stale_in_hw, writes, &e);
         });
@@ -463,6 +470,7 @@ impl HwTable {
     pub(super) fn take_all(&mut self, repair: bool) -> RBTree<RouteKey, HwEntry> {
         let routes = core::mem::replace(&mut self.routes, RBTree::new());
         self.gone = RBTree::new();
+        let removed = Instant::<Monotonic>::now();
         for (key, entry) in routes.iter() {
             self.writes += 1;
             if repair {
@@ -470,7 +478,7 @@ impl HwTable {
                     route: *key,
                     tos: entry.first.route().tos(),
                 };
-                drop(self.gone.try_create_and_insert(key, (), GFP_KERNEL));
+                drop(self.gone.try_create_and_insert(key, removed, GFP_KERNEL));
             }
         }
         self.offloaded = 0;
@@ -747,8 +755,11 @@ impl MockSwitchdev {
         // Releases the old route objects, now unflagged.
         drop(old);
         let gone = GoneKey { route: key, tos };
-        if hw.gone.remove(&gone).is_some() {
+        if let Some(removed) = hw.gone.remove(&gone) {
             hw.absent += 1;
+            let ns = u64::try_from(removed.elapsed().as_nanos()).unwrap_or(0);
+            hw.absent_ns += ns;
+            hw.absent_ns_max = hw.absent_ns_max.max(ns);
         }
     }
 
