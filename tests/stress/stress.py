@@ -27,6 +27,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -110,6 +111,7 @@ class Stress:
         self.ns = {}
         self.dead = []               # inodes of namespaces deleted since the last quiet point
         self.next_ns = 0
+        self.bg = None               # the background registration in flight
         self.t0 = time.monotonic()
         self.snapdir = "/tmp/rfn-stress"
         os.makedirs(self.snapdir, exist_ok=True)
@@ -117,13 +119,30 @@ class Stress:
         os.lseek(self.kmsg, 0, os.SEEK_END)
         self.reset_listeners()
 
-    # --- the listeners' model ------------------------------------------------
+    # --- the listeners ---------------------------------------------------------
+    # The generator decides from what it asked for (on: attached, loaded),
+    # never from what the kernel answered, so the seed alone fixes the
+    # operations; the checks read what is attached from the kernel's files
+    # (actual()).
     def reset_listeners(self):
         # After a (re)load every listener is detached, every knob default.
-        self.probe = None            # (families, netns name or None) when attached
-        self.mock = False
-        self.counter = False
-        self.example = os.path.isdir("/sys/module/rfn_c_example")
+        self.on = {"probe": False, "mock": False, "counter": False,
+                   "example": os.path.isdir("/sys/module/rfn_c_example")}
+
+    def actual(self):
+        """What is attached now: {"probe": (families, netns inode) or None,
+        "mock": bool, "example": bool}."""
+        def attached(d):
+            try:
+                return read(f"{d}/attach").strip() == "1"
+            except OSError:
+                return False
+        probe = None
+        if attached(PROBE):
+            probe = (int(read(f"{PROBE}/families").split()[0]),
+                     int(read(f"{PROBE}/netns").split()[0]))
+        return {"probe": probe, "mock": attached(MOCK),
+                "example": os.path.isdir("/sys/module/rfn_c_example") and os.path.isdir(EX)}
 
     # --- logging ---------------------------------------------------------------
     def say(self, text):
@@ -193,8 +212,6 @@ class Stress:
             pass
         n.nl.close()
         del self.ns[n.name]
-        if self.probe and self.probe[1] == n.name:
-            self.probe = (self.probe[0], None, "gone")
         ok, out = self.sh("ip", "netns", "del", n.name)
         self.record(f"ip netns del {n.name}", "ok" if ok else out)
         self.kinds["ns_del"] += 1
@@ -404,67 +421,104 @@ class Stress:
         self.op_rule(n)
 
     # --- listeners -------------------------------------------------------------
-    def attach(self, path, kind):
-        ok = self.run_op("attach", f"attach {kind}", write, f"{path}/attach", 1)
-        self.regs += ok
-        return ok
+    def attach(self, path, kind, background):
+        """Register a listener: here, or on the background thread while the
+        changes go on (a late registration racing them: its replay, its
+        retries); its result is logged when it is joined."""
+        text = f"attach {kind}" + (" (in the background)" if background else "")
+        if not background:
+            self.regs += self.run_op("attach", text, write, f"{path}/attach", 1)
+            return
+        self.join()
+        box = {}
+
+        def work():
+            try:
+                write(f"{path}/attach", 1)
+                box["res"] = "ok"
+            except OSError as e:
+                box["res"] = f"{type(e).__name__}: {e.strerror or e}"
+        self.kinds["attach"] += 1
+        self.bg = (threading.Thread(target=work, daemon=True), text, box, time.monotonic())
+        self.bg[0].start()
+
+    def join(self):
+        """Wait for the background registration (a hang after HANG s)."""
+        if not self.bg:
+            return
+        t, text, box, t0 = self.bg
+        t.join(max(0.0, t0 + HANG - time.monotonic()))
+        if t.is_alive():
+            raise Failure(f"hang: `{text}` did not return within {HANG} s")
+        self.bg = None
+        self.record(text, box["res"])
+        self.regs += box["res"] == "ok"
+
+    def detach(self, path, kind):
+        self.join()
+        self.run_op("detach", f"detach {kind}", write, f"{path}/attach", 0)
 
     def op_listener(self):
         rng = self.rng
         what = rng.choices(("probe", "mock", "mock_knob", "counter", "example", "resync"),
                            (4, 3, 3, 1, 2, 3))[0]
-        r1, r2, pick = rng.random(), rng.random(), rng.randrange(1 << 30)
+        r1, r2, pick, bg = rng.random(), rng.random(), rng.randrange(1 << 30), rng.random() < 0.5
+        on = self.on
         if what == "probe":
-            if self.probe and r1 < 0.6:
-                self.run_op("detach", "detach probe", write, f"{PROBE}/attach", 0)
-                self.probe = None
+            if on["probe"] and r1 < 0.6:
+                self.detach(PROBE, "probe")
+                on["probe"] = False
                 return
             fams, netns = 15, None
             if r2 < 0.2:
                 fams = 1 + pick % 14
             elif r2 < 0.35 and self.ns:
                 netns = sorted(self.ns)[pick % len(self.ns)]
-            if self.probe:
-                self.run_op("detach", "detach probe", write, f"{PROBE}/attach", 0)
+            if on["probe"]:
+                self.detach(PROBE, "probe")
+            self.join()
             self.run_op("knob", f"probe families {fams}", write, f"{PROBE}/families", fams)
             target = 0
             if netns:
                 try:
                     target = ino(f"/run/netns/{netns}")
                 except OSError:
-                    netns = None
+                    pass
             if not self.run_op("knob", f"probe netns {netns or 0}", write, f"{PROBE}/netns",
                                target):
-                netns = None     # not bridged (yet): the attach is for every namespace
-            self.probe = (fams, netns, "live") if self.attach(PROBE, "probe") else None
+                # Not bridged (yet): the knob keeps what it had; every namespace.
+                self.run_op("knob", "probe netns 0", write, f"{PROBE}/netns", 0)
+            self.attach(PROBE, "probe", bg)
+            on["probe"] = True
         elif what == "mock":
-            if self.mock and r1 < 0.5:
-                self.run_op("detach", "detach mock", write, f"{MOCK}/attach", 0)
-                self.mock = False
-            elif not self.mock:
-                self.mock = self.attach(MOCK, "mock")
+            if on["mock"] and r1 < 0.5:
+                self.detach(MOCK, "mock")
+                on["mock"] = False
+            elif not on["mock"]:
+                self.attach(MOCK, "mock", bg)
+                on["mock"] = True
         elif what == "mock_knob":
             knob, val = rng.choice((("capacity", rng.choice((5, 20, 60, 100000, 100000))),
                                     ("veto", rng.randint(0, 1)),
                                     ("fail_route_offload", rng.choice((0, 0, 0, 1)))))
             self.run_op("knob", f"mock {knob} {val}", write, f"{MOCK}/{knob}", val)
         elif what == "counter":
-            self.counter = not self.counter
-            if self.counter:
-                self.counter = self.attach(COUNTER, "counter")
+            on["counter"] = not on["counter"]
+            if on["counter"]:
+                self.attach(COUNTER, "counter", bg)
             else:
-                self.run_op("detach", "detach counter", write, f"{COUNTER}/attach", 0)
+                self.detach(COUNTER, "counter")
         elif what == "example":
-            if self.example:
+            self.join()
+            if on["example"]:
                 ok, out = self.sh("rmmod", "rfn_c_example")
                 self.record("rmmod rfn_c_example", "ok" if ok else out)
-                self.example = not ok
             else:
                 rec = pick % 2
                 ok, out = self.sh("insmod", self.a.ex_ko, f"reconcile={rec}")
                 self.record(f"insmod rfn_c_example reconcile={rec}", "ok" if ok else out)
-                self.example = ok
                 self.regs += ok
+            on["example"] = not on["example"]
             self.kinds["example"] += 1
         elif what == "resync" and self.ns:
             n = self.ns[sorted(self.ns)[pick % len(self.ns)]]
@@ -472,9 +526,8 @@ class Stress:
                 i = ino(n.path)
             except OSError:
                 return
-            on = [d for d, on in ((PROBE, self.probe), (MOCK, self.mock), (EX, self.example))
-                  if on] or [PROBE]
-            target = on[pick % len(on)]
+            dirs = [d for d, k in ((PROBE, "probe"), (MOCK, "mock"), (EX, "example")) if on[k]]
+            target = (dirs or [PROBE])[pick % max(1, len(dirs))]
             self.run_op("resync", f"resync {os.path.basename(target)} {n.name}", write,
                         f"{target}/resync", i)
 
@@ -482,6 +535,7 @@ class Stress:
         """A burst of changes with every atomic slab allocation of this task
         failing (the listeners' GFP_ATOMIC allocations in their callbacks)."""
         rng = self.rng
+        self.join()
         write(f"{FS}/verbose", 0)
         write(f"{FS}/task-filter", "Y")
         write(f"{FS}/ignore-gfp-wait", "Y")
@@ -504,7 +558,8 @@ class Stress:
         self.kinds["failslab"] += 1
 
     def op_reload(self):
-        if self.example:
+        self.join()
+        if os.path.isdir("/sys/module/rfn_c_example"):
             self.sh("rmmod", "rfn_c_example", check=True)
             self.record("rmmod rfn_c_example", "ok")
         self.sh("rmmod", "rust_fib_notifier", check=True)
@@ -578,9 +633,9 @@ class Stress:
             os.close(fd)
             os.close(own)
 
-    def snapshot(self, sid):
+    def snapshot(self, sid, act):
         """OUT/snap-format snapshot (tests/guest/lib/snap.sh) into a file."""
-        dirs = [d for d, on in ((PROBE, self.probe), (MOCK, True), (EX, self.example)) if on]
+        dirs = [d for d, on in ((PROBE, True), (MOCK, True), (EX, act["example"])) if on]
         out = ["@@ debugfs"]
         for d in dirs:       # first: reading the mock's routes drains its queue
             for f in sorted(os.listdir(d)):
@@ -657,23 +712,26 @@ class Stress:
         uniq = s.hw_unique()
         return Verdict(not bad and uniq, bad[:40] + uniq.lines + [f"{len(bad)} routes flagged wrong"])
 
-    def compare(self, sid, path):
+    def compare(self, sid, path, act):
         s = Snap(path)
         if s.errors:
             raise Failure(f"snapshot {sid}: " + "; ".join(s.errors[:5]))
         results = []
         all_ns = s.names(())
         dead = [str(i) for i in self.dead if i not in s.inodes.values()]
-        if self.probe:
-            fams, netns, _ = self.probe
-            if netns is None and len(self.probe) == 3 and self.probe[2] == "gone":
-                results.append(("probe holds nothing (its namespace is gone)",
+        probe, mock, example = act["probe"], act["mock"], act["example"]
+        by_ino = {i: n for n, i in s.inodes.items()}
+        if probe:
+            fams, netns = probe
+            if netns and netns not in by_ino:
+                results.append(("probe (its one namespace is gone) holds nothing",
                                 checks.all_of(*(checks.eq(s.lines("probe", f), [])
                                                 for f in ("routes", "rules", "nexthops")))))
             elif netns:
-                results.append((f"probe (netns {netns}) equals the kernel",
-                                checks.all_of(checks.compare_all(s, "probe", netns),
-                                              checks.only_namespace(s, "probe", netns, "routes",
+                name = by_ino[netns]
+                results.append((f"probe (namespace {name} only) equals the kernel",
+                                checks.all_of(checks.compare_all(s, "probe", name),
+                                              checks.only_namespace(s, "probe", name, "routes",
                                                                     "rules", "nexthops"))))
             elif fams != 15:
                 results.append((f"probe (families {fams}) equals the kernel",
@@ -682,7 +740,10 @@ class Stress:
                 results.append(("probe equals the kernel (routes, rules, nexthops, buckets, "
                                 "paths)", checks.all_of(checks.compare_all(s, "probe"),
                                                         s.nexthop_counts("probe"))))
-        if self.mock:
+        else:
+            results.append(("probe detached holds nothing",
+                            checks.eq(s.lines("probe", "routes"), [])))
+        if mock:
             results.append(("mock equals the kernel (routes, nexthops, paths)",
                             checks.all_of(s.compare("mock_switchdev"),
                                           s.compare_nexthops("mock_switchdev"),
@@ -690,17 +751,17 @@ class Stress:
         else:
             results.append(("mock detached holds nothing",
                             checks.eq(s.lines("mock_switchdev", "routes"), [])))
-        if self.example:
+        if example:
             results.append(("example C listener equals the kernel",
                             checks.all_of(s.compare("rfn_c_example"),
                                           s.nexthop_counts("rfn_c_example"),
                                           checks.c_example_nexthops(s, "init", 0, *all_ns))))
-        if self.mock and not self.example:
+        if mock and not example:
             results.append(("hardware flags per route are the mock's", self.mock_state_flags(s)))
-        elif self.example and not self.mock:
+        elif example and not mock:
             results.append(("rt_offload on exactly the routes the example holds",
                             checks.flags_on_held(s, "rfn_c_example", "offload")))
-        elif not self.mock and not self.example:
+        elif not mock and not example:
             results.append(("no hardware flag without a flag-writing listener",
                             checks.no_hw_flags(s)))
         for d in ("probe", "mock_switchdev", "rfn_c_example"):
@@ -720,9 +781,11 @@ class Stress:
     def quiet_point(self, final=False):
         self.quiet += 1
         sid = f"stress-{self.quiet}"
+        self.join()
         self.drain()
-        path = self.snapshot(sid)
-        bad = self.compare(sid, path)
+        act = self.actual()
+        path = self.snapshot(sid, act)
+        bad = self.compare(sid, path, act)
         reports = self.kernel_reports()
         if bad or reports:
             os.makedirs(self.a.out, exist_ok=True)
@@ -731,11 +794,11 @@ class Stress:
                           "\n".join(bad + [f"kernel: {r}" for r in reports[:40]]))
         self.dead = []
         if final:
-            self.for_host(path)
+            self.for_host(path, act)
         self.say(f"quiet point {self.quiet}: {self.ops} operations, {self.comparisons} "
                  f"comparisons equal, {time.monotonic() - self.t0:.0f} s")
 
-    def for_host(self, path):
+    def for_host(self, path, act):
         """The last snapshot, for the host to judge again (tests/judge.py):
         OUT/snap/stress-final and OUT/stress.judge, one `NAME<TAB>CHECK<TAB>
         ARG...` line per listener attached in every namespace."""
@@ -743,15 +806,15 @@ class Stress:
         os.makedirs(snaps, exist_ok=True)
         subprocess.run(["cp", path, f"{snaps}/stress-final"])
         lines = []
-        if self.probe and self.probe[:2] == (15, None):
+        if act["probe"] == (15, 0):
             lines.append(("stress: at the end the probe equals the kernel", "compare_all", "probe"))
-        if self.mock:
+        if act["mock"]:
             lines.append(("stress: at the end the mock equals the kernel", "compare",
                           "mock_switchdev"))
-        if self.example:
+        if act["example"]:
             lines.append(("stress: at the end the example C listener equals the kernel",
                           "compare_paths", "rfn_c_example"))
-        if not self.mock and not self.example:
+        if not act["mock"] and not act["example"]:
             lines.append(("stress: at the end no route carries a hardware flag", "no_hw_flags"))
         with open(os.path.join(self.a.out, "stress.judge"), "w") as f:
             for line in lines:
@@ -816,13 +879,16 @@ class Stress:
     def cleanup(self):
         for n in list(self.ns.values()):
             self.ns_del(n)
-        for d, on in ((PROBE, self.probe), (MOCK, self.mock), (COUNTER, self.counter)):
-            if on:
-                try:
-                    write(f"{d}/attach", 0)
-                except OSError:
-                    pass
-        for k, v in (("capacity", 100000), ("veto", 0), ("fail_route_offload", 0)):
+        try:
+            self.join()
+        except Failure:
+            pass
+        for d in (PROBE, MOCK, COUNTER):
+            try:
+                write(f"{d}/attach", 0)
+            except OSError:
+                pass
+        for k, v in (("capacity", 4096), ("veto", 0), ("fail_route_offload", 0)):
             try:
                 write(f"{MOCK}/{k}", v)
             except OSError:
@@ -832,7 +898,7 @@ class Stress:
             write(f"{PROBE}/netns", 0)
         except OSError:
             pass
-        if self.example:
+        if os.path.isdir("/sys/module/rfn_c_example"):
             self.sh("rmmod", "rfn_c_example")
 
 
