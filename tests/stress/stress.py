@@ -495,6 +495,10 @@ class Stress:
                 self.detach(MOCK, "mock")
                 on["mock"] = False
             elif not on["mock"]:
+                # One listener writes the hardware flags at a time (two
+                # drivers never flag the same route): the example goes.
+                if on["example"]:
+                    self.example_unload()
                 self.attach(MOCK, "mock", bg)
                 on["mock"] = True
         elif what == "mock_knob":
@@ -511,14 +515,17 @@ class Stress:
         elif what == "example":
             self.join()
             if on["example"]:
-                ok, out = self.sh("rmmod", "rfn_c_example")
-                self.record("rmmod rfn_c_example", "ok" if ok else out)
+                self.example_unload()
+                return
             else:
+                if on["mock"]:      # one flag writer at a time
+                    self.detach(MOCK, "mock")
+                    on["mock"] = False
                 rec = pick % 2
                 ok, out = self.sh("insmod", self.a.ex_ko, f"reconcile={rec}")
                 self.record(f"insmod rfn_c_example reconcile={rec}", "ok" if ok else out)
                 self.regs += ok
-            on["example"] = not on["example"]
+            on["example"] = True
             self.kinds["example"] += 1
         elif what == "resync" and self.ns:
             n = self.ns[sorted(self.ns)[pick % len(self.ns)]]
@@ -530,6 +537,13 @@ class Stress:
             target = (dirs or [PROBE])[pick % max(1, len(dirs))]
             self.run_op("resync", f"resync {os.path.basename(target)} {n.name}", write,
                         f"{target}/resync", i)
+
+    def example_unload(self):
+        self.join()
+        ok, out = self.sh("rmmod", "rfn_c_example")
+        self.record("rmmod rfn_c_example", "ok" if ok else out)
+        self.on["example"] = False
+        self.kinds["example"] += 1
 
     def op_failslab(self):
         """A burst of changes with every atomic slab allocation of this task
