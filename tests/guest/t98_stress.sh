@@ -20,7 +20,7 @@ cleanup() {
 }
 
 stress_run() {
-	local out=${RESULTS%/*} seed=1 seconds=75 ops=0 measure= rc line word
+	local out=${RESULTS%/*} seed=1 seconds=60 ops=0 measure= rc line word
 	local -a judges lines fields
 	# scripts/stress.sh: `seed=S seconds=T [ops=N] [measure=1]`.
 	if [ -f "$out/stress.env" ]; then
