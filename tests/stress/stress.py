@@ -203,6 +203,10 @@ class Stress:
             steps.append((f"addr add {cidr} dev {dev}", r.address, "new", dev, cidr))
         for text, fn, *args in steps:
             self.run_op("ns_setup", f"{name}: {text}", fn, *args)
+        # The route GC timer (TIMER_SOFTIRQ) deletes expired IPv6 routes
+        # every second, while the changes go on.
+        self.ns_sysctl(n, "net/ipv6/route/gc_interval", 1)
+        self.record(f"{name}: sysctl net.ipv6.route.gc_interval=1", "ok")
         return n
 
     def ns_del(self, n):
