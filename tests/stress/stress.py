@@ -205,8 +205,8 @@ class Stress:
             self.run_op("ns_setup", f"{name}: {text}", fn, *args)
         # The route GC timer (TIMER_SOFTIRQ) deletes expired IPv6 routes
         # every second, while the changes go on.
-        self.ns_sysctl(n, "net/ipv6/route/gc_interval", 1)
-        self.record(f"{name}: sysctl net.ipv6.route.gc_interval=1", "ok")
+        self.run_op("ns_setup", f"{name}: sysctl net.ipv6.route.gc_interval=1", self.ns_sysctl, n,
+                    "net/ipv6/route/gc_interval", 1)
         return n
 
     def ns_del(self, n):
