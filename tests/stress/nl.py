@@ -43,6 +43,7 @@ FRA_DST, FRA_SRC, FRA_PRIORITY, FRA_TABLE = 1, 2, 6, 15
 FR_ACT_TO_TBL = 1
 
 IFLA_IFNAME, IFLA_LINKINFO, IFLA_INFO_KIND = 3, 18, 1
+IFLA_INFO_DATA, VETH_INFO_PEER, NLA_F_NESTED = 2, 1, 0x8000
 IFF_UP = 1
 IFA_ADDRESS, IFA_LOCAL = 1, 2
 IFA_F_NODAD = 0x02
@@ -231,6 +232,16 @@ class Rtnl:
         body += attr(IFLA_LINKINFO, attr(IFLA_INFO_KIND, b"dummy"))
         self.request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, body)
 
+    def link_add_veth(self, name, ifindex, peer, peer_ifindex):
+        peer_msg = struct.pack("BBHiII", 0, 0, 0, peer_ifindex, 0, 0) + \
+            attr(IFLA_IFNAME, peer.encode() + b"\0")
+        data = attr(VETH_INFO_PEER | NLA_F_NESTED, peer_msg)
+        body = struct.pack("BBHiII", 0, 0, 0, ifindex, 0, 0)
+        body += attr(IFLA_IFNAME, name.encode() + b"\0")
+        body += attr(IFLA_LINKINFO | NLA_F_NESTED, attr(IFLA_INFO_KIND, b"veth") +
+                     attr(IFLA_INFO_DATA | NLA_F_NESTED, data))
+        self.request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, body)
+
     def link_set(self, ifindex, up):
         body = struct.pack("BBHiII", 0, 0, 0, ifindex, IFF_UP if up else 0, IFF_UP)
         self.request(RTM_NEWLINK, 0, body)
@@ -246,3 +257,30 @@ class Rtnl:
         body += addr(IFA_LOCAL, iface.ip) + addr(IFA_ADDRESS, iface.ip)
         self.request(RTM_NEWADDR if cmd == "new" else RTM_DELADDR,
                      NLM_F_CREATE | NLM_F_EXCL if cmd == "new" else 0, body)
+
+
+def router_advert(path, ifname, ifindex, lifetime, prefix, valid):
+    """Send a router advertisement out of IFNAME in the namespace at PATH:
+    router lifetime LIFETIME s (0: not a default router), an on-link
+    prefix PREFIX (a /64) valid VALID s, no autoconfiguration.  The
+    receiving side processes it in the NET_RX softirq."""
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        setns(fd)
+        s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    finally:
+        setns(own)
+        os.close(fd)
+        os.close(own)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, ifname.encode())
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, 255)
+        net = ipaddress.ip_network(prefix)
+        ra = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, lifetime, 0, 0)
+        ra += struct.pack("!BBBBIII", 3, 4, net.prefixlen, 0x80, valid, valid, 0) + \
+            net.network_address.packed
+        s.sendto(ra, ("ff02::1", 0, 0, ifindex))
+    finally:
+        s.close()

@@ -52,6 +52,7 @@ SPLATS = re.compile(r"WARNING:|BUG:|BUG |Oops|general protection|KASAN|kmemleak:
                     r"hung_task|blocked for more than|waiting for .* to become free")
 TABLES = (254, 100, 200, 1000)
 D0, D1, D2 = 10, 11, 12          # the dummy devices' ifindexes, in every namespace
+R0, R1 = 13, 14                  # a veth pair: router advertisements from r0 to r1
 HANG = 60                        # seconds a change, a drain or a namespace's end may take
 SNAP_BATCH = "route show table all\nrule show\nnexthop show\nnexthop bucket show\nlink show\n"
 
@@ -203,6 +204,16 @@ class Stress:
             steps.append((f"addr add {cidr} dev {dev}", r.address, "new", dev, cidr))
         for text, fn, *args in steps:
             self.run_op("ns_setup", f"{name}: {text}", fn, *args)
+        # r0 -> r1: router advertisements sent on r0 (its link-local
+        # address usable at once), received on r1 (accept_ra).
+        self.run_op("ns_setup", f"{name}: link add r0 type veth peer name r1", r.link_add_veth,
+                    "r0", R0, "r1", R1)
+        self.run_op("ns_setup", f"{name}: sysctl net.ipv6.conf.r0.accept_dad=0", self.ns_sysctl,
+                    n, "net/ipv6/conf/r0/accept_dad", 0)
+        self.run_op("ns_setup", f"{name}: sysctl net.ipv6.conf.r1.accept_dad=0", self.ns_sysctl,
+                    n, "net/ipv6/conf/r1/accept_dad", 0)
+        for dev, name_ in ((R0, "r0"), (R1, "r1")):
+            self.run_op("ns_setup", f"{name}: link set {name_} up", r.link_set, dev, True)
         # The route GC timer (TIMER_SOFTIRQ) deletes expired IPv6 routes
         # every second, while the changes go on.
         self.run_op("ns_setup", f"{name}: sysctl net.ipv6.route.gc_interval=1", self.ns_sysctl, n,
@@ -382,6 +393,18 @@ class Stress:
         (n.extra_addrs.discard if verb == "del" else n.extra_addrs.add)(cidr)
         return self.run_op("addr", f"{n.name}: addr {verb} {cidr} dev d{dev - D0}", n.nl.address,
                            "new" if verb == "add" else "del", dev, cidr)
+
+    def op_ra(self, n):
+        """A router advertisement r0 -> r1: a default route and a prefix
+        route added in the NET_RX softirq, expiring in 1-3 s (the GC timer
+        deletes them, in TIMER_SOFTIRQ); lifetime 0 withdraws the default."""
+        rng = self.rng
+        life, valid = rng.choice((0, 1, 2, 3)), rng.randint(1, 3)
+        pfx = f"2001:db8:3{n.idx}:{rng.randrange(4)}::/64"
+        n.expiring = max(n.expiring, time.monotonic() + max(life, valid) + 0.5)
+        return self.run_op("ra", f"{n.name}: router advertisement r0 -> r1 lifetime {life} "
+                           f"prefix {pfx} valid {valid}", nl.router_advert, n.path, "r0", R0,
+                           life, pfx, valid)
 
     def op_link(self, n):
         rng = self.rng
@@ -593,9 +616,9 @@ class Stress:
         rng = self.rng
         if not self.ns:
             self.ns_add()
-        kind = rng.choices(("route4", "route6", "nexthop", "rule", "addr", "link", "ns",
+        kind = rng.choices(("route4", "route6", "nexthop", "rule", "addr", "link", "ra", "ns",
                             "listener", "failslab", "reload"),
-                           (40, 32, 14, 4, 3, 3, 1.5, 6, 1.5, 0.15))[0]
+                           (40, 32, 14, 4, 3, 3, 2, 1.5, 6, 1.5, 0.15))[0]
         if kind in ("ns", "listener", "failslab", "reload"):
             getattr(self, f"op_{kind}")()
         else:
