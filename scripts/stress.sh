@@ -7,7 +7,8 @@
 # tests/stress/ for a while:
 #
 #   SEED=N      the seed (default: the time; printed): the same seed
-#               replays the same operations
+#               replays the same operations; SEED=1,2,3: one run per seed,
+#               each of MINUTES, in the same boot
 #   MINUTES=M   how long the operations run (default 3), quiet points and
 #               the checks after them aside
 #   OPS=N       stop after N operations instead (with MINUTES as a bound)
@@ -27,7 +28,8 @@ export RFN_TESTS=t98_stress RFN_OUT=${RFN_OUT:-$top/out/stress}
 export RFN_STRESS="seed=$seed seconds=$seconds ops=${OPS:-0}${MEASURE:+ measure=1}"
 # A quiet point at least every few minutes keeps output.log growing; the
 # whole boot gets the run's time and half an hour.
-export RFN_GUEST_TIMEOUT=${RFN_GUEST_TIMEOUT:-$((seconds + 1800))}
+runs=$(tr , '\n' <<<"$seed" | grep -c .)
+export RFN_GUEST_TIMEOUT=${RFN_GUEST_TIMEOUT:-$((runs * seconds * 2 + 1800))}
 "$here/test.sh"
 rc=$?
 echo "stress: SEED=$seed ($([ $rc = 0 ] && echo passed || echo FAILED); $RFN_OUT/stress.log)"

@@ -821,7 +821,7 @@ class Stress:
 
     def quiet_point(self, final=False):
         self.quiet += 1
-        sid = f"stress-{self.quiet}"
+        sid = f"stress-{self.a.seed}-{self.quiet}"
         self.join()
         self.drain()
         act = self.actual()
