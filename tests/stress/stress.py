@@ -107,6 +107,7 @@ class Stress:
         self.a = a
         self.rng = random.Random(a.seed)
         self.log = collections.deque(maxlen=40)
+        self.all_ops = []            # every operation, to OUT/stress.SEED.ops at the end
         self.ops = self.errors = self.regs = self.comparisons = self.quiet = 0
         self.kinds = collections.Counter()
         self.ns = {}
@@ -152,6 +153,7 @@ class Stress:
     def record(self, text, result):
         self.ops += 1
         self.log.append(f"#{self.ops} {text} -> {result}")
+        self.all_ops.append(self.log[-1])
 
     def run_op(self, kind, text, fn, *args, **kw):
         """One operation: FN(*ARGS), its result logged; a change that does
@@ -907,6 +909,8 @@ class Stress:
         return 0
 
     def summary(self):
+        with open(os.path.join(self.a.out, f"stress.{self.a.seed}.ops"), "w") as f:
+            f.write("\n".join(self.all_ops) + "\n")
         kinds = " ".join(f"{k}={v}" for k, v in sorted(self.kinds.items()))
         self.say(f"seed {self.a.seed}: {self.ops} operations ({self.errors} refused by the "
                  f"kernel), {self.regs} registrations, {self.quiet} quiet points, "
