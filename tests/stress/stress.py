@@ -833,8 +833,14 @@ class Stress:
         if bad or reports:
             os.makedirs(self.a.out, exist_ok=True)
             subprocess.run(["cp", path, f"{self.a.out}/{sid}"])
+            stats = []
+            for d in (RFN, PROBE, MOCK, EX):
+                try:
+                    stats.append(f"{d}/stats: " + " ".join(read(f"{d}/stats").split()))
+                except OSError:
+                    pass
             raise Failure(f"quiet point {self.quiet} (snapshot {self.a.out}/{sid}):\n" +
-                          "\n".join(bad + [f"kernel: {r}" for r in reports[:40]]))
+                          "\n".join(bad + [f"kernel: {r}" for r in reports[:40]] + stats))
         self.dead = []
         if final:
             self.for_host(path, act)
