@@ -128,7 +128,7 @@ class Stress:
     # (actual()).
     def reset_listeners(self):
         # After a (re)load every listener is detached, every knob default.
-        self.on = {"probe": False, "mock": False, "counter": False,
+        self.on = {"probe": False, "mock": False, "counter": False, "veto": False,
                    "example": os.path.isdir("/sys/module/rfn_c_example")}
 
     def actual(self):
@@ -536,6 +536,25 @@ class Stress:
             knob, val = rng.choice((("capacity", rng.choice((5, 20, 60, 100000, 100000))),
                                     ("veto", rng.randint(0, 1)),
                                     ("fail_route_offload", rng.choice((0, 0, 0, 1)))))
+            # Veto mode only with room for what the mock holds (mock_full,
+            # tests/guest/lib/listeners.sh): a resync's replay refused for
+            # want of room leaves the mock without routes the kernel has,
+            # by design (t74).  A smaller capacity turns veto mode off.
+            if knob == "veto" and val:
+                self.join()
+                try:
+                    read(f"{MOCK}/routes")        # its queue run dry
+                    held = stat(f"{MOCK}/stats", "routes") or 0
+                except OSError:
+                    held = 0
+                self.run_op("knob", f"mock capacity {max(held, 1)} (what it holds)", write,
+                            f"{MOCK}/capacity", max(held, 1))
+                self.on["veto"] = True
+            elif knob == "veto":
+                self.on["veto"] = False
+            elif knob == "capacity" and self.on.get("veto"):
+                self.run_op("knob", "mock veto 0", write, f"{MOCK}/veto", 0)
+                self.on["veto"] = False
             self.run_op("knob", f"mock {knob} {val}", write, f"{MOCK}/{knob}", val)
         elif what == "counter":
             on["counter"] = not on["counter"]
