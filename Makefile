@@ -5,6 +5,8 @@
 #
 #   make demo            boot the test kernel, show replay and the listener
 #   make test            W=1 CLIPPY=1 build, KUnit + guest tests, clean log
+#   make stress          a seeded random stress run in one guest boot, every
+#                        listener compared with the kernel (SEED= MINUTES=)
 #   make kunit           the KUnit suites through tools/testing/kunit/kunit.py
 #   make bench           what the module costs, against the kernel and
 #                        netdevsim, natively (UML) and under TCG
@@ -40,7 +42,7 @@ endif
 LLVM ?= -19
 export RFN_CACHE LLVM
 
-.PHONY: all module demo test kunit bench check rust-analyzer kernel setup clean \
+.PHONY: all module demo test stress kunit bench check rust-analyzer kernel setup clean \
 	install dkms-install dkms-uninstall dist
 
 all: module
@@ -68,6 +70,9 @@ demo:
 
 test:
 	scripts/test.sh
+
+stress:
+	scripts/stress.sh
 
 kunit:
 	scripts/kunit.sh

@@ -30,6 +30,8 @@ if [ -z "${KDIR:-}" ]; then
 fi
 out=${RFN_OUT:-$top/out/test}
 rm -rf "$out"; mkdir -p "$out"
+# scripts/stress.sh: the stress run's parameters, for t98_stress in the guest.
+[ -n "${RFN_STRESS:-}" ] && echo "$RFN_STRESS" >"$out/stress.env"
 
 passed=0 failed=0
 result() { # result NAME STATUS

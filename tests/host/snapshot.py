@@ -630,7 +630,9 @@ class Snap:
         each object's kind, its occupancy (nh_occupancy) and how many of the
         kernel's routes use it (`nhid`); `buckets` (if the listener has the
         file) equals kernel_buckets(); every route of `routes` carries the
-        kernel's `nhid` or none."""
+        kernel's `nhid` or none.  A listener holds one route per prefix, the
+        first (best): the routes and route counts compared are the first
+        routes' (a prefix may have a route with an `nhid` and one without)."""
         names = self.names(ns)
         inos = {self.ino(n) for n in names}
         have_nh, want_nh = set(), set()
@@ -647,7 +649,7 @@ class Snap:
         for n in names:
             for e in self.nexthops(n):
                 if mock:
-                    users = len(self.routes_via(e["id"], n))
+                    users = len(self.best_via(e["id"], n))
                     want_nh.add(f"nexthop {self.ino(n)} id {e['id']} {self.nh_kind(e)} "
                                 f"occupancy {self.nh_occupancy(e)} routes {users}")
                 else:
@@ -659,10 +661,11 @@ class Snap:
             ok_b, l_b = self._diff("buckets", self.kernel_buckets(*names), have_b,
                                    "kernel", directory)
             ok, lines = ok and ok_b, lines + l_b
+        best = self.best(*names)
         want_r = {f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']}"
                   + (f" nhid {r['nhid']}" if "nhid" in r else "")
                   for n in names for r in self.kroutes(n)
-                  if not (mock and self.mock_ignores(r))}
+                  if self.rkey(n, r) in best and not (mock and self.mock_ignores(r))}
         have_r = set()
         for line in self.lines(directory, "routes"):
             w = line.split()
