@@ -42,6 +42,8 @@ impl Families {
     pub(crate) const IP6MR: Self = Self(1 << 5);
     /// Both multicast routing families.
     pub(crate) const MULTICAST: Self = Self(Self::IPMR.0 | Self::IP6MR.0);
+    /// Every family but multicast routing's.
+    pub(crate) const UNICAST: Self = Self(Self::ALL.0 & !Self::MULTICAST.0);
     /// Every family (a namespace's exit is every family's event).
     pub(crate) const ALL: Self = Self(0x3f);
 
@@ -161,7 +163,9 @@ impl EventKind {
     /// Event `event` of `family`: multicast routing's entry events are
     /// MFC entries', its VIF events VIFs' (and its rule events rules').
     pub(crate) fn of(event: c_ulong, family: Families) -> Self {
-        if !family.intersects(Families::MULTICAST) {
+        // A namespace's exit is every family's (`Families::ALL`): only an
+        // event of the multicast families alone is theirs.
+        if !family.intersects(Families::MULTICAST) || family.intersects(Families::UNICAST) {
             return Self::from_raw(event);
         }
         match event {

@@ -305,6 +305,34 @@ mod tests {
         assert!(!EventKind::from_raw(ffi::FIB_EVENT_ENTRY_DEL).is_nexthop());
     }
 
+    /// Multicast routing's entry and VIF events decode as theirs; a
+    /// namespace's exit, every family's, stays an exit.
+    #[test]
+    fn multicast_events_decode() {
+        use crate::events::{Families, MfcEvent};
+        let mr = |e| EventKind::of(e, Families::IPMR);
+        assert_eq!(mr(ffi::FIB_EVENT_ENTRY_ADD), EventKind::Mfc(MfcEvent::Add));
+        assert_eq!(
+            mr(ffi::FIB_EVENT_ENTRY_REPLACE),
+            EventKind::Mfc(MfcEvent::Replace)
+        );
+        assert_eq!(
+            EventKind::of(ffi::FIB_EVENT_ENTRY_DEL, Families::IP6MR),
+            EventKind::Mfc(MfcEvent::Del)
+        );
+        assert_eq!(mr(ffi::FIB_EVENT_VIF_ADD), EventKind::VifAdd);
+        assert_eq!(mr(ffi::FIB_EVENT_VIF_DEL), EventKind::VifDel);
+        assert_eq!(mr(ffi::FIB_EVENT_RULE_ADD), EventKind::RuleAdd);
+        assert_eq!(
+            EventKind::of(ffi::RUST_FIB_EVENT_NETNS_EXIT, Families::ALL),
+            EventKind::NetnsExit
+        );
+        assert_eq!(
+            EventKind::of(ffi::FIB_EVENT_ENTRY_ADD, Families::IPV4),
+            EventKind::EntryAdd
+        );
+    }
+
     #[test]
     fn registered_listener_gets_chain_events() -> Result {
         let chain = Chain::isolated()?;
