@@ -141,6 +141,31 @@ fn count(counter: &Atomic<u64>) {
     counter.fetch_add(1, Relaxed);
 }
 
+/// Test builds, debugfs `fault_check_busy`: the next N consistency checks
+/// (of any registration or resync) find every namespace they replayed
+/// changed, as a namespace that keeps changing would: N = 5 makes the next
+/// one give up with `EBUSY`.
+#[cfg(rfn_test_listeners)]
+pub(crate) static FAULT_CHECK_BUSY: Atomic<u32> = Atomic::new(0);
+
+/// `stale`, or every namespace of `replayed` while `FAULT_CHECK_BUSY`
+/// says so (taking one from it).
+#[cfg(rfn_test_listeners)]
+fn fault_check_busy(stale: KVec<NetId>, replayed: &[NetId]) -> Result<KVec<NetId>> {
+    let mut left = FAULT_CHECK_BUSY.load(Relaxed);
+    while left > 0 {
+        match FAULT_CHECK_BUSY.cmpxchg(left, left - 1, Relaxed) {
+            Ok(_) => {
+                let mut all = KVec::with_capacity(replayed.len(), GFP_KERNEL)?;
+                all.extend_from_slice(replayed, GFP_KERNEL)?;
+                return Ok(all);
+            }
+            Err(now) => left = now,
+        }
+    }
+    Ok(stale)
+}
+
 fn ids(counters: &NetSeqs) -> Result<KVec<NetId>> {
     let mut ids = KVec::with_capacity(counters.len(), GFP_KERNEL)?;
     for (net, _) in counters.iter() {
@@ -249,6 +274,8 @@ fn settle_tries<S: Source, T: Target>(
         node.unmute(Some(&todo.nets));
         smp_mb(Full);
         let stale = changed(source.counters(&node)?, replayed, was_off_chain)?;
+        #[cfg(rfn_test_listeners)]
+        let stale = fault_check_busy(stale, &todo.nets)?;
         if todo.marked {
             // Consistent: every entry the kernel has was replayed (or came
             // live since), so what is still stale is gone from the kernel.

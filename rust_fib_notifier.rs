@@ -164,6 +164,17 @@ fn parse_fault_count(r: &mut kernel::uaccess::UserSliceReader) -> Result<u32> {
 }
 
 #[cfg(rfn_test_listeners)]
+fn show_fault_check_busy(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(f, "{}", dump::FAULT_CHECK_BUSY.load(Relaxed))
+}
+
+#[cfg(rfn_test_listeners)]
+fn write_fault_check_busy(_: &(), r: &mut kernel::uaccess::UserSliceReader) -> Result {
+    dump::FAULT_CHECK_BUSY.store(parse_fault_count(r)?, Relaxed);
+    Ok(())
+}
+
+#[cfg(rfn_test_listeners)]
 fn show_fault_bridge_busy(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // SAFETY: reads an atomic of the glue.
     writeln!(f, "{}", unsafe { ffi::rfn_get_fault_bridge_busy() })
@@ -238,6 +249,13 @@ fn debugfs(listeners: &Listeners) -> impl PinInit<Scope<Knobs>, Error> {
     Scope::dir(knobs, c"rust_fib_notifier", |k: &Knobs, root| {
         root.read_callback_file(c"stats", &k.module, &show_dump_stats);
         root.read_write_callback_file(c"retry_all", &k.module, &show_retry_all, &write_retry_all);
+        #[cfg(rfn_test_listeners)]
+        root.read_write_callback_file(
+            c"fault_check_busy",
+            &k.module,
+            &show_fault_check_busy,
+            &write_fault_check_busy,
+        );
         #[cfg(rfn_test_listeners)]
         root.read_write_callback_file(
             c"fault_bridge_busy",

@@ -24,7 +24,9 @@
 		{ RUST_FIB_NOTIFIER_FAMILY_IPV4, "ipv4" },		\
 		{ RUST_FIB_NOTIFIER_FAMILY_IPV6, "ipv6" },		\
 		{ RUST_FIB_NOTIFIER_FAMILY_RULES, "rules" },		\
-		{ RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS, "nexthops" })
+		{ RUST_FIB_NOTIFIER_FAMILY_NEXTHOPS, "nexthops" },	\
+		{ RUST_FIB_NOTIFIER_FAMILY_IPMR, "ipmr" },		\
+		{ RUST_FIB_NOTIFIER_FAMILY_IP6MR, "ip6mr" })
 
 #define rfn_show_kind(resync)	((resync) ? "resync" : "register")
 

@@ -22,7 +22,7 @@ EOF2
 
 replay_once() {
 	plan 8
-	local tries0 tries replayed routes rules live ns
+	local tries0 tries replayed routes rules live ns mrules vifs mroutes
 	detach
 	# Names beyond the standard namespaces': a protocol ip names and one
 	# it does not, scope link, an unreachable and a nop rule.
@@ -35,9 +35,12 @@ EOF2
 	get tries0 tries "$RFN/stats"
 	check "replay: attach after the routes exist" attach
 	get replayed replayed; get routes routes; get rules rules; get live live
+	# Multicast routing's own default rules are replayed too (one a family).
+	get mrules mrules; get vifs vifs; get mroutes mroutes
 	get tries tries "$RFN/stats"
 	diag "replayed $replayed events, holding $routes routes and $rules rules"
-	check "replay: each route and rule exactly once" test "$replayed" -eq $((routes + rules))
+	check "replay: each route and rule exactly once" \
+		test "$replayed" -eq $((routes + rules + mrules + vifs + mroutes))
 	check "replay: nothing live yet" test "$live" -eq 0
 	check "replay: consistent on the first try" test "$tries" -eq $((tries0 + 1))
 	snap replay "$PROBE"

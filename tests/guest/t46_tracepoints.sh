@@ -73,7 +73,8 @@ sum_field() {
 }
 
 # counters VAR LINE: VAR := the line's per-family counters (`{0x5,0x0,...}`)
-# as decimal words: IPv4, IPv6, rules, nexthops.
+# as decimal words: IPv4, IPv6, rules, nexthops, IPv4 and IPv6 multicast
+# routing.
 counters() {
 	local _c _w _out=()
 	field _c "$2" counters || return 1
@@ -106,7 +107,7 @@ trace_register() {
 	check "trace register: one rfn_register_start, one rfn_register_end" \
 		test "${#starts[@]}" -eq 1 -a "${#ends[@]}" -eq 1
 	check "trace register: the start is a registration of every family" \
-		eval '[[ ${starts[0]} == *" register nets="*" families=ipv4|ipv6|rules|nexthops filter=0"* ]]'
+		eval '[[ ${starts[0]} == *" register nets="*" families=ipv4|ipv6|rules|nexthops|ipmr|ip6mr filter=0"* ]]'
 	field v "${starts[0]}" nets
 	check "trace register: the start's namespaces are the bridged ones ($nets)" test "$v" = "$nets"
 	field v "${ends[0]}" ret
@@ -201,6 +202,7 @@ trace_resync_ebusy() {
 			read -ra c_now <<<"$cnt"
 			read -ra c_rep <<<"${last_cnt[$net]}"
 			if [ "${c_now[2]}" != "${c_rep[2]}" ] || [ "${c_now[3]}" != "${c_rep[3]}" ] ||
+				[ "${c_now[4]}" != "${c_rep[4]}" ] || [ "${c_now[5]}" != "${c_rep[5]}" ] ||
 				[ $((c_now[0] + c_now[1])) -le $((c_rep[0] + c_rep[1])) ]; then
 				fam_bad+=("$l (replayed: ${last_cnt[$net]})")
 			fi

@@ -227,24 +227,23 @@ registration_retried() {
 # to the kernel.  With retry_all (every try replays every namespace), as
 # t53 provokes it.
 ebusy_then_retry() {
-	local ino k busy=0 err
-	plan 4
+	local ino err absent0 absent
+	plan 5
 	echo 1 >"$MOCK/reconcile"
 	ns_inode ino hl1
-	echo 100 >"$MOCK/event_delay_us"
-	echo 1 >"$RFN/retry_all"
+	get absent0 absent "$MOCK/stats"
 	churn_start hl1 57 20
-	churn_start ns1 1 5
-	for ((k = 1; k <= 30 && busy == 0; k++)); do
-		err=$({ echo "$ino" >"$MOCK/resync"; } 2>&1)
-		[[ $err == *"Device or resource busy"* ]] && busy=$k
-	done
+	# The next five consistency checks find hl1 changed: the resync marks
+	# hl1, replays it five times and gives up (EBUSY), its marks kept.
+	echo 5 >"$RFN/fault_check_busy"
+	err=$({ echo "$ino" >"$MOCK/resync"; } 2>&1)
 	check "ebusy: the churn ran" churn_stop
-	echo 0 >"$RFN/retry_all"
-	echo 0 >"$MOCK/event_delay_us"
-	diag "ebusy: resync $busy failed"
-	check "ebusy: a resync of hl1 failed with EBUSY" test "$busy" -gt 0
+	check "ebusy: the resync of hl1 failed with EBUSY ($err)" \
+		eval '[[ $err == *"Device or resource busy"* ]]'
 	check "ebusy: the failed resync was done again" resyncs_done
+	get absent absent "$MOCK/stats"
+	check "ebusy: no route was ever absent from the hardware ($absent0 -> $absent)" \
+		test "$absent" = "$absent0"
 	snap ebusy "$MOCK"
 	judge ebusy "ebusy: the mock equals the kernel in every namespace" \
 		mock_consistent init ns1 ns2 ns3 hl1
