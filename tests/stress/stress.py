@@ -835,8 +835,8 @@ class Stress:
         if mock and not example:
             results.append(("hardware flags per route are the mock's", self.mock_state_flags(s)))
         elif example and not mock:
-            results.append(("rt_offload on exactly the routes the example holds",
-                            checks.flags_on_held(s, "rfn_c_example", "offload")))
+            results.append(("the example's flag, by route type, on exactly the routes it holds",
+                            checks.c_example_flags(s, "-")))
         elif not mock and not example:
             results.append(("no hardware flag without a flag-writing listener",
                             checks.no_hw_flags(s)))
