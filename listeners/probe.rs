@@ -121,7 +121,7 @@ impl NhVal {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct RuleKey {
     inum: u32,
     family: u8,
@@ -138,10 +138,7 @@ impl NetnsKey for RuleKey {
     fn first_of(inum: u32) -> Self {
         Self {
             inum,
-            family: 0,
-            pref: 0,
-            table: 0,
-            action: 0,
+            ..Self::default()
         }
     }
 }

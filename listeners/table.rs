@@ -15,7 +15,7 @@ use crate::{
 /// The key the kernel notifies routes by, and hardware keys them by (as
 /// netdevsim does): one entry per namespace, family, table, prefix and
 /// length. Sorted by namespace first.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct RouteKey {
     pub(crate) inum: u32,
     pub(crate) family: u8,
@@ -57,7 +57,7 @@ impl NetnsKey for NhKey {
 }
 
 /// A multicast routing VIF's key: namespace, family, table, VIF index.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct VifKey {
     pub(crate) inum: u32,
     pub(crate) family: u8,
@@ -85,9 +85,7 @@ impl NetnsKey for VifKey {
     fn first_of(inum: u32) -> Self {
         Self {
             inum,
-            family: 0,
-            table: 0,
-            index: 0,
+            ..Self::default()
         }
     }
 }
@@ -97,7 +95,7 @@ impl NetnsKey for VifKey {
 /// holds twice under one (source, group) (proxy entries, with different
 /// input VIFs): the entry object's address, which a listener that holds
 /// the object keeps (0 for one that does not).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct MfcKey {
     pub(crate) inum: u32,
     pub(crate) family: u8,
@@ -145,11 +143,7 @@ impl NetnsKey for MfcKey {
     fn first_of(inum: u32) -> Self {
         Self {
             inum,
-            family: 0,
-            table: 0,
-            origin: [0; 16],
-            group: [0; 16],
-            obj: 0,
+            ..Self::default()
         }
     }
 }
@@ -169,10 +163,7 @@ impl NetnsKey for RouteKey {
     fn first_of(inum: u32) -> Self {
         Self {
             inum,
-            family: 0,
-            table: 0,
-            dst: [0; 16],
-            dst_len: 0,
+            ..Self::default()
         }
     }
 }
@@ -242,15 +233,7 @@ pub(crate) fn take_netns<K: NetnsKey, V>(tree: &mut RBTree<K, V>, inum: u32) -> 
 pub(crate) fn remove_netns<K: NetnsKey, V>(
     tree: &mut RBTree<K, V>,
     inum: u32,
-    mut removed: impl FnMut(V),
+    removed: impl FnMut(V),
 ) {
-    let mut cursor = tree.cursor_lower_bound_mut(&K::first_of(inum));
-    while let Some(c) = cursor {
-        if c.current().0.inum() != inum {
-            break;
-        }
-        let (next, node) = c.remove_current();
-        removed(node.to_key_value().1);
-        cursor = next;
-    }
+    remove_netns_if(tree, inum, |_| true, removed);
 }
