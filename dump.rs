@@ -204,8 +204,9 @@ pub(crate) fn register<S: Source, T: Target>(source: &S, node: Pin<&Node<T>>) ->
 /// retries as [`register`]. A veto does not stop a resync's replay (what
 /// the listener refuses, it does not hold). After a failure (`EBUSY`,
 /// `ENOMEM`) the namespaces stay flushed and muted, and the node's resync
-/// work tries again in [`RESYNC_RETRY_MS`], until a resync succeeds or the
-/// node ends, whoever asked for this one.
+/// work tries again in [`RESYNC_RETRY_MS`] (every namespace, if a retry
+/// took the node off the chain), until a resync succeeds or the node ends,
+/// whoever asked for this one.
 pub(crate) fn resync<S: Source, T: Target>(
     source: &S,
     node: Pin<&Node<T>>,
@@ -221,7 +222,10 @@ pub(crate) fn resync<S: Source, T: Target>(
     node.set_resyncing(false);
     if res.is_err() {
         // The node cannot end meanwhile (`_sync`): its end cancels this.
-        node.resync_in(nets, RESYNC_RETRY_MS);
+        // A node that a retry took off the chain (`forget`) missed every
+        // namespace's events since: all of them again.
+        let again = if node.on_chain() { nets } else { &[] };
+        node.resync_in(again, RESYNC_RETRY_MS);
     }
     res?;
     count(&node.chain_ref().stats.resynced);

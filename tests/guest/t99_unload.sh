@@ -25,8 +25,6 @@ unload_churning() {
 	judge unload "no hardware flag left behind after unload" no_hw_flags
 }
 
-_all_bridged() { local n; get n nets "$RFN/stats" && [ "$n" -eq $((${#NAMESPACES[@]} + 1)) ]; }
-
 reload_churning() {
 	plan 6
 	local k i deferred late ns
@@ -46,8 +44,7 @@ reload_churning() {
 		modprobe rust_fib_notifier
 	nap 3
 	check "reload: the churn ran and every batch succeeded" churn_stop
-	namespaces
-	check "reload: every namespace is bridged, late or not" wait_for 120 _all_bridged
+	check "reload: every namespace is bridged, late or not" wait_for 120 _netns_settled
 	get deferred bridge_deferred "$RFN/stats"
 	get late bridge_late "$RFN/stats"
 	diag "reload: $deferred namespaces bridged later (the kernel's dump said EBUSY), $late of them attached since"

@@ -38,6 +38,19 @@ namespaces() {
 	done
 }
 
+# netns_settled: within a minute, the module bridges the initial namespace
+# and the named ones, and no other: every namespace deleted before is gone.
+# The kernel dismantles a deleted namespace in a work item, after `ip netns
+# del` returned; until its bridge goes, the removal of its devices and
+# routes moves its counters, which a test of retries would take for changes
+# of its own namespaces.
+_netns_settled() {
+	local n
+	namespaces
+	get n nets "$RFN/stats" && [ "$n" -eq $((${#NAMESPACES[@]} + 1)) ]
+}
+netns_settled() { wait_for 60 _netns_settled; }
+
 # ipb NS: run ip -batch on stdin in namespace NS.  ip stops at the first
 # failing line; that fails the helper and, whether or not the caller checks
 # it, the test case: an extra failing result (its plan no longer matches).
