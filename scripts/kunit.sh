@@ -13,11 +13,15 @@
 #   make kunit KDIR=~/src/linux      your own tree: no set-up, no root, no
 #                                    apt (a source tree, or a build tree
 #                                    whose `source` link names one)
-#   make kunit KUNIT_ARGS="--arch x86_64 --kconfig_add CONFIG_PROVE_LOCKING=y"
-#                                    more kunit.py run arguments (here:
-#                                    under QEMU with lockdep, so that the
-#                                    case that needs it runs; UML turns
-#                                    lock debugging off while it boots)
+#   make kunit LOCKDEP=1             with lockdep, so that the case that
+#                                    needs it runs: under QEMU (x86_64),
+#                                    since UML turns lock debugging off
+#                                    while it boots; the same as
+#                                    KUNIT_ARGS="--arch x86_64
+#                                    --kconfig_add CONFIG_PROVE_LOCKING=y"
+#   make kunit KUNIT_ARGS="..."      more kunit.py run arguments
+#   KUNIT_ACCEL=tcg|kvm              QEMU's accelerator, when an --arch
+#                                    runs under QEMU (default tcg: see below)
 #
 # The kernel tree is never changed: a hard-linked copy of it (files we
 # change are rewritten, never edited in place) is cached with its build
@@ -88,6 +92,18 @@ mkdir -p "$dst"
 printf '%s\n' "${files[@]}" | rsync -rc --files-from=- "$top/" "$dst/"
 
 read -ra extra <<<"${KUNIT_ARGS:-}"
+if [ "${LOCKDEP:-0}" = 1 ]; then
+	extra=(--arch x86_64 --kconfig_add CONFIG_PROVE_LOCKING=y "${extra[@]}")
+fi
+# LOCKDEP is this script's: the kernel's make does not see it.
+unset LOCKDEP
+arch=um
+for ((i = 0; i < ${#extra[@]}; i++)); do
+	case ${extra[i]} in
+	--arch=*) arch=${extra[i]#--arch=} ;;
+	--arch) arch=${extra[i + 1]:-um} ;;
+	esac
+done
 # One build directory per kernel tree, configuration and toolchain: a
 # change of any of them builds afresh, going back reuses the old build.
 key=$( {
@@ -102,7 +118,52 @@ mkdir -p "$build"
 json=$build/results.json
 rm -f "$json"
 cd "$tree"
-log "kunit.py run (UML, build dir $build)${extra[*]:+ with ${extra[*]}}"
+how=UML
+if [ "$arch" != um ]; then
+	# kunit.py's QEMU asks for KVM first (-accel kvm -accel hvf -accel
+	# tcg: the first that starts wins).  A /dev/kvm that opens but cannot
+	# run the guest (nested virtualization: "KVM internal error",
+	# "emulation failure") then crashes the run, so TCG is the default:
+	# every qemu-system-* kunit.py starts is, through PATH, a wrapper
+	# that drops the other accelerators.  KUNIT_ACCEL=kvm keeps kunit.py's
+	# order.  TCG is slower: the timeout grows unless KUNIT_ARGS sets one.
+	accel=${KUNIT_ACCEL:-tcg}
+	case $accel in
+	kvm) ;;
+	tcg)
+		qdir=$(mktemp -d)
+		trap 'rm -rf "$qdir"' EXIT
+		for q in $(compgen -c qemu-system- | sort -u); do
+			real=$(command -v "$q") || continue
+			cat >"$qdir/$q" <<-EOF
+			#!/bin/sh
+			# kunit.sh: $real, keeping only -accel tcg
+			first=1 acc=
+			for a; do
+				[ \$first = 1 ] && { set --; first=0; }
+				if [ -n "\$acc" ]; then
+					acc=
+					[ "\$a" = tcg ] && set -- "\$@" -accel tcg
+				elif [ "\$a" = -accel ]; then
+					acc=1
+				else
+					set -- "\$@" "\$a"
+				fi
+			done
+			exec $(printf '%q' "$real") "\$@"
+			EOF
+			chmod +x "$qdir/$q"
+		done
+		PATH=$qdir:$PATH
+		;;
+	*) die "KUNIT_ACCEL=$accel: kvm or tcg" ;;
+	esac
+	if [ "$accel" = tcg ] && [[ " ${extra[*]} " != *" --timeout"* ]]; then
+		extra+=(--timeout 1800)
+	fi
+	how="QEMU $arch, $accel"
+fi
+log "kunit.py run ($how, build dir $build)${extra[*]:+ with ${extra[*]}}"
 status=0
 python3 tools/testing/kunit/kunit.py run \
 	--kunitconfig="$top/tests/kunit/.kunitconfig" \
