@@ -106,10 +106,24 @@ for ((i = 0; i < ${#extra[@]}; i++)); do
 done
 # One build directory per kernel tree, configuration and toolchain: a
 # change of any of them builds afresh, going back reuses the old build.
+# Of KUNIT_ARGS, only those kunit.py builds with count (--arch,
+# --kconfig_add...): --timeout, --kernel_args, --raw_output and the like
+# only change the run.
+build_args=()
+for ((i = 0; i < ${#extra[@]}; i++)); do
+	case ${extra[i]} in
+	--alltests | --make_options=* | --kunitconfig=* | --kconfig_add=* | --arch=* | \
+		--cross_compile=* | --qemu_config=*)
+		build_args+=("${extra[i]}") ;;
+	--make_options | --kunitconfig | --kconfig_add | --arch | --cross_compile | --qemu_config)
+		build_args+=("${extra[i]}" "${extra[i + 1]:-}")
+		i=$((i + 1)) ;;
+	esac
+done
 key=$( {
 	echo "$srcver"
 	grep -v '^#' "$top/tests/kunit/.kunitconfig"
-	[ "${#extra[@]}" = 0 ] || printf '%s\n' "${extra[@]}"
+	[ "${#build_args[@]}" = 0 ] || printf '%s\n' "${build_args[@]}"
 	clang$LLVM --version 2>/dev/null | head -1
 	rustc --version
 } | sha256sum | cut -c1-16)
@@ -126,7 +140,7 @@ if [ "$arch" != um ]; then
 	# "emulation failure") then crashes the run, so TCG is the default:
 	# every qemu-system-* kunit.py starts is, through PATH, a wrapper
 	# that drops the other accelerators.  KUNIT_ACCEL=kvm keeps kunit.py's
-	# order.  TCG is slower: the timeout grows unless KUNIT_ARGS sets one.
+	# order.
 	accel=${KUNIT_ACCEL:-tcg}
 	case $accel in
 	kvm) ;;
@@ -158,9 +172,6 @@ if [ "$arch" != um ]; then
 		;;
 	*) die "KUNIT_ACCEL=$accel: kvm or tcg" ;;
 	esac
-	if [ "$accel" = tcg ] && [[ " ${extra[*]} " != *" --timeout"* ]]; then
-		extra+=(--timeout 1800)
-	fi
 	how="QEMU $arch, $accel"
 fi
 log "kunit.py run ($how, build dir $build)${extra[*]:+ with ${extra[*]}}"
