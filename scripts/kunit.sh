@@ -23,8 +23,8 @@
 #   KUNIT_ACCEL=tcg|kvm              QEMU's accelerator, when an --arch
 #                                    runs under QEMU (default tcg: see below)
 #
-# The kernel tree is never changed: a hard-linked copy of it (files we
-# change are rewritten, never edited in place) is cached with its build
+# The kernel tree is never changed: a hard-linked copy of it (a plain copy
+# across filesystems; files we change are rewritten, never edited in place) is cached with its build
 # output, under $RFN_CACHE if it is writable, else ~/.cache.  The result is
 # read with kunit.py's own parser (`--json`), not from its summary line.
 set -euo pipefail
@@ -58,7 +58,13 @@ tree=$cache/kunit-tree/$srcver
 if [ ! -f "$tree/.rfn-tree" ]; then
 	log "linking a kernel tree for in-tree builds: $tree (from $src)"
 	rm -rf "$tree"; mkdir -p "$(dirname "$tree")"
-	cp -al "$src" "$tree"
+	# Hard links need the tree and the cache on one filesystem; else a
+	# copy (a reflink where the filesystem has them).
+	if ! cp -al "$src" "$tree" 2>/dev/null; then
+		log "cannot hard-link $src into $cache (another filesystem): copying it"
+		rm -rf "$tree"
+		cp -a --reflink=auto "$src" "$tree"
+	fi
 	# An in-tree build left in the source (a .config): kunit.py builds
 	# in a directory of its own, which needs a clean source.  Removing
 	# the copy's links leaves the original tree as it is.
