@@ -24,8 +24,9 @@
 #                                    runs under QEMU (default tcg: see below)
 #
 # The kernel tree is never changed: a hard-linked copy of it (a plain copy
-# across filesystems; files we change are rewritten, never edited in place) is cached with its build
-# output, under $RFN_CACHE if it is writable, else ~/.cache.  The result is
+# across filesystems; files we change are rewritten, never edited in
+# place) is cached with its build output, under $RFN_CACHE if it is
+# writable, else ~/.cache.  The result is
 # read with kunit.py's own parser (`--json`), not from its summary line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
