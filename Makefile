@@ -8,6 +8,8 @@
 #   make stress          a seeded random stress run in one guest boot, every
 #                        listener compared with the kernel (SEED= MINUTES=)
 #   make kunit           the KUnit suites through tools/testing/kunit/kunit.py
+#                        (LOCKDEP=1: with lockdep, under QEMU;
+#                        Documentation/kunit.md)
 #   make bench           what the module costs, against the kernel and
 #                        netdevsim, natively (UML) and under TCG
 #                        (BENCH=replay,insert... BENCH_ACCEL=native,tcg

@@ -13,16 +13,21 @@
 #   make kunit KDIR=~/src/linux      your own tree: no set-up, no root, no
 #                                    apt (a source tree, or a build tree
 #                                    whose `source` link names one)
-#   make kunit KUNIT_ARGS="--arch x86_64 --kconfig_add CONFIG_PROVE_LOCKING=y"
-#                                    more kunit.py run arguments (here:
-#                                    under QEMU with lockdep, so that the
-#                                    case that needs it runs; UML turns
-#                                    lock debugging off while it boots)
+#   make kunit LOCKDEP=1             with lockdep, so that the case that
+#                                    needs it runs: under QEMU (x86_64),
+#                                    since UML turns lock debugging off
+#                                    while it boots; the same as
+#                                    KUNIT_ARGS="--arch x86_64
+#                                    --kconfig_add CONFIG_PROVE_LOCKING=y"
+#   make kunit KUNIT_ARGS="..."      more kunit.py run arguments
+#   KUNIT_ACCEL=tcg|kvm              QEMU's accelerator, when an --arch
+#                                    runs under QEMU (default tcg: see below)
 #
-# The kernel tree is never changed: a hard-linked copy of it (files we
-# change are rewritten, never edited in place) is cached with its build
-# output, under $RFN_CACHE if it is writable, else ~/.cache.  The result is
-# read with kunit.py's own parser (`--json`), not from its summary line.
+# The kernel tree is never changed: a hard-linked copy of it (a plain copy
+# across filesystems; files we change are rewritten, never edited in
+# place) is cached with its build output, under $RFN_CACHE if it is
+# writable, else ~/.cache.  The result is read with kunit.py's own parser
+# (`--json`), not from its summary line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
@@ -54,7 +59,13 @@ tree=$cache/kunit-tree/$srcver
 if [ ! -f "$tree/.rfn-tree" ]; then
 	log "linking a kernel tree for in-tree builds: $tree (from $src)"
 	rm -rf "$tree"; mkdir -p "$(dirname "$tree")"
-	cp -al "$src" "$tree"
+	# Hard links need the tree and the cache on one filesystem; else a
+	# copy (a reflink where the filesystem has them).
+	if ! cp -al "$src" "$tree" 2>/dev/null; then
+		log "cannot hard-link $src into $cache (another filesystem): copying it"
+		rm -rf "$tree"
+		cp -a --reflink=auto "$src" "$tree"
+	fi
 	# An in-tree build left in the source (a .config): kunit.py builds
 	# in a directory of its own, which needs a clean source.  Removing
 	# the copy's links leaves the original tree as it is.
@@ -88,12 +99,38 @@ mkdir -p "$dst"
 printf '%s\n' "${files[@]}" | rsync -rc --files-from=- "$top/" "$dst/"
 
 read -ra extra <<<"${KUNIT_ARGS:-}"
+if [ "${LOCKDEP:-0}" = 1 ]; then
+	extra=(--arch x86_64 --kconfig_add CONFIG_PROVE_LOCKING=y "${extra[@]}")
+fi
+# LOCKDEP is this script's: the kernel's make does not see it.
+unset LOCKDEP
+arch=um
+for ((i = 0; i < ${#extra[@]}; i++)); do
+	case ${extra[i]} in
+	--arch=*) arch=${extra[i]#--arch=} ;;
+	--arch) arch=${extra[i + 1]:-um} ;;
+	esac
+done
 # One build directory per kernel tree, configuration and toolchain: a
 # change of any of them builds afresh, going back reuses the old build.
+# Of KUNIT_ARGS, only those kunit.py builds with count (--arch,
+# --kconfig_add...): --timeout, --kernel_args, --raw_output and the like
+# only change the run.
+build_args=()
+for ((i = 0; i < ${#extra[@]}; i++)); do
+	case ${extra[i]} in
+	--alltests | --make_options=* | --kunitconfig=* | --kconfig_add=* | --arch=* | \
+		--cross_compile=* | --qemu_config=*)
+		build_args+=("${extra[i]}") ;;
+	--make_options | --kunitconfig | --kconfig_add | --arch | --cross_compile | --qemu_config)
+		build_args+=("${extra[i]}" "${extra[i + 1]:-}")
+		i=$((i + 1)) ;;
+	esac
+done
 key=$( {
 	echo "$srcver"
 	grep -v '^#' "$top/tests/kunit/.kunitconfig"
-	[ "${#extra[@]}" = 0 ] || printf '%s\n' "${extra[@]}"
+	[ "${#build_args[@]}" = 0 ] || printf '%s\n' "${build_args[@]}"
 	clang$LLVM --version 2>/dev/null | head -1
 	rustc --version
 } | sha256sum | cut -c1-16)
@@ -102,7 +139,49 @@ mkdir -p "$build"
 json=$build/results.json
 rm -f "$json"
 cd "$tree"
-log "kunit.py run (UML, build dir $build)${extra[*]:+ with ${extra[*]}}"
+how=UML
+if [ "$arch" != um ]; then
+	# kunit.py's QEMU asks for KVM first (-accel kvm -accel hvf -accel
+	# tcg: the first that starts wins).  A /dev/kvm that opens but cannot
+	# run the guest (nested virtualization: "KVM internal error",
+	# "emulation failure") then crashes the run, so TCG is the default:
+	# every qemu-system-* kunit.py starts is, through PATH, a wrapper
+	# that drops the other accelerators.  KUNIT_ACCEL=kvm keeps kunit.py's
+	# order.
+	accel=${KUNIT_ACCEL:-tcg}
+	case $accel in
+	kvm) ;;
+	tcg)
+		qdir=$(mktemp -d)
+		trap 'rm -rf "$qdir"' EXIT
+		for q in $(compgen -c qemu-system- | sort -u); do
+			real=$(command -v "$q") || continue
+			cat >"$qdir/$q" <<-EOF
+			#!/bin/sh
+			# kunit.sh: $real, keeping only -accel tcg
+			first=1 acc=
+			for a; do
+				[ \$first = 1 ] && { set --; first=0; }
+				if [ -n "\$acc" ]; then
+					acc=
+					[ "\$a" = tcg ] && set -- "\$@" -accel tcg
+				elif [ "\$a" = -accel ]; then
+					acc=1
+				else
+					set -- "\$@" "\$a"
+				fi
+			done
+			exec $(printf '%q' "$real") "\$@"
+			EOF
+			chmod +x "$qdir/$q"
+		done
+		PATH=$qdir:$PATH
+		;;
+	*) die "KUNIT_ACCEL=$accel: kvm or tcg" ;;
+	esac
+	how="QEMU $arch, $accel"
+fi
+log "kunit.py run ($how, build dir $build)${extra[*]:+ with ${extra[*]}}"
 status=0
 python3 tools/testing/kunit/kunit.py run \
 	--kunitconfig="$top/tests/kunit/.kunitconfig" \
@@ -116,7 +195,7 @@ python3 tools/testing/kunit/kunit.py run \
 
 # The verdict, from kunit.py's parse (KernelCI JSON): every case of every
 # rust_fib_notifier suite, and the counts.
-python3 - "$json" <<'EOF' || exit 1
+if ! python3 - "$json" <<'EOF'
 import json, sys
 
 def cases(group, path=()):
@@ -141,5 +220,9 @@ print(f"kunit: {len(suites)} suites ({', '.join(sorted(suites))}), {total} cases
 bad = total == 0 or any(s not in ("PASS", "SKIP") for s in count)
 sys.exit(1 if bad else 0)
 EOF
+then
+	[ "${accel:-}" = kvm ] && log "under KVM: a KVM that cannot run this guest fails so; KUNIT_ACCEL=tcg runs it emulated"
+	exit 1
+fi
 # A crash kunit.py parsed as far as it got is still a failure.
 [ "$status" = 0 ] || die "kunit.py run failed (status $status)"

@@ -26,15 +26,16 @@ problems=()
 # The kernel's own minimum for x86_64 (scripts/min-tool-version.sh).
 rustc_min=1.85.0
 [ "$(id -u)" = 0 ] ||
-	problems+=("root: run as root (sudo make ...): set-up adds apt suites and packages, and the tests write /usr/src, /lib/modules and $RFN_CACHE")
+	problems+=("root: run as root (sudo make ..., or su - where sudo is not installed): set-up adds apt suites and packages, and the tests write /usr/src, /lib/modules and $RFN_CACHE")
 os=$(. /etc/os-release 2>/dev/null && echo "${ID:-}-${VERSION_ID:-}")
 [ "$os" = debian-12 ] ||
 	problems+=("Debian 12 (bookworm): this set-up's apt steps are for it (this is ${os:-unknown}); elsewhere install the packages listed in Documentation/install.md and give KDIR= a Rust-enabled $KVER build tree")
 if ! command -v rustup >/dev/null || ! command -v cargo >/dev/null; then
 	problems+=("rustup and cargo: not found (Debian 12 packages no rustc recent enough for the kernel). Install them from https://rustup.rs as the user that runs make (root):
+      apt-get install -y curl ca-certificates
       curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y
       . \"\$HOME/.cargo/env\"
-    (rustc >= $rustc_min; set-up then adds rust-src and bindgen-cli itself)")
+    (rustc >= $rustc_min; set-up then adds rust-src, clippy, rustfmt and bindgen-cli itself)")
 elif ! printf '%s\n%s\n' "$rustc_min" "$(rustc --version | cut -d' ' -f2)" | sort -VC; then
 	problems+=("rustc $rustc_min or newer: this is $(rustc --version) ($(command -v rustc)); the kernel needs $rustc_min: rustup update stable")
 fi
@@ -87,12 +88,14 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 # smcroute: the multicast routing daemon the guest tests run (t59).
+# ca-certificates: cargo (crates.io) and pipx (PyPI) fetch over HTTPS.
+# git: make check and make bench list the checkout's files with it.
 # Not udev: virtme-ng's guest init runs udev coldplug when it finds udevd,
 # which costs ~30 s of every TCG boot and gives the tests nothing.
 pkgs=(clang-19 lld-19 llvm-19 libclang-19-dev bc bison flex libelf-dev
       libssl-dev cpio kmod iproute2 jq python3 xz-utils make
       gcc rsync pahole dwarves busybox-static procps file perl dkms
-      python3-matplotlib smcroute)
+      python3-matplotlib smcroute ca-certificates git)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -117,10 +120,14 @@ fi
 # --- Rust -----------------------------------------------------------------
 # The kernel's Rust support needs the standard library's source (it builds
 # its own `core`) and bindgen >= 0.71.1 linked against libclang >= 17.
-if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
-	say "rustup component add rust-src (the kernel builds core/alloc from source)"
-	rustup component add rust-src
-fi
+# clippy and rustfmt: the W=1 CLIPPY=1 build and make check (rustup's
+# "minimal" profile has neither).
+installed=$(rustup component list --installed 2>/dev/null || :)
+for c in rust-src clippy rustfmt; do
+	grep -q "^$c" <<<"$installed" && continue
+	say "rustup component add $c$([ $c = rust-src ] && echo ' (the kernel builds core/alloc from source)')"
+	rustup component add "$c" || die "rustup component add $c failed"
+done
 if ! command -v bindgen >/dev/null; then
 	say "cargo install --locked bindgen-cli (Rust-for-Linux needs >= 0.71.1)"
 	LIBCLANG_PATH=$LIBCLANG_PATH cargo install --locked bindgen-cli
