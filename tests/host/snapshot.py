@@ -678,6 +678,55 @@ class Snap:
         ok_r, l_r = self._diff("routes", want_r, have_r, "kernel", directory)
         return Verdict(ok and ok_r, lines + l_r)
 
+    # ip's names for DS field values (iproute2's rt_dsfield), for TOS.
+    DSFIELD = {**{f"CS{i}": i << 5 for i in range(8)},
+               **{f"AF{c}{d}": (c << 5) | (d << 3) for c in range(1, 5) for d in range(1, 4)},
+               "EF": 0xb8}
+
+    def tos_value(self, r):
+        """A kernel route's TOS as a number (ip -j prints a name or hex)."""
+        t = self._tos(r)
+        return self.DSFIELD[t] if t in self.DSFIELD else int(t, 0)
+
+    def first_route(self, n, r):
+        """The kernel route R of NS N as a probe prints what it holds of
+        it: metric, TOS, and the first nexthop (device index and gateway)
+        or its nexthop object."""
+        if "nhid" in r:
+            via = f"nhid {r['nhid']}"
+        else:
+            nh = (r.get("nexthops") or [r])[0]
+            via = f"dev {self.ifindex(n, nh['dev']) if 'dev' in nh else 0}"
+            if "gateway" in nh:
+                via += f" via {ipaddress.ip_address(nh['gateway'])}"
+        return (f"route {self.ino(n)} {r['family']} {r['tb']} {r['prefix']} "
+                f"tos {self.tos_value(r)} metric {r.get('metric', 0)} {via}")
+
+    def compare_first(self, directory, *ns):
+        """Per route, not per key: each route a probe holds is the kernel's
+        first route of its prefix (best: the one notified) as it is now,
+        its metric, TOS, first nexthop's device and gateway (or its nexthop
+        object); and it holds one for every prefix."""
+        names = self.names(ns)
+        inos = {self.ino(n) for n in names}
+        want = {self.first_route(n, r) for n in names for r in self.kroutes(n)
+                if self.rkey(n, r) in self.best(n)}
+        have = set()
+        for line in self.lines(directory, "routes"):
+            w = line.split()
+            if int(w[0]) not in inos:
+                continue
+            if "nhid" in w[4:]:
+                via = f"nhid {self._after(w, 'nhid')}"
+            else:
+                via = f"dev {self._after(w, 'dev')}"
+                if "via" in w[4:]:
+                    via += f" via {ipaddress.ip_address(self._after(w, 'via'))}"
+            have.add(f"route {w[0]} {w[1]} {w[2]} {prefix(w[3], int(w[1]))} "
+                     f"tos {self._after(w, 'tos')} metric {self._after(w, 'metric')} {via}")
+        ok, lines = self._diff("first routes", want, have, "kernel", directory)
+        return Verdict(ok, lines)
+
     def states(self, directory, state, *ns):
         """Route keys a mock switchdev's `routes` shows in STATE (offload,
         trap, offload_failed, nexthop_missing: the word after `tos <tos>`)."""
