@@ -469,4 +469,11 @@ impl<L: Listener> Registration<L> {
     pub(crate) fn resync_from<S: Source>(&self, source: &S, net: NetId) -> Result {
         resync(source, self.node.as_ref(), &[net])
     }
+
+    /// What the node's resync work is still asked to do, taken from it (it
+    /// does none of it).
+    #[cfg(rfn_kunit)]
+    pub(crate) fn take_pending(&self) -> crate::chain::Pending {
+        self.node.take_pending()
+    }
 }

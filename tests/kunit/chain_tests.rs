@@ -616,6 +616,33 @@ mod tests {
         Ok(())
     }
 
+    /// A resync that fails (`EBUSY`) asks again for what the listener
+    /// lacks: its namespace, muted and flushed, while the node stayed on
+    /// the chain; every namespace once a retry took the node off the chain
+    /// (`retry_all`), since it missed all of their events.
+    #[test]
+    fn failed_resync_asks_again_for_what_was_missed() -> Result {
+        let chain = Chain::isolated()?;
+        let rec = Recorder::new(false)?;
+        let source = FakeSource::new(&[0, 0, 0], 1)?;
+        let reg = register(&chain, &source, &rec)?;
+        source.nets[1].unstable.store(u32::MAX, Relaxed);
+        let res = reg.resync_from(&source, NetId::fake(2));
+        assert!(matches!(res, Err(e) if e == EBUSY));
+        let pending = reg.take_pending();
+        assert!(!pending.all());
+        assert_eq!(pending.nets().count(), 1);
+        assert_eq!(pending.nets().next(), Some(NetId::fake(2)));
+        chain.retry_all.store(true, Relaxed);
+        let res = reg.resync_from(&source, NetId::fake(2));
+        assert!(matches!(res, Err(e) if e == EBUSY));
+        assert!(reg.take_pending().all());
+        chain.retry_all.store(false, Relaxed);
+        source.nets[1].unstable.store(0, Relaxed);
+        drop(reg);
+        Ok(())
+    }
+
     /// A listener gets only the families it registered for (and a
     /// namespace's exit, every family's event).
     #[test]
