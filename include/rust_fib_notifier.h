@@ -38,7 +38,9 @@ struct netlink_ext_ack;
  *    (IPv6), as the kernel's own FIB notifier sends them.  Only the first
  *    route of a prefix (per table, and per TOS for IPv4) is notified: the
  *    one the kernel uses.  When it goes, the next one of the prefix comes
- *    as FIB_EVENT_ENTRY_REPLACE.  FIB_EVENT_ENTRY_ADD is not sent by 7.3.
+ *    as FIB_EVENT_ENTRY_REPLACE.  FIB_EVENT_ENTRY_ADD is not sent for unicast
+ *    routes by 7.3 (multicast routing sends it for MFC entries: DOC:
+ *    Multicast routing).
  *  - FIB_EVENT_NH_ADD, FIB_EVENT_NH_DEL (IPv4): a path's device went up or
  *    down, @info inside struct fib_nh_notifier_info.
  *  - FIB_EVENT_RULE_ADD, FIB_EVENT_RULE_DEL: a policy routing rule (IPv4
@@ -95,8 +97,8 @@ struct netlink_ext_ack;
  *  - RUST_FIB_EVENT_NETNS_EXIT: process context (the namespace's pernet
  *    exit, or its bridge's attachment), RTNL not held.
  *  - replayed events (@replay set): the registering task, or the module's
- *    resync work; routes and rules under RCU alone, nexthop objects with
- *    RTNL held.
+ *    resync work; routes, rules and multicast routing under RCU alone,
+ *    nexthop objects with RTNL held.
  *
  * The flush callbacks (struct rust_fib_notifier_ops) run in process
  * context, in the registering task or the module's resync work, without
@@ -276,8 +278,10 @@ struct netlink_ext_ack;
  * offloads an entry sets MFC_OFFLOAD in its mfc_flags (and clears it when
  * it stops), which `ip mroute` shows as "offload".  An entry or a VIF
  * added while a replay walks its table may come twice (replayed, then as
- * its live ADD): apply an ADD of what is held as a replace.  Multicast
- * events cannot be vetoed (the kernel ignores the return value).
+ * its live ADD): apply an ADD of what is held as a replace.  VIF and MFC
+ * entry events cannot be vetoed (the kernel ignores the return value);
+ * FIB_EVENT_RULE_ADD of a multicast rule can, as a unicast one (DOC: Return
+ * values and vetoes).
  */
 
 /**
@@ -459,11 +463,14 @@ struct rust_fib_notifier_info {
  *	before the next try: forget everything received so far.  May be NULL.
  * @extack: where a veto during the replay reports (may be NULL)
  *
- * Replays every namespace's rules, then every table entry, to @nb alone,
- * puts @nb on the chain, and checks that nothing changed meanwhile; else
- * unregisters, calls @cb and tries again, 5 times in all.  Sleeps, and
- * takes RTNL: never call it with RTNL held (with lockdep it fails with
- * -EDEADLK and a warning in the kernel log; without, it deadlocks).
+ * Replays each namespace's nexthop objects (with
+ * RUST_FIB_NOTIFIER_F_NEXTHOPS), then its families in the kernel's own order
+ * (IPv4 rules and routes, IPv4 multicast routing, IPv6 rules and routes,
+ * IPv6 multicast routing) to @nb alone, puts @nb on the chain, and checks
+ * that nothing changed meanwhile; else unregisters, calls @cb and tries
+ * again, 5 times in all.  Sleeps, and takes RTNL: never call it with RTNL
+ * held (with lockdep it fails with -EDEADLK and a warning in the kernel
+ * log; without, it deadlocks).
  * rust_fib_notifier_register_ops() does the same with per-namespace
  * flushes and options: new listeners use that.
  *

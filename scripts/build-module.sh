@@ -12,7 +12,7 @@ kdir=$1 log=${2:-/dev/null}
 # First the product module (RFN_KUNIT=0, no RFN_TEST_LISTENERS): no KUnit
 # suite, no test listener, no fault injection, no dependency on kunit.ko.
 make -C "$kdir" M="$top" LLVM="$LLVM" clean >/dev/null 2>&1 || true
-if ! make -C "$kdir" M="$top" LLVM="$LLVM" W=1 RFN_KUNIT=0 -j"$(nproc)" >"$log.tmp" 2>&1; then
+if ! make -C "$kdir" M="$top" LLVM="$LLVM" W=1 CLIPPY=1 RFN_KUNIT=0 -j"$(nproc)" >"$log.tmp" 2>&1; then
 	cat "$log.tmp" >&2
 	echo "build-module: the product build (RFN_KUNIT=0) failed" >&2
 	exit 1

@@ -26,8 +26,9 @@
 //!   (`mock_switchdev/`).
 //!
 //! Forgetting (a failed registration, a detach) waits for the queue to be
-//! idle, clears every flag the device set and empties both tables; a retry
-//! or a resync forgets one namespace the same way, unless the device
+//! idle, clears every flag the device set and empties its tables (routes,
+//! nexthop objects, multicast); a retry or a resync forgets one namespace
+//! the same way, unless the device
 //! reconciles (`reconcile`, the default): then it marks the namespace's
 //! entries stale and keeps them, the replay makes fresh again those it
 //! gives (unchanged ones without a hardware write), and a sweep, queued
@@ -167,8 +168,8 @@ impl MockSwitchdev {
     }
 
     /// Waits for the queue, clears every flag the device set and empties
-    /// both tables (`repair`: for a replay of everything, see
-    /// `fib::GoneKey`).
+    /// its tables: routes, nexthop objects, multicast (`repair`: for a
+    /// replay of everything, see `fib::GoneKey`).
     fn forget(&self, repair: bool) {
         self.wait_idle();
         let mut hw = self.hw.lock();
