@@ -108,12 +108,6 @@ struct bench_c_result {
 	int err;
 };
 
-struct bench_rust_result {
-	u64 ns;
-	u64 cpu_ns;
-	int err;
-};
-
 struct bench_sections_result {
 	u64 kernel_net_ns;
 	u64 kernel_events_ns;
@@ -126,7 +120,6 @@ static struct bench_sections_result bench_sections;
 static struct bench_kernel_result bench_kernel;
 static struct bench_kernel_result bench_wrapped;
 static struct bench_c_result bench_c;
-static struct bench_rust_result bench_rust;
 static atomic64_t bench_events;
 static struct dentry *bench_dir;
 
@@ -640,6 +633,12 @@ static const struct file_operations bench_fill_fops = {
 };
 
 #define BENCH_RUST_ATTACH "/sys/kernel/debug/rust_fib_notifier/counter/attach"
+
+static struct {
+	u64 ns;
+	u64 cpu_ns;
+	int err;
+} bench_rust;
 
 /*
  * The Rust listener's registration, timed as bench_c_replay() times the C

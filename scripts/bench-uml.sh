@@ -24,6 +24,7 @@
 #   BENCH_ROUTES=N,N...        the replay points' routes (IPv4), instead
 #   BENCH_NETS=N,N...          of the scale's, over these namespaces each
 #   BENCH_ROUTES6=N            the IPv6 point's routes (0: none)
+#   RFN_HOT_RUNS=N             hot: the replays of each way (default 300)
 #   RFN_UML_MEM=3G             the UML guest's memory
 #   RFN_UML_OUT=DIR            where the results go
 #
@@ -130,6 +131,7 @@ for v in ROUTES NETS ROUTES6; do
 	var=BENCH_$v
 	[ -n "${!var:-}" ] && points+=("rfn_${v,,}=${!var}")
 done
+[ -n "${RFN_HOT_RUNS:-}" ] && points+=("RFN_HOT_RUNS=$RFN_HOT_RUNS")
 set +e
 TMPDIR=/dev/shm "$build/linux" mem="${RFN_UML_MEM:-3G}" \
 	root=/dev/root rootfstype=hostfs rootflags=/ ro init="$top/bench/uml/init.sh" \
