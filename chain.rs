@@ -70,6 +70,12 @@ pub(crate) trait Target: Send + Sync {
     /// The families the target gets, replayed and live (read once, at
     /// registration).
     fn families(&self) -> Families;
+    /// A C listener's own block and callback, for a registration's replay
+    /// to call directly with each event's `RfnInfo`, as [`Target::call`]
+    /// does; `None` for a Rust listener.
+    fn c_listener(&self) -> Option<CListener> {
+        None
+    }
 }
 
 /// Adapts a [`Listener`] to a [`Target`]: decodes events into [`Event`].
@@ -670,28 +676,41 @@ impl<T: Target> Node<T> {
     }
 }
 
+/// A C listener's own block and callback (see [`Target::c_listener`]).
+#[derive(Clone, Copy)]
+pub(crate) struct CListener {
+    pub(crate) nb: *mut bindings::notifier_block,
+    pub(crate) call:
+        unsafe extern "C" fn(*mut bindings::notifier_block, c_ulong, *mut c_void) -> c_int,
+}
+
 /// The notifier block a replay hands to the kernel's dump of one namespace
 /// (`dump.rs`), on the replaying thread's stack: the dump calls it there,
 /// synchronously, and keeps no pointer to it. A replay is millions of
-/// events, so what each one needs is worked out here, once: its callback
-/// ([`ReplayBlock::call`]) checks the event's family, fills in the
-/// target's `RfnInfo` and calls the target, with nothing left to do after
-/// the call (for a C listener, a jump to its callback).
+/// events, so what each one needs is worked out here, once: the callback
+/// checks the event's family, fills in the target's `RfnInfo`, counts the
+/// event and calls the target, with nothing left to do after the call. A
+/// registration's replay to a C listener jumps to the listener's callback
+/// ([`ReplayBlock::call_c`]).
 ///
 /// # Invariants
 ///
-/// - `nb`'s callback is [`ReplayBlock::call`] of this `T`, or, for a
-///   resync's replay, [`ReplayBlock::call_resync`].
-/// - `info.net` is the namespace replayed and `info.replay` is true; the
-///   target's borrow of `info` lasts one call (listeners only read it, as
-///   the C API's contract says).
+/// - `nb`'s callback is, for this `T`, [`ReplayBlock::call_resync`] for a
+///   resync's replay, else [`ReplayBlock::call_c`] when `c` is set and
+///   `entries` is not 0, else [`ReplayBlock::call`].
+/// - `info.net` is the namespace replayed and `info.replay` is true;
+///   with [`ReplayBlock::call_c`], `info.family` is `entries` between
+///   events. The target's borrow of `info` lasts one call (listeners only
+///   read it, as the C API's contract says).
 #[repr(C)]
 pub(crate) struct ReplayBlock<'a, T: Target> {
     nb: Opaque<bindings::notifier_block>,
     node: &'a Node<T>,
-    /// What the target gets: `info` and `family` are the event's, set by
-    /// [`ReplayBlock::deliver`] before each call.
+    /// What the target gets: `info` and `family` are the event's, set
+    /// before each call.
     info: UnsafeCell<RfnInfo>,
+    /// The target's own C callback, if it is a C listener.
+    c: Option<CListener>,
     /// The family of the dump's entries, as `RfnInfo::family` carries it;
     /// 0 when the target does not get it.
     entries: u8,
@@ -718,6 +737,8 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
                 0
             }
         };
+        let c = node.target.c_listener();
+        let entries = wanted(family);
         // A registration's replay stops at a veto (the listener refuses to
         // start). A resync's cannot: the state exists, and the listener
         // already lives with what it refused; it simply does not hold it.
@@ -725,11 +746,13 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         // `resyncing` as it is for the block's life.
         let call = if node.resyncing.load(Relaxed) {
             Self::call_resync
+        } else if c.is_some() && entries != 0 {
+            Self::call_c
         } else {
             Self::call
         };
-        // INVARIANT: the callback is one of the two, for this `T`; `net`
-        // and `replay` as documented.
+        // INVARIANT: the callback as documented, for this `T`; `net` and
+        // `replay` too.
         Self {
             nb: Opaque::new(notifier_block(Some(call))),
             node,
@@ -738,9 +761,10 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
                 info: ptr::null_mut(),
                 replay: true,
                 net_lives: false,
-                family: 0,
+                family: entries,
             }),
-            entries: wanted(family),
+            c,
+            entries,
             rules: wanted(rules),
             delivered: Cell::new(0),
         }
@@ -762,6 +786,39 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, nb) }
     }
 
+    /// Sets `info` for `event` and counts it, if the target gets the
+    /// event's family; the target may then borrow `info` for one call.
+    #[inline(always)]
+    fn prepare(&self, event: c_ulong, data: *mut c_void) -> Option<*mut RfnInfo> {
+        let family = match event {
+            ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL => self.rules,
+            _ => self.entries,
+        };
+        if family == 0 {
+            return None;
+        }
+        let info = self.info.get();
+        // SAFETY: only the replaying thread uses the block, one event at a
+        // time, and the target's borrow of `info` ended with its last call
+        // (type invariant): nothing else reads or writes it now.
+        unsafe {
+            (*info).info = data;
+            (*info).family = family;
+        }
+        self.delivered.set(self.delivered.get().wrapping_add(1));
+        Some(info)
+    }
+
+    /// Passes one replayed event to the target.
+    #[inline(always)]
+    fn deliver(&self, event: c_ulong, data: *mut c_void) -> c_int {
+        match self.prepare(event, data) {
+            // SAFETY: `prepare` set `info`; the borrow lasts the call.
+            Some(info) => self.node.target.call(event, unsafe { &*info }, self.node),
+            None => 0,
+        }
+    }
+
     /// A registration's replay callback: the target's answer goes back to
     /// the dump, which stops at a veto.
     ///
@@ -780,6 +837,47 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         unsafe { Self::of(nb) }.deliver(event, data)
     }
 
+    /// [`ReplayBlock::call`] to a C listener that gets the dump's entries:
+    /// an entry goes straight to the listener's callback, `info.family`
+    /// already set.
+    ///
+    /// # Safety
+    ///
+    /// As [`ReplayBlock::call`].
+    unsafe extern "C" fn call_c(
+        nb: *mut bindings::notifier_block,
+        event: c_ulong,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: as in `call`.
+        let block = unsafe { Self::of(nb) };
+        if matches!(event, ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL) {
+            return block.deliver_rule(event, data);
+        }
+        let info = block.info.get();
+        // SAFETY: as in `prepare`; `info.family` is already `entries`
+        // (type invariant).
+        unsafe { (*info).info = data };
+        block.delivered.set(block.delivered.get().wrapping_add(1));
+        match block.c {
+            // SAFETY: what `Target::call` of the C listener does
+            // (`Target::c_listener`); the borrow of `info` lasts the call.
+            Some(c) => unsafe { (c.call)(c.nb, event, info.cast()) },
+            None => 0,
+        }
+    }
+
+    /// A rule's event in [`ReplayBlock::call_c`]: through
+    /// [`ReplayBlock::deliver`], `info.family` back to `entries` after.
+    #[cold]
+    #[inline(never)]
+    fn deliver_rule(&self, event: c_ulong, data: *mut c_void) -> c_int {
+        let ret = self.deliver(event, data);
+        // SAFETY: as in `prepare`: the target's borrow ended with the call.
+        unsafe { (*self.info.get()).family = self.entries };
+        ret
+    }
+
     /// A resync's replay callback: a veto does not stop it.
     ///
     /// # Safety
@@ -793,29 +891,6 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         // SAFETY: as in `call`.
         unsafe { Self::of(nb) }.deliver(event, data);
         0
-    }
-
-    /// Passes one replayed event to the target, if it gets its family.
-    #[inline(always)]
-    fn deliver(&self, event: c_ulong, data: *mut c_void) -> c_int {
-        let family = match event {
-            ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL => self.rules,
-            _ => self.entries,
-        };
-        if family == 0 {
-            return 0;
-        }
-        let info = self.info.get();
-        // SAFETY: only the replaying thread uses the block, one event at a
-        // time, and the target's borrow of `info` ended with its last call
-        // (type invariant): nothing else reads or writes it now.
-        unsafe {
-            (*info).info = data;
-            (*info).family = family;
-        }
-        self.delivered.set(self.delivered.get().wrapping_add(1));
-        // SAFETY: as above; the borrow lasts the call.
-        self.node.target.call(event, unsafe { &*info }, self.node)
     }
 }
 
