@@ -19,7 +19,7 @@ use kernel::{
 };
 
 use crate::{
-    chain::{ChainRef, Node, Target},
+    chain::{CListener, ChainRef, Node, Target},
     dump,
     events::{Families, ResyncLater},
     ffi,
@@ -71,6 +71,10 @@ impl Target for CTarget {
 
     fn families(&self) -> Families {
         Families::from_raw(self.ops.families as u8)
+    }
+
+    fn c_listener(&self) -> Option<CListener> {
+        self.call.map(|call| CListener { nb: self.nb, call })
     }
 
     fn flush_net(&self, net: NetId) {

@@ -16,7 +16,12 @@
 //! runs for it, and a block on the resync chain, which carries requests to
 //! resync a namespace (after a veto), never FIB events.
 
-use core::{cell::Cell, ops::Deref, pin::Pin, ptr};
+use core::{
+    cell::{Cell, UnsafeCell},
+    ops::Deref,
+    pin::Pin,
+    ptr,
+};
 
 use kernel::{
     bindings,
@@ -65,6 +70,12 @@ pub(crate) trait Target: Send + Sync {
     /// The families the target gets, replayed and live (read once, at
     /// registration).
     fn families(&self) -> Families;
+    /// A C listener's own block and callback, for a registration's replay
+    /// to call directly with each event's `RfnInfo`, as [`Target::call`]
+    /// does; `None` for a Rust listener.
+    fn c_listener(&self) -> Option<CListener> {
+        None
+    }
 }
 
 /// Adapts a [`Listener`] to a [`Target`]: decodes events into [`Event`].
@@ -308,7 +319,7 @@ pub(crate) struct Node<T: Target> {
     #[pin]
     resync_nb: Opaque<bindings::notifier_block>,
     /// The replay is a resync's: a veto cannot abort it (see
-    /// [`ReplayBlock::call`]).
+    /// [`ReplayBlock::call_resync`]).
     resyncing: Atomic<bool>,
     /// Events replayed to the target so far (tracepoints).
     replayed: Atomic<u64>,
@@ -479,9 +490,15 @@ impl<T: Target> Node<T> {
     #[cfg(rfn_kunit)]
     pub(crate) fn replay_event(&self, net: *mut ffi::Net, event: c_ulong) -> c_int {
         let block = ReplayBlock::new(self, net, Families::ALL);
-        // SAFETY: `block` is a live replay block; `call` accepts a null
-        // info pointer.
-        unsafe { ReplayBlock::<T>::call(block.as_ptr(), event, ptr::null_mut()) }
+        let nb = block.as_ptr();
+        // SAFETY: `nb` is a live replay block's, whose callback is set and
+        // accepts a null info pointer.
+        unsafe {
+            match (*nb).notifier_call {
+                Some(call) => call(nb, event, ptr::null_mut()),
+                None => 0,
+            }
+        }
     }
 
     /// Whether the node is on the chain.
@@ -659,27 +676,47 @@ impl<T: Target> Node<T> {
     }
 }
 
+/// A C listener's own block and callback (see [`Target::c_listener`]).
+#[derive(Clone, Copy)]
+pub(crate) struct CListener {
+    pub(crate) nb: *mut bindings::notifier_block,
+    pub(crate) call:
+        unsafe extern "C" fn(*mut bindings::notifier_block, c_ulong, *mut c_void) -> c_int,
+}
+
 /// The notifier block a replay hands to the kernel's dump of one namespace
 /// (`dump.rs`), on the replaying thread's stack: the dump calls it there,
-/// synchronously, and keeps no pointer to it. What each replayed event
-/// needs is in the block itself, read with plain loads (under TCG every
-/// call and return costs, and a replay is millions of events).
+/// synchronously, and keeps no pointer to it. A replay is millions of
+/// events, so what each one needs is worked out here, once: the callback
+/// checks the event's family, fills in the target's `RfnInfo`, counts the
+/// event and calls the target, with nothing left to do after the call. A
+/// registration's replay to a C listener jumps to the listener's callback
+/// ([`ReplayBlock::call_c`]).
 ///
 /// # Invariants
 ///
-/// `nb`'s callback is [`ReplayBlock::call`] of this `T`.
+/// - `nb`'s callback is, for this `T`, [`ReplayBlock::call_resync`] for a
+///   resync's replay, else [`ReplayBlock::call_c`] when `c` is set and
+///   `entries` is not 0, else [`ReplayBlock::call`].
+/// - `info.net` is the namespace replayed and `info.replay` is true;
+///   with [`ReplayBlock::call_c`], `info.family` is `entries` between
+///   events. The target's borrow of `info` lasts one call (listeners only
+///   read it, as the C API's contract says).
 #[repr(C)]
 pub(crate) struct ReplayBlock<'a, T: Target> {
     nb: Opaque<bindings::notifier_block>,
     node: &'a Node<T>,
-    /// The namespace being replayed.
-    net: *mut ffi::Net,
-    /// The family of the dump's entries (a unicast family's rules are
-    /// [`Families::RULES`]).
-    family: Families,
-    /// A resync's replay (read once: the node's `sync` lock, held by the
-    /// replaying thread, keeps it from changing).
-    resyncing: bool,
+    /// What the target gets: `info` and `family` are the event's, set
+    /// before each call.
+    info: UnsafeCell<RfnInfo>,
+    /// The target's own C callback, if it is a C listener.
+    c: Option<CListener>,
+    /// The family of the dump's entries, as `RfnInfo::family` carries it;
+    /// 0 when the target does not get it.
+    entries: u8,
+    /// The same for the dump's rules: a unicast family's are
+    /// [`Families::RULES`], a multicast family's its own.
+    rules: u8,
     /// Events passed to the target, added to the node's count at drop.
     delivered: Cell<u64>,
 }
@@ -688,13 +725,47 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
     /// The block that replays `net`'s entries of `family` (and its rules)
     /// to `node`'s target.
     pub(crate) fn new(node: &'a Node<T>, net: *mut ffi::Net, family: Families) -> Self {
-        // INVARIANT: `call` is the callback, for this `T`.
+        let rules = if family.intersects(Families::MULTICAST) {
+            family
+        } else {
+            Families::RULES
+        };
+        let wanted = |family: Families| {
+            if node.families.intersects(family) {
+                family.bits()
+            } else {
+                0
+            }
+        };
+        let c = node.target.c_listener();
+        let entries = wanted(family);
+        // A registration's replay stops at a veto (the listener refuses to
+        // start). A resync's cannot: the state exists, and the listener
+        // already lives with what it refused; it simply does not hold it.
+        // The node's `sync` lock, held by the replaying thread, keeps
+        // `resyncing` as it is for the block's life.
+        let call = if node.resyncing.load(Relaxed) {
+            Self::call_resync
+        } else if c.is_some() && entries != 0 {
+            Self::call_c
+        } else {
+            Self::call
+        };
+        // INVARIANT: the callback as documented, for this `T`; `net` and
+        // `replay` too.
         Self {
-            nb: Opaque::new(notifier_block(Some(Self::call))),
+            nb: Opaque::new(notifier_block(Some(call))),
             node,
-            net,
-            family,
-            resyncing: node.resyncing.load(Relaxed),
+            info: UnsafeCell::new(RfnInfo {
+                net,
+                info: ptr::null_mut(),
+                replay: true,
+                net_lives: false,
+                family: entries,
+            }),
+            c,
+            entries,
+            rules: wanted(rules),
             delivered: Cell::new(0),
         }
     }
@@ -704,7 +775,52 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         self.nb.get()
     }
 
-    /// The replay's callback.
+    /// The block whose `nb` is `nb`.
+    ///
+    /// # Safety
+    ///
+    /// `nb` must be the `nb` of a live `ReplayBlock<T>`.
+    unsafe fn of<'b>(nb: *mut bindings::notifier_block) -> &'b Self {
+        // SAFETY: `nb` is the `nb` of a live `ReplayBlock<T>` (the
+        // function's requirement).
+        unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, nb) }
+    }
+
+    /// Sets `info` for `event` and counts it, if the target gets the
+    /// event's family; the target may then borrow `info` for one call.
+    #[inline(always)]
+    fn prepare(&self, event: c_ulong, data: *mut c_void) -> Option<*mut RfnInfo> {
+        let family = match event {
+            ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL => self.rules,
+            _ => self.entries,
+        };
+        if family == 0 {
+            return None;
+        }
+        let info = self.info.get();
+        // SAFETY: only the replaying thread uses the block, one event at a
+        // time, and the target's borrow of `info` ended with its last call
+        // (type invariant): nothing else reads or writes it now.
+        unsafe {
+            (*info).info = data;
+            (*info).family = family;
+        }
+        self.delivered.set(self.delivered.get().wrapping_add(1));
+        Some(info)
+    }
+
+    /// Passes one replayed event to the target.
+    #[inline(always)]
+    fn deliver(&self, event: c_ulong, data: *mut c_void) -> c_int {
+        match self.prepare(event, data) {
+            // SAFETY: `prepare` set `info`; the borrow lasts the call.
+            Some(info) => self.node.target.call(event, unsafe { &*info }, self.node),
+            None => 0,
+        }
+    }
+
+    /// A registration's replay callback: the target's answer goes back to
+    /// the dump, which stops at a veto.
     ///
     /// # Safety
     ///
@@ -718,36 +834,63 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         // SAFETY: only a live `ReplayBlock<T>` hands out this callback, in
         // its own `nb` (type invariant), and the caller guarantees `nb` is
         // that block's.
-        let block = unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, nb) };
-        // A unicast family's dump replays its rules first (a multicast
-        // family's rules are its own).
-        let family = match event {
-            ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL
-                if !block.family.intersects(Families::MULTICAST) =>
-            {
-                Families::RULES
-            }
-            _ => block.family,
-        };
-        if !block.node.families.intersects(family) {
-            return 0;
+        unsafe { Self::of(nb) }.deliver(event, data)
+    }
+
+    /// [`ReplayBlock::call`] to a C listener that gets the dump's entries:
+    /// an entry goes straight to the listener's callback, `info.family`
+    /// already set.
+    ///
+    /// # Safety
+    ///
+    /// As [`ReplayBlock::call`].
+    unsafe extern "C" fn call_c(
+        nb: *mut bindings::notifier_block,
+        event: c_ulong,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: as in `call`.
+        let block = unsafe { Self::of(nb) };
+        if matches!(event, ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL) {
+            return block.deliver_rule(event, data);
         }
-        let info = RfnInfo {
-            net: block.net,
-            info: data,
-            replay: true,
-            net_lives: false,
-            family: family.bits(),
-        };
-        let ret = block.node.target.call(event, &info, block.node);
-        block.delivered.set(block.delivered.get() + 1);
-        // A registration's replay stops at a veto (the listener refuses
-        // to start). A resync's cannot: the state exists, and the listener
-        // already lives with what it refused; it simply does not hold it.
-        if block.resyncing {
-            return 0;
+        let info = block.info.get();
+        // SAFETY: as in `prepare`; `info.family` is already `entries`
+        // (type invariant).
+        unsafe { (*info).info = data };
+        block.delivered.set(block.delivered.get().wrapping_add(1));
+        match block.c {
+            // SAFETY: what `Target::call` of the C listener does
+            // (`Target::c_listener`); the borrow of `info` lasts the call.
+            Some(c) => unsafe { (c.call)(c.nb, event, info.cast()) },
+            None => 0,
         }
+    }
+
+    /// A rule's event in [`ReplayBlock::call_c`]: through
+    /// [`ReplayBlock::deliver`], `info.family` back to `entries` after.
+    #[cold]
+    #[inline(never)]
+    fn deliver_rule(&self, event: c_ulong, data: *mut c_void) -> c_int {
+        let ret = self.deliver(event, data);
+        // SAFETY: as in `prepare`: the target's borrow ended with the call.
+        unsafe { (*self.info.get()).family = self.entries };
         ret
+    }
+
+    /// A resync's replay callback: a veto does not stop it.
+    ///
+    /// # Safety
+    ///
+    /// As [`ReplayBlock::call`].
+    unsafe extern "C" fn call_resync(
+        nb: *mut bindings::notifier_block,
+        event: c_ulong,
+        data: *mut c_void,
+    ) -> c_int {
+        // SAFETY: as in `call`.
+        unsafe { Self::of(nb) }.deliver(event, data);
+        0
     }
 }
 

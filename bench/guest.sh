@@ -39,6 +39,13 @@ smoke)
 *) echo "bench: unknown scale $scale" >&2; exit 2 ;;
 esac
 [ -n "${7:-}" ] && runs=$7
+# The native benchmark's knobs (scripts/bench-uml.sh: BENCH_ROUTES,
+# BENCH_NETS, BENCH_ROUTES6 on the UML kernel's command line, in init's
+# environment): the replay points, comma-separated, instead of the
+# scale's; routes6=0 measures no IPv6 point.
+[ -n "${rfn_routes:-}" ] && IFS=, read -ra replay_routes <<<"$rfn_routes"
+[ -n "${rfn_nets:-}" ] && IFS=, read -ra replay_nets <<<"$rfn_nets"
+[ -n "${rfn_routes6:-}" ] && replay6_routes=$rfn_routes6
 # What is cheap and noisy under TCG (spreads of 20% between runs of one
 # point) gets more runs: a replay takes milliseconds once its routes are
 # in, an insertion without netdevsim a few seconds (netdevsim's takes
@@ -146,10 +153,18 @@ replay_c() {
 	echo 1 >"$RB/c_replay" || return 1
 	get ns ns "$RB/c_replay"; get events events "$RB/c_replay"; get cpu cpu_ns "$RB/c_replay"
 }
+# Natively rfn_bench times the counter's registration (rust_replay: both
+# clocks, as c_replay); else the counter's own time (wall-clock).
 replay_rust() {
-	echo 1 >"$RFN/counter/attach" || return 1
-	get ns register_ns "$RFN/counter/stats"; get events events "$RFN/counter/stats"
-	cpu=0
+	if [ -e "$RB/rust_replay" ]; then
+		echo 1 >"$RB/rust_replay" || return 1
+		get ns ns "$RB/rust_replay"; get cpu cpu_ns "$RB/rust_replay"
+	else
+		echo 1 >"$RFN/counter/attach" || return 1
+		get ns register_ns "$RFN/counter/stats"
+		cpu=0
+	fi
+	get events events "$RFN/counter/stats"
 	knob "$RFN/counter/attach" 0
 }
 # Each run starts with the next of the four (kernel, control, C, Rust),
@@ -207,6 +222,7 @@ bench_replay() {
 		done
 	done
 	del_nets
+	[ "$replay6_routes" -gt 0 ] || return 0
 	nets=8 per=$((replay6_routes / 8))
 	for ((i = 0; i < nets; i++)); do make_net "r$i"; done
 	meminfo slab_base SUnreclaim

@@ -554,9 +554,8 @@ def md_replay(rows: list[Row]) -> list[str]:
     if any(r.get("cpu_ns_median") for r in rows):
         intro += ("  CPU: the median CPU time of the registrations (the "
                   "host thread's, natively: what the host gave other "
-                  "processes meanwhile left out; the Rust listener's "
-                  "registration is timed inside the module, wall-clock "
-                  "only), and its ratio to the kernel's.")
+                  "processes meanwhile left out), and its ratio to the "
+                  "kernel's.")
         header += ["CPU median ms", "CPU ratio"]
         for r, line in zip(rows, lines):
             line += ["-" if not r.get("cpu_ns_median")

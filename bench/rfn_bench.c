@@ -48,6 +48,12 @@
  *                  without the netlink round trip per route (a system
  *                  call costs tens of microseconds in User-mode Linux).
  *                  Fails with the first route's error
+ *   rust_replay    built into the kernel only (the native benchmark):
+ *                  a write goes on, the same bytes, to the module's
+ *                  counter/attach ("1": the Rust listener registers),
+ *                  timed here with both clocks.  Read: "ns N", "cpu_ns N",
+ *                  "err N" of the last write (the counter's own stats
+ *                  count its events)
  *   nets           read: "nets N", the namespaces listed now; write
  *                  anything: wait until the namespace cleanup in progress
  *                  ran every pernet exit (net_ns_barrier())
@@ -60,6 +66,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -624,6 +631,66 @@ static const struct file_operations bench_fill_fops = {
 	.owner = THIS_MODULE,
 	.write = bench_fill_write,
 };
+
+#define BENCH_RUST_ATTACH "/sys/kernel/debug/rust_fib_notifier/counter/attach"
+
+static struct {
+	u64 ns;
+	u64 cpu_ns;
+	int err;
+} bench_rust;
+
+/*
+ * The Rust listener's registration, timed as bench_c_replay() times the C
+ * one: the user's bytes go on to counter/attach (vfs_write() takes the
+ * user's buffer), its open and close untimed.
+ */
+static ssize_t bench_rust_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct file *attach;
+	u64 start, ns, cpu;
+	loff_t pos = 0;
+	ssize_t ret;
+
+	attach = filp_open(BENCH_RUST_ATTACH, O_WRONLY, 0);
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+	mutex_lock(&bench_lock);
+	cpu = rfn_host_cpu_ns();
+	start = ktime_get_ns();
+	ret = vfs_write(attach, ubuf, count, &pos);
+	ns = ktime_get_ns() - start;
+	cpu = rfn_host_cpu_ns() - cpu;
+	bench_rust.ns = ret < 0 ? 0 : ns;
+	bench_rust.cpu_ns = ret < 0 ? 0 : cpu;
+	bench_rust.err = ret < 0 ? ret : 0;
+	mutex_unlock(&bench_lock);
+	filp_close(attach, NULL);
+	return ret < 0 ? ret : count;
+}
+
+static int bench_rust_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&bench_lock);
+	seq_printf(m, "ns %llu\ncpu_ns %llu\nerr %d\n", bench_rust.ns,
+		   bench_rust.cpu_ns, bench_rust.err);
+	mutex_unlock(&bench_lock);
+	return 0;
+}
+
+static const struct bench_file bench_rust_file = {
+	.show = bench_rust_show,
+};
+
+static const struct file_operations bench_rust_fops = {
+	.owner = THIS_MODULE,
+	.open = bench_open,
+	.read = seq_read,
+	.write = bench_rust_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 #endif
 
 static int __init bench_init(void)
@@ -641,6 +708,8 @@ static int __init bench_init(void)
 			    &bench_fops);
 #ifndef MODULE
 	debugfs_create_file("fill", 0200, bench_dir, NULL, &bench_fill_fops);
+	debugfs_create_file("rust_replay", 0600, bench_dir,
+			    (void *)&bench_rust_file, &bench_rust_fops);
 #endif
 	return 0;
 }

@@ -21,6 +21,10 @@
 #   BENCH_SCALE=full|small|smoke   as scripts/bench.sh (default full)
 #   BENCH_RUNS=N               as scripts/bench.sh (default 20: 100 runs
 #                              of each replay, cheap natively)
+#   BENCH_ROUTES=N,N...        the replay points' routes (IPv4), instead
+#   BENCH_NETS=N,N...          of the scale's, over these namespaces each
+#   BENCH_ROUTES6=N            the IPv6 point's routes (0: none)
+#   RFN_HOT_RUNS=N             hot: the replays of each way (default 300)
 #   RFN_UML_MEM=3G             the UML guest's memory
 #   RFN_UML_OUT=DIR            where the results go
 #
@@ -37,6 +41,10 @@ log() { printf 'bench-uml: %s\n' "$*" >&2; }
 case $top/ in /tmp/* | /run/*) log "the checkout ($top) must not be under /tmp or /run"; exit 2 ;; esac
 
 "$here/setup.sh" >&2
+# The tree and the build are shared by every checkout: one build or run
+# at a time (a run's kernel must not be rebuilt from other sources under it).
+exec 9>"$RFN_CACHE/uml-bench.lock"
+flock -n 9 || { log "waiting for another checkout's native benchmark"; flock 9; }
 src=$("$here/build-kernel.sh" --src)
 srcver=$(basename "$(dirname "$src")")
 tree=$RFN_CACHE/uml-bench-tree/$srcver
@@ -79,7 +87,8 @@ key=$( {
 } | sha256sum | cut -c1-16)
 build=$RFN_CACHE/uml-bench-build/$key
 mkdir -p "$build"
-mk() { nice -n 10 make -C "$tree" O="$build" ARCH=um LLVM="$LLVM" "$@"; }
+# The test listeners (the counter, the mock switchdev) are what is measured.
+mk() { nice -n 10 make -C "$tree" O="$build" ARCH=um LLVM="$LLVM" RFN_TEST_LISTENERS=1 "$@"; }
 if [ ! -f "$build/.rfn-config" ]; then
 	cp "$config" "$build/.config"
 	mk olddefconfig >"$build/config.log" 2>&1 || { cat "$build/config.log" >&2; exit 1; }
@@ -117,11 +126,17 @@ log "$bench at scale $scale, native (UML, $build/linux): $eta"
 # The guest's init gets its arguments through the kernel command line
 # (rfn_* parameters land in init's environment).  The UML process maps
 # its memory from a file under TMPDIR: /dev/shm keeps it in RAM.
+points=()
+for v in ROUTES NETS ROUTES6; do
+	var=BENCH_$v
+	[ -n "${!var:-}" ] && points+=("rfn_${v,,}=${!var}")
+done
+[ -n "${RFN_HOT_RUNS:-}" ] && points+=("RFN_HOT_RUNS=$RFN_HOT_RUNS")
 set +e
 TMPDIR=/dev/shm "$build/linux" mem="${RFN_UML_MEM:-3G}" \
 	root=/dev/root rootfstype=hostfs rootflags=/ ro init="$top/bench/uml/init.sh" \
 	con=null con0=fd:0,fd:1 \
-	rfn_top="$top" rfn_out="$out" rfn_bench="$bench" rfn_scale="$scale" rfn_runs="$runs" \
+	rfn_top="$top" rfn_out="$out" rfn_bench="$bench" rfn_scale="$scale" rfn_runs="$runs" "${points[@]}" \
 	</dev/null >"$out/console.log" 2>&1 &
 uml=$!
 perf=
