@@ -64,23 +64,64 @@ holds_none() {
 	return 0
 }
 
-# Each advertisement gives the prefix a route on r1 and one on r0; the
-# second one comes 0.4 to 1.8 s after the first (valid 1 s): it refreshes
-# the routes, or makes them again after the GC deleted them, or races the
-# GC.  Once the kernel has no route to the prefix, no listener holds one;
-# while it has them, each listener holds the first, per route.
+# probe_holds PREFIX METRIC DEV: the probe holds PREFIX (main table) as
+# the route of metric METRIC on device DEV of the namespace.
+probe_holds() {
+	local l lines ifindex
+	ifindex=$(ip netns exec $NS cat "/sys/class/net/$3/ifindex") || return 1
+	mapfile -t lines <"$PROBE/routes"
+	for l in "${lines[@]}"; do
+		[[ $l == *" 6 254 $1 "* ]] || continue
+		[[ $l == *" metric $2 "*" dev $ifindex"* ]] && return 0
+		diag "probe: $l"
+		return 1
+	done
+	diag "probe: nothing of $1; the kernel: $(ip -n $NS -6 route show "$1" | tr '\n' '|')"
+	return 1
+}
+
+# static_behind PREFIX: once the kernel has the two advertised routes to
+# PREFIX, a static route of their metric on d0 goes behind them (`append`:
+# `add` refuses a second route of the same prefix and metric).
+_two_routes() { [ "$(ip -n $NS -6 route show "$1" | wc -l)" = 2 ]; }
+static_behind() {
+	wait_for 20 _two_routes "$1" && ip -n $NS -6 route append "$1" dev d0 metric 256
+}
+
+# _only_static PREFIX: the GC ran now and the kernel's one route to
+# PREFIX is the static one on d0.
+_only_static() {
+	local lines
+	gc_done
+	mapfile -t lines < <(ip -n $NS -6 route show "$1")
+	[ ${#lines[@]} = 1 ] && [[ ${lines[0]} == "$1 dev d0 metric 256 "* ]]
+}
+
+# Each advertisement gives the prefix a route on r1 and one on r0, first
+# the one whose advertisement was handled first; the second advertisement
+# comes 0.4 to 1.8 s after the first (valid 1 s): it refreshes them, or
+# makes them again after the GC deleted them, or races the GC.  Then a
+# static route of the same metric on d0 goes after them (not notified: not
+# first).  The GC deletes the routes it can expire newest first: the
+# second one silently, then the first, which it notifies by the static
+# route as REPLACE; the listeners must hold that one, per route.  Its
+# delete leaves the prefix empty: no listener holds anything of it.
 ra_two_links() {
 	local j d delays=(4 7 10 13 16 18) p
-	plan $((2 * ${#delays[@]} + 5))
-	for ((j = 0; j < ${#delays[@]}; j++)); do
-		d=${delays[j]}
+	plan $((5 * ${#delays[@]} + 5))
+	for ((j = 1; j <= ${#delays[@]}; j++)); do
+		d=${delays[j - 1]}
+		# As the kernel prints it (no :0: to compress).
 		p=2001:db8:99:$j::/64
 		ra $j 1
 		nap "$((d / 10)).$((d % 10))"
 		ra $j 5
-		wait_for 30 gc_done $p
-		check "ra $p (second after $((d / 10)).$((d % 10)) s): the probe holds nothing of it once the kernel has none" \
-			holds_none "$PROBE" $p
+		check "ra $p: a static route appended behind the two advertised ones" static_behind $p
+		check "ra $p (second after $((d / 10)).$((d % 10)) s): the advertised routes expired, the static one is left" \
+			wait_for 30 _only_static $p
+		check "ra $p: the probe holds the static one, next in line" probe_holds $p 256 d0
+		ip -n $NS -6 route del $p dev d0 metric 256
+		check "ra $p: deleted, the probe holds nothing of it" holds_none "$PROBE" $p
 		check "ra $p: the mock switchdev holds nothing of it either" holds_none "$MOCK" $p
 	done
 	# Two prefixes held while the snapshot is taken (valid 30 s).
