@@ -131,7 +131,7 @@ ra_two_links() {
 		wait_for 20 eval '[ "$(ip -n $NS -6 route show 2001:db8:99:10::/64 | wc -l)" = 2 ] && [ "$(ip -n $NS -6 route show 2001:db8:99:11::/64 | wc -l)" = 2 ]'
 	snap ra "$PROBE" "$MOCK"
 	judge ra "ra: the probe holds the kernel's first route of each prefix (metric, device)" \
-		compare_first probe $NS
+		compare_paths probe $NS
 	judge ra "ra: the mock switchdev equals the kernel" compare_paths mock_switchdev $NS
 	judge ra "ra: the mock flags the first route of each prefix, and only it" \
 		mock_flags $NS
@@ -162,12 +162,12 @@ expiry_exposes_multipath() {
 	done | ipb $NS
 	snap expiry-before "$PROBE" "$MOCK"
 	judge expiry-before "expiry: before, the probe holds the better single routes" \
-		compare_first probe $NS
+		compare_paths probe $NS
 	nap 9
 	check "expiry: the GC deleted the three single routes" wait_for 30 _singles_gone
 	snap expiry "$PROBE" "$MOCK"
 	judge expiry "expiry: the probe holds each multipath route, both paths (per route)" \
-		compare_first probe $NS
+		compare_paths probe $NS
 	judge expiry "expiry: the mock switchdev holds them, both paths" compare_paths mock_switchdev $NS
 	judge expiry "expiry: the mock flags the first route of each prefix, and only it" \
 		mock_flags $NS

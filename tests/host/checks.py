@@ -96,9 +96,7 @@ def compare(s, directory: str, *ns: str):
     """The listener holds exactly the kernel's routes (and rules, if it has
     a `rules` file) of NS (the mock: but the routes it ignores); the probe,
     which prints what it holds of each route, per route: the kernel's first
-    route of each prefix (Snap.compare_first)."""
-    if directory == "probe":
-        return all_of(s.compare(directory, *ns), s.compare_first(directory, *ns))
+    route of each prefix (Snap.compare, Snap.compare_first)."""
     return s.compare(directory, *ns)
 
 
@@ -131,13 +129,6 @@ def compare_paths(s, directory: str, *ns: str):
     """compare, and each route's nexthop count in the listener equals the
     kernel's (Snap.nexthop_counts)."""
     return all_of(s.nexthop_counts(directory, *ns), s.compare(directory, *ns))
-
-
-@check
-def compare_first(s, directory: str, *ns: str):
-    """compare_paths (for the probe, compare checks each route the way
-    compare_first does): the name says what the judge checks."""
-    return all_of(s.compare_first(directory, *ns), compare_paths(s, directory, *ns))
 
 
 @check

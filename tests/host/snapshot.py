@@ -543,7 +543,9 @@ class Snap:
         return keys
 
     def compare(self, directory, *ns):
-        """The listener holds exactly the kernel's routes (and rules)."""
+        """The listener holds exactly the kernel's routes (and rules); the
+        probe, which prints what it holds of each route, per route too
+        (compare_first)."""
         have = self.listener(directory, *ns)
         rules = f"{directory}/rules" in self.debugfs
         want = self.kernel(*ns) if rules else self.routes(*ns)
@@ -553,7 +555,11 @@ class Snap:
         lines = [f"missing: {k}" for k in missing[:40]] + [f"extra: {k}" for k in extra[:40]]
         lines.append(f"compared {len(want)} kernel keys with {len(have)} {directory} keys: "
                      f"{len(missing)} missing, {len(extra)} extra")
-        return Verdict(not missing and not extra, lines)
+        ok = not missing and not extra
+        if directory == "probe":
+            first = self.compare_first(directory, *ns)
+            ok, lines = ok and first.ok, lines + first.lines
+        return Verdict(ok, lines)
 
     @staticmethod
     def _after(words, word, default=None):
