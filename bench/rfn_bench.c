@@ -154,6 +154,32 @@ static int bench_wrapped_event(struct notifier_block *nb, unsigned long event,
 }
 
 /*
+ * A block with @call for each namespace, in *@nets; NULL without memory.
+ * The caller holds net_rwsem for reading, from here until it unregistered
+ * every block.
+ */
+static struct bench_net_block *bench_net_blocks(notifier_fn_t call,
+						unsigned int *nets)
+{
+	struct bench_net_block *blocks;
+	unsigned int n = 0;
+	struct net *net;
+
+	for_each_net(net)
+		n++;
+	blocks = kzalloc_objs(*blocks, n);
+	if (!blocks)
+		return NULL;
+	*nets = 0;
+	for_each_net(net) {
+		blocks[*nets].nb.notifier_call = call;
+		blocks[*nets].net = net;
+		(*nets)++;
+	}
+	return blocks;
+}
+
+/*
  * net_rwsem, held for reading across the run, keeps every namespace on
  * net_namespace_list (cleanup_net() takes it for writing to unlist one,
  * before any pernet exit runs), so each namespace's FIB chain outlives its
@@ -164,24 +190,15 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 				    struct bench_kernel_result *res)
 {
 	struct bench_net_block *blocks;
-	unsigned int nets = 0, failed = 0, i;
+	unsigned int nets, failed = 0, i;
 	int first_err = 0;
-	struct net *net;
 	u64 start, ns, cpu, events;
 
 	down_read(&net_rwsem);
-	for_each_net(net)
-		nets++;
-	blocks = kzalloc_objs(*blocks, nets);
+	blocks = bench_net_blocks(call, &nets);
 	if (!blocks) {
 		up_read(&net_rwsem);
 		return -ENOMEM;
-	}
-	i = 0;
-	for_each_net(net) {
-		blocks[i].nb.notifier_call = call;
-		blocks[i].net = net;
-		i++;
 	}
 
 	atomic64_set(&bench_events, 0);
@@ -332,24 +349,15 @@ static struct notifier_block bench_section_nb = {
 static int bench_sections_kernel(void)
 {
 	struct bench_net_block *blocks;
-	unsigned int nets = 0, i;
-	struct net *net;
+	unsigned int nets, i;
 	u64 start, ns;
 	int err = 0;
 
 	down_read(&net_rwsem);
-	for_each_net(net)
-		nets++;
-	blocks = kzalloc_objs(*blocks, nets);
+	blocks = bench_net_blocks(bench_kernel_section_event, &nets);
 	if (!blocks) {
 		up_read(&net_rwsem);
 		return -ENOMEM;
-	}
-	i = 0;
-	for_each_net(net) {
-		blocks[i].nb.notifier_call = bench_kernel_section_event;
-		blocks[i].net = net;
-		i++;
 	}
 	bench_sections.kernel_net_ns = 0;
 	for (i = 0; i < nets; i++) {
