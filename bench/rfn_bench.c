@@ -73,6 +73,7 @@
 #include <linux/notifier.h>
 #include <linux/rtnetlink.h>
 #include <linux/rwsem.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -98,6 +99,7 @@ struct bench_kernel_result {
 	u64 events;
 	u64 ns;
 	u64 cpu_ns;
+	unsigned long switches;
 	unsigned int failed;
 };
 
@@ -105,6 +107,7 @@ struct bench_c_result {
 	u64 events;
 	u64 ns;
 	u64 cpu_ns;
+	unsigned long switches;
 	int err;
 };
 
@@ -129,6 +132,17 @@ static struct dentry *bench_dir;
  * Events other tasks send to the blocks already registered are counted
  * too: an idle FIB sends none.
  */
+/*
+ * How often the running task was switched out: at a yield point with
+ * another task to run (cond_resched(), a mutex), or preempted.  Both
+ * clocks count what the other task did meanwhile; a timed registration
+ * reports how often it gave the CPU away.
+ */
+static unsigned long bench_switches(void)
+{
+	return current->nvcsw + current->nivcsw;
+}
+
 static int bench_count_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
@@ -193,6 +207,7 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	unsigned int nets, failed = 0, i;
 	int first_err = 0;
 	u64 start, ns, cpu, events;
+	unsigned long switches;
 
 	down_read(&net_rwsem);
 	blocks = bench_net_blocks(call, &nets);
@@ -202,6 +217,7 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	}
 
 	atomic64_set(&bench_events, 0);
+	switches = bench_switches();
 	cpu = rfn_host_cpu_ns();
 	start = ktime_get_ns();
 	for (i = 0; i < nets; i++)
@@ -209,6 +225,7 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 						      &blocks[i].nb, NULL, NULL);
 	ns = ktime_get_ns() - start;
 	cpu = rfn_host_cpu_ns() - cpu;
+	switches = bench_switches() - switches;
 	events = atomic64_read(&bench_events);
 
 	for (i = 0; i < nets; i++) {
@@ -227,6 +244,7 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	res->events = events;
 	res->ns = ns;
 	res->cpu_ns = cpu;
+	res->switches = switches;
 	res->failed = failed;
 	return failed == nets ? first_err : 0;
 }
@@ -253,6 +271,7 @@ static int bench_c_replay(void)
 		   struct netlink_ext_ack *extack);
 	int (*unreg)(struct notifier_block *nb);
 	u64 start, ns, cpu, events;
+	unsigned long switches;
 	int err;
 
 	reg = symbol_get(rust_fib_notifier_register);
@@ -262,11 +281,13 @@ static int bench_c_replay(void)
 		goto out;
 	}
 	atomic64_set(&bench_events, 0);
+	switches = bench_switches();
 	cpu = rfn_host_cpu_ns();
 	start = ktime_get_ns();
 	err = reg(&bench_c_nb, NULL, NULL);
 	ns = ktime_get_ns() - start;
 	cpu = rfn_host_cpu_ns() - cpu;
+	switches = bench_switches() - switches;
 	events = atomic64_read(&bench_events);
 	if (!err)
 		unreg(&bench_c_nb);
@@ -274,6 +295,7 @@ static int bench_c_replay(void)
 	bench_c.events = events;
 	bench_c.ns = ns;
 	bench_c.cpu_ns = cpu;
+	bench_c.switches = switches;
 out:
 	if (reg)
 		symbol_put(rust_fib_notifier_register);
@@ -460,8 +482,9 @@ static int bench_kernel_result_show(struct seq_file *m,
 				    const struct bench_kernel_result *res)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "nets %u\nevents %llu\nns %llu\ncpu_ns %llu\nfailed %u\n",
-		   res->nets, res->events, res->ns, res->cpu_ns, res->failed);
+	seq_printf(m, "nets %u\nevents %llu\nns %llu\ncpu_ns %llu\nswitches %lu\nfailed %u\n",
+		   res->nets, res->events, res->ns, res->cpu_ns, res->switches,
+		   res->failed);
 	mutex_unlock(&bench_lock);
 	return 0;
 }
@@ -479,8 +502,9 @@ static int bench_wrapped_show(struct seq_file *m, void *v)
 static int bench_c_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "events %llu\nns %llu\ncpu_ns %llu\nerr %d\n",
-		   bench_c.events, bench_c.ns, bench_c.cpu_ns, bench_c.err);
+	seq_printf(m, "events %llu\nns %llu\ncpu_ns %llu\nswitches %lu\nerr %d\n",
+		   bench_c.events, bench_c.ns, bench_c.cpu_ns, bench_c.switches,
+		   bench_c.err);
 	mutex_unlock(&bench_lock);
 	return 0;
 }
@@ -645,6 +669,7 @@ static const struct file_operations bench_fill_fops = {
 static struct {
 	u64 ns;
 	u64 cpu_ns;
+	unsigned long switches;
 	int err;
 } bench_rust;
 
@@ -658,6 +683,7 @@ static ssize_t bench_rust_write(struct file *file, const char __user *ubuf,
 {
 	struct file *attach;
 	u64 start, ns, cpu;
+	unsigned long switches;
 	loff_t pos = 0;
 	ssize_t ret;
 
@@ -665,12 +691,15 @@ static ssize_t bench_rust_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(attach))
 		return PTR_ERR(attach);
 	mutex_lock(&bench_lock);
+	switches = bench_switches();
 	cpu = rfn_host_cpu_ns();
 	start = ktime_get_ns();
 	ret = vfs_write(attach, ubuf, count, &pos);
 	ns = ktime_get_ns() - start;
 	cpu = rfn_host_cpu_ns() - cpu;
+	switches = bench_switches() - switches;
 	bench_rust.ns = ret < 0 ? 0 : ns;
+	bench_rust.switches = switches;
 	bench_rust.cpu_ns = ret < 0 ? 0 : cpu;
 	bench_rust.err = ret < 0 ? ret : 0;
 	mutex_unlock(&bench_lock);
@@ -681,8 +710,9 @@ static ssize_t bench_rust_write(struct file *file, const char __user *ubuf,
 static int bench_rust_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "ns %llu\ncpu_ns %llu\nerr %d\n", bench_rust.ns,
-		   bench_rust.cpu_ns, bench_rust.err);
+	seq_printf(m, "ns %llu\ncpu_ns %llu\nswitches %lu\nerr %d\n",
+		   bench_rust.ns, bench_rust.cpu_ns, bench_rust.switches,
+		   bench_rust.err);
 	mutex_unlock(&bench_lock);
 	return 0;
 }
