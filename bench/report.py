@@ -273,9 +273,9 @@ def replay_rows(records: list[Record]) -> list[Row]:
 def add_boots(rows: list[Row], records: list[Record]) -> None:
     """Where a point was measured in several boots: each boot's ratio to
     the kernel's median of that boot (wall and CPU), and their median,
-    on which the goal is then checked.  A boot's layout of memory moves
-    every ratio of that boot alike (the control's too), by more than the
-    runs of one boot vary: one boot's ratio is one sample."""
+    on which the goal is then checked.  A boot's ratio of medians moves
+    by a few percent (the control's too): one boot's ratio is one
+    sample."""
     points = group(records, ("family", "routes", "nets"))
     for row in rows:
         runs = points.get((row["family"], row["routes"], row["nets"]), [])
@@ -695,10 +695,9 @@ def md_replay(rows: list[Row]) -> list[str]:
     if boots:
         out += ["", "Across boots: the same point measured again in "
                 "boots of their own (the runs of each interleaved as "
-                "above).  The layout of memory a boot gets moves every "
-                "ratio of that boot alike, the control's too, by more "
-                "than the runs within one boot vary, so one boot's ratio "
-                "is one sample; the goal is checked on the median of the "
+                "above).  A boot's ratio of medians moves by a few percent "
+                "(the control's too), so one boot's ratio is one sample; "
+                "the goal is checked on the median of the "
                 "boots' ratios (natively, of the CPU time of the runs not "
                 "switched out).", ""]
         out += table(

@@ -175,8 +175,8 @@ set +e
 boot "$out" "$bench" "${points[@]}"
 rc_guest=$?
 set -e
-# The goal's point again in boots of their own: a boot's memory layout
-# moves all its ratios alike, by more than its runs vary (report.py).
+# The goal's point again in boots of their own: one boot's ratio of
+# medians moves by a few percent, the control's too (report.py).
 boots=${BENCH_BOOTS:-3}
 if [ "$rc_guest" = 0 ] && [ "$boots" -gt 1 ] &&
 	grep -q '^kind=replay family=ipv4 routes=100000 nets=8 ' "$out/bench.raw"; then
