@@ -83,14 +83,17 @@ mock_flags_held() {
 # removed again a round later, through one smcroutectl in batch mode; what
 # it and the daemon said goes to $MC_RUN/churn.err.
 mc_churn() {
-	local ns=$1 n
+	local ns=$1 n rc
 	for ((n = 0; n < $2; n++)); do
 		echo "add a0 10.9.9.9 239.7.$((n / 250)).$((n % 250 + 1)) b0"
 		[ "$n" -gt 0 ] && echo "remove a0 10.9.9.9 239.7.$(((n - 1) / 250)).$(((n - 1) % 250 + 1))"
-	done | mc_batch "$ns" 0 2>"$MC_RUN/churn.err" && return 0
+	done | mc_batch "$ns" 0 2>"$MC_RUN/churn.err"
+	rc=$?
+	[ $rc = 0 ] && return 0
 	{
-		echo "smcroutectl -b failed in $ns"
+		echo "smcroutectl -b in $ns: exit $rc (a count of refused commands, or 128 + a signal)"
 		tail -n 5 "$MC_RUN/$ns-0.log"
+		dmesg | grep -iE 'ipmr|ip6mr|oom|killed process' | tail -n 5
 	} >>"$MC_RUN/churn.err"
 	return 1
 }
