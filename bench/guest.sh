@@ -132,7 +132,16 @@ fill() {
 	fill_us=$((t1 - t0))
 	work_done=$((work_done + $4 - $3))
 }
-del_nets() { ip -all netns delete 2>/dev/null; }
+# del_nets: every named namespace deleted and dismantled: unlisted, then
+# rfn_bench's barrier (a write to its `nets`) waits for the cleanup in
+# progress.  A namespace still dismantling moves its counters, which the
+# next registration would take for changes of its own (retries, EBUSY).
+nets_unlisted() { local n; get n nets "$RB/nets" && [ "$n" -le "$nets_base" ]; }
+del_nets() {
+	ip -all netns delete 2>/dev/null
+	wait_for 600 nets_unlisted || die "namespaces still listed 600 s after their deletion"
+	knob "$RB/nets" 1
+}
 
 # The ways to replay, interleaved run by run (drift hits all alike): the
 # kernel's, its control (one more call per event, by pointer: what the
@@ -438,14 +447,10 @@ bench_resync() {
 # the cleanup in progress), with and without the module (its bridge's exit
 # work).
 teardown_once() { # WHO
-	local i base t0 t1 n
-	get base nets "$RB/nets"
+	local i t0 t1
 	for ((i = 0; i < teardown_nets; i++)); do make_net "t$i"; done
 	usecs t0
 	del_nets
-	unlisted() { get n nets "$RB/nets" && [ "$n" -le "$base" ]; }
-	wait_for 600 unlisted || die "teardown: $teardown_nets namespaces still listed after 600 s"
-	knob "$RB/nets" 1
 	usecs t1
 	record "kind=teardown nets=$teardown_nets who=$1 ns=$(((t1 - t0) * 1000))"
 }
@@ -530,6 +535,7 @@ wants profile && work_total=$((work_total + 2 * n_insert + ${replay_routes[-1]})
 
 # rfn_bench looks the module's API up when it runs: it loads first.
 [ $builtin = 1 ] || { insmod "$nsim_ko" && insmod "$bench_ko"; } || die "insmod netdevsim, rfn_bench failed"
+get nets_base nets "$RB/nets"
 if wants teardown; then
 	for ((r = 0; r < runs; r++)); do teardown_once without; done
 	progress "teardown: $teardown_nets namespaces without the module"
