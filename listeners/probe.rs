@@ -115,7 +115,7 @@ impl NhVal {
         };
         if let Some(gw) = gateway {
             val.gw_family = if gw.len() == 4 { 4 } else { 6 };
-            val.gw[..gw.len()].copy_from_slice(gw);
+            table::copy_addr(&mut val.gw, gw);
         }
         val
     }

@@ -12,6 +12,14 @@ use crate::{
     knob,
 };
 
+/// `from` (an address: 4 or 16 bytes) at the start of `to`, the rest left
+/// as it is: element by element, so no length check can panic.
+pub(crate) fn copy_addr(to: &mut [u8; 16], from: &[u8]) {
+    for (t, f) in to.iter_mut().zip(from) {
+        *t = *f;
+    }
+}
+
 /// The key the kernel notifies routes by, and hardware keys them by (as
 /// netdevsim does): one entry per namespace, family, table, prefix and
 /// length. Sorted by namespace first.
@@ -34,7 +42,7 @@ impl RouteKey {
             dst: [0; 16],
             dst_len: route.dst_len(),
         };
-        key.dst[..route.dst().len()].copy_from_slice(route.dst());
+        copy_addr(&mut key.dst, route.dst());
         key
     }
 }
@@ -117,8 +125,8 @@ impl MfcKey {
             group: [0; 16],
             obj,
         };
-        key.origin[..mfc.origin().len()].copy_from_slice(mfc.origin());
-        key.group[..mfc.group().len()].copy_from_slice(mfc.group());
+        copy_addr(&mut key.origin, mfc.origin());
+        copy_addr(&mut key.group, mfc.group());
         key
     }
 }
