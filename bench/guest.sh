@@ -536,7 +536,7 @@ wants profile && work_total=$((work_total + 2 * n_insert + ${replay_routes[-1]})
 
 # rfn_bench looks the module's API up when it runs: it loads first.
 [ $builtin = 1 ] || { insmod "$nsim_ko" && insmod "$bench_ko"; } || die "insmod netdevsim, rfn_bench failed"
-get nets_base nets "$RB/nets"
+get nets_base nets "$RB/nets" || die "rfn_bench/nets: no count of namespaces"
 if wants teardown; then
 	for ((r = 0; r < runs; r++)); do teardown_once without; done
 	progress "teardown: $teardown_nets namespaces without the module"

@@ -18,15 +18,16 @@
  *
  * debugfs rfn_bench/ (root only; runs and reads are serialized):
  *   kernel_replay  write anything: run the reference.  Read, the last run:
- *                  "nets N", "events N", "ns N", "cpu_ns N", "failed N",
- *                  one a line (failed: registrations refused, e.g. -EBUSY
+ *                  "nets N", "events N", "ns N", "cpu_ns N", "switches N",
+ *                  "failed N", one a line (failed: registrations refused, e.g. -EBUSY
  *                  when a namespace's FIB kept changing during 5 dumps)
  *   wrapped_replay the control: kernel_replay with the counting function
  *                  reached through one more call, by pointer, as the
  *                  module's replay reaches a C listener.  Read: as
  *                  kernel_replay
  *   c_replay       write anything: run it through the module.  Read:
- *                  "events N", "ns N", "cpu_ns N", "err N", one a line
+ *                  "events N", "ns N", "cpu_ns N", "switches N", "err N",
+ *                  one a line
  *                  (err: what the registration returned; -ENOENT: the
  *                  module is not loaded)
  *   sections       write anything: the kernel's replay, then the module's
@@ -52,7 +53,7 @@
  *                  a write goes on, the same bytes, to the module's
  *                  counter/attach ("1": the Rust listener registers),
  *                  timed here with both clocks.  Read: "ns N", "cpu_ns N",
- *                  "err N" of the last write (the counter's own stats
+ *                  "switches N", "err N" of the last write (the counter's own stats
  *                  count its events)
  *   nets           read: "nets N", the namespaces listed now; write
  *                  anything: wait until the namespace cleanup in progress
@@ -60,7 +61,8 @@
  * events: every event received during the timed registrations; ns: the
  * registrations' time (ktime_get_ns()), 0 while nothing was measured;
  * cpu_ns: their CPU time, in User-mode Linux only (the host thread's, see
- * uml/host_cputime.h), else 0.  A
+ * uml/host_cputime.h), else 0; switches: how often the registering task
+ * was switched out meanwhile (both clocks count the other task's time).  A
  * write fails with the registration's error (kernel_replay: only when
  * every namespace's registration failed; its first error).
  */
@@ -699,7 +701,7 @@ static ssize_t bench_rust_write(struct file *file, const char __user *ubuf,
 	cpu = rfn_host_cpu_ns() - cpu;
 	switches = bench_switches() - switches;
 	bench_rust.ns = ret < 0 ? 0 : ns;
-	bench_rust.switches = switches;
+	bench_rust.switches = ret < 0 ? 0 : switches;
 	bench_rust.cpu_ns = ret < 0 ? 0 : cpu;
 	bench_rust.err = ret < 0 ? ret : 0;
 	mutex_unlock(&bench_lock);

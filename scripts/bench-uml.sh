@@ -142,7 +142,6 @@ done
 boot() {
 	local dir=$1 what=$2 uml perf= rc rc_guest
 	shift 2
-	set +e
 	TMPDIR=/dev/shm "$build/linux" mem="${RFN_UML_MEM:-3G}" \
 		root=/dev/root rootfstype=hostfs rootflags=/ ro init="$top/bench/uml/init.sh" \
 		con=null con0=fd:0,fd:1 \
@@ -158,11 +157,10 @@ boot() {
 	# Progress: init.sh writes the guest's output into DIR.
 	touch "$dir/output.log"
 	tail -n +1 -F --pid=$uml "$dir/output.log" 2>/dev/null | grep --line-buffered '^bench:' >&2 &
-	wait $uml
-	rc=$?
+	rc=0
+	wait $uml || rc=$?
 	# perf ends with the process it follows.
-	[ -n "$perf" ] && wait "$perf"
-	set -e
+	[ -z "$perf" ] || wait "$perf" || :
 	sleep 1
 	rc_guest=$(cat "$dir/rc" 2>/dev/null || echo none)
 	[ "$rc_guest" = 0 ] && return 0
@@ -171,13 +169,12 @@ boot() {
 	return 1
 }
 
-set +e
-boot "$out" "$bench" "${points[@]}"
-rc_guest=$?
-set -e
+rc_guest=0
+boot "$out" "$bench" "${points[@]}" || rc_guest=$?
 # The goal's point again in boots of their own: one boot's ratio of
 # medians moves by a few percent, the control's too (report.py).
 boots=${BENCH_BOOTS:-3}
+[[ $boots =~ ^[1-9][0-9]?$ ]] || { log "BENCH_BOOTS=$boots: 1 to 99"; exit 2; }
 if [ "$rc_guest" = 0 ] && [ "$boots" -gt 1 ] &&
 	grep -q '^kind=replay family=ipv4 routes=100000 nets=8 ' "$out/bench.raw"; then
 	for ((k = 2; k <= boots; k++)); do
