@@ -206,13 +206,34 @@ def boot_of(record: Record) -> int:
     return record.get("boot", 1)
 
 
+def median_ns(runs: list[Record]) -> float:
+    """The runs' median wall-clock time."""
+    return statistics.median(r["ns"] for r in runs)
+
+
+def median_cpu(runs: list[Record]) -> float | None:
+    """The runs' median CPU time, where they have one (natively)."""
+    cpu = [r["cpu_ns"] for r in runs if r.get("cpu_ns")]
+    return statistics.median(cpu) if cpu else None
+
+
 def own_cpu(runs: list[Record]) -> float | None:
     """The median CPU time of the runs that were not switched out, where
-    the runs say: only these count the registration's work alone."""
+    the runs say: for information, as the subset leans toward the short
+    runs (a longer run meets a tick more often)."""
     if not all("switches" in r and r.get("cpu_ns") for r in runs):
         return None
     own = [r["cpu_ns"] for r in runs if not r["switches"]]
     return statistics.median(own) if own else None
+
+
+# A replay's clocks: each row's median under its key, and its ratio to
+# the kernel's under "ratio_" + the clock's name ("time": compare()'s).
+CLOCKS: dict[str, tuple[str, Callable[[list[Record]], float | None]]] = {
+    "time": ("ns_median", median_ns),
+    "cpu": ("cpu_ns_median", median_cpu),
+    "cpu_own": ("cpu_own_median", own_cpu),
+}
 
 
 def replay_rows(records: list[Record]) -> list[Row]:
@@ -224,14 +245,11 @@ def replay_rows(records: list[Record]) -> list[Row]:
     for (family, routes, nets, who), runs in groups.items():
         ns = spread([r["ns"] for r in runs])
         events = statistics.median(r["events"] for r in runs)
-        cpu = [r["cpu_ns"] for r in runs if r.get("cpu_ns")]
-        switched = [r for r in runs if r.get("switches")]
         rows.append({"family": family, "routes": routes, "nets": nets,
-                     "cpu_ns_median": statistics.median(cpu) if cpu
-                     else None,
-                     "switched": len(switched)
-                     if any("switches" in r for r in runs) else None,
+                     "cpu_ns_median": median_cpu(runs),
                      "cpu_own_median": own_cpu(runs),
+                     "switched": sum(1 for r in runs if r.get("switches"))
+                     if any("switches" in r for r in runs) else None,
                      "who": who, "runs": ns["runs"], "ns_median": ns["median"],
                      "ns_min": ns["min"], "ns_max": ns["max"],
                      "events": events,
@@ -240,92 +258,80 @@ def replay_rows(records: list[Record]) -> list[Row]:
                              who_order(r["who"])))
     compare(rows, ("family", "routes", "nets"), "kernel",
             ("who", "runs", "ns_median", "ns_min", "ns_max", "events"),
-            "ns_median", replay_goal)
+            "ns_median")
     # Beside it, the ratio of the fastest runs: what load on the machine
-    # adds to a run only makes it slower.
+    # adds to a run only makes it slower; and the other clocks' ratios.
+    point = ("family", "routes", "nets")
+    refs = {tuple(r[k] for k in point): r for r in rows if r["who"] == "kernel"}
     for row in rows:
-        ref = row["reference"]
-        row["ratio_min"] = ratio(row["ns_min"], ref["ns_min"]) if ref \
+        ref = refs.get(tuple(row[k] for k in point))
+        mine = row["who"] != "kernel" and ref is not None
+        row["ratio_min"] = ratio(row["ns_min"], ref["ns_min"]) if mine \
             else None
-    # CPU time (natively: the host thread's), where both have it.
-    cpu_refs = {(r["family"], r["routes"], r["nets"]): r["cpu_ns_median"]
-                for r in rows if r["who"] == "kernel"}
-    for row in rows:
-        ref_cpu = cpu_refs.get((row["family"], row["routes"], row["nets"]))
-        row["ratio_cpu"] = None if row["who"] == "kernel" else \
-            ratio(row["cpu_ns_median"], ref_cpu)
-    own_refs = {(r["family"], r["routes"], r["nets"]): r["cpu_own_median"]
-                for r in rows if r["who"] == "kernel"}
-    for row in rows:
-        ref_own = own_refs.get((row["family"], row["routes"], row["nets"]))
-        row["ratio_cpu_own"] = None if row["who"] == "kernel" else \
-            ratio(row["cpu_own_median"], ref_own)
-        # Natively the goal is checked on the CPU time (all runs: the
-        # runs not switched out lean toward the shorter ones).
-        applies = replay_goal(row)
-        if applies and row["ratio_cpu"] is not None:
-            text, test = applies
-            row["judged_on"] = "cpu"
-            row["goal"] = f"CPU time: {text}"
-            row["met"] = test(row["ratio_cpu"])
+        for clock in ("cpu", "cpu_own"):
+            key = CLOCKS[clock][0]
+            row["ratio_" + clock] = ratio(row[key], ref[key]) if mine \
+                else None
     add_boots(rows, records)
+    for row in rows:
+        judge_replay(row)
     return rows
 
 
 def add_boots(rows: list[Row], records: list[Record]) -> None:
     """Where a point was measured in several boots: each boot's ratio to
-    the kernel's median of that boot (wall and CPU), and their median,
-    on which the goal is then checked.  A boot's ratio of medians moves
-    by a few percent (the control's too): one boot's ratio is one
-    sample."""
+    the kernel of that boot, on each clock, and their medians.  A boot's
+    ratio of medians moves by a few percent (the control's too): one
+    boot's ratio is one sample."""
     points = group(records, ("family", "routes", "nets"))
     for row in rows:
         runs = points.get((row["family"], row["routes"], row["nets"]), [])
         boots = sorted({boot_of(r) for r in runs})
         if len(boots) < 2 or row["who"] == "kernel":
             continue
-        per_boot, per_boot_cpu, per_boot_own = [], [], []
+        per_boot: dict[str, list[float]] = {clock: [] for clock in CLOCKS}
         for boot in boots:
             mine = [r for r in runs if boot_of(r) == boot]
             ref = [r for r in mine if r["who"] == "kernel"]
             own = [r for r in mine if r["who"] == row["who"]]
             if not ref or not own:
                 continue
-            per_boot.append(ratio(statistics.median(r["ns"] for r in own),
-                                  statistics.median(r["ns"] for r in ref)))
-            cpu_own = [r["cpu_ns"] for r in own if r.get("cpu_ns")]
-            cpu_ref = [r["cpu_ns"] for r in ref if r.get("cpu_ns")]
-            if cpu_own and cpu_ref:
-                per_boot_cpu.append(ratio(statistics.median(cpu_own),
-                                          statistics.median(cpu_ref)))
-            mine_own, ref_own = own_cpu(own), own_cpu(ref)
-            if mine_own and ref_own:
-                per_boot_own.append(ratio(mine_own, ref_own))
-        if len(per_boot) < 2:
+            for clock, (_, median_of) in CLOCKS.items():
+                value, reference = median_of(own), median_of(ref)
+                if value and reference:
+                    per_boot[clock].append(ratio(value, reference))
+        if len(per_boot["time"]) < 2:
             continue
-        row["boots"] = len(per_boot)
-        row["ratio_boots"] = per_boot
-        row["ratio_boots_median"] = round(statistics.median(per_boot), 4)
-        row["ratio_cpu_boots"] = per_boot_cpu
-        row["ratio_cpu_boots_median"] = round(
-            statistics.median(per_boot_cpu), 4) if per_boot_cpu else None
-        row["ratio_own_boots"] = per_boot_own
-        row["ratio_own_boots_median"] = round(
-            statistics.median(per_boot_own), 4) \
-            if len(per_boot_own) == len(per_boot) else None
-        applies = replay_goal(row)
-        if applies:
-            # On the CPU time where every boot has it (natively), else on
-            # the wall-clock time.
-            text, test = applies
-            cpu = len(per_boot_cpu) == len(per_boot)
-            judged = row["ratio_cpu_boots_median"] if cpu \
-                else row["ratio_boots_median"]
-            row["judged_on"] = "cpu" if cpu else "time"
-            row["judged"] = judged
-            row["goal"] = f"median over {len(per_boot)} boots of the " \
-                f"{'CPU time' if cpu else 'time'}: {text}"
-            row["met"] = test(judged)
+        row["boots"] = len(per_boot["time"])
+        for clock, ratios in per_boot.items():
+            # A clock some boot lacks has no median.
+            row["ratio_boots_" + clock] = ratios
+            row["ratio_boots_median_" + clock] = round(
+                statistics.median(ratios), 4) \
+                if len(ratios) == row["boots"] else None
+
+
+def judge_replay(row: Row) -> None:
+    """The replay goal, where it applies, checked on the figure that
+    says most: the median across boots over one boot's, the CPU time
+    (natively: what the host gave other processes left out) over the
+    wall-clock time."""
+    applies = replay_goal(row)
+    if not applies:
+        return
+    text, test = applies
+    boots = "boots" in row
+    figures = {"cpu": row.get("ratio_boots_median_cpu") if boots
+               else row["ratio_cpu"],
+               "time": row.get("ratio_boots_median_time") if boots
+               else row["ratio"]}
+    on = "cpu" if figures["cpu"] is not None else "time"
+    value = figures[on]
+    what = "CPU time" if on == "cpu" else "time"
+    row.update(judged_on=on, judged=value,
+               goal=(f"median over {row['boots']} boots of the {what}: "
+                     if boots else f"{what}: ") + text,
+               met=None if value is None else test(value))
 
 
 def insert_rows(records: list[Record]) -> list[Row]:
@@ -517,23 +523,17 @@ ROWS: dict[str, Callable[[list[Record]], list[Row]]] = {
 
 
 def replay_measured(r: Row) -> str:
-    """How a listener's replay figure met or missed the goal."""
-    if r.get("ratio_boots"):
-        if r.get("judged_on") == "cpu":
-            return (f"{label(r['who'])}: CPU time "
-                    f"{r['ratio_cpu_boots_median']:.3f}, the median of "
-                    f"{r['boots']} boots ("
-                    + ", ".join(f"{x:.3f}" for x in r["ratio_cpu_boots"])
-                    + f"); time {r['ratio_boots_median']:.3f}")
-        return (f"{label(r['who'])}: time {r['ratio_boots_median']:.3f}, "
-                f"the median of {r['boots']} boots ("
-                + ", ".join(f"{x:.3f}" for x in r["ratio_boots"]) + ")")
-    if r.get("judged_on") == "cpu":
-        return (f"{label(r['who'])}: CPU time {r['ratio_cpu']:.3f} "
-                f"(time {r['ratio']:.3f})")
-    return f"{label(r['who'])} {r['ratio']:.3f}" + (
-        f" (CPU time {r['ratio_cpu']:.3f})"
-        if r.get("ratio_cpu") is not None else "")
+    """How a listener's replay figure met or missed the goal: the figure
+    judged, then the wall-clock one if that was not it."""
+    what = "CPU time" if r["judged_on"] == "cpu" else "time"
+    text = f"{label(r['who'])}: {what} {r['judged']:.3f}"
+    if "boots" in r:
+        text += f", the median of {r['boots']} boots (" + ", ".join(
+            f"{x:.3f}" for x in r["ratio_boots_" + r["judged_on"]]) + ")"
+    if r["judged_on"] != "time":
+        wall = r["ratio_boots_median_time"] if "boots" in r else r["ratio"]
+        text += f", time {wall:.3f}"
+    return text
 
 
 def goals(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -627,8 +627,7 @@ def fmt_ratio(row: Row, reference_name: str) -> str:
     if row["ratio"] is None:
         return reference_name if row["reference"] is None else "n/a"
     text = f"{row['ratio']:.3f}"
-    missed = row["met"] is False and row.get("judged_on") != "cpu"
-    return f"**{text}**" if missed else text
+    return f"**{text}**" if row["met"] is False else text
 
 
 def label(who: str) -> str:
@@ -642,14 +641,16 @@ def table(header: list[str], lines: list[list[str]]) -> list[str]:
     return out
 
 
-def judged_cell(row: Row, on: str, value: float | None) -> str:
-    """A median across boots, bold when the goal was checked on it and it
-    misses the goal."""
+def judged_cell(row: Row, on: str, value: float | None,
+                across_boots: bool = False) -> str:
+    """A replay ratio on clock @on (of one boot, or the median across
+    boots), bold when it is the figure the goal was checked on and misses
+    the goal."""
     if value is None:
         return "-"
     text = f"{value:.3f}"
-    missed = row.get("judged_on") == on and row.get("met") is False
-    return f"**{text}**" if missed else text
+    judged = row.get("judged_on") == on and ("boots" in row) == across_boots
+    return f"**{text}**" if judged and row.get("met") is False else text
 
 
 def md_replay(rows: list[Row]) -> list[str]:
@@ -667,8 +668,10 @@ def md_replay(rows: list[Row]) -> list[str]:
               fmt_int(r["events"]),
               fmt_ms(r["ns_median"]), fmt_range_ms(r),
               fmt_rate(r["events_per_s"]),
-              fmt_ratio(r, "reference" if r["who"] == "kernel"
-                        else "no reference"),
+              "reference" if r["who"] == "kernel" else
+              "no reference" if r["reference"] is None else
+              "n/a" if r["ratio"] is None else
+              judged_cell(r, "time", r["ratio"]),
               "-" if r.get("ratio_min") is None
               else f"{r['ratio_min']:.3f}"] for r in rows]
     header = ["family", "routes", "netns", "listener", "runs", "events",
@@ -685,10 +688,7 @@ def md_replay(rows: list[Row]) -> list[str]:
                      else fmt_ms(r["cpu_ns_median"]),
                      "reference" if r["who"] == "kernel" and
                      r.get("cpu_ns_median") else
-                     "-" if r.get("ratio_cpu") is None
-                     else f"**{r['ratio_cpu']:.3f}**"
-                     if r.get("judged_on") == "cpu" and r["met"] is False
-                     else f"{r['ratio_cpu']:.3f}"]
+                     judged_cell(r, "cpu", r["ratio_cpu"])]
     if any(r.get("cpu_own_median") for r in rows):
         intro += ("  Switched out: the runs in which the registering task "
                   "gave the CPU to another task (natively `ksoftirqd`, at "
@@ -705,10 +705,9 @@ def md_replay(rows: list[Row]) -> list[str]:
                      "-" if not r.get("cpu_own_median")
                      else fmt_ms(r["cpu_own_median"]),
                      "reference" if r["who"] == "kernel" else
-                     "-" if r.get("ratio_cpu_own") is None
-                     else f"{r['ratio_cpu_own']:.3f}"]
+                     judged_cell(r, "cpu_own", r["ratio_cpu_own"])]
     out = [intro, ""] + table(header, lines)
-    boots = [r for r in rows if r.get("ratio_boots")]
+    boots = [r for r in rows if "boots" in r]
     if boots:
         out += ["", "Across boots: the same point measured again in "
                 "boots of their own (the runs of each interleaved as "
@@ -722,13 +721,11 @@ def md_replay(rows: list[Row]) -> list[str]:
              "median", "CPU not switched out, each boot", "median"],
             [[FAMILY.get(r["family"], r["family"]), fmt_int(r["routes"]),
               str(r["nets"]), label(r["who"]), str(r["boots"]),
-              ", ".join(f"{x:.3f}" for x in r["ratio_boots"]),
-              judged_cell(r, "time", r["ratio_boots_median"]),
-              ", ".join(f"{x:.3f}" for x in r["ratio_cpu_boots"]) or "-",
-              judged_cell(r, "cpu", r.get("ratio_cpu_boots_median")),
-              ", ".join(f"{x:.3f}" for x in r["ratio_own_boots"]) or "-",
-              "-" if r.get("ratio_own_boots_median") is None
-              else f"{r['ratio_own_boots_median']:.3f}"]
+              *(cell for clock in CLOCKS for cell in (
+                  ", ".join(f"{x:.3f}" for x in r["ratio_boots_" + clock])
+                  or "-",
+                  judged_cell(r, clock, r["ratio_boots_median_" + clock],
+                              across_boots=True)))]
              for r in boots])
     return out
 
