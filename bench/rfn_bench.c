@@ -96,20 +96,50 @@ struct bench_net_block {
 	int err;
 };
 
-struct bench_kernel_result {
-	unsigned int nets;
-	u64 events;
+/*
+ * What a timed registration took: its wall-clock time, its CPU time
+ * (natively; else 0) and how often the task was switched out meanwhile (at
+ * a yield point with another task to run, or preempted: both clocks count
+ * what the other task did).  bench_timing_start() before it,
+ * bench_timing_stop() after.
+ */
+struct bench_timing {
 	u64 ns;
 	u64 cpu_ns;
 	unsigned long switches;
+};
+
+static void bench_timing_start(struct bench_timing *t)
+{
+	t->switches = current->nvcsw + current->nivcsw;
+	t->cpu_ns = rfn_host_cpu_ns();
+	t->ns = ktime_get_ns();
+}
+
+static void bench_timing_stop(struct bench_timing *t)
+{
+	t->ns = ktime_get_ns() - t->ns;
+	t->cpu_ns = rfn_host_cpu_ns() - t->cpu_ns;
+	t->switches = current->nvcsw + current->nivcsw - t->switches;
+}
+
+/* "ns N", "cpu_ns N", "switches N", a line each. */
+static void bench_timing_show(struct seq_file *m, const struct bench_timing *t)
+{
+	seq_printf(m, "ns %llu\ncpu_ns %llu\nswitches %lu\n", t->ns, t->cpu_ns,
+		   t->switches);
+}
+
+struct bench_kernel_result {
+	unsigned int nets;
+	u64 events;
+	struct bench_timing time;
 	unsigned int failed;
 };
 
 struct bench_c_result {
 	u64 events;
-	u64 ns;
-	u64 cpu_ns;
-	unsigned long switches;
+	struct bench_timing time;
 	int err;
 };
 
@@ -134,17 +164,6 @@ static struct dentry *bench_dir;
  * Events other tasks send to the blocks already registered are counted
  * too: an idle FIB sends none.
  */
-/*
- * How often the running task was switched out: at a yield point with
- * another task to run (cond_resched(), a mutex), or preempted.  Both
- * clocks count what the other task did meanwhile; a timed registration
- * reports how often it gave the CPU away.
- */
-static unsigned long bench_switches(void)
-{
-	return current->nvcsw + current->nivcsw;
-}
-
 static int bench_count_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
@@ -208,8 +227,8 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	struct bench_net_block *blocks;
 	unsigned int nets, failed = 0, i;
 	int first_err = 0;
-	u64 start, ns, cpu, events;
-	unsigned long switches;
+	struct bench_timing time;
+	u64 events;
 
 	down_read(&net_rwsem);
 	blocks = bench_net_blocks(call, &nets);
@@ -219,15 +238,11 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 	}
 
 	atomic64_set(&bench_events, 0);
-	switches = bench_switches();
-	cpu = rfn_host_cpu_ns();
-	start = ktime_get_ns();
+	bench_timing_start(&time);
 	for (i = 0; i < nets; i++)
 		blocks[i].err = register_fib_notifier(blocks[i].net,
 						      &blocks[i].nb, NULL, NULL);
-	ns = ktime_get_ns() - start;
-	cpu = rfn_host_cpu_ns() - cpu;
-	switches = bench_switches() - switches;
+	bench_timing_stop(&time);
 	events = atomic64_read(&bench_events);
 
 	for (i = 0; i < nets; i++) {
@@ -244,9 +259,7 @@ static int bench_kernel_replay_with(notifier_fn_t call,
 
 	res->nets = nets;
 	res->events = events;
-	res->ns = ns;
-	res->cpu_ns = cpu;
-	res->switches = switches;
+	res->time = time;
 	res->failed = failed;
 	return failed == nets ? first_err : 0;
 }
@@ -272,8 +285,8 @@ static int bench_c_replay(void)
 		   void (*cb)(struct notifier_block *nb),
 		   struct netlink_ext_ack *extack);
 	int (*unreg)(struct notifier_block *nb);
-	u64 start, ns, cpu, events;
-	unsigned long switches;
+	struct bench_timing time;
+	u64 events;
 	int err;
 
 	reg = symbol_get(rust_fib_notifier_register);
@@ -283,21 +296,15 @@ static int bench_c_replay(void)
 		goto out;
 	}
 	atomic64_set(&bench_events, 0);
-	switches = bench_switches();
-	cpu = rfn_host_cpu_ns();
-	start = ktime_get_ns();
+	bench_timing_start(&time);
 	err = reg(&bench_c_nb, NULL, NULL);
-	ns = ktime_get_ns() - start;
-	cpu = rfn_host_cpu_ns() - cpu;
-	switches = bench_switches() - switches;
+	bench_timing_stop(&time);
 	events = atomic64_read(&bench_events);
 	if (!err)
 		unreg(&bench_c_nb);
 
 	bench_c.events = events;
-	bench_c.ns = ns;
-	bench_c.cpu_ns = cpu;
-	bench_c.switches = switches;
+	bench_c.time = time;
 out:
 	if (reg)
 		symbol_put(rust_fib_notifier_register);
@@ -484,9 +491,9 @@ static int bench_kernel_result_show(struct seq_file *m,
 				    const struct bench_kernel_result *res)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "nets %u\nevents %llu\nns %llu\ncpu_ns %llu\nswitches %lu\nfailed %u\n",
-		   res->nets, res->events, res->ns, res->cpu_ns, res->switches,
-		   res->failed);
+	seq_printf(m, "nets %u\nevents %llu\n", res->nets, res->events);
+	bench_timing_show(m, &res->time);
+	seq_printf(m, "failed %u\n", res->failed);
 	mutex_unlock(&bench_lock);
 	return 0;
 }
@@ -504,9 +511,9 @@ static int bench_wrapped_show(struct seq_file *m, void *v)
 static int bench_c_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "events %llu\nns %llu\ncpu_ns %llu\nswitches %lu\nerr %d\n",
-		   bench_c.events, bench_c.ns, bench_c.cpu_ns, bench_c.switches,
-		   bench_c.err);
+	seq_printf(m, "events %llu\n", bench_c.events);
+	bench_timing_show(m, &bench_c.time);
+	seq_printf(m, "err %d\n", bench_c.err);
 	mutex_unlock(&bench_lock);
 	return 0;
 }
@@ -669,9 +676,7 @@ static const struct file_operations bench_fill_fops = {
 #define BENCH_RUST_ATTACH "/sys/kernel/debug/rust_fib_notifier/counter/attach"
 
 static struct {
-	u64 ns;
-	u64 cpu_ns;
-	unsigned long switches;
+	struct bench_timing time;
 	int err;
 } bench_rust;
 
@@ -684,8 +689,7 @@ static ssize_t bench_rust_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
 	struct file *attach;
-	u64 start, ns, cpu;
-	unsigned long switches;
+	struct bench_timing time;
 	loff_t pos = 0;
 	ssize_t ret;
 
@@ -693,16 +697,11 @@ static ssize_t bench_rust_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(attach))
 		return PTR_ERR(attach);
 	mutex_lock(&bench_lock);
-	switches = bench_switches();
-	cpu = rfn_host_cpu_ns();
-	start = ktime_get_ns();
+	bench_timing_start(&time);
 	ret = vfs_write(attach, ubuf, count, &pos);
-	ns = ktime_get_ns() - start;
-	cpu = rfn_host_cpu_ns() - cpu;
-	switches = bench_switches() - switches;
-	bench_rust.ns = ret < 0 ? 0 : ns;
-	bench_rust.switches = ret < 0 ? 0 : switches;
-	bench_rust.cpu_ns = ret < 0 ? 0 : cpu;
+	bench_timing_stop(&time);
+	/* Nothing measured: zeros, as before the first run. */
+	bench_rust.time = ret < 0 ? (struct bench_timing){} : time;
 	bench_rust.err = ret < 0 ? ret : 0;
 	mutex_unlock(&bench_lock);
 	filp_close(attach, NULL);
@@ -712,9 +711,8 @@ static ssize_t bench_rust_write(struct file *file, const char __user *ubuf,
 static int bench_rust_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&bench_lock);
-	seq_printf(m, "ns %llu\ncpu_ns %llu\nswitches %lu\nerr %d\n",
-		   bench_rust.ns, bench_rust.cpu_ns, bench_rust.switches,
-		   bench_rust.err);
+	bench_timing_show(m, &bench_rust.time);
+	seq_printf(m, "err %d\n", bench_rust.err);
 	mutex_unlock(&bench_lock);
 	return 0;
 }
