@@ -147,13 +147,15 @@ del_nets() {
 # kernel's, its control (one more call per event, by pointer: what the
 # module's replay adds before a C listener), the module's to a C and to a
 # Rust listener.
-# ns: wall-clock time; cpu: CPU time (natively only, else 0 or empty);
-# sw: how often the registering task gave the CPU to another (both clocks
-# count what that one did meanwhile).
+# timing FILE: a timed registration's clocks, as rfn_bench shows them: ns
+# (wall-clock time), cpu (CPU time: natively only, else 0) and sw (how
+# often the registering task gave the CPU to another: both clocks count
+# what that one did meanwhile).
+timing() { get ns ns "$1"; get cpu cpu_ns "$1"; get sw switches "$1"; }
 replay_kernel_file() { # FILE
 	local failed
 	echo 1 >"$1" || return 1
-	get ns ns "$1"; get events events "$1"; get cpu cpu_ns "$1"; get sw switches "$1"
+	timing "$1"; get events events "$1"
 	# A namespace whose own dump said EBUSY: not a complete replay.
 	get failed failed "$1"
 	[ "$failed" = 0 ]
@@ -162,20 +164,18 @@ replay_kernel() { replay_kernel_file "$RB/kernel_replay"; }
 replay_wrapped() { replay_kernel_file "$RB/wrapped_replay"; }
 replay_c() {
 	echo 1 >"$RB/c_replay" || return 1
-	get ns ns "$RB/c_replay"; get events events "$RB/c_replay"; get cpu cpu_ns "$RB/c_replay"
-	get sw switches "$RB/c_replay"
+	timing "$RB/c_replay"; get events events "$RB/c_replay"
 }
 # Natively rfn_bench times the counter's registration (rust_replay: both
 # clocks, as c_replay); else the counter's own time (wall-clock).
 replay_rust() {
 	if [ -e "$RB/rust_replay" ]; then
 		echo 1 >"$RB/rust_replay" || return 1
-		get ns ns "$RB/rust_replay"; get cpu cpu_ns "$RB/rust_replay"
-		get sw switches "$RB/rust_replay"
+		timing "$RB/rust_replay"
 	else
 		echo 1 >"$RFN/counter/attach" || return 1
 		get ns register_ns "$RFN/counter/stats"
-		cpu=0 sw=
+		cpu=0
 	fi
 	get events events "$RFN/counter/stats"
 	knob "$RFN/counter/attach" 0
@@ -183,15 +183,14 @@ replay_rust() {
 # Each run starts with the next of the four (kernel, control, C, Rust),
 # so that none always runs right after another one.
 measure_replay() { # FAMILY ROUTES NETS
-	local r k who ns cpu sw events ways=(kernel wrapped c rust) cpu_field
+	local r k who ns cpu sw events ways=(kernel wrapped c rust) clocks
 	for ((r = 0; r < many_runs; r++)); do
 		for ((k = 0; k < 4; k++)); do
 			who=${ways[(r + k) % 4]}
 			if "replay_$who"; then
-				cpu_field=
-				[[ $cpu =~ ^[1-9][0-9]*$ ]] && cpu_field=" cpu_ns=$cpu"
-				[[ $sw =~ ^[0-9]+$ ]] && cpu_field+=" switches=$sw"
-				record "kind=replay family=ipv$1 routes=$2 nets=$3 who=$who ns=$ns events=$events$cpu_field"
+				clocks=
+				[[ $cpu =~ ^[1-9][0-9]*$ ]] && clocks=" cpu_ns=$cpu switches=$sw"
+				record "kind=replay family=ipv$1 routes=$2 nets=$3 who=$who ns=$ns events=$events$clocks"
 			else
 				record "# replay family=ipv$1 routes=$2 nets=$3 who=$who failed"
 			fi
