@@ -10,7 +10,8 @@
 #                 file_has_inode
 #   listeners.sh  the probe, the mock switchdev, the module's statistics:
 #                 paths, attach, detach, mock_full, resyncs_done
-#   fault.sh      failslab for one task (failslab_on, failslab_ip)
+#   fault.sh      failslab for one task (failslab_on, failslab_ip); a resync
+#                 made to give up with EBUSY (forced_ebusy_resync, said_ebusy)
 #   churn.sh      churn generators (churn_start, nh_churn_start, churn_stop)
 #   mcast.sh      multicast routing by smcrouted (mc_ns, mc_daemon, mc_ctl,
 #                 mc_stop, msnap)

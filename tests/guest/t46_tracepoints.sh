@@ -152,18 +152,17 @@ trace_resync_ebusy() {
 	churn_start ns3 3
 	for ((k = 1; k <= 10; k++)); do
 		err=$({ echo "$ino1" >"$PROBE/resync"; } 2>&1)
-		[[ $err == *"Device or resource busy"* ]] && busy=$((busy + 1))
+		said_ebusy "$err" && busy=$((busy + 1))
 	done
 	# None of them still queued: the five forced checks are this
 	# resync's (resyncs of one listener take turns).
 	resyncs_done || diag "trace resync: a resync still queued"
-	echo 5 >"$RFN/fault_check_busy"
-	err=$({ echo "$ino1" >"$PROBE/resync"; } 2>&1)
-	[[ $err == *"Device or resource busy"* ]] && busy=$((busy + 1))
+	forced_ebusy_resync "$PROBE" "$ino1"
+	said_ebusy "$RESYNC_ERR" && busy=$((busy + 1))
 	check "trace resync: the churn stopped" churn_stop
 	echo 0 >"$RFN/retry_all"
 	check "trace resync: resyncs of ns1 failed with EBUSY ($busy of 11, the last one's forced)" \
-		eval '[[ $err == *"Device or resource busy"* ]]'
+		said_ebusy "$RESYNC_ERR"
 	check "trace resync: the failed resyncs were done again" resyncs_done
 	echo 0 >"$EV/enable"
 	get ebusy ebusy "$RFN/stats"

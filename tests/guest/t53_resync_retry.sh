@@ -24,18 +24,17 @@ cleanup() {
 
 resync_retried() {
 	plan 6
-	local ino1 err
+	local ino1
 	ns_inode ino1 ns1
 	echo 1 >"$RFN/retry_all"
 	churn_start ns1 1
 	churn_start ns2 2
 	churn_start ns3 3
-	echo 5 >"$RFN/fault_check_busy"
-	err=$({ echo "$ino1" >"$PROBE/resync"; } 2>&1)
+	forced_ebusy_resync "$PROBE" "$ino1"
 	check "resync retry: the churn stopped" churn_stop
 	echo 0 >"$RFN/retry_all"
-	check "resync retry: a resync of ns1 failed with EBUSY (${err##*: })" \
-		eval '[[ $err == *"Device or resource busy"* ]]'
+	check "resync retry: a resync of ns1 failed with EBUSY (${RESYNC_ERR##*: })" \
+		said_ebusy "$RESYNC_ERR"
 	check "resync retry: a route is added after the failure" \
 		ip -n ns1 route add 198.18.53.0/24 via 10.1.0.2
 	check "resync retry: the failed resync was done again (resync_queued drops to 0)" resyncs_done

@@ -229,19 +229,18 @@ registration_retried() {
 # to the kernel.  With retry_all (every try replays every namespace), as
 # t53 provokes it.
 ebusy_then_retry() {
-	local ino err absent0 absent
+	local ino absent0 absent
 	plan 5
 	echo 1 >"$MOCK/reconcile"
 	ns_inode ino hl1
 	get absent0 absent "$MOCK/stats"
 	churn_start hl1 57 20
-	# The next five consistency checks find hl1 changed: the resync marks
-	# hl1, replays it five times and gives up (EBUSY), its marks kept.
-	echo 5 >"$RFN/fault_check_busy"
-	err=$({ echo "$ino" >"$MOCK/resync"; } 2>&1)
+	# The resync marks hl1, replays it five times and gives up (EBUSY),
+	# its marks kept.
+	forced_ebusy_resync "$MOCK" "$ino"
 	check "ebusy: the churn ran" churn_stop
-	check "ebusy: the resync of hl1 failed with EBUSY ($err)" \
-		eval '[[ $err == *"Device or resource busy"* ]]'
+	check "ebusy: the resync of hl1 failed with EBUSY ($RESYNC_ERR)" \
+		said_ebusy "$RESYNC_ERR"
 	check "ebusy: the failed resync was done again" resyncs_done
 	get absent absent "$MOCK/stats"
 	check "ebusy: no route was ever absent from the hardware ($absent0 -> $absent)" \

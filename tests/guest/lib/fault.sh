@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fault injection: failslab for one task (the allocations a listener makes
-# in its atomic callback fail, only for the task that changes the route).
+# in its atomic callback fail, only for the task that changes the route),
+# and a resync's consistency checks made to fail (the module's
+# fault_check_busy).
 
 # failslab_on: every non-sleeping slab allocation of a task that wrote 1 to
 # its /proc/self/make-it-fail fails (the tasks of failslab tests); $FS is
@@ -24,4 +26,17 @@ failslab_ip() {
 	rc=$?
 	echo 0 >$FS/probability
 	return $rc
+}
+
+# said_ebusy TEXT: TEXT, what a refused write said, is EBUSY's message.
+said_ebusy() { [[ $1 == *"Device or resource busy"* ]]; }
+
+# forced_ebusy_resync DIR INO: DIR's listener resyncs the namespace with
+# inode INO while the next five consistency checks (every try a resync
+# makes) find their namespaces changed (`fault_check_busy`, test builds),
+# whatever churn runs meanwhile: the resync must give up with EBUSY.
+# RESYNC_ERR keeps what the write said, for the caller's check.
+forced_ebusy_resync() {
+	echo 5 >"$RFN/fault_check_busy"
+	RESYNC_ERR=$({ echo "$2" >"$1/resync"; } 2>&1)
 }
