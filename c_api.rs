@@ -19,7 +19,7 @@ use kernel::{
 };
 
 use crate::{
-    chain::{CListener, ChainRef, Node, Target},
+    chain::{ChainRef, Node, Target},
     dump,
     events::{Families, ResyncLater},
     ffi,
@@ -46,6 +46,7 @@ unsafe impl Send for CTarget {}
 unsafe impl Sync for CTarget {}
 
 impl Target for CTarget {
+    #[inline]
     fn call(&self, event: c_ulong, info: &ffi::RfnInfo, _node: &dyn ResyncLater) -> c_int {
         let Some(call) = self.call else {
             return 0;
@@ -71,10 +72,6 @@ impl Target for CTarget {
 
     fn families(&self) -> Families {
         Families::from_raw(self.ops.families as u8)
-    }
-
-    fn c_listener(&self) -> Option<CListener> {
-        self.call.map(|call| CListener { nb: self.nb, call })
     }
 
     fn flush_net(&self, net: NetId) {

@@ -70,18 +70,13 @@ pub(crate) trait Target: Send + Sync {
     /// The families the target gets, replayed and live (read once, at
     /// registration).
     fn families(&self) -> Families;
-    /// A C listener's own block and callback, for a registration's replay
-    /// to call directly with each event's `RfnInfo`, as [`Target::call`]
-    /// does; `None` for a Rust listener.
-    fn c_listener(&self) -> Option<CListener> {
-        None
-    }
 }
 
 /// Adapts a [`Listener`] to a [`Target`]: decodes events into [`Event`].
 pub(crate) struct RustTarget<L>(pub(crate) L);
 
 impl<L: Listener> Target for RustTarget<L> {
+    #[inline]
     fn call(&self, event: c_ulong, info: &RfnInfo, node: &dyn ResyncLater) -> c_int {
         let event = Event::new(event, info, node);
         match self.0.event(&event) {
@@ -321,8 +316,12 @@ pub(crate) struct Node<T: Target> {
     /// The replay is a resync's: a veto cannot abort it (see
     /// [`ReplayBlock::call_resync`]).
     resyncing: Atomic<bool>,
-    /// Events replayed to the target so far (tracepoints).
+    /// Events replayed to the target so far, counted while
+    /// `count_events` (tracepoints).
     replayed: Atomic<u64>,
+    /// Replays count their events (see [`ReplayBlock`]); set, under
+    /// `sync`, as a registration or resync starts.
+    count_events: Atomic<bool>,
     on_chain: Atomic<bool>,
     /// Deliver only this namespace's events (`None`: every namespace). An
     /// identity, not a pointer: once the namespace is gone nothing matches,
@@ -380,6 +379,7 @@ impl<T: Target> Node<T> {
             resync_nb: Opaque::new(notifier_block(Some(Self::resync_call))),
             resyncing: Atomic::new(false),
             replayed: Atomic::new(0),
+            count_events: Atomic::new(false),
             on_chain: Atomic::new(false),
             filter,
             families: target.families(),
@@ -478,6 +478,12 @@ impl<T: Target> Node<T> {
     /// Events replayed to the target so far.
     pub(crate) fn replayed_events(&self) -> u64 {
         self.replayed.load(Relaxed)
+    }
+
+    /// Whether the replays that follow count their events, in
+    /// [`Node::replayed_events`] (only the tracepoints read them).
+    pub(crate) fn counts_events(&self, count: bool) {
+        self.count_events.store(count, Relaxed);
     }
 
     /// Marks the replays that follow as a resync's (or not).
@@ -676,32 +682,26 @@ impl<T: Target> Node<T> {
     }
 }
 
-/// A C listener's own block and callback (see [`Target::c_listener`]).
-#[derive(Clone, Copy)]
-pub(crate) struct CListener {
-    pub(crate) nb: *mut bindings::notifier_block,
-    pub(crate) call:
-        unsafe extern "C" fn(*mut bindings::notifier_block, c_ulong, *mut c_void) -> c_int,
-}
-
 /// The notifier block a replay hands to the kernel's dump of one namespace
 /// (`dump.rs`), on the replaying thread's stack: the dump calls it there,
 /// synchronously, and keeps no pointer to it. A replay is millions of
-/// events, so what each one needs is worked out here, once: the callback
-/// checks the event's family, fills in the target's `RfnInfo`, counts the
-/// event and calls the target, with nothing left to do after the call. A
-/// registration's replay to a C listener jumps to the listener's callback
-/// ([`ReplayBlock::call_c`]).
+/// events, so what each one needs is worked out here, once: an entry (all
+/// but a few events of a dump) only has its `info` pointer set before the
+/// target's call, `info.family` being the dump's entries' already; a rule
+/// takes a colder path. Events are counted only for the tracepoints, and
+/// only when they were on as the registration started
+/// ([`Node::counts_events`]): `COUNT`.
 ///
 /// # Invariants
 ///
-/// - `nb`'s callback is, for this `T`, [`ReplayBlock::call_resync`] for a
-///   resync's replay, else [`ReplayBlock::call_c`] when `c` is set and
-///   `entries` is not 0, else [`ReplayBlock::call`].
+/// - `nb`'s callback is, for this `T` and the node's `COUNT`,
+///   [`ReplayBlock::call_resync`] for a resync's replay, else
+///   [`ReplayBlock::call_entries`] when `entries` is not 0, else
+///   [`ReplayBlock::call`].
 /// - `info.net` is the namespace replayed and `info.replay` is true;
-///   with [`ReplayBlock::call_c`], `info.family` is `entries` between
-///   events. The target's borrow of `info` lasts one call (listeners only
-///   read it, as the C API's contract says).
+///   `info.family` is `entries` between events. The target's borrow of
+///   `info` lasts one call (listeners only read it, as the C API's contract
+///   says).
 #[repr(C)]
 pub(crate) struct ReplayBlock<'a, T: Target> {
     nb: Opaque<bindings::notifier_block>,
@@ -709,17 +709,18 @@ pub(crate) struct ReplayBlock<'a, T: Target> {
     /// What the target gets: `info` and `family` are the event's, set
     /// before each call.
     info: UnsafeCell<RfnInfo>,
-    /// The target's own C callback, if it is a C listener.
-    c: Option<CListener>,
     /// The family of the dump's entries, as `RfnInfo::family` carries it;
     /// 0 when the target does not get it.
     entries: u8,
     /// The same for the dump's rules: a unicast family's are
     /// [`Families::RULES`], a multicast family's its own.
     rules: u8,
-    /// Events passed to the target, added to the node's count at drop.
+    /// Events passed to the target (with `COUNT`), added to the node's
+    /// count at drop.
     delivered: Cell<u64>,
 }
+
+type ReplayFn = unsafe extern "C" fn(*mut bindings::notifier_block, c_ulong, *mut c_void) -> c_int;
 
 impl<'a, T: Target> ReplayBlock<'a, T> {
     /// The block that replays `net`'s entries of `family` (and its rules)
@@ -737,24 +738,11 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
                 0
             }
         };
-        let c = node.target.c_listener();
         let entries = wanted(family);
-        // A registration's replay stops at a veto (the listener refuses to
-        // start). A resync's cannot: the state exists, and the listener
-        // already lives with what it refused; it simply does not hold it.
-        // The node's `sync` lock, held by the replaying thread, keeps
-        // `resyncing` as it is for the block's life.
-        let call = if node.resyncing.load(Relaxed) {
-            Self::call_resync
-        } else if c.is_some() && entries != 0 {
-            Self::call_c
-        } else {
-            Self::call
-        };
-        // INVARIANT: the callback as documented, for this `T`; `net` and
-        // `replay` too.
+        // INVARIANT: the callback as documented, for this `T`; `net`,
+        // `replay` and `family` too.
         Self {
-            nb: Opaque::new(notifier_block(Some(call))),
+            nb: Opaque::new(notifier_block(Some(Self::callback(node, entries)))),
             node,
             info: UnsafeCell::new(RfnInfo {
                 net,
@@ -763,10 +751,28 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
                 net_lives: false,
                 family: entries,
             }),
-            c,
             entries,
             rules: wanted(rules),
             delivered: Cell::new(0),
+        }
+    }
+
+    /// The callback for a block of `node` whose entries' family is
+    /// `entries`.
+    fn callback(node: &Node<T>, entries: u8) -> ReplayFn {
+        // A registration's replay stops at a veto (the listener refuses to
+        // start). A resync's cannot: the state exists, and the listener
+        // already lives with what it refused; it simply does not hold it.
+        // The node's `sync` lock, held by the replaying thread, keeps
+        // `resyncing` and `count_events` as they are for the block's life.
+        let resync = node.resyncing.load(Relaxed);
+        match (node.count_events.load(Relaxed), resync, entries != 0) {
+            (false, true, _) => Self::call_resync::<false>,
+            (false, false, true) => Self::call_entries::<false>,
+            (false, false, false) => Self::call::<false>,
+            (true, true, _) => Self::call_resync::<true>,
+            (true, false, true) => Self::call_entries::<true>,
+            (true, false, false) => Self::call::<true>,
         }
     }
 
@@ -786,47 +792,61 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         unsafe { &*kernel::container_of!(Opaque::cast_from(nb).cast_mut(), Self, nb) }
     }
 
-    /// Sets `info` for `event` and counts it, if the target gets the
-    /// event's family; the target may then borrow `info` for one call.
+    /// Whether `event` is a rule's.
     #[inline(always)]
-    fn prepare(&self, event: c_ulong, data: *mut c_void) -> Option<*mut RfnInfo> {
-        let family = match event {
-            ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL => self.rules,
-            _ => self.entries,
-        };
-        if family == 0 {
-            return None;
-        }
+    fn is_rule(event: c_ulong) -> bool {
+        matches!(event, ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL)
+    }
+
+    /// Passes one replayed event of `family` (not 0) to the target, with
+    /// `info.family` already `family`.
+    #[inline(always)]
+    fn deliver_as<const COUNT: bool>(&self, event: c_ulong, data: *mut c_void) -> c_int {
         let info = self.info.get();
         // SAFETY: only the replaying thread uses the block, one event at a
         // time, and the target's borrow of `info` ended with its last call
         // (type invariant): nothing else reads or writes it now.
-        unsafe {
-            (*info).info = data;
-            (*info).family = family;
+        unsafe { (*info).info = data };
+        if COUNT {
+            self.delivered.set(self.delivered.get().wrapping_add(1));
         }
-        self.delivered.set(self.delivered.get().wrapping_add(1));
-        Some(info)
+        // SAFETY: `info` is set; the target's borrow lasts the call.
+        self.node.target.call(event, unsafe { &*info }, self.node)
     }
 
-    /// Passes one replayed event to the target.
-    #[inline(always)]
-    fn deliver(&self, event: c_ulong, data: *mut c_void) -> c_int {
-        match self.prepare(event, data) {
-            // SAFETY: `prepare` set `info`; the borrow lasts the call.
-            Some(info) => self.node.target.call(event, unsafe { &*info }, self.node),
-            None => 0,
+    /// Passes one replayed event to the target, if it gets the event's
+    /// family; `info.family` back to `entries` after.
+    #[cold]
+    #[inline(never)]
+    fn deliver<const COUNT: bool>(&self, event: c_ulong, data: *mut c_void) -> c_int {
+        let family = if Self::is_rule(event) {
+            self.rules
+        } else {
+            self.entries
+        };
+        if family == 0 {
+            return 0;
         }
+        let info = self.info.get();
+        // SAFETY: as in `deliver_as`.
+        unsafe { (*info).family = family };
+        let ret = self.deliver_as::<COUNT>(event, data);
+        // SAFETY: as in `deliver_as`: the target's borrow ended with the
+        // call.
+        unsafe { (*info).family = self.entries };
+        ret
     }
 
-    /// A registration's replay callback: the target's answer goes back to
-    /// the dump, which stops at a veto.
+    /// A registration's replay callback for a target that gets the dump's
+    /// entries: an entry goes straight to the target, `info.family`
+    /// already set; the target's answer goes back to the dump, which stops
+    /// at a veto.
     ///
     /// # Safety
     ///
     /// `nb` must be the `nb` of a live `ReplayBlock<T>`, and `data` null or
     /// the kernel's `struct fib_notifier_info` of the event.
-    unsafe extern "C" fn call(
+    unsafe extern "C" fn call_entries<const COUNT: bool>(
         nb: *mut bindings::notifier_block,
         event: c_ulong,
         data: *mut c_void,
@@ -834,62 +854,45 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         // SAFETY: only a live `ReplayBlock<T>` hands out this callback, in
         // its own `nb` (type invariant), and the caller guarantees `nb` is
         // that block's.
-        unsafe { Self::of(nb) }.deliver(event, data)
+        let block = unsafe { Self::of(nb) };
+        if Self::is_rule(event) {
+            return block.deliver::<COUNT>(event, data);
+        }
+        block.deliver_as::<COUNT>(event, data)
     }
 
-    /// [`ReplayBlock::call`] to a C listener that gets the dump's entries:
-    /// an entry goes straight to the listener's callback, `info.family`
-    /// already set.
+    /// [`ReplayBlock::call_entries`] for a target that does not get them
+    /// (only the dump's rules).
     ///
     /// # Safety
     ///
-    /// As [`ReplayBlock::call`].
-    unsafe extern "C" fn call_c(
+    /// As [`ReplayBlock::call_entries`].
+    unsafe extern "C" fn call<const COUNT: bool>(
         nb: *mut bindings::notifier_block,
         event: c_ulong,
         data: *mut c_void,
     ) -> c_int {
-        // SAFETY: as in `call`.
-        let block = unsafe { Self::of(nb) };
-        if matches!(event, ffi::FIB_EVENT_RULE_ADD | ffi::FIB_EVENT_RULE_DEL) {
-            return block.deliver_rule(event, data);
-        }
-        let info = block.info.get();
-        // SAFETY: as in `prepare`; `info.family` is already `entries`
-        // (type invariant).
-        unsafe { (*info).info = data };
-        block.delivered.set(block.delivered.get().wrapping_add(1));
-        match block.c {
-            // SAFETY: what `Target::call` of the C listener does
-            // (`Target::c_listener`); the borrow of `info` lasts the call.
-            Some(c) => unsafe { (c.call)(c.nb, event, info.cast()) },
-            None => 0,
-        }
-    }
-
-    /// A rule's event in [`ReplayBlock::call_c`]: through
-    /// [`ReplayBlock::deliver`], `info.family` back to `entries` after.
-    #[cold]
-    #[inline(never)]
-    fn deliver_rule(&self, event: c_ulong, data: *mut c_void) -> c_int {
-        let ret = self.deliver(event, data);
-        // SAFETY: as in `prepare`: the target's borrow ended with the call.
-        unsafe { (*self.info.get()).family = self.entries };
-        ret
+        // SAFETY: as in `call_entries`.
+        unsafe { Self::of(nb) }.deliver::<COUNT>(event, data)
     }
 
     /// A resync's replay callback: a veto does not stop it.
     ///
     /// # Safety
     ///
-    /// As [`ReplayBlock::call`].
-    unsafe extern "C" fn call_resync(
+    /// As [`ReplayBlock::call_entries`].
+    unsafe extern "C" fn call_resync<const COUNT: bool>(
         nb: *mut bindings::notifier_block,
         event: c_ulong,
         data: *mut c_void,
     ) -> c_int {
-        // SAFETY: as in `call`.
-        unsafe { Self::of(nb) }.deliver(event, data);
+        // SAFETY: as in `call_entries`.
+        let block = unsafe { Self::of(nb) };
+        if Self::is_rule(event) || block.entries == 0 {
+            block.deliver::<COUNT>(event, data);
+        } else {
+            block.deliver_as::<COUNT>(event, data);
+        }
         0
     }
 }

@@ -36,6 +36,7 @@ extern "C" {
         nets_replayed: u32,
         events: u64,
     );
+    fn rfn_trace_register_end_enabled() -> bool;
     fn rfn_trace_ebusy(node: *const c_void, resync: bool, tries: u32, stale: u32);
     fn rfn_trace_resync_queued(node: *const c_void, inum: u32, delay_ms: u32);
     fn rfn_trace_retry(inum: u32, cookie: u64, replayed: u64, now: u64);
@@ -47,7 +48,9 @@ fn saturate(n: usize) -> u32 {
 
 /// One registration's or resync's loop (`dump::settle`), traced from its
 /// start (`rfn_register_start`) to its end (`rfn_register_end`): counts
-/// its tries and the namespaces it replays.
+/// its tries and the namespaces it replays, and, if `rfn_register_end` is
+/// on as it starts, the events (else the replay does not count them: it
+/// costs a little on every event).
 pub(crate) struct Settle<'a, T: Target> {
     node: &'a Node<T>,
     resync: bool,
@@ -60,6 +63,8 @@ pub(crate) struct Settle<'a, T: Target> {
 impl<'a, T: Target> Settle<'a, T> {
     /// The loop starts, to replay `nets` namespaces.
     pub(crate) fn start(node: &'a Node<T>, nets: usize) -> Self {
+        // SAFETY: the wrapper only reads the tracepoint's static key.
+        node.counts_events(unsafe { rfn_trace_register_end_enabled() });
         let this = Self {
             node,
             resync: node.is_resyncing(),

@@ -171,6 +171,7 @@ void rfn_trace_register_start(const void *node, bool resync, u32 nets,
 			      u32 families, u32 filter);
 void rfn_trace_register_end(const void *node, bool resync, int ret,
 			    u32 tries, u32 nets_replayed, u64 events);
+bool rfn_trace_register_end_enabled(void);
 void rfn_trace_ebusy(const void *node, bool resync, u32 tries, u32 stale);
 void rfn_trace_resync_queued(const void *node, u32 inum, u32 delay_ms);
 void rfn_trace_retry(u32 inum, u64 cookie, u64 replayed, u64 now);

@@ -63,7 +63,8 @@ TRACE_EVENT(rfn_register_start,
  * It ends: @ret 0 (on the chain, consistent), -EBUSY, or the error that
  * aborted it (a listener's veto, -ENOMEM).  @tries: replay tries (1: no
  * retry); @nets_replayed: namespace replays over all tries; @events:
- * events replayed to the listener.
+ * events replayed to the listener (counted if this event was on as the
+ * loop started; else 0).
  */
 TRACE_EVENT(rfn_register_end,
 	    TP_PROTO(const void *node, bool resync, int ret, u32 tries,

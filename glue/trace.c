@@ -29,6 +29,12 @@ void rfn_trace_register_end(const void *node, bool resync, int ret,
 	trace_rfn_register_end(node, resync, ret, tries, nets_replayed, events);
 }
 
+/* Whether a replay starting now counts its events for rfn_register_end. */
+bool rfn_trace_register_end_enabled(void)
+{
+	return trace_rfn_register_end_enabled();
+}
+
 void rfn_trace_ebusy(const void *node, bool resync, u32 tries, u32 stale)
 {
 	trace_rfn_ebusy(node, resync, tries, stale);
