@@ -180,17 +180,20 @@ replay_rust() {
 	get events events "$RFN/counter/stats"
 	knob "$RFN/counter/attach" 0
 }
-# Each run starts with the next of the four (kernel, control, C, Rust),
-# so that none always runs right after another one.
+# Each round runs the four (kernel, control, C, Rust) back to back,
+# starting with the next of them, so that none always runs right after
+# another one; its runs say their round (report.py pairs them by it).
+replay_round=0
 measure_replay() { # FAMILY ROUTES NETS
 	local r k who ns cpu sw events ways=(kernel wrapped c rust) clocks
 	for ((r = 0; r < many_runs; r++)); do
+		replay_round=$((replay_round + 1))
 		for ((k = 0; k < 4; k++)); do
 			who=${ways[(r + k) % 4]}
 			if "replay_$who"; then
 				clocks=
 				[[ $cpu =~ ^[1-9][0-9]*$ ]] && clocks=" cpu_ns=$cpu switches=$sw"
-				record "kind=replay family=ipv$1 routes=$2 nets=$3 who=$who ns=$ns events=$events$clocks"
+				record "kind=replay family=ipv$1 routes=$2 nets=$3 who=$who round=$replay_round ns=$ns events=$events$clocks"
 			else
 				record "# replay family=ipv$1 routes=$2 nets=$3 who=$who failed"
 			fi

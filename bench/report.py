@@ -52,7 +52,7 @@ INT_FIELDS = frozenset({"routes", "nets", "ns", "events", "slab_bytes",
                         "register_ns", "kernel_net_ns", "kernel_events_ns",
                         "module_events_ns", "replay_ns", "hw_writes",
                         "absent", "absent_ns", "absent_ns_max", "marked",
-                        "swept", "cpu_ns", "switches", "boot"})
+                        "swept", "cpu_ns", "switches", "boot", "round"})
 # Divided by: a zero is a broken measurement.
 POSITIVE_FIELDS = frozenset({"routes", "nets", "ns"})
 
@@ -217,23 +217,52 @@ def median_cpu(runs: list[Record]) -> float | None:
     return statistics.median(cpu) if cpu else None
 
 
-def own_cpu(runs: list[Record]) -> float | None:
-    """The median CPU time of the runs that were not switched out, where
-    the runs say: for information, as the subset leans toward the short
-    runs (a longer run meets a tick more often)."""
-    if not all("switches" in r and r.get("cpu_ns") for r in runs):
-        return None
-    own = [r["cpu_ns"] for r in runs if not r["switches"]]
-    return statistics.median(own) if own else None
+def paired(runs: list[Record], ref: list[Record], field: str
+           ) -> float | None:
+    """The median over rounds of a run's @field (time or CPU time) divided
+    by the kernel's run's of the same round (@ref), where the runs say
+    their round: a round runs the four ways back to back, so what drifts
+    over a boot (load on the machine, a neighbour's use of the caches)
+    weighs on its four runs alike and leaves their ratios."""
+    base = {r["round"]: r[field] for r in ref if "round" in r and r.get(field)}
+    ratios = [r[field] / base[r["round"]] for r in runs
+              if r.get("round") in base and r.get(field)]
+    return round(statistics.median(ratios), 4) if ratios else None
 
 
-# A replay's clocks: each row's median under its key, and its ratio to
-# the kernel's under "ratio_" + the clock's name ("time": compare()'s).
-CLOCKS: dict[str, tuple[str, Callable[[list[Record]], float | None]]] = {
-    "time": ("ns_median", median_ns),
-    "cpu": ("cpu_ns_median", median_cpu),
-    "cpu_own": ("cpu_own_median", own_cpu),
+def paired_cpu(runs: list[Record], ref: list[Record]) -> float | None:
+    """[paired] on the CPU time, where the runs have one (natively)."""
+    return paired(runs, ref, "cpu_ns")
+
+
+def paired_time(runs: list[Record], ref: list[Record]) -> float | None:
+    """[paired] on the wall-clock time."""
+    return paired(runs, ref, "ns")
+
+
+def ratio_of_medians(median_of: Callable[[list[Record]], float | None]
+                     ) -> Callable[[list[Record], list[Record]], float | None]:
+    """A listener's median (time or CPU time) over the kernel's."""
+    def of(runs: list[Record], ref: list[Record]) -> float | None:
+        value, reference = median_of(runs), median_of(ref)
+        return ratio(value, reference) if value and reference else None
+    return of
+
+
+# A replay's ratios to the kernel, by the name the rows give them
+# ("ratio_" + name): of the medians, on each clock; and paired by round.
+RATIOS: dict[str, Callable[[list[Record], list[Record]], float | None]] = {
+    "time": ratio_of_medians(median_ns),
+    "cpu": ratio_of_medians(median_cpu),
+    "paired_time": paired_time,
+    "paired_cpu": paired_cpu,
 }
+# The figure the goal is checked on, the first a row has: paired by round,
+# natively on the CPU time (what the host gave other processes left out).
+JUDGED = ("paired_cpu", "paired_time", "cpu", "time")
+NAMES = {"time": "time", "cpu": "CPU time",
+         "paired_time": "time paired by round",
+         "paired_cpu": "CPU time paired by round"}
 
 
 def replay_rows(records: list[Record]) -> list[Row]:
@@ -247,7 +276,6 @@ def replay_rows(records: list[Record]) -> list[Row]:
         events = statistics.median(r["events"] for r in runs)
         rows.append({"family": family, "routes": routes, "nets": nets,
                      "cpu_ns_median": median_cpu(runs),
-                     "cpu_own_median": own_cpu(runs),
                      "switched": sum(1 for r in runs if r.get("switches"))
                      if any("switches" in r for r in runs) else None,
                      "who": who, "runs": ns["runs"], "ns_median": ns["median"],
@@ -260,7 +288,7 @@ def replay_rows(records: list[Record]) -> list[Row]:
             ("who", "runs", "ns_median", "ns_min", "ns_max", "events"),
             "ns_median")
     # Beside it, the ratio of the fastest runs: what load on the machine
-    # adds to a run only makes it slower; and the other clocks' ratios.
+    # adds to a run only makes it slower; and the other ratios.
     point = ("family", "routes", "nets")
     refs = {tuple(r[k] for k in point): r for r in rows if r["who"] == "kernel"}
     for row in rows:
@@ -268,10 +296,12 @@ def replay_rows(records: list[Record]) -> list[Row]:
         mine = row["who"] != "kernel" and ref is not None
         row["ratio_min"] = ratio(row["ns_min"], ref["ns_min"]) if mine \
             else None
-        for clock in ("cpu", "cpu_own"):
-            key = CLOCKS[clock][0]
-            row["ratio_" + clock] = ratio(row[key], ref[key]) if mine \
-                else None
+        runs = groups[tuple(row[k] for k in point) + (row["who"],)]
+        kernel = groups.get(tuple(row[k] for k in point) + ("kernel",), [])
+        for name, ratio_of in RATIOS.items():
+            if name != "time":
+                row["ratio_" + name] = ratio_of(runs, kernel) if mine \
+                    else None
     add_boots(rows, records)
     for row in rows:
         judge_replay(row)
@@ -279,58 +309,61 @@ def replay_rows(records: list[Record]) -> list[Row]:
 
 
 def add_boots(rows: list[Row], records: list[Record]) -> None:
-    """Where a point was measured in several boots: each boot's ratio to
-    the kernel of that boot, on each clock, and their medians.  A boot's
-    ratio of medians moves by a few percent (the control's too): one
-    boot's ratio is one sample."""
+    """Where a point was measured in several boots: each boot's ratios to
+    the kernel of that boot, and their medians.  A boot's ratio of
+    medians moves by a few percent (the control's too): one boot's ratio
+    is one sample."""
     points = group(records, ("family", "routes", "nets"))
     for row in rows:
         runs = points.get((row["family"], row["routes"], row["nets"]), [])
         boots = sorted({boot_of(r) for r in runs})
         if len(boots) < 2 or row["who"] == "kernel":
             continue
-        per_boot: dict[str, list[float]] = {clock: [] for clock in CLOCKS}
+        per_boot: dict[str, list[float]] = {name: [] for name in RATIOS}
         for boot in boots:
             mine = [r for r in runs if boot_of(r) == boot]
             ref = [r for r in mine if r["who"] == "kernel"]
             own = [r for r in mine if r["who"] == row["who"]]
             if not ref or not own:
                 continue
-            for clock, (_, median_of) in CLOCKS.items():
-                value, reference = median_of(own), median_of(ref)
-                if value and reference:
-                    per_boot[clock].append(ratio(value, reference))
+            for name, ratio_of in RATIOS.items():
+                value = ratio_of(own, ref)
+                if value is not None:
+                    per_boot[name].append(value)
         if len(per_boot["time"]) < 2:
             continue
         row["boots"] = len(per_boot["time"])
-        for clock, ratios in per_boot.items():
-            # A clock some boot lacks has no median.
-            row["ratio_boots_" + clock] = ratios
-            row["ratio_boots_median_" + clock] = round(
+        for name, ratios in per_boot.items():
+            # A figure some boot lacks has no median.
+            row["ratio_boots_" + name] = ratios
+            row["ratio_boots_median_" + name] = round(
                 statistics.median(ratios), 4) \
                 if len(ratios) == row["boots"] else None
 
 
+def ratio_named(row: Row, name: str, across_boots: bool) -> float | None:
+    """A row's ratio @name (see RATIOS), of its first boot or the median
+    across boots."""
+    if across_boots:
+        return row.get("ratio_boots_median_" + name)
+    return row["ratio"] if name == "time" else row.get("ratio_" + name)
+
+
 def judge_replay(row: Row) -> None:
     """The replay goal, where it applies, checked on the figure that
-    says most: the median across boots over one boot's, the CPU time
-    (natively: what the host gave other processes left out) over the
-    wall-clock time."""
+    says most: the median across boots over one boot's, then the first
+    of JUDGED the row has."""
     applies = replay_goal(row)
     if not applies:
         return
     text, test = applies
     boots = "boots" in row
-    figures = {"cpu": row.get("ratio_boots_median_cpu") if boots
-               else row["ratio_cpu"],
-               "time": row.get("ratio_boots_median_time") if boots
-               else row["ratio"]}
-    on = "cpu" if figures["cpu"] is not None else "time"
-    value = figures[on]
-    what = "CPU time" if on == "cpu" else "time"
+    on = next((name for name in JUDGED
+               if ratio_named(row, name, boots) is not None), "time")
+    value = ratio_named(row, on, boots)
     row.update(judged_on=on, judged=value,
-               goal=(f"median over {row['boots']} boots of the {what}: "
-                     if boots else f"{what}: ") + text,
+               goal=(f"median over {row['boots']} boots of the "
+                     f"{NAMES[on]}: " if boots else f"{NAMES[on]}: ") + text,
                met=None if value is None else test(value))
 
 
@@ -525,14 +558,15 @@ ROWS: dict[str, Callable[[list[Record]], list[Row]]] = {
 def replay_measured(r: Row) -> str:
     """How a listener's replay figure met or missed the goal: the figure
     judged, then the wall-clock one if that was not it."""
-    what = "CPU time" if r["judged_on"] == "cpu" else "time"
-    text = f"{label(r['who'])}: {what} {r['judged']:.3f}"
+    text = f"{label(r['who'])}: {NAMES[r['judged_on']]} {r['judged']:.3f}"
     if "boots" in r:
         text += f", the median of {r['boots']} boots (" + ", ".join(
             f"{x:.3f}" for x in r["ratio_boots_" + r["judged_on"]]) + ")"
-    if r["judged_on"] != "time":
-        wall = r["ratio_boots_median_time"] if "boots" in r else r["ratio"]
-        text += f", time {wall:.3f}"
+    for name in ("cpu", "time"):
+        if r["judged_on"] != name:
+            value = ratio_named(r, name, "boots" in r)
+            if value is not None:
+                text += f"; ratio of median {NAMES[name]} {value:.3f}"
     return text
 
 
@@ -659,10 +693,9 @@ def md_replay(rows: list[Row]) -> list[str]:
              "`register_fib_notifier()` per namespace (rfn_bench "
              "`kernel_replay`); the module: one registration for every "
              "namespace.  Only the registration is timed, the four "
-             "interleaved, each run starting with the next of them.  "
-             "Ratio: module/kernel median time (lower is better); the "
-             "goal is checked on it, or on the CPU ratio where there is "
-             "one.")
+             "interleaved, each round of runs starting with the next of "
+             "them.  Ratio: module/kernel median time (lower is "
+             "better).")
     lines = [[FAMILY.get(r["family"], r["family"]), fmt_int(r["routes"]),
               str(r["nets"]), label(r["who"]), str(r["runs"]),
               fmt_int(r["events"]),
@@ -689,42 +722,54 @@ def md_replay(rows: list[Row]) -> list[str]:
                      "reference" if r["who"] == "kernel" and
                      r.get("cpu_ns_median") else
                      judged_cell(r, "cpu", r["ratio_cpu"])]
-    if any(r.get("cpu_own_median") for r in rows):
+    if any(r.get("switched") is not None for r in rows):
         intro += ("  Switched out: the runs in which the registering task "
                   "gave the CPU to another task (natively `ksoftirqd`, at "
                   "the module's yield points between namespaces; the "
                   "kernel's registration has none), whose time both clocks "
-                  "then count.  CPU not switched out: the median CPU time "
-                  "of the runs that were not, for information: they lean "
-                  "toward the shorter runs (a longer run meets a tick more "
-                  "often).")
-        header += ["switched out", "CPU not switched out, ms", "its ratio"]
+                  "then count.")
+        header += ["switched out"]
         for r, line in zip(rows, lines):
             line += ["-" if r.get("switched") is None
-                     else f"{r['switched']} of {r['runs']}",
-                     "-" if not r.get("cpu_own_median")
-                     else fmt_ms(r["cpu_own_median"]),
-                     "reference" if r["who"] == "kernel" else
-                     judged_cell(r, "cpu_own", r["ratio_cpu_own"])]
+                     else f"{r['switched']} of {r['runs']}"]
+    paired_name = next((name for name in ("paired_cpu", "paired_time")
+                        if any(r.get("ratio_" + name) for r in rows)), None)
+    if paired_name:
+        intro += (f"  Paired: the median over the rounds of a run's "
+                  f"{NAMES[paired_name.removeprefix('paired_')]} divided "
+                  "by the kernel's run's of the same round (a round runs "
+                  "the four back to back, so what drifts during a boot, "
+                  "load on the machine or a neighbour's use of the shared "
+                  "caches, weighs on the four alike); the goal is checked "
+                  "on it.")
+        header += ["paired ratio"]
+        for r, line in zip(rows, lines):
+            line += ["reference" if r["who"] == "kernel" else
+                     judged_cell(r, paired_name, r.get("ratio_" + paired_name))]
     out = [intro, ""] + table(header, lines)
     boots = [r for r in rows if "boots" in r]
     if boots:
+        shown = [name for name in ("time", "cpu", paired_name)
+                 if name and any(r.get("ratio_boots_median_" + name)
+                                 for r in boots)]
+        header = ["family", "routes", "netns", "listener", "boots"]
+        for name in shown:
+            header += [{"time": "ratio to kernel", "cpu": "CPU ratio"}.get(
+                name, "paired ratio") + ", each boot", "median"]
         out += ["", "Across boots: the same point measured again in "
                 "boots of their own (the runs of each interleaved as "
-                "above).  A boot's ratio of medians moves by a few percent "
-                "(the control's too), so one boot's ratio is one sample; "
-                "the goal is checked on the median of the "
-                "boots' ratios (natively, of the CPU time).", ""]
+                "above).  A boot's ratio moves by a few percent (the "
+                "control's too), so one boot's ratio is one sample; the "
+                "goal is checked on the median of the boots' paired "
+                "ratios.", ""]
         out += table(
-            ["family", "routes", "netns", "listener", "boots",
-             "ratio to kernel, each boot", "median", "CPU ratio, each boot",
-             "median", "CPU not switched out, each boot", "median"],
+            header,
             [[FAMILY.get(r["family"], r["family"]), fmt_int(r["routes"]),
               str(r["nets"]), label(r["who"]), str(r["boots"]),
-              *(cell for clock in CLOCKS for cell in (
-                  ", ".join(f"{x:.3f}" for x in r["ratio_boots_" + clock])
+              *(cell for name in shown for cell in (
+                  ", ".join(f"{x:.3f}" for x in r["ratio_boots_" + name])
                   or "-",
-                  judged_cell(r, clock, r["ratio_boots_median_" + clock],
+                  judged_cell(r, name, r["ratio_boots_median_" + name],
                               across_boots=True)))]
              for r in boots])
     return out
