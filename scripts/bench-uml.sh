@@ -27,8 +27,9 @@
 #   RFN_HOT_RUNS=N             hot: the replays of each way (default 300)
 #   BENCH_BOOTS=N              with replay: the goal's point (100k IPv4
 #                              routes, 8 namespaces) measured in N boots
-#                              in all (default 3; OUT/boot-K), the goal
+#                              in all (default 7; OUT/boot-K), the goal
 #                              checked on the median of their ratios
+#                              paired by round (bench/report.py)
 #   RFN_UML_MEM=3G             the UML guest's memory
 #   RFN_UML_OUT=DIR            where the results go
 #
@@ -173,7 +174,7 @@ rc_guest=0
 boot "$out" "$bench" "${points[@]}" || rc_guest=$?
 # The goal's point again in boots of their own: one boot's ratio of
 # medians moves by a few percent, the control's too (report.py).
-boots=${BENCH_BOOTS:-3}
+boots=${BENCH_BOOTS:-7}
 [[ $boots =~ ^[1-9][0-9]?$ ]] || { log "BENCH_BOOTS=$boots: 1 to 99"; exit 2; }
 if [ "$rc_guest" = 0 ] && [ "$boots" -gt 1 ] &&
 	grep -q '^kind=replay family=ipv4 routes=100000 nets=8 ' "$out/bench.raw"; then
