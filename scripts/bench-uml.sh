@@ -16,8 +16,9 @@
 #
 #   scripts/bench-uml.sh [--build-only]
 #   BENCH=replay,churn,resync  what to measure (default: those; hot: the
-#                              replays in a row, profiled from the host
-#                              with perf: OUT/profile-*.txt)
+#                              replays, each way's in blocks in turn,
+#                              profiled from the host with perf:
+#                              OUT/profile-*.txt, samples per symbol)
 #   BENCH_SCALE=full|small|smoke   as scripts/bench.sh (default full)
 #   BENCH_RUNS=N               as scripts/bench.sh (default 20: 100 runs
 #                              of each replay, cheap natively)
@@ -187,11 +188,17 @@ if [ "$rc_guest" = 0 ] && [ "$boots" -gt 1 ] &&
 fi
 
 if [ -s "$out/phases" ] && [ -s "$out/perf.data" ]; then
-	while read -r who from to n; do
-		perf report -i "$out/perf.data" --time "$from,$to" --stdio --no-children \
-			--sort sym -g none </dev/null 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 >"$out/profile-$who.txt" || :
-		log "profile of $n replays by $who: $out/profile-$who.txt"
-	done <"$out/phases"
+	# Each way's blocks of runs together; samples counted, so that the ways'
+	# profiles compare (the same number of replays each).
+	for who in kernel wrapped c rust; do
+		ranges=$(awk -v w="$who" '$1 == w { printf "%s%s,%s", sep, $2, $3; sep = " " }' "$out/phases")
+		runs=$(awk -v w="$who" '$1 == w { n += $4 } END { print n + 0 }' "$out/phases")
+		[ -n "$ranges" ] || continue
+		perf report -i "$out/perf.data" --time "$ranges" --stdio --no-children \
+			--sort sym -g none -F overhead,sample,sym </dev/null 2>/dev/null |
+			grep -v '^#' | grep -v '^$' | sort -k2,2nr | head -40 >"$out/profile-$who.txt" || :
+		log "profile of $runs replays by $who: $out/profile-$who.txt"
+	done
 fi
 /usr/bin/python3 "$top/bench/report.py" "$out/bench.raw" --out "$out" \
 	--meta "machine=$(nproc) CPUs, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)" \
