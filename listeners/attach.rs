@@ -41,6 +41,9 @@ pub(crate) trait Attach: Listener + Clone + 'static {
     /// registration counts.
     fn attaching(&self) {}
 
+    /// Called once a registration succeeded (its replay is done).
+    fn attached(&self) {}
+
     /// Called once the registration is dropped (no event in flight, none to
     /// come): forgets what the listener received.
     fn detached(&self) {}
@@ -136,6 +139,7 @@ impl<L: Attach> Attachment<L> {
         let ns = start.elapsed().as_nanos();
         self.register_ns
             .store(u64::try_from(ns).unwrap_or(0), Relaxed);
+        self.listener.attached();
         *slot = Some(registration);
         Ok(())
     }
