@@ -693,9 +693,10 @@ def md_replay(rows: list[Row]) -> list[str]:
              "`register_fib_notifier()` per namespace (rfn_bench "
              "`kernel_replay`); the module: one registration for every "
              "namespace.  Only the registration is timed, the four "
-             "interleaved, each round of runs starting with the next of "
-             "them.  Ratio: module/kernel median time (lower is "
-             "better).")
+             "interleaved: in rounds of one run each, in orders that put "
+             "each after each other one equally often (a run is slower "
+             "after some ways than after others).  Ratio: module/kernel "
+             "median time (lower is better).")
     lines = [[FAMILY.get(r["family"], r["family"]), fmt_int(r["routes"]),
               str(r["nets"]), label(r["who"]), str(r["runs"]),
               fmt_int(r["events"]),
