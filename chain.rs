@@ -706,8 +706,8 @@ impl<T: Target> Node<T> {
 pub(crate) struct ReplayBlock<'a, T: Target> {
     nb: Opaque<bindings::notifier_block>,
     node: &'a Node<T>,
-    /// What the target gets: `info` and `family` are the event's, set
-    /// before each call.
+    /// What the target gets: `info` is set before each call; `family` is
+    /// `entries` but during a rule's call.
     info: UnsafeCell<RfnInfo>,
     /// The family of the dump's entries, as `RfnInfo::family` carries it;
     /// 0 when the target does not get it.
@@ -872,6 +872,11 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         event: c_ulong,
         data: *mut c_void,
     ) -> c_int {
+        // Its entries are dropped here, not out of line: they are the
+        // dump's bulk.
+        if !Self::is_rule(event) {
+            return 0;
+        }
         // SAFETY: as in `call_entries`.
         unsafe { Self::of(nb) }.deliver::<COUNT>(event, data)
     }

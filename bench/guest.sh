@@ -180,21 +180,22 @@ replay_rust() {
 	get events events "$RFN/counter/stats"
 	knob "$RFN/counter/attach" 0
 }
-# Each round runs the four (kernel, control, C, Rust) back to back, in
-# the orders below, one a round in turn: over three rounds, the twelve
-# runs in a row, each way runs after each other way once (each ordered
-# pair of ways once, the last round's last run before the next first).  A
-# run is slower after some ways than after others (natively by up to 9%:
-# what the run before left behind); rotating one order (k w c r, w c r k,
-# ...), as this did before, kept each way after the same one, which the
-# ratios then carried (the C listener after the control, measured 1.06
-# against the kernel that way, 1.02 balanced).  Its runs say their round
-# (report.py pairs them by it).
+# Each round runs the four (kernel, control, C, Rust) back to back, in the
+# orders below, one a round in turn, in whole cycles of three: over a
+# cycle, the twelve runs in a row, each way runs after each other way once
+# (each ordered pair of ways once, the last round's last run before the
+# next first; no way right after itself).  A run is slower after some ways
+# than after others (natively by up to 9%: what the run before left
+# behind); rotating one order (k w c r, w c r k, ...), as this did before,
+# kept each way after the same one, which the ratios then carried (the C
+# listener after the control, measured 1.06 against the kernel that way,
+# 1.02 balanced).  Its runs say their round (report.py pairs them by it).
 replay_round=0
 replay_orders=("0 1 2 3" "0 2 1 3" "1 0 3 2")
 measure_replay() { # FAMILY ROUTES NETS
 	local r k who ns cpu sw events ways=(kernel wrapped c rust) clocks order
-	for ((r = 0; r < many_runs; r++)); do
+	# Whole cycles of the three orders.
+	for ((r = 0; r < (many_runs + 2) / 3 * 3; r++)); do
 		replay_round=$((replay_round + 1))
 		read -ra order <<<"${replay_orders[r % 3]}"
 		for ((k = 0; k < 4; k++)); do

@@ -10,9 +10,9 @@
 //!
 //! debugfs `counter/`: `attach` (see `attach.rs`) and `stats`: `events`,
 //! `replayed` (of them, those received by the time the registration
-//! returned: its replay, and a live event that came after the listener went
-//! on the chain, in the registration's last moments), `flushes`,
-//! `register_ns` (the last registration's time, in ns).
+//! returned: its replay, and the live events that came while it was on the
+//! chain before it returned, between its tries or after its last one),
+//! `flushes`, `register_ns` (the last registration's time, in ns).
 
 use core::fmt;
 

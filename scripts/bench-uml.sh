@@ -25,7 +25,8 @@
 #   BENCH_ROUTES=N,N...        the replay points' routes (IPv4), instead
 #   BENCH_NETS=N,N...          of the scale's, over these namespaces each
 #   BENCH_ROUTES6=N            the IPv6 point's routes (0: none)
-#   RFN_HOT_RUNS=N             hot: the replays of each way (default 300)
+#   RFN_HOT_RUNS=N             hot: the replays of each way (default 300,
+#                              rounded up to a multiple of 50)
 #   BENCH_BOOTS=N              with replay: the goal's point (100k IPv4
 #                              routes, 8 namespaces) measured in N boots
 #                              in all (default 7; OUT/boot-K), the goal
