@@ -320,7 +320,8 @@ pub(crate) struct Node<T: Target> {
     /// `count_events` (tracepoints).
     replayed: Atomic<u64>,
     /// Replays count their events (see [`ReplayBlock`]); set, under
-    /// `sync`, as a registration or resync starts.
+    /// `sync`, as a registration or resync starts
+    /// ([`Node::set_count_events`]).
     count_events: Atomic<bool>,
     on_chain: Atomic<bool>,
     /// Deliver only this namespace's events (`None`: every namespace). An
@@ -482,7 +483,7 @@ impl<T: Target> Node<T> {
 
     /// Whether the replays that follow count their events, in
     /// [`Node::replayed_events`] (only the tracepoints read them).
-    pub(crate) fn counts_events(&self, count: bool) {
+    pub(crate) fn set_count_events(&self, count: bool) {
         self.count_events.store(count, Relaxed);
     }
 
@@ -517,10 +518,9 @@ impl<T: Target> Node<T> {
         if self.on_chain.xchg(true, Relaxed) {
             return;
         }
-        // SAFETY: the chain heads live as long as the chain, which the
-        // node keeps; the blocks are pinned and stay valid until `remove`
-        // takes them off (type invariant); registering an unregistered
-        // block cannot fail.
+        // Registering a block not on its chain cannot fail.
+        // SAFETY: the node keeps the chain, so its heads, alive; the blocks
+        // stay pinned until `remove` takes them off (type invariant).
         unsafe {
             bindings::atomic_notifier_chain_register(
                 self.chain.resync_head(),
@@ -690,7 +690,7 @@ impl<T: Target> Node<T> {
 /// target's call, `info.family` being the dump's entries' already; a rule
 /// takes a colder path. Events are counted only for the tracepoints, and
 /// only when they were on as the registration started
-/// ([`Node::counts_events`]): `COUNT`.
+/// ([`Node::set_count_events`]): `COUNT`.
 ///
 /// # Invariants
 ///
@@ -765,14 +765,20 @@ impl<'a, T: Target> ReplayBlock<'a, T> {
         // already lives with what it refused; it simply does not hold it.
         // The node's `sync` lock, held by the replaying thread, keeps
         // `resyncing` and `count_events` as they are for the block's life.
+        fn pick<T: Target, const COUNT: bool>(resync: bool, entries: u8) -> ReplayFn {
+            if resync {
+                ReplayBlock::<T>::call_resync::<COUNT>
+            } else if entries != 0 {
+                ReplayBlock::<T>::call_entries::<COUNT>
+            } else {
+                ReplayBlock::<T>::call::<COUNT>
+            }
+        }
         let resync = node.resyncing.load(Relaxed);
-        match (node.count_events.load(Relaxed), resync, entries != 0) {
-            (false, true, _) => Self::call_resync::<false>,
-            (false, false, true) => Self::call_entries::<false>,
-            (false, false, false) => Self::call::<false>,
-            (true, true, _) => Self::call_resync::<true>,
-            (true, false, true) => Self::call_entries::<true>,
-            (true, false, false) => Self::call::<true>,
+        if node.count_events.load(Relaxed) {
+            pick::<T, true>(resync, entries)
+        } else {
+            pick::<T, false>(resync, entries)
         }
     }
 

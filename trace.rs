@@ -64,7 +64,7 @@ impl<'a, T: Target> Settle<'a, T> {
     /// The loop starts, to replay `nets` namespaces.
     pub(crate) fn start(node: &'a Node<T>, nets: usize) -> Self {
         // SAFETY: the wrapper only reads the tracepoint's static key.
-        node.counts_events(unsafe { rfn_trace_register_end_enabled() });
+        node.set_count_events(unsafe { rfn_trace_register_end_enabled() });
         let this = Self {
             node,
             resync: node.is_resyncing(),
