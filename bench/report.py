@@ -230,16 +230,6 @@ def paired(runs: list[Record], ref: list[Record], field: str
     return round(statistics.median(ratios), 4) if ratios else None
 
 
-def paired_cpu(runs: list[Record], ref: list[Record]) -> float | None:
-    """[paired] on the CPU time, where the runs have one (natively)."""
-    return paired(runs, ref, "cpu_ns")
-
-
-def paired_time(runs: list[Record], ref: list[Record]) -> float | None:
-    """[paired] on the wall-clock time."""
-    return paired(runs, ref, "ns")
-
-
 def ratio_of_medians(median_of: Callable[[list[Record]], float | None]
                      ) -> Callable[[list[Record], list[Record]], float | None]:
     """A listener's median (time or CPU time) over the kernel's."""
@@ -254,8 +244,8 @@ def ratio_of_medians(median_of: Callable[[list[Record]], float | None]
 RATIOS: dict[str, Callable[[list[Record], list[Record]], float | None]] = {
     "time": ratio_of_medians(median_ns),
     "cpu": ratio_of_medians(median_cpu),
-    "paired_time": paired_time,
-    "paired_cpu": paired_cpu,
+    "paired_time": lambda runs, ref: paired(runs, ref, "ns"),
+    "paired_cpu": lambda runs, ref: paired(runs, ref, "cpu_ns"),
 }
 # The figure the goal is checked on, the first a row has: paired by round,
 # natively on the CPU time (what the host gave other processes left out).
